@@ -1,0 +1,511 @@
+"""The typed data model of SPEC section 1.
+
+Every entity is a pydantic model; :func:`to_record` turns one into the
+store's generic :class:`NodeRecord`, and :func:`derived_relationships` gives
+the relationships its reference fields imply (``Program.operator_id`` is the
+``(Organization)-[:OPERATES]->(Program)`` relationship, and so on). The
+three relationship files of the import format (memberships, program
+partners, partnerships) are :class:`Membership`, :class:`ProgramPartner` and
+:class:`Partnership`.
+
+Examples
+--------
+>>> p = Program(id="p1", name="שפה בגיל הרך", operator_id="o1", locality_id="l1",
+...             domains="early_childhood;welfare", age_min="0", age_max="3")
+>>> p.domains
+[<Domain.early_childhood: 'early_childhood'>, <Domain.welfare: 'welfare'>]
+>>> sorted((r.type, r.source, r.target) for r in derived_relationships(to_record(p)))
+[('IN_LOCALITY', 'p1', 'l1'), ('OPERATES', 'o1', 'p1')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "AGE_STAGES",
+    "EDGE_MODELS",
+    "NODE_MODELS",
+    "Context",
+    "Domain",
+    "Forum",
+    "ForumKind",
+    "Goal",
+    "Investment",
+    "InvestmentKind",
+    "InvestmentStatus",
+    "Locality",
+    "Membership",
+    "MunicipalStatus",
+    "NodeModel",
+    "NodeRecord",
+    "Organization",
+    "Partnership",
+    "Position",
+    "Program",
+    "ProgramPartner",
+    "RelRecord",
+    "Role",
+    "RoleKind",
+    "Sector",
+    "derived_relationships",
+    "node_domains",
+    "node_localities",
+    "to_record",
+]
+
+
+class Sector(StrEnum):
+    local_authority = "local_authority"
+    government = "government"
+    nonprofit = "nonprofit"
+    philanthropy = "philanthropy"
+    business = "business"
+    academia = "academia"
+    community = "community"
+    other = "other"
+
+
+class MunicipalStatus(StrEnum):
+    city = "city"
+    local_council = "local_council"
+    regional_council = "regional_council"
+
+
+class RoleKind(StrEnum):
+    head_of_authority = "head_of_authority"
+    authority_ceo = "authority_ceo"
+    treasurer = "treasurer"
+    department_head = "department_head"
+    partnerships_manager = "partnerships_manager"
+    local_initiative_manager = "local_initiative_manager"
+    domain_lead = "domain_lead"
+    knowledge_manager = "knowledge_manager"
+    resource_mobilisation = "resource_mobilisation"
+    volunteer_coordinator = "volunteer_coordinator"
+    resilience_coordinator = "resilience_coordinator"
+    foundation_officer = "foundation_officer"
+    ministry_supervisor = "ministry_supervisor"
+    director = "director"
+    chair = "chair"
+    coordinator = "coordinator"
+    other = "other"
+
+
+class ForumKind(StrEnum):
+    local_administration = "local_administration"
+    steering_committee = "steering_committee"
+    leading_team = "leading_team"
+    professional_team = "professional_team"
+    design_forum = "design_forum"
+    emergency_team = "emergency_team"
+    peer_forum = "peer_forum"
+    regional_network = "regional_network"
+    other = "other"
+
+
+class Domain(StrEnum):
+    early_childhood = "early_childhood"
+    formal_education = "formal_education"
+    informal_education = "informal_education"
+    meaningful_service = "meaningful_service"
+    higher_education = "higher_education"
+    employment = "employment"
+    stem21 = "stem21"
+    welfare = "welfare"
+    health = "health"
+    community = "community"
+    emergency = "emergency"
+    other = "other"
+
+
+class Context(StrEnum):
+    routine = "routine"
+    emergency = "emergency"
+    both = "both"
+
+
+class Position(StrEnum):
+    chair = "chair"
+    member = "member"
+    facilitator = "facilitator"
+    observer = "observer"
+
+
+class InvestmentKind(StrEnum):
+    grant = "grant"
+    matching = "matching"
+    budget = "budget"
+    in_kind = "in_kind"
+
+
+class InvestmentStatus(StrEnum):
+    planned = "planned"
+    committed = "committed"
+    paid = "paid"
+
+
+#: Stages of the birth-to-employment continuum, inclusive age bounds in years.
+AGE_STAGES: dict[str, tuple[int, int]] = {
+    "early_childhood": (0, 5),
+    "school": (6, 17),
+    "service": (18, 21),
+    "young_adults": (22, 35),
+}
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _split_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _check_date(value: Any) -> Any:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    if not _DATE_RE.match(text):
+        raise ValueError("expected a date as YYYY or YYYY-MM-DD")
+    if len(text) == 10:
+        month, day = int(text[5:7]), int(text[8:10])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            raise ValueError("expected a date as YYYY or YYYY-MM-DD")
+    return text
+
+
+IdList = Annotated[list[str], BeforeValidator(_split_list)]
+DomainList = Annotated[list[Domain], BeforeValidator(_split_list)]
+DateText = Annotated[str | None, BeforeValidator(_check_date)]
+RequiredText = Annotated[str, Field(min_length=1)]
+
+
+class _Base(BaseModel):
+    """Blank cells are missing values; unknown extra columns are kept."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: _blank_to_none(v) for k, v in data.items() if k is not None}
+        return data
+
+
+class NodeModel(_Base):
+    """Fields every node has."""
+
+    label: ClassVar[str] = ""
+    id: RequiredText
+    name: RequiredText
+    name_he: str | None = None
+    name_en: str | None = None
+    name_ar: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_chars(cls, value: str) -> str:
+        if any(ch in value for ch in ";\n\r\t"):
+            raise ValueError("an id may not contain ';', tabs or line breaks")
+        return value
+
+
+class Locality(NodeModel):
+    label: ClassVar[str] = "Locality"
+    municipal_status: MunicipalStatus | None = None
+    socioeconomic_cluster: int | None = Field(default=None, ge=1, le=10)
+    population: int | None = Field(default=None, ge=0)
+    district: str | None = None
+    cluster_id: str | None = None
+
+
+class Organization(NodeModel):
+    label: ClassVar[str] = "Organization"
+    sector: Sector
+    kind: str | None = None
+    parent_id: str | None = None
+    locality_ids: IdList = Field(default_factory=list)
+    registration_number: str | None = None
+
+
+class Role(NodeModel):
+    label: ClassVar[str] = "Role"
+    title: RequiredText
+    kind: RoleKind = RoleKind.other
+    organization_id: RequiredText
+    holder: str | None = None
+    since: DateText = None
+    until: DateText = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_title(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not _blank_to_none(data.get("name")):
+            data = {**data, "name": data.get("title")}
+        return data
+
+
+class Forum(NodeModel):
+    label: ClassVar[str] = "Forum"
+    kind: ForumKind = ForumKind.other
+    locality_id: str | None = None
+    domain: Domain | None = None
+    convener_id: str | None = None
+    meetings_per_year: int | None = Field(default=None, ge=0, le=366)
+    context: Context = Context.routine
+
+
+class Program(NodeModel):
+    label: ClassVar[str] = "Program"
+    operator_id: RequiredText
+    locality_id: str | None = None
+    domains: DomainList = Field(default_factory=list)
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    target_population: str | None = None
+    start: DateText = None
+    end: DateText = None
+    context: Context = Context.routine
+    status: str | None = None
+    goal_ids: IdList = Field(default_factory=list)
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Program:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError(f"age_min {self.age_min} is above age_max {self.age_max}")
+        if self.start and self.end and self.start[:4] > self.end[:4]:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class Investment(NodeModel):
+    label: ClassVar[str] = "Investment"
+    name: str = ""
+    funder_id: RequiredText
+    program_id: str | None = None
+    locality_id: str | None = None
+    domain: Domain | None = None
+    amount: float = Field(ge=0)
+    currency: str = "ILS"
+    year: int | None = Field(default=None, ge=1948, le=2100)
+    kind: InvestmentKind = InvestmentKind.grant
+    status: InvestmentStatus = InvestmentStatus.committed
+
+    @model_validator(mode="after")
+    def _target(self) -> Investment:
+        if not self.program_id and not self.locality_id:
+            raise ValueError("an investment needs a program_id, or a locality_id and domain")
+        if not self.name:
+            self.name = f"{self.funder_id} → {self.program_id or self.locality_id}"
+        if not self.currency:
+            self.currency = "ILS"
+        return self
+
+
+class Goal(NodeModel):
+    label: ClassVar[str] = "Goal"
+    title: RequiredText
+    locality_id: RequiredText
+    domain: Domain | None = None
+    indicator: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    target_year: int | None = Field(default=None, ge=1948, le=2100)
+    owner_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_title(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not _blank_to_none(data.get("name")):
+            data = {**data, "name": data.get("title")}
+        return data
+
+
+class Membership(_Base):
+    """``(Role|Organization)-[:MEMBER_OF]->(Forum)``."""
+
+    rel_type: ClassVar[str] = "MEMBER_OF"
+    member_id: RequiredText
+    forum_id: RequiredText
+    position: Position = Position.member
+    since: DateText = None
+    until: DateText = None
+
+
+class ProgramPartner(_Base):
+    """``(Organization)-[:PARTNERS_IN {role}]->(Program)``."""
+
+    rel_type: ClassVar[str] = "PARTNERS_IN"
+    program_id: RequiredText
+    organization_id: RequiredText
+    role: str | None = None
+
+
+class Partnership(_Base):
+    """``(Organization)-[:PARTNERS_WITH]->(Organization)``."""
+
+    rel_type: ClassVar[str] = "PARTNERS_WITH"
+    source_id: RequiredText
+    target_id: RequiredText
+    kind: str | None = None
+    context: Context = Context.routine
+    since: DateText = None
+    until: DateText = None
+    strength: int = Field(default=3, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _not_self(self) -> Partnership:
+        if self.source_id == self.target_id:
+            raise ValueError("an organisation cannot partner with itself")
+        return self
+
+
+NODE_MODELS: dict[str, type[NodeModel]] = {
+    m.label: m for m in (Locality, Organization, Role, Forum, Program, Investment, Goal)
+}
+EDGE_MODELS: dict[str, type[_Base]] = {
+    "MEMBER_OF": Membership,
+    "PARTNERS_IN": ProgramPartner,
+    "PARTNERS_WITH": Partnership,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """A node as the stores keep it: label, id and JSON-safe properties (``id`` excluded)."""
+
+    label: str
+    id: str
+    props: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    @property
+    def name(self) -> str:
+        return str(self.props.get("name") or self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class RelRecord:
+    """A relationship: ``(source)-[:type]->(target)`` with properties.
+
+    ``owner`` is the id of the node whose reference field implies it (see
+    :func:`derived_relationships`); explicit relationships (memberships,
+    program partners, partnerships) have no owner. A relationship is
+    identified by ``(source, type, target)``.
+    """
+
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    owner: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.type, self.target)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_record(model: NodeModel) -> NodeRecord:
+    """The store record of a node model; ``None`` fields are left out."""
+    data = {k: _plain(v) for k, v in model.model_dump().items() if v is not None and k != "id"}
+    for key, value in list(data.items()):
+        if isinstance(value, list) and not value:
+            del data[key]
+    return NodeRecord(model.label, model.id, data)
+
+
+def edge_record(model: _Base) -> RelRecord:
+    """The store record of a membership, program partner or partnership row."""
+    data = {k: _plain(v) for k, v in model.model_dump().items() if v is not None}
+    if isinstance(model, Membership):
+        source, target = data.pop("member_id"), data.pop("forum_id")
+    elif isinstance(model, ProgramPartner):
+        target, source = data.pop("program_id"), data.pop("organization_id")
+    elif isinstance(model, Partnership):
+        source, target = data.pop("source_id"), data.pop("target_id")
+    else:  # pragma: no cover - guarded by EDGE_MODELS
+        raise TypeError(f"not an edge model: {type(model).__name__}")
+    return RelRecord(type(model).rel_type, source, target, data)  # type: ignore[attr-defined,unused-ignore]
+
+
+def derived_relationships(node: NodeRecord) -> list[RelRecord]:
+    """Relationships implied by a node's reference fields, owned by that node."""
+    p, nid, out = node.props, node.id, []
+
+    def add(rel_type: str, source: Any, target: Any) -> None:
+        if source and target:
+            out.append(RelRecord(rel_type, str(source), str(target), {}, nid))
+
+    if node.label == "Organization":
+        add("PART_OF", nid, p.get("parent_id"))
+        for loc in p.get("locality_ids") or []:
+            add("OPERATES_IN", nid, loc)
+    elif node.label == "Role":
+        add("ROLE_IN", nid, p.get("organization_id"))
+    elif node.label == "Forum":
+        add("IN_LOCALITY", nid, p.get("locality_id"))
+        add("CONVENED_BY", nid, p.get("convener_id"))
+    elif node.label == "Program":
+        add("OPERATES", p.get("operator_id"), nid)
+        add("IN_LOCALITY", nid, p.get("locality_id"))
+        for goal in p.get("goal_ids") or []:
+            add("ADVANCES", nid, goal)
+    elif node.label == "Investment":
+        add("MADE", p.get("funder_id"), nid)
+        add("FUNDS", nid, p.get("program_id") or p.get("locality_id"))
+    elif node.label == "Goal":
+        add("IN_LOCALITY", nid, p.get("locality_id"))
+        add("OWNED_BY", nid, p.get("owner_id"))
+    return out
+
+
+def node_localities(node: NodeRecord) -> list[str]:
+    """The localities a node belongs to (for filters and locality scopes)."""
+    if node.label == "Locality":
+        return [node.id]
+    ids = list(node.props.get("locality_ids") or [])
+    loc = node.props.get("locality_id")
+    if loc and loc not in ids:
+        ids.append(loc)
+    return ids
+
+
+def node_domains(node: NodeRecord) -> list[str]:
+    """The domains a node is about (programs have several, others one)."""
+    domains = list(node.props.get("domains") or [])
+    dom = node.props.get("domain")
+    if dom and dom not in domains:
+        domains.append(dom)
+    return domains

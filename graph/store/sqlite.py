@@ -1,0 +1,514 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Nodes and relationships are rows with their properties as JSON. A side
+table ``node_keys`` indexes the values that lists are filtered by
+(locality, domain, sector, kind), and a ``search`` column holds the
+normalised names for text search. Each :meth:`SQLiteStore.write` is one
+``BEGIN IMMEDIATE`` transaction, so readers (other connections, other
+processes) see either all of an import or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.errors import Conflict, StoreUnavailable
+from graph.model import (
+    NodeRecord,
+    RelRecord,
+    derived_relationships,
+    node_domains,
+    node_localities,
+)
+from graph.store.base import GraphCounts, GraphStore, ProgressCallback, WriteStats
+from graph.text import normalize
+
+__all__ = ["SQLiteStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    props TEXT NOT NULL,
+    search TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label, id);
+CREATE TABLE IF NOT EXISTS node_keys (
+    node_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS node_keys_kv ON node_keys(key, value, node_id);
+CREATE INDEX IF NOT EXISTS node_keys_node ON node_keys(node_id);
+CREATE TABLE IF NOT EXISTS rels (
+    source TEXT NOT NULL,
+    type TEXT NOT NULL,
+    target TEXT NOT NULL,
+    props TEXT NOT NULL,
+    owner TEXT,
+    PRIMARY KEY (source, type, target)
+);
+CREATE INDEX IF NOT EXISTS rels_target ON rels(target, type);
+CREATE INDEX IF NOT EXISTS rels_owner ON rels(owner);
+CREATE INDEX IF NOT EXISTS rels_type ON rels(type);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_CHUNK = 500
+_UPSERT_REL = (
+    "INSERT OR REPLACE INTO rels(source, type, target, props, owner) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _dumps(props: dict[str, Any]) -> str:
+    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _search_text(node: NodeRecord) -> str:
+    p = node.props
+    names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
+    names.append(node.id)
+    return " | ".join(normalize(str(n)) for n in names if n)
+
+
+def _index_keys(node: NodeRecord) -> list[tuple[str, str, str]]:
+    keys = [(node.id, "locality", loc) for loc in node_localities(node)]
+    keys += [(node.id, "domain", d) for d in node_domains(node)]
+    for key in ("sector", "kind"):
+        if node.props.get(key):
+            keys.append((node.id, key, str(node.props[key])))
+    return keys
+
+
+class SQLiteStore(GraphStore):
+    """A :class:`GraphStore` in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created with its folder if missing.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from graph.model import NodeRecord
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.db")
+    >>> with SQLiteStore(path) as store:
+    ...     stats = store.write([NodeRecord("Locality", "l1", {"name": "שדרות"})])
+    ...     store.get("l1").props["name"], store.counts().nodes
+    ('שדרות', {'Locality': 1})
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self.url = f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._conn()
+            conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+
+    # -- connections ------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False, timeout=60
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA busy_timeout=60000")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:  # pragma: no cover - closing is best effort
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"the store at {self.path} cannot be read: {exc}") from exc
+
+    # -- writes -------------------------------------------------------------------
+    def write(
+        self,
+        nodes: Iterable[NodeRecord] = (),
+        relationships: Iterable[RelRecord] = (),
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> WriteStats:
+        node_list = list(nodes)
+        rel_list = list(relationships)
+        stats = WriteStats()
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"the store at {self.path} is busy: {exc}") from exc
+        try:
+            touched_ids: set[str] = set()
+            for chunk in _chunks(node_list):
+                self._write_nodes(conn, chunk, stats, touched_ids)
+                if progress:
+                    progress(len(chunk))
+            for chunk in _chunks(rel_list):
+                self._write_rels(conn, chunk, stats, touched_ids)
+                if progress:
+                    progress(len(chunk))
+            self._check_endpoints(conn, touched_ids)
+            if stats.nodes_written or stats.relationships_written:
+                self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        stats.graph_version = self.graph_version()
+        return stats
+
+    def _write_nodes(
+        self,
+        conn: sqlite3.Connection,
+        chunk: Sequence[NodeRecord],
+        stats: WriteStats,
+        touched: set[str],
+    ) -> None:
+        ids = [n.id for n in chunk]
+        marks = ",".join("?" * len(ids))
+        existing = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                f"SELECT id, label, props FROM nodes WHERE id IN ({marks})", ids
+            )
+        }
+        changed: list[NodeRecord] = []
+        seen: dict[str, str] = {}
+        for node in chunk:
+            text = _dumps(node.props)
+            old = existing.get(node.id)
+            if old is not None and old[0] != node.label:
+                raise Conflict(f"id {node.id!r} is already used by a {old[0]}, not a {node.label}")
+            if node.id in seen and seen[node.id] != text:
+                raise Conflict(f"id {node.id!r} is written twice with different values")
+            seen[node.id] = text
+            if old is not None and old[1] == text:
+                stats.nodes_unchanged += 1
+                continue
+            existing[node.id] = (node.label, text)
+            changed.append(node)
+        if not changed:
+            return
+        changed_ids = [n.id for n in changed]
+        marks = ",".join("?" * len(changed_ids))
+        conn.execute(f"DELETE FROM node_keys WHERE node_id IN ({marks})", changed_ids)
+        conn.execute(f"DELETE FROM rels WHERE owner IN ({marks})", changed_ids)
+        conn.executemany(
+            "INSERT OR REPLACE INTO nodes(id, label, props, search) VALUES (?, ?, ?, ?)",
+            [(n.id, n.label, _dumps(n.props), _search_text(n)) for n in changed],
+        )
+        conn.executemany(
+            "INSERT INTO node_keys(node_id, key, value) VALUES (?, ?, ?)",
+            [k for n in changed for k in _index_keys(n)],
+        )
+        derived = [r for n in changed for r in derived_relationships(n)]
+        conn.executemany(
+            _UPSERT_REL,
+            [(r.source, r.type, r.target, _dumps(r.props), r.owner) for r in derived],
+        )
+        for node in changed:
+            stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
+            touched.add(node.id)
+        touched.update(r.source for r in derived)
+        touched.update(r.target for r in derived)
+        stats.nodes_written += len(changed)
+        stats.relationships_written += len(derived)
+
+    def _write_rels(
+        self,
+        conn: sqlite3.Connection,
+        chunk: Sequence[RelRecord],
+        stats: WriteStats,
+        touched: set[str],
+    ) -> None:
+        fresh: list[RelRecord] = []
+        for rel in chunk:
+            row = conn.execute(
+                "SELECT props FROM rels WHERE source = ? AND type = ? AND target = ?", rel.key
+            ).fetchone()
+            if row is not None and row[0] == _dumps(rel.props):
+                stats.relationships_unchanged += 1
+                continue
+            fresh.append(rel)
+        conn.executemany(
+            _UPSERT_REL,
+            [(r.source, r.type, r.target, _dumps(r.props), r.owner) for r in fresh],
+        )
+        for rel in fresh:
+            touched.add(rel.source)
+            touched.add(rel.target)
+            stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
+        stats.relationships_written += len(fresh)
+
+    def _check_endpoints(self, conn: sqlite3.Connection, touched: set[str]) -> None:
+        ids = sorted(touched)
+        missing: list[str] = []
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            found = {
+                r[0] for r in conn.execute(f"SELECT id FROM nodes WHERE id IN ({marks})", chunk)
+            }
+            missing.extend(i for i in chunk if i not in found)
+        if missing:
+            shown = ", ".join(repr(m) for m in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        counter = int(row[0].split(":")[0]) + 1 if row else 1
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)",
+            (f"{counter}:{secrets.token_hex(4)}",),
+        )
+
+    def delete_nodes(self, ids: Sequence[str], *, force: bool = False) -> int:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return 0
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            marks = ",".join("?" * len(ids))
+            blocking = conn.execute(
+                f"SELECT source, type, target, owner FROM rels "
+                f"WHERE (source IN ({marks}) OR target IN ({marks})) "
+                f"AND owner IS NOT NULL AND owner NOT IN ({marks})",
+                [*ids, *ids, *ids],
+            ).fetchall()
+            if blocking and not force:
+                refs = ", ".join(f"{o} ({t})" for _, t, _, o in blocking[:10])
+                raise Conflict(f"still referenced by: {refs}")
+            conn.execute(
+                f"DELETE FROM rels WHERE source IN ({marks}) OR target IN ({marks})",
+                [*ids, *ids],
+            )
+            conn.execute(f"DELETE FROM node_keys WHERE node_id IN ({marks})", ids)
+            deleted = conn.execute(f"DELETE FROM nodes WHERE id IN ({marks})", ids).rowcount
+            if deleted:
+                self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return int(deleted)
+
+    def delete_relationships(self, keys: Sequence[tuple[str, str, str]]) -> int:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = 0
+            for key in keys:
+                deleted += conn.execute(
+                    "DELETE FROM rels WHERE source = ? AND type = ? AND target = ? "
+                    "AND owner IS NULL",
+                    key,
+                ).rowcount
+            if deleted:
+                self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return deleted
+
+    def clear(self) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("rels", "node_keys", "nodes"):
+                conn.execute(f"DELETE FROM {table}")
+            self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- reads ----------------------------------------------------------------------
+    def graph_version(self) -> str:
+        rows = self._read("SELECT value FROM meta WHERE key = 'version'")
+        return str(rows[0][0]) if rows else "0"
+
+    @staticmethod
+    def _node(row: tuple[Any, ...]) -> NodeRecord:
+        return NodeRecord(row[1], row[0], json.loads(row[2]))
+
+    @staticmethod
+    def _rel(row: tuple[Any, ...]) -> RelRecord:
+        return RelRecord(row[1], row[0], row[2], json.loads(row[3]), row[4])
+
+    def get(self, node_id: str) -> NodeRecord | None:
+        rows = self._read("SELECT id, label, props FROM nodes WHERE id = ?", (node_id,))
+        return self._node(rows[0]) if rows else None
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, NodeRecord]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, NodeRecord] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for row in self._read(
+                f"SELECT id, label, props FROM nodes WHERE id IN ({marks})", chunk
+            ):
+                out[row[0]] = self._node(row)
+        return out
+
+    def _where(
+        self,
+        label: str | None,
+        locality_id: str | None,
+        sector: str | None,
+        domain: str | None,
+        kind: str | None,
+        text: str | None,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if label:
+            clauses.append("label = ?")
+            params.append(label)
+        for key, value in (
+            ("locality", locality_id),
+            ("sector", sector),
+            ("domain", domain),
+            ("kind", kind),
+        ):
+            if value is not None:
+                clauses.append("id IN (SELECT node_id FROM node_keys WHERE key = ? AND value = ?)")
+                params += [key, value]
+        if text:
+            needle = normalize(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("search LIKE ? ESCAPE '\\'")
+            params.append(f"%{needle}%")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def find(
+        self,
+        label: str | None = None,
+        *,
+        locality_id: str | None = None,
+        sector: str | None = None,
+        domain: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[NodeRecord]:
+        where, params = self._where(label, locality_id, sector, domain, kind, text)
+        sql = f"SELECT id, label, props FROM nodes{where} ORDER BY id LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else int(limit), int(offset)]
+        return [self._node(r) for r in self._read(sql, params)]
+
+    def count(
+        self,
+        label: str | None = None,
+        *,
+        locality_id: str | None = None,
+        sector: str | None = None,
+        domain: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        where, params = self._where(label, locality_id, sector, domain, kind, text)
+        return int(self._read(f"SELECT count(*) FROM nodes{where}", params)[0][0])
+
+    def relationships(
+        self,
+        node_id: str | None = None,
+        *,
+        types: Sequence[str] | None = None,
+        direction: str = "both",
+    ) -> list[RelRecord]:
+        if direction not in ("out", "in", "both"):
+            raise ValueError(f"direction must be out, in or both, not {direction!r}")
+        cols = "SELECT source, type, target, props, owner FROM rels"
+        type_sql, type_params = "", []
+        if types:
+            type_sql = f" AND type IN ({','.join('?' * len(types))})"
+            type_params = list(types)
+        if node_id is None:
+            where = f" WHERE 1=1{type_sql}"
+            return [self._rel(r) for r in self._read(cols + where, type_params)]
+        rows: list[tuple[Any, ...]] = []
+        if direction in ("out", "both"):
+            rows += self._read(f"{cols} WHERE source = ?{type_sql}", [node_id, *type_params])
+        if direction in ("in", "both"):
+            rows += self._read(f"{cols} WHERE target = ?{type_sql}", [node_id, *type_params])
+        seen: set[tuple[str, str, str]] = set()
+        out = []
+        for row in rows:
+            rel = self._rel(row)
+            if rel.key not in seen:
+                seen.add(rel.key)
+                out.append(rel)
+        return out
+
+    def get_relationship(self, key: tuple[str, str, str]) -> RelRecord | None:
+        rows = self._read(
+            "SELECT source, type, target, props, owner FROM rels "
+            "WHERE source = ? AND type = ? AND target = ?",
+            key,
+        )
+        return self._rel(rows[0]) if rows else None
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[NodeRecord]:
+        sql = "SELECT id, label, props FROM nodes"
+        params: list[Any] = []
+        if label:
+            sql += " WHERE label = ?"
+            params.append(label)
+        for row in self._read(sql + " ORDER BY id", params):
+            yield self._node(row)
+
+    def iter_relationships(self, rel_type: str | None = None) -> Iterator[RelRecord]:
+        sql = "SELECT source, type, target, props, owner FROM rels"
+        params: list[Any] = []
+        if rel_type:
+            sql += " WHERE type = ?"
+            params.append(rel_type)
+        for row in self._read(sql + " ORDER BY source, type, target", params):
+            yield self._rel(row)
+
+    def counts(self) -> GraphCounts:
+        nodes = {
+            r[0]: int(r[1]) for r in self._read("SELECT label, count(*) FROM nodes GROUP BY label")
+        }
+        rels = {
+            r[0]: int(r[1]) for r in self._read("SELECT type, count(*) FROM rels GROUP BY type")
+        }
+        return GraphCounts(self.graph_version(), nodes, rels)

@@ -1,0 +1,246 @@
+"""The last step every importer shares: check references and ids, then write atomically.
+
+An importer parses its source into a :class:`Batch` of records, each with
+the :class:`Origin` (file and row) it came from, recording parse and
+validation problems in an :class:`~importers.report.ImportReport`. Then
+:func:`commit` checks what only the whole batch can tell (repeated ids,
+references to ids that exist nowhere, references to the wrong kind of
+node), and writes everything in one store transaction, or nothing.
+
+With ``partial=True`` the rows with errors are skipped (and listed in
+``report.skipped_rows``), along with every row that depended on them, and
+the rest lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graph.errors import PartnermapError
+from graph.model import NodeRecord, RelRecord
+from graph.store.base import GraphStore
+from importers.report import ImportIssue, ImportReport
+
+__all__ = ["REFERENCES", "Batch", "Origin", "commit"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: file name and row number (header = row 1)."""
+
+    file: str
+    row: int
+
+
+#: Reference fields: (label, field) -> the labels the referenced node may have.
+REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Locality", "cluster_id"): (),  # free grouping key, not a node
+    ("Organization", "parent_id"): ("Organization",),
+    ("Organization", "locality_ids"): ("Locality",),
+    ("Role", "organization_id"): ("Organization",),
+    ("Forum", "locality_id"): ("Locality",),
+    ("Forum", "convener_id"): ("Organization",),
+    ("Program", "operator_id"): ("Organization",),
+    ("Program", "locality_id"): ("Locality",),
+    ("Program", "goal_ids"): ("Goal",),
+    ("Investment", "funder_id"): ("Organization",),
+    ("Investment", "program_id"): ("Program",),
+    ("Investment", "locality_id"): ("Locality",),
+    ("Goal", "locality_id"): ("Locality",),
+    ("Goal", "owner_id"): ("Role",),
+    ("MEMBER_OF", "source"): ("Role", "Organization"),
+    ("MEMBER_OF", "target"): ("Forum",),
+    ("PARTNERS_IN", "source"): ("Organization",),
+    ("PARTNERS_IN", "target"): ("Program",),
+    ("PARTNERS_WITH", "source"): ("Organization",),
+    ("PARTNERS_WITH", "target"): ("Organization",),
+}
+
+#: Column names of relationship ends in the import files, for error messages.
+_END_FIELDS = {
+    "MEMBER_OF": ("member_id", "forum_id"),
+    "PARTNERS_IN": ("organization_id", "program_id"),
+    "PARTNERS_WITH": ("source_id", "target_id"),
+}
+
+
+@dataclass
+class Batch:
+    """Parsed records waiting to be written, each with its origin."""
+
+    nodes: list[tuple[NodeRecord, Origin]] = field(default_factory=list)
+    relationships: list[tuple[RelRecord, Origin]] = field(default_factory=list)
+    #: Rows that failed parsing (so ``partial`` mode knows which ids are gone).
+    failed_ids: set[str] = field(default_factory=set)
+
+    def add_node(self, node: NodeRecord, origin: Origin) -> None:
+        self.nodes.append((node, origin))
+
+    def add_relationship(self, rel: RelRecord, origin: Origin) -> None:
+        self.relationships.append((rel, origin))
+
+
+def _refs(node: NodeRecord) -> list[tuple[str, str, tuple[str, ...]]]:
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for (label, fname), targets in REFERENCES.items():
+        if label != node.label or not targets:
+            continue
+        value = node.props.get(fname)
+        values = value if isinstance(value, list) else [value] if value else []
+        out.extend((fname, str(v), targets) for v in values)
+    return out
+
+
+def _wrong_label(value: str, label: str, targets: tuple[str, ...]) -> str:
+    return f"refers to {value!r}, a {label}, where a {' or '.join(targets)} is expected"
+
+
+def _check(
+    store: GraphStore, batch: Batch, report: ImportReport, partial: bool
+) -> tuple[list[NodeRecord], list[RelRecord]]:
+    problems: list[tuple[Origin, ImportIssue]] = []
+
+    def problem(origin: Origin, type_: str, field_: str | None, value: str, msg: str) -> None:
+        problems.append((origin, ImportIssue(type_, origin.file, origin.row, field_, value, msg)))
+
+    # Repeated ids: the first row wins, later rows are errors naming it.
+    first: dict[str, tuple[NodeRecord, Origin]] = {}
+    nodes: list[tuple[NodeRecord, Origin]] = []
+    for node, origin in batch.nodes:
+        seen = first.get(node.id)
+        if seen is not None:
+            problem(
+                origin,
+                "duplicate-id",
+                "id",
+                node.id,
+                f"id {node.id!r} is already used at {seen[1].file} row {seen[1].row}",
+            )
+            continue
+        first[node.id] = (node, origin)
+        nodes.append((node, origin))
+
+    referenced = {v for n, _ in nodes for _, v, _ in _refs(n)}
+    referenced |= {e for r, _ in batch.relationships for e in (r.source, r.target)}
+    referenced |= set(first)
+    stored = store.get_many(referenced)
+    for node, origin in nodes:
+        old = stored.get(node.id)
+        if old is not None and old.label != node.label:
+            problem(
+                origin,
+                "duplicate-id",
+                "id",
+                node.id,
+                f"id {node.id!r} already belongs to a {old.label} in the store",
+            )
+
+    bad_rows: set[Origin] = {o for o, _ in problems}
+    # Resolve references until nothing more falls away (partial mode drops
+    # rows whose targets were dropped).
+    while True:
+        alive = {n.id: n.label for n, o in nodes if o not in bad_rows}
+        alive_labels = {**{k: v.label for k, v in stored.items()}, **alive}
+        new_bad = False
+        for node, origin in nodes:
+            if origin in bad_rows:
+                continue
+            for fname, value, targets in _refs(node):
+                label = alive_labels.get(value)
+                if label is None or label not in targets:
+                    why = (
+                        f"refers to {value!r}, which exists nowhere"
+                        if label is None and value not in batch.failed_ids and value not in first
+                        else f"refers to {value!r}, which was not imported"
+                        if label is None
+                        else _wrong_label(value, label, targets)
+                    )
+                    problem(origin, "unknown-reference", fname, value, why)
+                    bad_rows.add(origin)
+                    new_bad = True
+                    break
+        for rel, origin in batch.relationships:
+            if origin in bad_rows:
+                continue
+            for end, value in (("source", rel.source), ("target", rel.target)):
+                targets = REFERENCES[(rel.type, end)]
+                label = alive_labels.get(value)
+                if label is None or label not in targets:
+                    fname = _END_FIELDS[rel.type][0 if end == "source" else 1]
+                    why = (
+                        f"refers to {value!r}, which exists nowhere"
+                        if label is None
+                        else _wrong_label(value, label, targets)
+                    )
+                    problem(origin, "unknown-reference", fname, value, why)
+                    bad_rows.add(origin)
+                    new_bad = True
+                    break
+        if not new_bad or not partial:
+            break
+
+    for _, issue in problems:
+        if partial:
+            report.skipped_rows.append(issue)
+        report.error(
+            issue.type, issue.file, issue.row_number, issue.field, issue.value, issue.message
+        )
+    good_nodes = [n for n, o in nodes if o not in bad_rows]
+    rels: dict[tuple[str, str, str], RelRecord] = {}
+    for rel, origin in batch.relationships:
+        if origin not in bad_rows:
+            rels[rel.key] = rel
+    return good_nodes, list(rels.values())
+
+
+def commit(
+    store: GraphStore,
+    batch: Batch,
+    report: ImportReport,
+    *,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check the batch as a whole and write it in one transaction.
+
+    Nothing is written when the report has errors (unless ``partial``), or
+    when ``dry_run``. ``report.stats`` says what was (or would be) written.
+    """
+    report.dry_run = dry_run
+    report.partial = partial
+    if partial:
+        # Rows already rejected while parsing count as skipped too.
+        report.skipped_rows.extend(report.errors)
+    nodes, rels = _check(store, batch, report, partial)
+    by_label: dict[str, int] = {}
+    for node in nodes:
+        by_label[node.label] = by_label.get(node.label, 0) + 1
+    for rel in rels:
+        by_label[rel.type] = by_label.get(rel.type, 0) + 1
+    if not report.valid and not partial:
+        report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
+        return report
+    if dry_run:
+        report.stats = {
+            "nodes_written": 0,
+            "relationships_written": 0,
+            "by_label": {},
+            "would_write": {
+                "nodes": len(nodes),
+                "relationships": len(rels),
+                "by_label": dict(sorted(by_label.items())),
+            },
+        }
+        return report
+    try:
+        stats = store.write(nodes, rels, progress=progress)
+    except PartnermapError as exc:
+        if exc.status_code == 503:
+            raise
+        report.error("store", None, None, None, None, exc.message)
+        report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
+        return report
+    report.stats = stats.as_dict()
+    return report
