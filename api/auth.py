@@ -1,0 +1,239 @@
+"""API keys with roles, and the audit trail of writes.
+
+A key looks like ``pmk_<key id>_<secret>``; the key id is public (it names
+the key in the audit trail), the secret is 32 random bytes. Only the
+SHA-256 of the whole key is stored, in a small SQLite file kept apart from
+the graph, and a presented key is compared with it in constant time. Roles
+are ordered ``viewer < editor < admin``.
+
+Examples
+--------
+>>> import tempfile, os
+>>> keys = KeyStore(os.path.join(tempfile.mkdtemp(), "keys.sqlite3"))
+>>> key = keys.create(Role.editor)
+>>> principal = keys.verify(key.secret)
+>>> principal.role, principal.key_id == key.key_id
+(<Role.editor: 'editor'>, True)
+>>> keys.verify(key.secret + "x") is None
+True
+>>> principal.allows(Role.viewer), principal.allows(Role.admin)
+(True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from graph.errors import StoreUnavailable
+
+__all__ = ["AuditEntry", "KeyStore", "NewKey", "Principal", "Role"]
+
+_PREFIX = "pmk"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    key_id TEXT,
+    role TEXT,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ids TEXT NOT NULL,
+    status INTEGER NOT NULL
+);
+"""
+
+
+class Role(StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a key's id and role, or the anonymous open-local reader."""
+
+    key_id: str | None
+    role: Role
+
+    def allows(self, needed: Role) -> bool:
+        return self.role.rank >= needed.rank
+
+    @property
+    def who(self) -> str:
+        return self.key_id or "open-local-read"
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    """A freshly made key: ``secret`` is the whole key, shown to its owner once."""
+
+    key_id: str
+    role: Role
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: str
+    key_id: str | None
+    role: str | None
+    method: str
+    path: str
+    ids: list[str]
+    status: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "key_id": self.key_id,
+            "role": self.role,
+            "method": self.method,
+            "path": self.path,
+            "ids": self.ids,
+            "status": self.status,
+        }
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class KeyStore:
+    """API keys and the audit trail in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; created with its folder (mode 0600) if missing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.touch(mode=0o600, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the key file {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"the key file {self.path} cannot be used: {exc}") from exc
+
+    # -- keys -------------------------------------------------------------------
+    def create(self, role: Role) -> NewKey:
+        """Make and record a new key; the returned secret is not kept anywhere."""
+        key_id = secrets.token_hex(6)
+        secret = f"{_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+        self._run(
+            "INSERT INTO api_keys(key_id, hash, role, created_at) VALUES (?, ?, ?, ?)",
+            (key_id, _digest(secret), role.value, _now()),
+        )
+        return NewKey(key_id, role, secret)
+
+    def verify(self, presented: str) -> Principal | None:
+        """The principal a presented key stands for, or ``None`` for an unknown key."""
+        parts = presented.strip().split("_", 2)
+        if len(parts) != 3 or parts[0] != _PREFIX or not parts[1]:
+            return None
+        rows = self._run(
+            "SELECT hash, role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
+            (parts[1],),
+        )
+        if not rows:
+            return None
+        stored, role = rows[0]
+        if not hmac.compare_digest(str(stored), _digest(presented.strip())):
+            return None
+        return Principal(parts[1], Role(role))
+
+    def revoke(self, key_id: str) -> bool:
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+                (_now(), key_id),
+            )
+            return cur.rowcount > 0
+
+    # -- audit ------------------------------------------------------------------
+    def record(
+        self,
+        principal: Principal | None,
+        method: str,
+        path: str,
+        ids: list[str],
+        status: int,
+    ) -> None:
+        """Append one write (or attempted write) to the audit trail."""
+        self._run(
+            "INSERT INTO audit(at, key_id, role, method, path, ids, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                principal.who if principal else None,
+                principal.role.value if principal else None,
+                method,
+                path,
+                json.dumps(ids, ensure_ascii=False),
+                status,
+            ),
+        )
+
+    def audit(self, *, limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
+        """Newest entries first, and how many there are in all."""
+        rows = self._run(
+            "SELECT seq, at, key_id, role, method, path, ids, status FROM audit "
+            "ORDER BY seq DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        total = int(self._run("SELECT count(*) FROM audit")[0][0])
+        entries = [
+            AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], list(json.loads(r[6])), r[7])
+            for r in rows
+        ]
+        return entries, total

@@ -1,0 +1,117 @@
+"""FastAPI dependencies as ``Annotated`` aliases.
+
+Routes declare what they need by type: ``store: StoreDep`` for the graph,
+``who: ViewerDep`` for any read, ``who: EditorDep`` for writes and
+``who: AdminDep`` for the audit trail. The app factory puts the store,
+settings and key store on ``app.state``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import KeyStore, Principal, Role
+from api.config import Settings
+from graph.store.base import GraphStore
+
+__all__ = [
+    "AdminDep",
+    "EditorDep",
+    "KeyStoreDep",
+    "SettingsDep",
+    "StoreDep",
+    "ViewerDep",
+    "get_keys",
+    "get_principal",
+    "get_settings",
+    "get_store",
+    "require",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <key>`")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
+
+
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_keys(request: Request) -> KeyStore:
+    keys: KeyStore = request.app.state.keys
+    return keys
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+KeyStoreDep = Annotated[KeyStore, Depends(get_keys)]
+
+_OPEN_READER = Principal(None, Role.viewer)
+
+
+def _client_is_local(request: Request) -> bool:
+    host = request.client.host if request.client else None
+    if host is None:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # not an address (a Unix socket, the test client)
+        return True
+
+
+def get_principal(
+    request: Request,
+    settings: SettingsDep,
+    keys: KeyStoreDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Principal:
+    """The caller, from ``Authorization: Bearer`` or ``X-API-Key``; 401 if none is valid."""
+    presented = bearer.credentials if bearer is not None else api_key
+    if presented:
+        principal = keys.verify(presented)
+        if principal is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "the API key is not valid",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif settings.open_local_read and _client_is_local(request):
+        principal = _OPEN_READER
+    else:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "an API key is needed: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    request.state.principal = principal
+    return principal
+
+
+def require(role: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through callers whose role is at least ``role`` (else 403)."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.allows(role):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"this needs a key with the {role.value} role; yours is {principal.role.value}",
+            )
+        return principal
+
+    return check
+
+
+ViewerDep = Annotated[Principal, Depends(require(Role.viewer))]
+EditorDep = Annotated[Principal, Depends(require(Role.editor))]
+AdminDep = Annotated[Principal, Depends(require(Role.admin))]
