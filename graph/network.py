@@ -1,0 +1,438 @@
+"""The actor network: organisations tied by what they do together.
+
+:func:`build_network` turns the stored property graph (or a
+:class:`~graph.store.base.Subgraph` of it) into an undirected
+:class:`networkx.Graph` whose nodes are organisations only. Roles fold into
+their organisation: a role's seat in a forum counts for the organisation
+the role belongs to. Two organisations are tied when they
+
+* have an explicit ``PARTNERS_WITH`` partnership (kind ``partnership``),
+* sit in the same forum, the convener included (kind ``forum``),
+* work in the same program as operator or ``PARTNERS_IN`` partner
+  (kind ``program``),
+* are funder and operator of a funded program (kind ``funding``), or
+* are parent and unit (``PART_OF``, kind ``part_of``).
+
+Every tie keeps its ``evidence``: one ``{"kind", "id", "name"}`` dict per
+forum, program, partnership or investment behind it, and a ``weight`` that
+sums the evidence: a partnership counts its ``strength`` (1-5, default 3),
+a forum ``meetings_per_year / 12`` (6 meetings when unknown), an investment
+``log10(1 + amount) / 6`` (one million shekels is about 1), a shared
+program or a ``PART_OF`` link 1.
+
+:func:`affiliation_graph` gives the two-mode organisation-forum graph the
+forum ties are projected from (for bipartite measures).
+
+Examples
+--------
+>>> from graph.model import NodeRecord, RelRecord
+>>> from graph.store.base import Subgraph
+>>> sub = Subgraph(
+...     [NodeRecord("Organization", "a", {"name": "עירייה", "sector": "local_authority"}),
+...      NodeRecord("Organization", "b", {"name": "מתנ\\"ס", "sector": "nonprofit"}),
+...      NodeRecord("Forum", "f", {"name": "מינהלת", "meetings_per_year": 12})],
+...     [RelRecord("MEMBER_OF", "a", "f"), RelRecord("MEMBER_OF", "b", "f")])
+>>> G = build_network(sub)
+>>> G.edges["a", "b"]["kinds"], G.edges["a", "b"]["weight"]
+(['forum'], 1.0)
+>>> G.edges["a", "b"]["evidence"]
+[{'kind': 'forum', 'id': 'f', 'name': 'מינהלת'}]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import NotFound, ValidationFailed
+from graph.model import NodeRecord, RelRecord
+from graph.store.base import GraphStore, Subgraph
+
+__all__ = [
+    "CONTEXTS",
+    "TIE_KINDS",
+    "affiliation_graph",
+    "build_network",
+    "context_allows",
+    "scope_subgraph",
+]
+
+TIE_KINDS = ("partnership", "forum", "program", "funding", "part_of")
+CONTEXTS = ("routine", "emergency", "both")
+
+#: Meetings a year assumed for a forum that does not say.
+_DEFAULT_MEETINGS = 6
+_DEFAULT_STRENGTH = 3
+
+
+def context_allows(item_context: Any, context: str) -> bool:
+    """Whether a forum, program or partnership of ``item_context`` is kept.
+
+    ``"routine"`` keeps routine and both, ``"emergency"`` keeps emergency and
+    both, ``"both"`` keeps everything. Items without a context are routine.
+
+    >>> context_allows("both", "emergency"), context_allows("routine", "emergency")
+    (True, False)
+    """
+    if context == "both":
+        return True
+    value = str(item_context or "routine")
+    return value in (context, "both")
+
+
+def _check_context(context: str) -> None:
+    if context not in CONTEXTS:
+        raise ValidationFailed(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
+
+
+def scope_subgraph(
+    store: GraphStore, *, locality_id: str | None = None, cluster_id: str | None = None
+) -> Subgraph:
+    """The part of the store a scope covers.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph.
+    locality_id : str, optional
+        One locality: :meth:`GraphStore.subgraph` of it.
+    cluster_id : str, optional
+        A cluster of localities (``Locality.cluster_id``): the union of
+        their subgraphs.
+
+    Returns
+    -------
+    Subgraph
+        Nodes sorted by id.
+
+    Raises
+    ------
+    NotFound
+        When the locality or cluster does not exist.
+    """
+    if locality_id is not None and cluster_id is not None:
+        raise ValidationFailed("give a locality_id or a cluster_id, not both")
+    if locality_id is not None:
+        loc = store.get(locality_id)
+        if loc is None or loc.label != "Locality":
+            raise NotFound(f"no locality with id {locality_id!r}")
+        return store.subgraph(locality_id)
+    if cluster_id is not None:
+        members = [
+            n.id for n in store.iter_nodes("Locality") if n.props.get("cluster_id") == cluster_id
+        ]
+        if not members:
+            raise NotFound(f"no locality has cluster_id {cluster_id!r}")
+        nodes: dict[str, NodeRecord] = {}
+        rels: dict[tuple[str, str, str], RelRecord] = {}
+        for loc_id in members:
+            part = store.subgraph(loc_id)
+            nodes.update((n.id, n) for n in part.nodes)
+            rels.update((r.key, r) for r in part.relationships)
+        return Subgraph(sorted(nodes.values(), key=lambda n: n.id), list(rels.values()))
+    return store.subgraph(None)
+
+
+def _scope_localities(
+    nodes: Iterable[NodeRecord], locality_id: str | None, cluster_id: str | None
+) -> list[str] | None:
+    if locality_id is not None:
+        return [locality_id]
+    if cluster_id is not None:
+        return sorted(
+            n.id for n in nodes if n.label == "Locality" and n.props.get("cluster_id") == cluster_id
+        )
+    return None
+
+
+def _records(
+    source: GraphStore | Subgraph, locality_id: str | None, cluster_id: str | None
+) -> tuple[list[NodeRecord], Iterable[RelRecord]]:
+    if isinstance(source, Subgraph):
+        return source.nodes, source.relationships
+    if locality_id is None and cluster_id is None:
+        return list(source.iter_nodes()), source.iter_relationships()
+    sub = scope_subgraph(source, locality_id=locality_id, cluster_id=cluster_id)
+    return sub.nodes, sub.relationships
+
+
+def _money_weight(amount: Any) -> float:
+    try:
+        value = float(amount or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return math.log10(1.0 + max(value, 0.0)) / 6.0
+
+
+def _forum_weight(meetings: Any) -> float:
+    try:
+        value = float(meetings) if meetings is not None else _DEFAULT_MEETINGS
+    except (TypeError, ValueError):
+        value = _DEFAULT_MEETINGS
+    return value / 12.0
+
+
+class _Ties:
+    """Accumulates ties between organisations before they become edges."""
+
+    def __init__(self) -> None:
+        self.weight: dict[tuple[str, str], float] = defaultdict(float)
+        self.evidence: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+
+    def add(self, u: str, v: str, weight: float, evidence: dict[str, Any]) -> None:
+        if u == v:
+            return
+        key = (u, v) if u < v else (v, u)
+        self.weight[key] += weight
+        self.evidence[key].append(evidence)
+
+    def clique(self, members: list[str], weight: float, evidence: dict[str, Any]) -> None:
+        # One shared evidence dict for the whole clique keeps big forums cheap.
+        weights, evidences = self.weight, self.evidence
+        for u, v in combinations(sorted(members), 2):
+            weights[(u, v)] += weight
+            evidences[(u, v)].append(evidence)
+
+
+def build_network(
+    source: GraphStore | Subgraph,
+    *,
+    locality_id: str | None = None,
+    cluster_id: str | None = None,
+    context: str = "both",
+) -> nx.Graph:
+    """The undirected actor network of a scope.
+
+    Parameters
+    ----------
+    source : GraphStore or Subgraph
+        Where the graph comes from. A store is read in one pass (the whole
+        graph) or through :func:`scope_subgraph`; a subgraph is taken as
+        already scoped (``locality_id``/``cluster_id`` then only label it).
+    locality_id, cluster_id : str, optional
+        The scope: one locality or a cluster of localities; default the whole graph.
+    context : {"both", "routine", "emergency"}
+        Keep forums, programs and partnerships of this context (and
+        ``both``); investments follow their program.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are organisation ids with ``name``, ``sector``, ``kind``,
+        ``locality_ids``, ``parent_id`` and ``forum_ids`` (forums it sits in,
+        after the context filter); edges have ``weight``, ``kinds`` and
+        ``evidence``. ``G.graph["scope"]`` holds ``locality_id``,
+        ``cluster_id``, ``context`` and ``locality_ids`` (the scope's
+        localities, ``None`` for the whole graph).
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord, RelRecord
+    >>> from graph.store.base import Subgraph
+    >>> orgs = [NodeRecord("Organization", i, {"name": i, "sector": "nonprofit"}) for i in "abc"]
+    >>> prog = NodeRecord("Program", "p", {"name": "חוגים", "operator_id": "a",
+    ...                                     "context": "emergency"})
+    >>> sub = Subgraph(orgs + [prog], [RelRecord("OPERATES", "a", "p"),
+    ...     RelRecord("PARTNERS_IN", "b", "p"),
+    ...     RelRecord("PARTNERS_WITH", "b", "c", {"strength": 5, "context": "routine"})])
+    >>> sorted(build_network(sub).edges(data="weight"))
+    [('a', 'b', 1.0), ('b', 'c', 5.0)]
+    >>> sorted(build_network(sub, context="routine").edges)
+    [('b', 'c')]
+    """
+    _check_context(context)
+    nodes, rels = _records(source, locality_id, cluster_id)
+
+    orgs: dict[str, NodeRecord] = {}
+    role_org: dict[str, str] = {}
+    forums: dict[str, NodeRecord] = {}
+    programs: dict[str, NodeRecord] = {}
+    investments: dict[str, NodeRecord] = {}
+    for node in nodes:
+        if node.label == "Organization":
+            orgs[node.id] = node
+        elif node.label == "Role":
+            org = node.props.get("organization_id")
+            if org:
+                role_org[node.id] = str(org)
+        elif node.label == "Forum":
+            if context_allows(node.props.get("context"), context):
+                forums[node.id] = node
+        elif node.label == "Program":
+            if context_allows(node.props.get("context"), context):
+                programs[node.id] = node
+        elif node.label == "Investment":
+            investments[node.id] = node
+
+    ties = _Ties()
+    forum_members: dict[str, set[str]] = defaultdict(set)
+    program_actors: dict[str, set[str]] = defaultdict(set)
+    program_operator: dict[str, str] = {}
+    invest_funder: dict[str, str] = {}
+    invest_program: dict[str, str] = {}
+
+    for rel in rels:
+        kind = rel.type
+        if kind == "MEMBER_OF":
+            member = rel.source if rel.source in orgs else role_org.get(rel.source)
+            if member in orgs and rel.target in forums:
+                forum_members[rel.target].add(member)
+        elif kind == "CONVENED_BY":
+            if rel.source in forums and rel.target in orgs:
+                forum_members[rel.source].add(rel.target)
+        elif kind == "ROLE_IN":
+            role_org[rel.source] = rel.target
+        elif kind in ("OPERATES", "PARTNERS_IN"):
+            if rel.source in orgs and rel.target in programs:
+                program_actors[rel.target].add(rel.source)
+                if kind == "OPERATES":
+                    program_operator[rel.target] = rel.source
+        elif kind == "MADE":
+            if rel.source in orgs and rel.target in investments:
+                invest_funder[rel.target] = rel.source
+        elif kind == "FUNDS":
+            if rel.source in investments and rel.target in programs:
+                invest_program[rel.source] = rel.target
+        elif kind == "PARTNERS_WITH":
+            if (
+                rel.source in orgs
+                and rel.target in orgs
+                and context_allows(rel.props.get("context"), context)
+            ):
+                label = rel.props.get("kind") or "partnership"
+                ties.add(
+                    rel.source,
+                    rel.target,
+                    float(rel.props.get("strength") or _DEFAULT_STRENGTH),
+                    {
+                        "kind": "partnership",
+                        "id": f"{rel.source}->{rel.target}",
+                        "name": f"{orgs[rel.source].name} – {orgs[rel.target].name} ({label})",
+                    },
+                )
+        elif kind == "PART_OF":
+            if rel.source in orgs and rel.target in orgs:
+                ties.add(
+                    rel.source,
+                    rel.target,
+                    1.0,
+                    {
+                        "kind": "part_of",
+                        "id": f"{rel.source}->{rel.target}",
+                        "name": f"{orgs[rel.source].name} ⊂ {orgs[rel.target].name}",
+                    },
+                )
+
+    org_forums: dict[str, list[str]] = defaultdict(list)
+    for fid in sorted(forum_members):
+        members = forum_members[fid]
+        forum = forums[fid]
+        for member in members:
+            org_forums[member].append(fid)
+        ties.clique(
+            list(members),
+            _forum_weight(forum.props.get("meetings_per_year")),
+            {"kind": "forum", "id": fid, "name": forum.name},
+        )
+    for pid in sorted(program_actors):
+        ties.clique(
+            list(program_actors[pid]),
+            1.0,
+            {"kind": "program", "id": pid, "name": programs[pid].name},
+        )
+    for iid in sorted(invest_funder):
+        funded = invest_program.get(iid)
+        operator = program_operator.get(funded) if funded else None
+        if operator is None:
+            continue
+        inv = investments[iid]
+        ties.add(
+            invest_funder[iid],
+            operator,
+            _money_weight(inv.props.get("amount")),
+            {"kind": "funding", "id": iid, "name": inv.name},
+        )
+
+    G = nx.Graph()
+    G.graph["scope"] = {
+        "locality_id": locality_id,
+        "cluster_id": cluster_id,
+        "context": context,
+        "locality_ids": _scope_localities(nodes, locality_id, cluster_id),
+    }
+    for oid in sorted(orgs):
+        p = orgs[oid].props
+        G.add_node(
+            oid,
+            name=orgs[oid].name,
+            sector=str(p.get("sector") or "other"),
+            kind=p.get("kind"),
+            locality_ids=list(p.get("locality_ids") or []),
+            parent_id=p.get("parent_id"),
+            forum_ids=org_forums.get(oid, []),
+        )
+    order = {k: i for i, k in enumerate(TIE_KINDS)}
+    for (u, v), weight in sorted(ties.weight.items()):
+        evidence = sorted(ties.evidence[(u, v)], key=lambda e: (order[e["kind"]], e["id"]))
+        kinds = sorted({e["kind"] for e in evidence})
+        G.add_edge(u, v, weight=round(weight, 6), kinds=kinds, evidence=evidence)
+    return G
+
+
+def affiliation_graph(
+    source: GraphStore | Subgraph,
+    *,
+    locality_id: str | None = None,
+    cluster_id: str | None = None,
+    context: str = "both",
+) -> nx.Graph:
+    """The two-mode graph of organisations and the forums they sit in.
+
+    Roles fold into their organisation and conveners count as members, as
+    in :func:`build_network`; forums without any member are left out.
+    Nodes have ``bipartite`` 0 (organisations) or 1 (forums) and ``name``.
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord, RelRecord
+    >>> from graph.store.base import Subgraph
+    >>> sub = Subgraph([NodeRecord("Organization", "a", {"name": "א"}),
+    ...                 NodeRecord("Role", "r", {"name": "רכזת", "organization_id": "a"}),
+    ...                 NodeRecord("Forum", "f", {"name": "צוות"})],
+    ...                [RelRecord("MEMBER_OF", "r", "f")])
+    >>> sorted(affiliation_graph(sub).edges)
+    [('a', 'f')]
+    """
+    _check_context(context)
+    nodes, rels = _records(source, locality_id, cluster_id)
+    orgs = {n.id: n for n in nodes if n.label == "Organization"}
+    forums = {
+        n.id: n
+        for n in nodes
+        if n.label == "Forum" and context_allows(n.props.get("context"), context)
+    }
+    role_org = {
+        n.id: str(n.props["organization_id"])
+        for n in nodes
+        if n.label == "Role" and n.props.get("organization_id")
+    }
+    B = nx.Graph()
+    for oid in sorted(orgs):
+        B.add_node(oid, bipartite=0, name=orgs[oid].name)
+    pairs: set[tuple[str, str]] = set()
+    for rel in rels:
+        if rel.type == "MEMBER_OF":
+            member = rel.source if rel.source in orgs else role_org.get(rel.source)
+            if member in orgs and rel.target in forums:
+                pairs.add((member, rel.target))
+        elif rel.type == "CONVENED_BY" and rel.source in forums and rel.target in orgs:
+            pairs.add((rel.target, rel.source))
+    for fid in sorted({f for _, f in pairs}):
+        B.add_node(fid, bipartite=1, name=forums[fid].name)
+    B.add_edges_from(sorted(pairs))
+    return B
