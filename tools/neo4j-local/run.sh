@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Run a real Neo4j Community 5.26 (Maven Central artifacts, no Docker) in the foreground.
+#
+#   tools/neo4j-local/run.sh PORT DATA_DIR
+#
+# Builds the launcher on first use (mvn package: ~170 MB into ~/.m2 once; later
+# builds run offline), then prints exactly one line on stdout,
+#   NEO4J_READY bolt://127.0.0.1:PORT
+# once Bolt accepts connections. Bolt listens on 127.0.0.1 only.
+# Auth: NEO4J_AUTH unset or "none" = auth disabled (tests); NEO4J_AUTH=user/password
+# enables auth with that user. SIGTERM stops the server cleanly.
+# NEO4J_LOCAL_HEAP sets the JVM heap (default 1g).
+set -euo pipefail
+
+if [ "$#" -ne 2 ]; then
+    echo "usage: $0 PORT DATA_DIR" >&2
+    exit 2
+fi
+PORT="$1"
+DATA_DIR="$2"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TARGET="$HERE/target"
+STAMP="$TARGET/.built"
+
+command -v java >/dev/null || { echo "java (17+) is not on PATH" >&2; exit 3; }
+
+needs_build() {
+    [ -f "$STAMP" ] || return 0
+    [ -d "$TARGET/lib" ] || return 0
+    [ "$HERE/pom.xml" -nt "$STAMP" ] && return 0
+    [ -n "$(find "$HERE/src" -newer "$STAMP" -type f 2>/dev/null)" ] && return 0
+    return 1
+}
+
+if needs_build; then
+    command -v mvn >/dev/null || { echo "mvn (Maven 3.8+) is not on PATH" >&2; exit 3; }
+    # One build at a time when several fixtures start together.
+    exec 9>"$HERE/.build.lock"
+    flock 9
+    if needs_build; then
+        echo "building the Neo4j launcher (first run downloads ~170 MB from Maven Central)" >&2
+        # -o first: quick and offline once ~/.m2 is filled; online only if that fails.
+        if ! mvn -q -B -Dstyle.color=never -o -f "$HERE/pom.xml" package >&2 2>&1; then
+            mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" package >&2
+        fi
+        touch "$STAMP"
+    fi
+    flock -u 9
+fi
+
+mkdir -p "$DATA_DIR"
+exec java -Xms256m -Xmx"${NEO4J_LOCAL_HEAP:-1g}" -XX:+UseG1GC \
+    -cp "$TARGET/classes:$TARGET/lib/*" partnermap.neo4jlocal.Launcher "$PORT" "$DATA_DIR"
