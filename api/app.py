@@ -1,0 +1,259 @@
+"""The FastAPI application factory.
+
+:func:`create_app` wires settings, the graph store, the key store, the
+routers under ``/api/v1``, the error handlers (every
+:class:`~graph.errors.PartnermapError` becomes its ``status_code`` with
+``{"detail": message}``, anything unexpected a bare 500) and two ASGI
+middlewares: :class:`BodyLimit` (413 before a too-large body is read) and
+:class:`AuditTrail` (every write, allowed or not, is recorded).
+
+Examples
+--------
+>>> import tempfile, os
+>>> from fastapi.testclient import TestClient
+>>> folder = tempfile.mkdtemp()
+>>> app = create_app(Settings(store=f"sqlite:///{folder}/g.db"))
+>>> with TestClient(app) as client:
+...     client.get("/healthz").json(), client.get("/api/v1/localities").status_code
+({'status': 'ok'}, 401)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth import KeyStore, Principal
+from api.config import Settings
+from api.routes import analysis, audit, edges, export, graph, health, imports, nodes
+from graph.errors import PartnermapError
+from graph.store import open_store
+from graph.store.base import GraphStore
+
+__all__ = ["API_PREFIX", "AuditTrail", "BodyLimit", "create_app"]
+
+API_PREFIX = "/api/v1"
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The largest JSON body a resource write accepts (uploads have their own limit).
+_MAX_JSON_BYTES = 1024 * 1024
+
+log = logging.getLogger("partnermap.api")
+
+
+async def _send_json(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    """Answer 413 when a request body is too large: by its ``Content-Length``
+    before reading anything, or by counting as it streams in.
+    """
+
+    def __init__(self, app: ASGIApp, *, upload_limit: int, json_limit: int) -> None:
+        self.app = app
+        self.upload_limit = upload_limit
+        self.json_limit = json_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _WRITES:
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = self.upload_limit if path.rstrip("/").endswith("/imports") else self.json_limit
+        body = (
+            b'{"detail":"the request body is larger than this server accepts (%d bytes)"}' % limit
+        )
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _send_json(send, 400, b'{"detail":"Content-Length is not a number"}')
+                    return
+                if declared > limit:
+                    await _send_json(send, 413, body)
+                    return
+        seen = 0
+        too_large = False
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal seen, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                return  # the app's answer to a cut-off body is replaced by 413 below
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await _send_json(send, 413, body)
+
+
+class AuditTrail:
+    """Record every write under ``/api/v1``: who, when, method, path, ids and status."""
+
+    def __init__(self, app: ASGIApp, *, keys: KeyStore) -> None:
+        self.app = app
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _WRITES
+            or not scope["path"].startswith(API_PREFIX)
+        ):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            state: dict[str, Any] = scope.get("state") or {}
+            principal: Principal | None = state.get("principal")
+            ids = [str(i) for i in state.get("audit_ids", [])]
+            try:
+                await anyio.to_thread.run_sync(
+                    self.keys.record, principal, scope["method"], scope["path"], ids, status
+                )
+            except PartnermapError:  # pragma: no cover - a broken key file must not hide the answer
+                log.exception("cannot write the audit trail")
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """Domain errors to HTTP status, in one place."""
+
+    async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, PartnermapError)
+        if exc.status_code >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+    async def model_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ValidationError)
+        errors = [
+            {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    async def bad_text(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "the request holds text that is not valid Unicode"}, status_code=400
+        )
+
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    app.add_exception_handler(PartnermapError, domain_error)
+    app.add_exception_handler(ValidationError, model_error)
+    app.add_exception_handler(UnicodeError, bad_text)
+    app.add_exception_handler(Exception, internal)
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The partnermap API.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default: read from ``PARTNERMAP_*`` environment variables (and checked).
+    store : GraphStore, optional
+        Default: opened from ``settings.store`` and closed on shutdown.
+
+    Returns
+    -------
+    FastAPI
+        Routes under ``/api/v1``, plus ``/healthz`` and ``/readyz``.
+    """
+    settings = settings or Settings()
+    owned = store is None
+    store = store or open_store(settings.store)
+    keys = KeyStore(settings.resolved_keys_path())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        keys.close()
+        if owned:
+            store.close()
+
+    app = FastAPI(
+        title="partnermap",
+        version="0.1.0",
+        description="Stakeholder network analysis for local authorities. "
+        "Send an API key as `Authorization: Bearer <key>` or `X-API-Key`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.keys = keys
+    app.state.report_cache = analysis.ReportCache(settings.analysis_cache_size)
+    app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))
+
+    _error_handlers(app)
+    app.add_middleware(AuditTrail, keys=keys)
+    app.add_middleware(
+        BodyLimit, upload_limit=settings.max_upload_bytes, json_limit=_MAX_JSON_BYTES
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+
+    app.include_router(health.router)
+    app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
+    for router in (*nodes.routers, *edges.routers):
+        app.include_router(router, prefix=API_PREFIX)
+    for module in (graph, analysis, imports, export, audit):
+        app.include_router(module.router, prefix=API_PREFIX)
+    if importlib.util.find_spec("api.routes.maps") is not None:
+        from api.routes import maps  # type: ignore[attr-defined,unused-ignore]
+
+        app.include_router(maps.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,162 @@
+"""The explicit relationship resources: ``/partnerships`` and ``/memberships``.
+
+A relationship is named by its two ends in the URL:
+``/partnerships/{source_id}/{target_id}`` and
+``/memberships/{member_id}/{forum_id}``. Both ends must exist and be of the
+right kind (else 409); the bodies are :class:`graph.model.Partnership` and
+:class:`graph.model.Membership`.
+"""
+
+# No `from __future__ import annotations`: the route signatures use types made at run time.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
+from pydantic import BaseModel
+
+from api.deps import EditorDep, SettingsDep, StoreDep, ViewerDep
+from api.routes.common import (
+    Limit,
+    Offset,
+    check_references,
+    check_text,
+    clamp_limit,
+    mark_audit,
+)
+from api.schemas import ListPublic, update_model
+from graph.errors import Conflict, NotFound, ValidationFailed
+from graph.model import Membership, Partnership, RelRecord, edge_record
+from graph.store.base import GraphStore
+
+__all__ = ["edge_router", "memberships", "partnerships", "routers"]
+
+
+def edge_router(
+    model: type[BaseModel], path: str, source_field: str, target_field: str
+) -> APIRouter:
+    """The CRUD router of one explicit relationship type, mounted at ``/{path}``."""
+    rel_type: str = model.rel_type  # type: ignore[attr-defined]
+    update = update_model(model, exclude=(source_field, target_field))
+    page = ListPublic[model]  # type: ignore[valid-type]
+    router = APIRouter(prefix=f"/{path}", tags=[path])
+    item = f"/{{{source_field}}}/{{{target_field}}}"
+    Source = Annotated[str, Path(alias=source_field, description=f"The {source_field}.")]
+    Target = Annotated[str, Path(alias=target_field, description=f"The {target_field}.")]
+
+    def public(rel: RelRecord) -> BaseModel:
+        return model.model_validate(
+            {**rel.props, source_field: rel.source, target_field: rel.target}
+        )
+
+    def fetch(store: GraphStore, source: str, target: str) -> RelRecord:
+        rel = store.get_relationship((source, rel_type, target))
+        if rel is None or rel.owner is not None:
+            raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
+        return rel
+
+    def save(store: GraphStore, body: BaseModel) -> RelRecord:
+        rel = edge_record(body)  # type: ignore[arg-type]
+        check_text(rel.props, f"the {path[:-1]}")
+        check_text([rel.source, rel.target], f"the {path[:-1]}")
+        check_references(store, rel_type, {"source": rel.source, "target": rel.target})
+        store.write(relationships=[rel])
+        return rel
+
+    @router.get("", response_model=page, summary=f"List {path}")
+    def list_edges(
+        store: StoreDep,
+        settings: SettingsDep,
+        _who: ViewerDep,
+        source: Annotated[
+            str | None, Query(alias=source_field, description=f"Only this {source_field}.")
+        ] = None,
+        target: Annotated[
+            str | None, Query(alias=target_field, description=f"Only this {target_field}.")
+        ] = None,
+        node_id: Annotated[
+            str | None, Query(description="Only relationships with this id at either end.")
+        ] = None,
+        limit: Limit = None,
+        offset: Offset = 0,
+    ) -> Any:
+        anchor = source or target or node_id
+        if anchor:
+            rels = store.relationships(anchor, types=[rel_type])
+        else:
+            rels = list(store.iter_relationships(rel_type))
+        rels = sorted(
+            (
+                r
+                for r in rels
+                if r.owner is None
+                and (source is None or r.source == source)
+                and (target is None or r.target == target)
+                and (node_id is None or node_id in (r.source, r.target))
+            ),
+            key=lambda r: r.key,
+        )
+        size = clamp_limit(limit, settings)
+        return {"data": [public(r) for r in rels[offset : offset + size]], "count": len(rels)}
+
+    @router.get(item, response_model=model, summary=f"Get one of the {path}")
+    def get_edge(source: Source, target: Target, store: StoreDep, _who: ViewerDep) -> Any:
+        return public(fetch(store, source, target))
+
+    @router.post(
+        "",
+        response_model=model,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"Create one of the {path}",
+        responses={409: {"description": "It exists already, or an end is missing."}},
+    )
+    def create_edge(
+        body: Annotated[model, Body()],  # type: ignore[valid-type]
+        request: Request,
+        store: StoreDep,
+        _who: EditorDep,
+    ) -> Any:
+        rel = edge_record(body)
+        mark_audit(request, rel.source, rel.target)
+        if store.get_relationship(rel.key) is not None:
+            raise Conflict(f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH")
+        return public(save(store, body))
+
+    @router.patch(
+        item,
+        response_model=model,
+        summary=f"Change some fields of one of the {path}",
+    )
+    def update_edge(
+        source: Source,
+        target: Target,
+        body: Annotated[update, Body()],  # type: ignore[valid-type]
+        request: Request,
+        store: StoreDep,
+        _who: EditorDep,
+    ) -> Any:
+        mark_audit(request, source, target)
+        patch: BaseModel = body
+        changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
+        for field, value in ((source_field, source), (target_field, target)):
+            if field in changes and changes[field] != value:
+                raise ValidationFailed(f"body.{field}: the ends of a relationship cannot change")
+        current = fetch(store, source, target)
+        merged = {**current.props, **changes, source_field: source, target_field: target}
+        return public(save(store, model.model_validate(merged)))
+
+    @router.delete(item, status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete one of {path}")
+    def delete_edge(
+        source: Source, target: Target, request: Request, store: StoreDep, _who: EditorDep
+    ) -> Response:
+        mark_audit(request, source, target)
+        fetch(store, source, target)
+        if store.delete_relationships([(source, rel_type, target)]) == 0:
+            raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    return router
+
+
+partnerships = edge_router(Partnership, "partnerships", "source_id", "target_id")
+memberships = edge_router(Membership, "memberships", "member_id", "forum_id")
+routers: list[APIRouter] = [partnerships, memberships]

@@ -1,0 +1,194 @@
+"""Graph queries: an ego network, the shortest path between two actors, a locality's subgraph.
+
+Every answer is bounded: the ego depth by ``max_ego_depth`` and its size by
+``max_ego_nodes`` (``truncated`` says when the limit cut it short), the
+subgraph by ``max_subgraph_nodes``. Paths run over the actor network of
+:func:`graph.network.build_network`, cached per graph version, and each
+step carries the evidence of its tie.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+
+import networkx as nx
+from fastapi import APIRouter, Path, Query, Request
+
+from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.schemas import EgoGraph, GraphNode, GraphRelationship, PathResult, SubgraphPublic
+from graph.errors import NotFound, ValidationFailed
+from graph.model import NodeRecord, RelRecord
+from graph.store.base import GraphStore
+
+__all__ = ["NetworkCache", "router"]
+
+router = APIRouter(prefix="/graph", tags=["graph"])
+
+ContextParam = Annotated[
+    Literal["both", "routine", "emergency"],
+    Query(description="Keep ties of this context (and of both)."),
+]
+
+
+def _node(record: NodeRecord) -> GraphNode:
+    return GraphNode(id=record.id, label=record.label, name=record.name, properties=record.props)
+
+
+def _rel(rel: RelRecord) -> GraphRelationship:
+    return GraphRelationship(
+        type=rel.type, source=rel.source, target=rel.target, properties=rel.props
+    )
+
+
+class NetworkCache:
+    """The last few actor networks, keyed by graph version, locality and context."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str | None, str], nx.Graph] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: GraphStore, locality_id: str | None, context: str) -> nx.Graph:
+        from graph.network import build_network
+
+        key = (store.graph_version(), locality_id, context)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        network = build_network(store, locality_id=locality_id, context=context)
+        with self._lock:
+            self._items[key] = network
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return network
+
+
+@router.get("/ego/{node_id}", response_model=EgoGraph, summary="The neighbourhood of a node")
+def ego(
+    node_id: Annotated[str, Path(description="Any node's id.")],
+    store: StoreDep,
+    settings: SettingsDep,
+    _who: ViewerDep,
+    depth: Annotated[int, Query(ge=1, le=10, description="Relationships away.")] = 1,
+) -> Any:
+    if depth > settings.max_ego_depth:
+        raise ValidationFailed(
+            f"query depth: {depth} is above this server's maximum of {settings.max_ego_depth}"
+        )
+    center = store.get(node_id)
+    if center is None:
+        raise NotFound(f"no node with id {node_id!r}")
+    nodes: dict[str, NodeRecord] = {center.id: center}
+    rels: dict[tuple[str, str, str], RelRecord] = {}
+    frontier = [center.id]
+    truncated = False
+    for _ in range(depth):
+        following: list[str] = []
+        for nid in frontier:
+            for rel, other in store.neighbours(nid):
+                if other.id not in nodes:
+                    if len(nodes) >= settings.max_ego_nodes:
+                        truncated = True
+                        continue
+                    nodes[other.id] = other
+                    following.append(other.id)
+                rels[rel.key] = rel
+        frontier = following
+        if truncated or not frontier:
+            break
+    kept = [r for r in rels.values() if r.source in nodes and r.target in nodes]
+    return EgoGraph(
+        center=center.id,
+        depth=depth,
+        nodes=[_node(n) for n in nodes.values()],
+        relationships=[_rel(r) for r in sorted(kept, key=lambda r: r.key)],
+        truncated=truncated,
+    )
+
+
+@router.get("/path", response_model=PathResult, summary="Shortest path between two actors")
+def path(
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    source: Annotated[str, Query(description="An organisation (or role) id.")],
+    target: Annotated[str, Query(description="An organisation (or role) id.")],
+    locality_id: Annotated[str | None, Query(description="Within this locality only.")] = None,
+    context: ContextParam = "both",
+) -> Any:
+    ends: list[str] = []
+    for name, nid in (("source", source), ("target", target)):
+        record = store.get(nid)
+        if record is None:
+            raise NotFound(f"query {name}: no node with id {nid!r}")
+        if record.label == "Role" and record.props.get("organization_id"):
+            nid = str(record.props["organization_id"])  # roles fold into their organisation
+        elif record.label != "Organization":
+            raise ValidationFailed(
+                f"query {name}: {nid!r} is a {record.label}; paths run between organisations"
+            )
+        ends.append(nid)
+    if locality_id is not None and store.get(locality_id) is None:
+        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    cache: NetworkCache = request.app.state.network_cache
+    network = cache.get(store, locality_id, context)
+    hops: list[str] = []
+    if ends[0] in network and ends[1] in network:
+        try:
+            hops = nx.shortest_path(network, ends[0], ends[1])
+        except nx.NetworkXNoPath:
+            hops = []
+    records = store.get_many(hops)
+    steps = []
+    for u, v in pairwise(hops):
+        data = network.edges[u, v]
+        steps.append(
+            {
+                "source": u,
+                "target": v,
+                "kinds": list(data.get("kinds", [])),
+                "weight": float(data.get("weight", 1.0)),
+                "evidence": list(data.get("evidence", [])),
+            }
+        )
+    return PathResult(
+        source=source,
+        target=target,
+        found=bool(hops),
+        length=len(hops) - 1 if hops else None,
+        nodes=[_node(records[h]) for h in hops if h in records],
+        ties=steps,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/subgraph", response_model=SubgraphPublic, summary="A locality's part of the graph")
+def subgraph(
+    store: StoreDep,
+    settings: SettingsDep,
+    _who: ViewerDep,
+    locality_id: Annotated[str | None, Query(description="Default: the whole graph.")] = None,
+) -> Any:
+    if locality_id is not None:
+        loc = store.get(locality_id)
+        if loc is None or loc.label != "Locality":
+            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    elif store.count() > settings.max_subgraph_nodes:
+        raise ValidationFailed(
+            f"the whole graph has more than {settings.max_subgraph_nodes} nodes: "
+            "pass locality_id, or use /export"
+        )
+    sub = store.subgraph(locality_id)
+    if len(sub.nodes) > settings.max_subgraph_nodes:
+        raise ValidationFailed(
+            f"locality {locality_id!r} has {len(sub.nodes)} nodes, above this server's "
+            f"maximum of {settings.max_subgraph_nodes}: use /export"
+        )
+    return SubgraphPublic(
+        locality_id=locality_id,
+        nodes=[_node(n) for n in sub.nodes],
+        relationships=[_rel(r) for r in sorted(sub.relationships, key=lambda r: r.key)],
+    )

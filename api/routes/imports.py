@@ -1,0 +1,157 @@
+"""``POST /imports``: a CSV zip, one CSV file or an XLSX workbook, checked and written atomically.
+
+The answer is the import report of ``partnermap import --json`` (422 when it
+is not valid: nothing was written). The upload's size is bounded twice: by
+``Content-Length`` before anything is read, and by counting the bytes as
+they arrive (see :class:`api.app.BodyLimit`); a zip is also bounded in what
+it expands to, and only its ``.csv`` members are extracted, by base name.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.config import Settings
+from api.deps import EditorDep, SettingsDep, StoreDep
+from api.routes.common import mark_audit
+from graph.errors import PartnermapError, StoreUnavailable
+from graph.store.base import GraphStore
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+_CHUNK = 1024 * 1024
+_SAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+class BadUpload(PartnermapError):
+    """The upload is not a zip of CSV files, a CSV file or an XLSX workbook."""
+
+    status_code = 400
+
+
+class UploadTooLarge(PartnermapError):
+    status_code = 413
+
+
+def _is_xlsx(archive: zipfile.ZipFile) -> bool:
+    names = set(archive.namelist())
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _extract_csvs(archive: zipfile.ZipFile, folder: Path, settings: Settings) -> None:
+    total = 0
+    seen: set[str] = set()
+    for info in archive.infolist():
+        name = PurePosixPath(info.filename.replace("\\", "/")).name
+        if info.is_dir() or not name.lower().endswith(".csv") or name.startswith(("._", ".")):
+            continue
+        if "__MACOSX" in info.filename:
+            continue
+        if name.lower() in seen:
+            raise BadUpload(f"the zip holds two files named {name!r}")
+        seen.add(name.lower())
+        with archive.open(info) as src, (folder / name).open("wb") as dst:
+            while chunk := src.read(_CHUNK):
+                total += len(chunk)
+                if total > settings.max_unzipped_bytes:
+                    raise UploadTooLarge(
+                        f"the zip expands to more than {settings.max_unzipped_bytes} bytes"
+                    )
+                dst.write(chunk)
+    if not seen:
+        raise BadUpload("the zip holds no .csv file (expected organizations.csv and others)")
+
+
+def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Path:
+    """The path to hand to the importer: a folder of CSV files, or the file itself."""
+    if zipfile.is_zipfile(upload):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                if _is_xlsx(archive):
+                    target = work / "upload.xlsx"
+                    shutil.move(upload, target)
+                    return target
+                folder = work / "csv"
+                folder.mkdir()
+                _extract_csvs(archive, folder, settings)
+                return folder
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+            raise BadUpload(f"the upload {filename!r} is not a readable zip: {exc}") from exc
+    safe = _SAFE_NAME.sub("_", PurePosixPath(filename.replace("\\", "/")).name).lstrip(".")
+    safe = safe[-100:]  # file systems refuse very long names
+    if filename.lower().endswith(".csv"):
+        folder = work / "csv"
+        folder.mkdir()
+        shutil.move(upload, folder / (safe or "organizations.csv"))
+        return folder
+    # Other formats (partnermap JSON, 360Giving, IATI, HXL) are detected by the importer.
+    target = work / (safe or "upload")
+    shutil.move(upload, target)
+    return target
+
+
+def _run(store: GraphStore, path: Path, dry_run: bool, partial: bool) -> dict[str, Any]:
+    try:
+        from importers.registry import run_import
+    except ImportError as exc:
+        raise StoreUnavailable(f"the importers are not available: {exc}") from exc
+    report = run_import(store, path, format=None, dry_run=dry_run, partial=partial)
+    result: dict[str, Any] = report.as_dict()
+    return result
+
+
+@router.post(
+    "",
+    summary="Import a CSV zip, a CSV file or an XLSX workbook",
+    responses={
+        200: {"description": "The import report (written, or checked only with dry_run)."},
+        400: {"description": "The upload is not a readable zip, or is empty."},
+        413: {"description": "The upload is larger than this server accepts."},
+        422: {"description": "The import report: the data was rejected, nothing written."},
+    },
+)
+async def create_import(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    _who: EditorDep,
+    file: Annotated[UploadFile, File(description="A .zip of CSV files, a .csv or an .xlsx.")],
+    dry_run: Annotated[bool, Query(description="Check only; write nothing.")] = False,
+    partial: Annotated[bool, Query(description="Land the valid rows, list the skipped.")] = False,
+) -> Any:
+    filename = file.filename or "upload"
+    mark_audit(request, f"upload:{filename}")
+    work = Path(tempfile.mkdtemp(prefix="partnermap-import-"))
+    try:
+        upload = work / "upload.bin"
+        size = 0
+        with upload.open("wb") as out:
+            while chunk := await file.read(_CHUNK):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise UploadTooLarge(
+                        f"the upload is larger than {settings.max_upload_bytes} bytes"
+                    )
+                out.write(chunk)
+        if size == 0:
+            raise BadUpload(f"the upload {filename!r} is empty")
+        path = await run_in_threadpool(_prepare, upload, filename, work, settings)
+        report = await run_in_threadpool(_run, store, path, dry_run, partial)
+    finally:
+        await file.close()
+        shutil.rmtree(work, ignore_errors=True)
+    if not report.get("valid", False) and not partial:
+        body = {"detail": "the import was rejected: nothing was written", **report}
+        return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return report

@@ -1,0 +1,124 @@
+"""Request and response schemas of the HTTP API.
+
+Node and relationship bodies are the pydantic models of
+:mod:`graph.model` themselves (``Create`` and ``Public`` are the model);
+:func:`update_model` derives the ``Update`` schema (every field optional,
+the identifying fields left out) and :class:`ListPublic` wraps a page.
+
+Examples
+--------
+>>> from graph.model import Program
+>>> ProgramUpdate = update_model(Program, exclude=("id",))
+>>> ProgramUpdate(age_max=12).model_dump(exclude_unset=True)
+{'age_max': 12}
+>>> "id" in ProgramUpdate.model_fields
+False
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+__all__ = [
+    "AuditEntryPublic",
+    "AuditList",
+    "EgoGraph",
+    "GraphNode",
+    "GraphRelationship",
+    "ListPublic",
+    "PathResult",
+    "PathStep",
+    "SubgraphPublic",
+    "update_model",
+]
+
+T = TypeVar("T")
+
+
+class ListPublic(BaseModel, Generic[T]):
+    """One page of a list and how many items match in all."""
+
+    data: list[T]
+    count: int = Field(ge=0, description="How many items match the filters (all pages).")
+
+
+def update_model(model: type[BaseModel], *, exclude: tuple[str, ...]) -> type[BaseModel]:
+    """A PATCH schema: the model's fields, all optional, without ``exclude``."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in exclude:
+            continue
+        annotation: Any = info.annotation
+        fields[name] = (annotation | None, Field(default=None, description=info.description))
+    return create_model(  # type: ignore[no-any-return,call-overload,unused-ignore]
+        f"{model.__name__}Update",
+        __config__=ConfigDict(extra="allow", str_strip_whitespace=True),
+        **fields,
+    )
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: str
+    name: str
+    properties: dict[str, Any]
+
+
+class GraphRelationship(BaseModel):
+    type: str
+    source: str
+    target: str
+    properties: dict[str, Any]
+
+
+class EgoGraph(BaseModel):
+    """The nodes within ``depth`` relationships of ``center``."""
+
+    center: str
+    depth: int
+    nodes: list[GraphNode]
+    relationships: list[GraphRelationship]
+    truncated: bool = Field(description="True when the size limit cut the neighbourhood short.")
+
+
+class SubgraphPublic(BaseModel):
+    locality_id: str | None
+    nodes: list[GraphNode]
+    relationships: list[GraphRelationship]
+
+
+class PathStep(BaseModel):
+    """One tie of a path: the two organisations and the evidence that ties them."""
+
+    source: str
+    target: str
+    kinds: list[str]
+    weight: float
+    evidence: list[dict[str, Any]]
+
+
+class PathResult(BaseModel):
+    source: str
+    target: str
+    found: bool
+    length: int | None = Field(description="Number of ties on the path; null when none exists.")
+    nodes: list[GraphNode]
+    ties: list[PathStep]
+
+
+class AuditEntryPublic(BaseModel):
+    seq: int
+    at: str
+    key_id: str | None
+    role: str | None
+    method: str
+    path: str
+    ids: list[str]
+    status: int
+
+
+class AuditList(BaseModel):
+    data: list[AuditEntryPublic]
+    count: int
