@@ -1,0 +1,533 @@
+"""Cross-sector bridges: the actors that join sectors that would not meet.
+
+:func:`find_bridges` ranks the organisations of the actor network that
+connect different sectors, combining four views of "being in between":
+
+* **cross-sector betweenness** (:func:`cross_sector_betweenness`): the
+  share of shortest paths between actors of *different* sectors that run
+  through the node (Brandes 2008's subset betweenness with sources in one
+  sector and targets in all others, summed over sectors);
+* **brokerage** (:func:`graph.analytics.brokerage.brokerage`): Gould &
+  Fernandez (1989) roles with the sector as the group;
+* **articulation points**: actors whose removal cuts some actors off from
+  the rest of the network, with the sectors cut off (the sectors this node
+  alone connects);
+* **structural holes** (:func:`structural_holes`): Burt's (1992) effective
+  size and constraint of the node's ego network.
+
+Shortest paths count ties as hops (tie weights are strengths, not
+distances). Burt's measures use the ``weight`` edge attribute as tie
+strength, as NetworkX does.
+
+References
+----------
+.. [1] Brandes, U. (2001). A faster algorithm for betweenness centrality.
+   *Journal of Mathematical Sociology* 25(2), 163-177.
+.. [2] Brandes, U. (2008). On variants of shortest-path betweenness
+   centrality and their generic computation. *Social Networks* 30(2),
+   136-145.
+.. [3] Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation.
+   *Sociological Methodology* 19, 89-126.
+.. [4] Burt, R. S. (1992). *Structural Holes: The Social Structure of
+   Competition*. Harvard University Press.
+.. [5] Borgatti, S. P. (1997). Structural holes: unpacking Burt's
+   redundancy measures. *Connections* 20(1), 35-38.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+
+from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
+
+__all__ = [
+    "EXACT_MAX_NODES",
+    "PIVOTS",
+    "SECTOR_NAMES_HE",
+    "cross_sector_betweenness",
+    "find_bridges",
+    "structural_holes",
+]
+
+#: Above this many nodes cross-sector betweenness is sampled from pivots.
+EXACT_MAX_NODES = 3000
+#: Pivot sources drawn (with the ``seed``) when sampling.
+PIVOTS = 256
+
+#: Hebrew names of the sectors, for ``reasons_he``.
+SECTOR_NAMES_HE: dict[str, str] = {
+    "local_authority": "רשות מקומית",
+    "government": "ממשלה",
+    "nonprofit": "מגזר שלישי",
+    "philanthropy": "פילנתרופיה",
+    "business": "עסקי",
+    "academia": "אקדמיה",
+    "community": "קהילה",
+    "other": "אחר",
+}
+
+# Weights of the score components (they add up to 1).
+_W_BETWEENNESS = 0.4
+_W_BROKERAGE = 0.25
+_W_ARTICULATION = 0.15
+_W_HOLES = 0.2
+
+
+def _to_igraph(G: nx.Graph) -> tuple[ig.Graph, list[Hashable]]:
+    """An undirected igraph copy of ``G`` (no self-loops, no parallel ties)."""
+    nodes = list(G)
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v}
+    return ig.Graph(n=len(nodes), edges=sorted(pairs), directed=False), nodes
+
+
+def cross_sector_betweenness(
+    G: nx.Graph,
+    attribute: str = "sector",
+    *,
+    k: int | None = None,
+    seed: int | None = 0,
+    normalized: bool = True,
+) -> dict[Hashable, float]:
+    r"""Betweenness counting only pairs of actors in different sectors.
+
+    .. math::
+
+        c_X(v) = \sum_{\{s, t\}:\, g(s) \ne g(t),\, v \notin \{s, t\}}
+                 \frac{\sigma(s, t \mid v)}{\sigma(s, t)}
+
+    over unordered pairs, where :math:`\sigma(s, t)` is the number of
+    shortest ``s``-``t`` paths (ties as hops) and :math:`\sigma(s, t|v)`
+    those through ``v``. It is computed as the sum, over sectors ``S``, of
+    subset betweenness with sources in ``S`` and targets outside ``S``
+    (igraph's Brandes accumulation restricted to those targets).
+
+    Normalised, it is divided by the number of cross-sector pairs that do
+    not include ``v``, :math:`P - (n - n_{g(v)})` with
+    :math:`P = (n^2 - \sum_S n_S^2) / 2`: the (fractional) share of those
+    pairs whose shortest paths pass through ``v``, in [0, 1].
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network, read as undirected.
+    attribute : str, default "sector"
+        The node attribute naming the group; missing is the group ``None``.
+    k : int, optional
+        Number of pivot sources. By default the computation is exact up to
+        :data:`EXACT_MAX_NODES` nodes and uses :data:`PIVOTS` pivots above.
+        With ``k`` pivots drawn uniformly, the sum is scaled by ``n / k``
+        (an unbiased estimate, Brandes & Pich 2007).
+    seed : int, optional
+        Seed of the pivot draw.
+    normalized : bool, default True
+        Divide by the number of cross-sector pairs as above.
+
+    Returns
+    -------
+    dict
+        ``{node: value}``.
+
+    Examples
+    --------
+    The municipality ``m`` is the only way between the nonprofits and the
+    business: 2 cross-sector pairs of the 2 that do not include it.
+
+    >>> G = nx.Graph([("n1", "m"), ("n2", "m"), ("m", "b")])
+    >>> nx.set_node_attributes(G, {"n1": "nonprofit", "n2": "nonprofit",
+    ...                            "m": "local_authority", "b": "business"}, "sector")
+    >>> cross_sector_betweenness(G, normalized=False)["m"]
+    2.0
+    >>> cross_sector_betweenness(G)["m"]
+    1.0
+
+    References
+    ----------
+    .. [1] Brandes, U. (2008). On variants of shortest-path betweenness
+       centrality and their generic computation. *Social Networks* 30(2).
+    .. [2] Brandes, U. and Pich, C. (2007). Centrality estimation in large
+       networks. *Int. J. Bifurcation and Chaos* 17(7), 2303-2318.
+    """
+    g, nodes = _to_igraph(G)
+    n = len(nodes)
+    members: dict[Any, list[int]] = {}
+    for i, node in enumerate(nodes):
+        members.setdefault(G.nodes[node].get(attribute), []).append(i)
+    if k is None:
+        k = n if n <= EXACT_MAX_NODES else PIVOTS
+    if k >= n:
+        pivots, scale = set(range(n)), 1.0
+    else:
+        pivots, scale = set(random.Random(seed).sample(range(n), k)), n / k
+    raw = [0.0] * n
+    for group_members in members.values():
+        sources = [i for i in group_members if i in pivots]
+        if not sources or len(group_members) == n:
+            continue
+        inside = set(group_members)
+        targets = [i for i in range(n) if i not in inside]
+        values = g.betweenness(directed=False, sources=sources, targets=targets)
+        # igraph halves undirected subset betweenness; summed over both
+        # sectors of a pair, each unordered cross-sector pair counts once.
+        raw = [r + b for r, b in zip(raw, values, strict=True)]
+    size = {group: len(m) for group, m in members.items()}
+    pairs = (n * n - sum(s * s for s in size.values())) / 2
+    out: dict[Hashable, float] = {}
+    for i, node in enumerate(nodes):
+        value = raw[i] * scale
+        if normalized:
+            own = size[G.nodes[node].get(attribute)]
+            denominator = pairs - (n - own)
+            value = min(1.0, value / denominator) if denominator > 0 else 0.0
+        out[node] = value
+    return out
+
+
+def structural_holes(
+    G: nx.Graph, nodes: Iterable[Hashable], weight: str | None = "weight"
+) -> dict[Hashable, tuple[float, float]]:
+    r"""Burt's effective size and constraint of some nodes of an undirected graph.
+
+    The same measures as :func:`networkx.effective_size` and
+    :func:`networkx.constraint` (mutual weights normalised by the sum for
+    :math:`p_{ij}` and by the maximum for :math:`m_{ij}`):
+
+    .. math::
+
+        e_i = \sum_{j \in N(i)} \Big(1 - \sum_{q \in N(i)} p_{iq} m_{jq}\Big),
+        \qquad
+        c_i = \sum_{j \in N(i)} \Big(p_{ij} + \sum_{q \in N(i)} p_{iq} p_{qj}\Big)^2
+
+    This is an explicit fast path: NetworkX rescans a node's neighbours
+    for every normalised weight, cubic in the degree, which a hub with
+    thousands of ties cannot afford; here each neighbour's weight sums are
+    computed once and indirect ties are found by set intersection.
+    Isolated nodes get ``nan`` for both, as in NetworkX.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        An undirected graph.
+    nodes : iterable of nodes
+        The nodes to measure.
+    weight : str or None, default "weight"
+        Edge attribute of tie strength; missing values (or ``None``) count 1.
+
+    Returns
+    -------
+    dict
+        ``{node: (effective_size, constraint)}``.
+
+    Examples
+    --------
+    A star: every contact is non-redundant, each holds a quarter of the ties.
+
+    >>> structural_holes(nx.star_graph(4), [0])
+    {0: (4.0, 0.25)}
+
+    References
+    ----------
+    .. [1] Burt, R. S. (1992). *Structural Holes*. Harvard University Press.
+    .. [2] Borgatti, S. P. (1997). Structural holes: unpacking Burt's
+       redundancy measures. *Connections* 20(1), 35-38.
+    """
+    adj: dict[Hashable, dict[Hashable, float]] = {}
+    totals: dict[Hashable, tuple[float, float]] = {}
+
+    def ties(u: Hashable) -> dict[Hashable, float]:
+        if u not in adj:
+            row = {
+                v: float(data.get(weight, 1) if weight is not None else 1)
+                for v, data in G[u].items()
+                if v != u
+            }
+            adj[u] = row
+            values = row.values()
+            totals[u] = (sum(values), max(values)) if row else (0.0, 0.0)
+        return adj[u]
+
+    out: dict[Hashable, tuple[float, float]] = {}
+    for i in nodes:
+        row = ties(i)
+        total_i = totals[i][0]
+        if not row or total_i == 0:
+            out[i] = (math.nan, math.nan)
+            continue
+        contacts = set(row)
+        indirect: dict[Hashable, float] = dict.fromkeys(row, 0.0)
+        redundancy: dict[Hashable, float] = dict.fromkeys(row, 0.0)
+        for q, w_iq in row.items():
+            q_row = ties(q)
+            q_total = totals[q][0]
+            p_iq = w_iq / total_i
+            for j in contacts.intersection(q_row):
+                if j == q:
+                    continue
+                w_qj = q_row[j]
+                indirect[j] += p_iq * (w_qj / q_total)
+                ties(j)
+                redundancy[j] += p_iq * (w_qj / totals[j][1])
+        effective = sum(1.0 - redundancy[j] for j in row)
+        constraint = sum((row[j] / total_i + indirect[j]) ** 2 for j in row)
+        out[i] = (effective, constraint)
+    return out
+
+
+def _cut_off(g: ig.Graph, groups: list[Any]) -> dict[int, tuple[int, Counter[Any]]]:
+    """For each articulation point: actors (and their groups) it alone links.
+
+    Removing an articulation point splits its component into pieces; the
+    pieces other than the largest are "cut off". Computed on the
+    block-cut tree: each piece is a child subtree or the rest above.
+    """
+    blocks, points = g.biconnected_components(return_articulation_points=True)
+    cut = set(points)
+    # Tree nodes: ("b", block index) and ("a", vertex); every vertex is
+    # counted once, at its articulation node or its only block.
+    tree: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    own: dict[tuple[str, int], Counter[Any]] = {}
+    for b, block in enumerate(blocks):
+        key = ("b", b)
+        own[key] = Counter(groups[v] for v in block if v not in cut)
+        tree.setdefault(key, [])
+        for v in block:
+            if v in cut:
+                tree[key].append(("a", v))
+                tree.setdefault(("a", v), []).append(key)
+                own[("a", v)] = Counter([groups[v]])
+    subtree: dict[tuple[str, int], Counter[Any]] = {}
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {}
+    root_of: dict[tuple[str, int], tuple[str, int]] = {}
+    for root in tree:
+        if root[0] != "b" or root in parent:
+            continue
+        parent[root] = None
+        order, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            root_of[node] = root
+            for nxt in tree[node]:
+                if nxt not in parent:
+                    parent[nxt] = node
+                    stack.append(nxt)
+        for node in reversed(order):
+            total = Counter(own[node])
+            for nxt in tree[node]:
+                if parent.get(nxt) == node:
+                    total.update(subtree[nxt])
+            subtree[node] = total
+    out: dict[int, tuple[int, Counter[Any]]] = {}
+    for v in points:
+        key = ("a", v)
+        pieces = [subtree[c] for c in tree[key] if parent.get(c) == key]
+        above = subtree[root_of[key]] - subtree[key]
+        if above.total():
+            pieces.append(above)
+        pieces.sort(key=lambda c: c.total(), reverse=True)
+        cut_groups: Counter[Any] = Counter()
+        for piece in pieces[1:]:
+            cut_groups.update(piece)
+        out[v] = (cut_groups.total(), cut_groups)
+    return out
+
+
+def _sector_list(groups: Iterable[Any]) -> list[str]:
+    return sorted({str(g) for g in groups if g is not None})
+
+
+def _he(sectors: Iterable[str]) -> str:
+    return ", ".join(SECTOR_NAMES_HE.get(s, s) for s in sectors)
+
+
+def _reasons(entry: dict[str, Any], undirected: bool) -> tuple[list[str], list[str]]:
+    en: list[str] = []
+    he: list[str] = []
+    counts = entry["brokerage"]
+    pct = f"{100 * entry['cross_sector_betweenness']:.1f}%"
+    if entry["cross_sector_betweenness"] > 0:
+        en.append(f"on {pct} of the shortest paths between actors of different sectors")
+        he.append(f"נמצא/ת על {pct} מהמסלולים הקצרים ביותר בין גורמים ממגזרים שונים")
+    if entry["articulation_point"]:
+        n, sectors = entry["actors_only_through"], entry["sectors_only_through"]
+        en.append(
+            f"the only link of {n} actor(s) ({', '.join(sectors)}) to the rest of the network"
+        )
+        he.append(f"החוליה היחידה המחברת {n} גורמים ({_he(sectors)}) לשאר הרשת")
+    if counts["liaison"]:
+        en.append(
+            f"liaison on {counts['liaison']} brokerage paths between two other sectors "
+            "whose actors are not tied"
+        )
+        he.append(f"מקשר/ת (liaison) ב-{counts['liaison']} מסלולי תיווך בין שני מגזרים אחרים")
+    joins = counts["representative"] + (0 if undirected else counts["gatekeeper"])
+    if joins:
+        role = "gatekeeper/representative" if undirected else "representative + gatekeeper"
+        en.append(
+            f"joins its own sector ({entry['sector']}) to other sectors on {joins} "
+            f"open paths ({role})"
+        )
+        he.append(
+            f"מחבר/ת את המגזר שלו ({_he([str(entry['sector'])])}) למגזרים אחרים "
+            f"ב-{joins} מסלולים פתוחים (שומר סף/נציג)"
+        )
+    if counts["itinerant"]:
+        en.append(f"links {counts['itinerant']} open paths inside another sector (itinerant)")
+        he.append(f"מתווך/ת ב-{counts['itinerant']} מסלולים פתוחים בתוך מגזר אחר (itinerant)")
+    if entry["sectors_connected"]:
+        others = entry["sectors_connected"]
+        en.append(f"tied to {len(others)} other sector(s): {', '.join(others)}")
+        he.append(f"קשור/ה ל-{len(others)} מגזרים אחרים: {_he(others)}")
+    constraint = entry.get("constraint")
+    if constraint is not None and constraint < 0.5:
+        en.append(
+            f"low network constraint ({constraint:.2f}): many contacts who are not tied "
+            "to each other (structural holes)"
+        )
+        he.append(f"אילוץ רשת נמוך ({constraint:.2f}): קשרים רבים שאינם קשורים זה לזה")
+    return en, he
+
+
+def find_bridges(
+    G: nx.Graph,
+    *,
+    top: int = 50,
+    seed: int | None = 0,
+    attribute: str = "sector",
+    k: int | None = None,
+    weight: str | None = "weight",
+) -> list[dict[str, Any]]:
+    """The actors that bridge sectors, best first (SPEC section 3 ``bridges``).
+
+    A node is a bridge when it has ties outside its own sector, or is
+    between actors of different sectors: it lies on cross-sector shortest
+    paths or brokers some open pair of neighbours across a sector line
+    (any Gould & Fernandez role but coordinator). Its ``score`` in [0, 1]
+    is the weighted sum of
+
+    * 0.40 x its cross-sector betweenness relative to the network's highest,
+    * 0.25 x its cross-sector brokerage paths (all roles but coordinator),
+      log-scaled relative to the highest,
+    * 0.15 if it is an articulation point,
+    * 0.20 x (1 - Burt's constraint), clipped to [0, 1].
+
+    Burt's measures are computed only for candidates: the best
+    ``max(2 * top, top + 50)`` bridges on the other three components (they
+    can add at most 0.2, so only a close call can be missed).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The actor network (``graph.network.build_network``): nodes with a
+        ``sector`` (or ``attribute``) and a ``name``, ties with a ``weight``.
+    top : int, default 50
+        How many bridges to return.
+    seed : int, optional
+        Seed of the pivot sample of :func:`cross_sector_betweenness`
+        (used only above :data:`EXACT_MAX_NODES` nodes or when ``k`` is given).
+    attribute : str, default "sector"
+        The node attribute naming the group.
+    k : int, optional
+        Pivots for cross-sector betweenness (see there).
+    weight : str or None, default "weight"
+        Tie strength for Burt's measures.
+
+    Returns
+    -------
+    list of dict
+        Entries ``{"id", "name", "sector", "sectors_connected", "brokerage",
+        "cross_sector_betweenness", "articulation_point", "score",
+        "reasons", "reasons_he", "sectors_only_through",
+        "actors_only_through", "effective_size", "constraint"}``, by score
+        descending. ``sectors_connected`` are the sectors of the node's
+        neighbours other than its own; ``sectors_only_through`` and
+        ``actors_only_through`` describe the actors cut off from the largest
+        remaining part if the node were removed (empty unless it is an
+        articulation point).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("n1", "m"), ("n2", "m"), ("m", "b"), ("n1", "n2")])
+    >>> nx.set_node_attributes(G, {"n1": "nonprofit", "n2": "nonprofit",
+    ...                            "m": "local_authority", "b": "business"}, "sector")
+    >>> [(b["id"], b["sectors_connected"], b["articulation_point"]) for b in find_bridges(G)]
+    [('m', ['business', 'nonprofit'], True)]
+    >>> find_bridges(G)[0]["reasons"][0]
+    'on 100.0% of the shortest paths between actors of different sectors'
+
+    References
+    ----------
+    .. [1] Brandes, U. (2008). On variants of shortest-path betweenness
+       centrality. *Social Networks* 30(2), 136-145.
+    .. [2] Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation.
+       *Sociological Methodology* 19, 89-126.
+    .. [3] Burt, R. S. (1992). *Structural Holes*. Harvard University Press.
+    """
+    if G.number_of_nodes() == 0 or top <= 0:
+        return []
+    undirected = not G.is_directed()
+    U = G if undirected else G.to_undirected(as_view=True)
+    group = {n: U.nodes[n].get(attribute) for n in U}
+    roles = brokerage(G, attribute)
+    betweenness = cross_sector_betweenness(U, attribute, k=k, seed=seed)
+    g, order = _to_igraph(U)
+    groups = [group[n] for n in order]
+    cut_off = {order[v]: info for v, info in _cut_off(g, groups).items()}
+
+    def cross_paths(node: Hashable) -> int:
+        counts = roles[node]
+        return sum(counts[r] for r in BROKERAGE_ROLES if r != "coordinator")
+
+    bridges = [
+        node
+        for node in U
+        if any(group[nb] != group[node] for nb in U[node])
+        and (betweenness[node] > 0 or cross_paths(node) > 0)
+    ]
+    if not bridges:
+        return []
+    top_betweenness = max(betweenness[n] for n in bridges) or 1.0
+    top_paths = math.log1p(max(cross_paths(n) for n in bridges)) or 1.0
+
+    def partial(node: Hashable) -> float:
+        return (
+            _W_BETWEENNESS * betweenness[node] / top_betweenness
+            + _W_BROKERAGE * math.log1p(cross_paths(node)) / top_paths
+            + (_W_ARTICULATION if node in cut_off else 0.0)
+        )
+
+    ranked = sorted(bridges, key=lambda n: (-partial(n), str(n)))
+    candidates = ranked[: max(2 * top, top + 50)]
+    holes = structural_holes(U, candidates, weight=weight)
+    entries = []
+    for node in candidates:
+        effective, constraint = holes[node]
+        hole_term = 0.0 if math.isnan(constraint) else 1.0 - min(1.0, max(0.0, constraint))
+        n_cut, cut_groups = cut_off.get(node, (0, Counter()))
+        entry: dict[str, Any] = {
+            "id": node,
+            "name": str(U.nodes[node].get("name") or node),
+            "sector": group[node],
+            "sectors_connected": _sector_list(
+                group[nb] for nb in U[node] if group[nb] != group[node]
+            ),
+            "brokerage": dict(roles[node]),
+            "cross_sector_betweenness": round(betweenness[node], 6),
+            "articulation_point": node in cut_off,
+            "score": round(min(1.0, partial(node) + _W_HOLES * hole_term), 4),
+            "sectors_only_through": _sector_list(cut_groups),
+            "actors_only_through": n_cut,
+            "effective_size": None if math.isnan(effective) else round(effective, 4),
+            "constraint": None if math.isnan(constraint) else round(constraint, 4),
+        }
+        entry["reasons"], entry["reasons_he"] = _reasons(entry, undirected)
+        entries.append(entry)
+    entries.sort(key=lambda e: (-e["score"], str(e["id"])))
+    return entries[:top]
