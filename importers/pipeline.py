@@ -170,6 +170,8 @@ def _check(
                     fname = _END_FIELDS[rel.type][0 if end == "source" else 1]
                     why = (
                         f"refers to {value!r}, which exists nowhere"
+                        if label is None and value not in batch.failed_ids and value not in first
+                        else f"refers to {value!r}, which was not imported"
                         if label is None
                         else _wrong_label(value, label, targets)
                     )

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import types
@@ -463,6 +464,15 @@ def _issue(
     return "value", field, value, msg
 
 
+@functools.cache
+def _optional_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, info in model.model_fields.items() if not info.is_required())
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def validate_row(
     model: type[BaseModel],
     data: dict[str, Any],
@@ -481,6 +491,10 @@ def validate_row(
     [('number', 'age_max', 'expected a whole number'),
      ('enum', 'context', 'expected one of: routine, emergency, both')]
     """
+    # A blank cell is a missing value: optional fields then take their default
+    # (a blank currency is ILS, a blank context routine).
+    optional = _optional_fields(model)
+    data = {k: v for k, v in data.items() if not (k in optional and _is_blank(v))}
     try:
         return model.model_validate(data)
     except ValidationError as exc:
