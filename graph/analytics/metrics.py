@@ -1,0 +1,252 @@
+"""Summary measures of a scope: the network's shape and where the money goes.
+
+:func:`network_metrics` gives SPEC section 3's ``metrics`` (nodes, ties,
+density, components, cross-sector tie share, organisations by sector) and
+what a partnership manager reads next to them: Freeman degree
+centralisation, the largest component's share, ties by kind and by pair of
+sectors. :func:`investment_metrics` gives the investment portfolio of the
+scope along the birth-to-employment continuum (:data:`graph.model.AGE_STAGES`),
+by domain and by funder: the series the dashboard charts plot.
+:func:`scope_metrics` is both together, as the report carries them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graph.model import AGE_STAGES
+from graph.network import TIE_KINDS, context_allows
+from graph.store.base import Subgraph
+
+__all__ = ["investment_metrics", "network_metrics", "scope_metrics", "split_by_age_stage"]
+
+#: Ages above the continuum (over 35) and programs without an age range.
+OTHER_AGES, UNSPECIFIED = "other_ages", "unspecified"
+
+
+def _degree_centralization(G: nx.Graph) -> float:
+    n = G.number_of_nodes()
+    if n < 3:
+        return 0.0
+    degrees = [d for _, d in G.degree()]
+    top = max(degrees)
+    return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
+
+
+def network_metrics(G: nx.Graph) -> dict[str, Any]:
+    """Size, density, fragmentation and sector mixing of an actor network.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The actor network (:func:`graph.network.build_network`).
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``ties``, ``density``, ``components``,
+        ``cross_sector_tie_share`` (share of ties between organisations of
+        different sectors), ``by_sector`` (organisations per sector), and
+        ``isolates`` (organisations without ties), ``average_degree``,
+        ``degree_centralization`` (Freeman, 0 = everyone equally tied,
+        1 = a star), ``largest_component_share``, ``ties_by_kind``,
+        ``ties_by_sector_pair`` (``"a|b"`` with ``a <= b``).
+
+    Examples
+    --------
+    >>> G = nx.star_graph(3)
+    >>> nx.set_node_attributes(G, "nonprofit", "sector")
+    >>> G.nodes[0]["sector"] = "local_authority"
+    >>> m = network_metrics(G)
+    >>> m["ties"], m["density"], m["degree_centralization"], m["cross_sector_tie_share"]
+    (3, 0.5, 1.0, 1.0)
+    >>> m["by_sector"]
+    {'local_authority': 1, 'nonprofit': 3}
+
+    References
+    ----------
+    .. [1] Freeman, L. C. (1978). "Centrality in social networks:
+       conceptual clarification". Social Networks 1(3): 215-239.
+    """
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    sectors = {node: str(s or "other") for node, s in G.nodes(data="sector")}
+    cross = 0
+    by_pair: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for u, v, kinds in G.edges(data="kinds"):
+        a, b = sorted((sectors[u], sectors[v]))
+        by_pair[f"{a}|{b}"] += 1
+        cross += a != b
+        by_kind.update(kinds or ())
+    components = list(nx.connected_components(G)) if n else []
+    largest = max((len(c) for c in components), default=0)
+    return {
+        "nodes": n,
+        "ties": m,
+        "density": round(nx.density(G), 6) if n > 1 else 0.0,
+        "components": len(components),
+        "cross_sector_tie_share": round(cross / m, 6) if m else 0.0,
+        "by_sector": dict(sorted(Counter(sectors.values()).items())),
+        "isolates": sum(1 for _, d in G.degree() if d == 0),
+        "average_degree": round(2 * m / n, 6) if n else 0.0,
+        "degree_centralization": round(_degree_centralization(G), 6),
+        "largest_component_share": round(largest / n, 6) if n else 0.0,
+        "ties_by_kind": {k: by_kind[k] for k in TIE_KINDS if by_kind[k]},
+        "ties_by_sector_pair": dict(sorted(by_pair.items())),
+    }
+
+
+def split_by_age_stage(age_min: Any, age_max: Any) -> dict[str, float]:
+    """Shares of an age range that fall in each stage of the 0-35 continuum.
+
+    Each year of age counts once; years above 35 go to ``other_ages``; a
+    range that is not given is all ``unspecified``.
+
+    >>> split_by_age_stage(0, 3)
+    {'early_childhood': 1.0}
+    >>> split_by_age_stage(16, 19)
+    {'school': 0.5, 'service': 0.5}
+    >>> split_by_age_stage(None, None)
+    {'unspecified': 1.0}
+    """
+    try:
+        lo = int(age_min) if age_min is not None else None
+        hi = int(age_max) if age_max is not None else None
+    except (TypeError, ValueError):
+        return {UNSPECIFIED: 1.0}
+    if lo is None and hi is None:
+        return {UNSPECIFIED: 1.0}
+    lo = 0 if lo is None else lo
+    hi = 120 if hi is None else hi
+    if hi < lo:
+        return {UNSPECIFIED: 1.0}
+    years = hi - lo + 1
+    shares: dict[str, float] = {}
+    covered = 0
+    for stage, (s_lo, s_hi) in AGE_STAGES.items():
+        inside = min(hi, s_hi) - max(lo, s_lo) + 1
+        if inside > 0:
+            shares[stage] = inside / years
+            covered += inside
+    if covered < years:
+        shares[OTHER_AGES] = (years - covered) / years
+    return shares
+
+
+def _amount(node: Any) -> float:
+    try:
+        return max(float(node.props.get("amount") or 0), 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def investment_metrics(G: nx.Graph, subgraph: Subgraph) -> dict[str, Any]:
+    """The investment portfolio of a scope: totals by age stage, domain, funder and status.
+
+    An investment counts when it funds a program of the scope (in the
+    scope's localities and context) or a locality domain of the scope.
+    Money into a program with several domains is split evenly among them;
+    money into a locality domain has no age range (``unspecified``).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The actor network of the scope (for its ``scope`` and funder names).
+    subgraph : Subgraph
+        The scope's nodes.
+
+    Returns
+    -------
+    dict
+        ``total``, ``count``, ``by_age_stage`` (the stages of
+        :data:`graph.model.AGE_STAGES` in order, then ``other_ages`` and
+        ``unspecified``), ``by_domain``, ``by_status``, ``by_year`` and
+        ``by_funder`` (a list of ``{"id", "name", "sector", "amount"}``,
+        largest first). Amounts are in the investments' currency (ILS).
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord
+    >>> sub = Subgraph([
+    ...     NodeRecord("Program", "p", {"name": "שפה", "age_min": 0, "age_max": 11,
+    ...                                 "domains": ["early_childhood"], "locality_id": "l"}),
+    ...     NodeRecord("Investment", "i", {"funder_id": "f", "program_id": "p",
+    ...                                    "amount": 1200, "status": "paid"})], [])
+    >>> investment_metrics(nx.Graph(), sub)["by_age_stage"]
+    {'early_childhood': 600.0, 'school': 600.0, 'service': 0.0, 'young_adults': 0.0, \
+'other_ages': 0.0, 'unspecified': 0.0}
+    """
+    scope = G.graph.get("scope") or {}
+    context = scope.get("context") or "both"
+    wanted = scope.get("locality_ids")
+    in_scope = (lambda loc: True) if wanted is None else (lambda loc: loc in wanted)
+    programs = {
+        n.id: n
+        for n in subgraph.nodes
+        if n.label == "Program"
+        and in_scope(n.props.get("locality_id"))
+        and context_allows(n.props.get("context"), context)
+    }
+    stages = {k: 0.0 for k in (*AGE_STAGES, OTHER_AGES, UNSPECIFIED)}
+    by_domain: dict[str, float] = defaultdict(float)
+    by_status: dict[str, float] = defaultdict(float)
+    by_year: dict[str, float] = defaultdict(float)
+    by_funder: dict[str, float] = defaultdict(float)
+    total, count = 0.0, 0
+    for node in subgraph.nodes:
+        if node.label != "Investment":
+            continue
+        p = node.props
+        program = programs.get(str(p.get("program_id") or ""))
+        if program is not None:
+            shares = split_by_age_stage(program.props.get("age_min"), program.props.get("age_max"))
+            domains = list(program.props.get("domains") or []) or ["other"]
+        elif not p.get("program_id") and in_scope(p.get("locality_id")):
+            shares = {UNSPECIFIED: 1.0}
+            domains = [str(p.get("domain") or "other")]
+        else:
+            continue
+        amount = _amount(node)
+        total += amount
+        count += 1
+        for stage, share in shares.items():
+            stages[stage] += amount * share
+        for domain in domains:
+            by_domain[domain] += amount / len(domains)
+        by_status[str(p.get("status") or "committed")] += amount
+        by_year[str(p.get("year") or "unknown")] += amount
+        by_funder[str(p.get("funder_id"))] += amount
+    funders: list[dict[str, Any]] = [
+        {
+            "id": fid,
+            "name": str(G.nodes[fid].get("name", fid)) if fid in G else fid,
+            "sector": str(G.nodes[fid].get("sector", "other")) if fid in G else "other",
+            "amount": round(amount, 2),
+        }
+        for fid, amount in by_funder.items()
+    ]
+    funders.sort(key=lambda f: (-f["amount"], f["id"]))
+    return {
+        "total": round(total, 2),
+        "count": count,
+        "by_age_stage": {k: round(v, 2) for k, v in stages.items()},
+        "by_domain": {k: round(v, 2) for k, v in sorted(by_domain.items())},
+        "by_status": {k: round(v, 2) for k, v in sorted(by_status.items())},
+        "by_year": {k: round(v, 2) for k, v in sorted(by_year.items())},
+        "by_funder": funders,
+    }
+
+
+def scope_metrics(G: nx.Graph, subgraph: Subgraph | None = None) -> dict[str, Any]:
+    """:func:`network_metrics`, with ``investment`` (:func:`investment_metrics`) given a subgraph.
+
+    >>> scope_metrics(nx.Graph())["nodes"]
+    0
+    """
+    out = network_metrics(G)
+    if subgraph is not None:
+        out["investment"] = investment_metrics(G, subgraph)
+    return out
