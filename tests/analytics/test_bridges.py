@@ -1,0 +1,253 @@
+"""Cross-sector bridges: published values, planted structures, a real network.
+
+* Borgatti's structural-holes example (Connections 20(1), 1997) with the
+  effective size and constraint NetworkX's ``test_structuralholes.py``
+  holds as "verified in UCINET and igraph".
+* A planted organisation that alone joins two sectors.
+* The DHHS inter-agency network (Leischow et al. 2010), agencies as the
+  groups, against an independent all-pairs enumeration of shortest paths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import statistics
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.analytics.bridges import (
+    cross_sector_betweenness,
+    find_bridges,
+    structural_holes,
+)
+from graph.analytics.brokerage import brokerage
+
+SECTORS = ["local_authority", "government", "nonprofit", "philanthropy", "business", "academia"]
+
+
+# -- Borgatti's example ---------------------------------------------------------
+
+
+def _borgatti(weighted: bool) -> nx.Graph:
+    weights = {
+        ("A", "B"): 2,
+        ("A", "F"): 3,
+        ("A", "G"): 5,
+        ("A", "E"): 2,
+        ("E", "G"): 8,
+        ("F", "G"): 3,
+        ("B", "G"): 4,
+        ("B", "D"): 1,
+        ("D", "G"): 3,
+        ("G", "C"): 10,
+    }
+    G = nx.Graph()
+    for (u, v), w in weights.items():
+        G.add_edge(u, v, **({"weight": w} if weighted else {}))
+    # Every actor its own sector: all of them are potential bridges.
+    for node, sector in zip(sorted(G), [*SECTORS, "community"], strict=True):
+        G.nodes[node]["sector"] = sector
+        G.nodes[node]["name"] = f"ארגון {node}"
+    return G
+
+
+@pytest.mark.parametrize(
+    ("weighted", "expected"),
+    [
+        # node: (effective size, constraint), NetworkX test_structuralholes.py
+        (False, {"G": (4.67, 0.400), "A": (2.50, 0.595)}),
+        (True, {"G": (5.47, 0.299), "A": (2.47, 0.795)}),
+    ],
+)
+def test_borgatti_structural_holes_through_find_bridges(
+    weighted: bool, expected: dict[str, tuple[float, float]]
+) -> None:
+    bridges = {b["id"]: b for b in find_bridges(_borgatti(weighted))}
+    for node, (effective, constraint) in expected.items():
+        assert bridges[node]["effective_size"] == pytest.approx(effective, abs=1e-2)
+        assert bridges[node]["constraint"] == pytest.approx(constraint, abs=1e-3)
+    # C has one tie only: it brokers nothing and is no bridge.
+    assert "C" not in bridges
+    # G is the hub: the top bridge, and the only link of C.
+    top = find_bridges(_borgatti(weighted))[0]
+    assert top["id"] == "G"
+    assert top["articulation_point"] is True
+    assert top["actors_only_through"] == 1
+
+
+def test_structural_holes_fast_path_equals_networkx() -> None:
+    for weighted in (False, True):
+        G = _borgatti(weighted)
+        G.add_node("lonely")
+        mine = structural_holes(G, list(G))
+        effective = nx.effective_size(G, weight="weight" if weighted else None)
+        constraint = nx.constraint(G, weight="weight" if weighted else None)
+        for node in G:
+            if node == "lonely":
+                assert all(math.isnan(x) for x in mine[node])
+                continue
+            assert mine[node] == pytest.approx((effective[node], constraint[node]))
+
+
+# -- a planted bridge -----------------------------------------------------------
+
+
+def _planted() -> nx.Graph:
+    G = nx.Graph()
+    nonprofits = [f"n{i}" for i in range(6)]
+    businesses = [f"b{i}" for i in range(6)]
+    G.add_nodes_from(nonprofits, sector="nonprofit")
+    G.add_nodes_from(businesses, sector="business")
+    G.add_edges_from(itertools.combinations(nonprofits, 2), weight=1.0)
+    G.add_edges_from(itertools.combinations(businesses, 2), weight=1.0)
+    # A nonprofit hub with ten nonprofit leaves: high plain betweenness,
+    # but everything it mediates stays inside one sector.
+    for i in range(10):
+        G.add_node(f"leaf{i}", sector="nonprofit")
+        G.add_edge("n0", f"leaf{i}", weight=1.0)
+    # The one community organisation that alone joins the two sectors.
+    G.add_node("x", sector="community", name="ועד הורים <b>")
+    G.add_edges_from([("x", "n1"), ("x", "n2"), ("x", "b1"), ("x", "b2")], weight=2.0)
+    return G
+
+
+def test_planted_bridge_ranks_first() -> None:
+    G = _planted()
+    plain = nx.betweenness_centrality(G)
+    assert plain["n0"] > plain["x"]  # the decoy wins on plain betweenness...
+    bridges = find_bridges(G)
+    top = bridges[0]
+    assert top["id"] == "x"  # ...the planted bridge wins across sectors
+    assert top["articulation_point"] is True
+    assert nx.is_connected(G) and not nx.is_connected(G.subgraph(set(G) - {"x"}))
+    assert top["sectors_connected"] == ["business", "nonprofit"]
+    # Removing x leaves 6 + 10 nonprofits on one side: the 6 businesses are cut off.
+    assert top["actors_only_through"] == 6
+    assert top["sectors_only_through"] == ["business"]
+    assert top["name"] == "ועד הורים <b>"  # kept as data; escaping is the viewer's job
+    # x: neighbours n1, n2 (nonprofit, tied to each other: closed) and b1, b2
+    # (business, tied: closed); the 2 x 2 = 4 nonprofit-business pairs are open,
+    # both sectors other than x's own: liaison, both ways, 4 x 2 = 8.
+    assert top["brokerage"] == {
+        "coordinator": 0,
+        "itinerant": 0,
+        "gatekeeper": 0,
+        "representative": 0,
+        "liaison": 8,
+    }
+    assert top["reasons"] and top["reasons_he"]
+    assert any("החוליה היחידה" in r for r in top["reasons_he"])
+    assert 0 <= bridges[-1]["score"] <= top["score"] <= 1
+    assert [b["score"] for b in bridges] == sorted((b["score"] for b in bridges), reverse=True)
+
+
+def test_top_cuts_and_only_bridges_listed() -> None:
+    G = _planted()
+    assert len(find_bridges(G, top=2)) == 2
+    ids = {b["id"] for b in find_bridges(G)}
+    # Leaves and clique members tied inside their own sector only are not bridges.
+    assert not any(i.startswith("leaf") for i in ids)
+    assert "b4" not in ids
+    assert find_bridges(nx.Graph()) == []
+
+
+# -- the DHHS inter-agency network ---------------------------------------------------
+
+
+def _dhhs(shared_data: Path) -> nx.Graph:
+    return nx.read_gml(shared_data / "sna" / "dhhs.gml", label="id")
+
+
+def _cross_by_enumeration(G: nx.Graph, attribute: str) -> dict[Any, float]:
+    """Sum, over unordered pairs of different groups, of the share of their
+    shortest paths through each inner node: every path listed explicitly."""
+    through: Counter[Any] = Counter()
+    for s, t in itertools.combinations(G, 2):
+        if G.nodes[s][attribute] == G.nodes[t][attribute] or not nx.has_path(G, s, t):
+            continue
+        paths = list(nx.all_shortest_paths(G, s, t))
+        for path in paths:
+            for inner in path[1:-1]:
+                through[inner] += 1 / len(paths)
+    return {node: through[node] for node in G}
+
+
+def test_dhhs_cross_agency_betweenness_exact(shared_data: Path) -> None:
+    G = _dhhs(shared_data)
+    expected = _cross_by_enumeration(G, "agency")
+    got = cross_sector_betweenness(G, "agency", normalized=False)
+    assert got == pytest.approx(expected)
+    # And with NetworkX's subset betweenness over every ordered pair of agencies.
+    groups: dict[Any, list[Any]] = {}
+    for node, agency in G.nodes(data="agency"):
+        groups.setdefault(agency, []).append(node)
+    subset: Counter[Any] = Counter()
+    for a, b in itertools.permutations(groups, 2):
+        for node, value in nx.betweenness_centrality_subset(G, groups[a], groups[b]).items():
+            subset[node] += value
+    assert got == pytest.approx({node: subset[node] for node in G})
+    # Normalised: divided by the cross-agency pairs without the node.
+    sizes = Counter(agency for _, agency in G.nodes(data="agency"))
+    n = len(G)
+    pairs = (n * n - sum(s * s for s in sizes.values())) / 2
+    normalised = cross_sector_betweenness(G, "agency")
+    for node, agency in G.nodes(data="agency"):
+        assert normalised[node] == pytest.approx(expected[node] / (pairs - (n - sizes[agency])))
+
+
+def test_dhhs_bridges_carry_exact_brokerage(shared_data: Path) -> None:
+    G = _dhhs(shared_data)
+    for node in G:
+        G.nodes[node]["name"] = G.nodes[node]["vertexnames"]
+    roles = brokerage(G, "agency")
+    bridges = find_bridges(G, attribute="agency", top=100)
+    assert bridges
+    for b in bridges:
+        assert b["brokerage"] == roles[b["id"]]
+    # The highest cross-agency broker by enumeration leads the list.
+    expected = _cross_by_enumeration(G, "agency")
+    assert bridges[0]["id"] == max(expected, key=lambda k: expected[k])
+
+
+def test_dhhs_sampled_close_to_exact(shared_data: Path) -> None:
+    G = _dhhs(shared_data)
+    exact = cross_sector_betweenness(G, "agency", normalized=False)
+    total = sum(exact.values())
+    sampled = cross_sector_betweenness(G, "agency", k=40, seed=1, normalized=False)
+    assert sum(abs(sampled[n] - exact[n]) for n in G) / total < 0.15
+    assert max(sampled, key=lambda k: sampled[k]) == max(exact, key=lambda k: exact[k])
+    # The pivot estimate is unbiased: its mean over seeds approaches the exact value.
+    mean = {
+        n: statistics.mean(
+            cross_sector_betweenness(G, "agency", k=10, seed=s, normalized=False)[n]
+            for s in range(30)
+        )
+        for n in G
+    }
+    assert sum(abs(mean[n] - exact[n]) for n in G) / total < 0.08
+    # Same seed, same answer; all pivots is the exact answer.
+    assert cross_sector_betweenness(G, "agency", k=10, seed=3) == cross_sector_betweenness(
+        G, "agency", k=10, seed=3
+    )
+    assert cross_sector_betweenness(G, "agency", k=len(G), normalized=False) == pytest.approx(exact)
+
+
+def test_sampled_mode_kicks_in_above_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.analytics.bridges as bridges_module
+
+    G = nx.gnm_random_graph(60, 150, seed=2)
+    rng = random.Random(2)
+    for node in G:
+        G.nodes[node]["sector"] = rng.choice(SECTORS)
+    exact = cross_sector_betweenness(G)
+    monkeypatch.setattr(bridges_module, "EXACT_MAX_NODES", 50)
+    monkeypatch.setattr(bridges_module, "PIVOTS", 20)
+    sampled = cross_sector_betweenness(G, seed=5)
+    assert sampled != exact
+    assert sampled == cross_sector_betweenness(G, k=20, seed=5)
