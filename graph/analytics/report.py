@@ -1,0 +1,173 @@
+"""The whole analysis of a scope: SPEC section 3's JSON object.
+
+:func:`analysis_report` reads the scope once (:func:`graph.network.scope_subgraph`),
+builds the actor network once, and runs every finding on it: duplicated
+interventions, isolated actors, cross-sector bridges, leverage points and
+the metrics. It is what ``partnermap analyze --json`` prints and what
+``GET /api/v1/analysis`` returns.
+
+Bridges and leverage come from :mod:`graph.analytics.bridges` and
+:mod:`graph.analytics.leverage`; while either is missing from an install
+its list is empty and the rest of the report still stands.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.analytics.duplicates import find_duplicates
+from graph.analytics.isolates import find_isolates
+from graph.analytics.metrics import scope_metrics
+from graph.errors import ValidationFailed
+from graph.network import build_network, scope_subgraph
+from graph.store.base import GraphStore, Subgraph
+
+__all__ = ["SECTIONS", "analysis_report", "report_from"]
+
+SECTIONS = ("duplicates", "isolates", "bridges", "leverage", "metrics")
+
+
+def _optional(module: str, name: str) -> Callable[..., list[dict[str, Any]]] | None:
+    try:
+        found = getattr(importlib.import_module(f"graph.analytics.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+    return found  # type: ignore[no-any-return,unused-ignore]
+
+
+def _by_score(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(entries, key=lambda e: (-float(e.get("score") or 0.0), str(e.get("id", ""))))
+
+
+def report_from(
+    G: nx.Graph,
+    subgraph: Subgraph,
+    *,
+    graph_version: str,
+    seed: int = 0,
+    sections: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The report of a network already built (see :func:`analysis_report`).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The actor network of the scope.
+    subgraph : Subgraph
+        The scope's nodes and relationships (programs, forums, goals, money).
+    graph_version : str
+        The store's version the network was read at.
+    seed : int
+        Seed of every random choice (sampled betweenness on big graphs).
+    sections : iterable of str, optional
+        Only these of :data:`SECTIONS` (default all).
+
+    Returns
+    -------
+    dict
+        ``graph_version``, ``scope`` and the sections asked for.
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord
+    >>> sub = Subgraph([NodeRecord("Organization", "a", {"name": "ועד הורים",
+    ...                                                   "sector": "community"})], [])
+    >>> G = build_network(sub)
+    >>> r = report_from(G, sub, graph_version="7", sections=["isolates", "metrics"])
+    >>> sorted(r), r["isolates"][0]["kinds"], r["metrics"]["nodes"]
+    (['graph_version', 'isolates', 'metrics', 'scope'], ['isolate', 'no_forum'], 1)
+    """
+    wanted = list(SECTIONS) if sections is None else list(sections)
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        raise ValidationFailed(f"unknown report section {unknown[0]!r}: use {', '.join(SECTIONS)}")
+    scope = G.graph.get("scope") or {}
+    report: dict[str, Any] = {
+        "graph_version": graph_version,
+        "scope": {
+            "locality_id": scope.get("locality_id"),
+            "cluster_id": scope.get("cluster_id"),
+            "context": scope.get("context", "both"),
+        },
+    }
+    if "duplicates" in wanted:
+        report["duplicates"] = find_duplicates(G, subgraph)
+    if "isolates" in wanted:
+        report["isolates"] = find_isolates(G)
+    bridges: list[dict[str, Any]] | None = None
+    if "bridges" in wanted or "leverage" in wanted:
+        find_bridges = _optional("bridges", "find_bridges")
+        bridges = _by_score(find_bridges(G, seed=seed)) if find_bridges else []
+        if "bridges" in wanted:
+            report["bridges"] = bridges
+    if "leverage" in wanted:
+        find_leverage = _optional("leverage", "find_leverage")
+        report["leverage"] = (
+            _by_score(find_leverage(G, subgraph, bridges=bridges)) if find_leverage else []
+        )
+    if "metrics" in wanted:
+        report["metrics"] = scope_metrics(G, subgraph)
+    return report
+
+
+def analysis_report(
+    store: GraphStore,
+    *,
+    locality_id: str | None = None,
+    cluster_id: str | None = None,
+    context: str = "both",
+    seed: int = 0,
+    sections: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Analyse a scope of the store: SPEC section 3's object.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph.
+    locality_id, cluster_id : str, optional
+        The scope: one locality, a cluster of localities, or (neither) the
+        whole graph.
+    context : {"both", "routine", "emergency"}
+        Which forums, programs and partnerships count.
+    seed : int
+        Seed of every random choice; the same graph and seed give the same report.
+    sections : iterable of str, optional
+        Only these of :data:`SECTIONS` (default all).
+
+    Returns
+    -------
+    dict
+        ``{"graph_version", "scope", "duplicates", "isolates", "bridges",
+        "leverage", "metrics"}``; ``duplicates``, ``bridges`` and
+        ``leverage`` sorted by score descending, ``isolates`` by kind then name.
+
+    Raises
+    ------
+    graph.errors.NotFound
+        When the locality or cluster does not exist.
+    graph.errors.ValidationFailed
+        When ``context`` or a section is not one of the known values.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from graph.model import NodeRecord
+    >>> from graph.store.sqlite import SQLiteStore
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "g.db")
+    >>> _ = store.write([NodeRecord("Organization", "a", {"name": "א", "sector": "community"})])
+    >>> report = analysis_report(store)
+    >>> list(report)
+    ['graph_version', 'scope', 'duplicates', 'isolates', 'bridges', 'leverage', 'metrics']
+    >>> report["scope"]
+    {'locality_id': None, 'cluster_id': None, 'context': 'both'}
+    >>> store.close()
+    """
+    version = store.graph_version()
+    subgraph = scope_subgraph(store, locality_id=locality_id, cluster_id=cluster_id)
+    G = build_network(subgraph, locality_id=locality_id, cluster_id=cluster_id, context=context)
+    return report_from(G, subgraph, graph_version=version, seed=seed, sections=sections)
