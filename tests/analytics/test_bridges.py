@@ -167,7 +167,7 @@ def _dhhs(shared_data: Path) -> nx.Graph:
 def _cross_by_enumeration(G: nx.Graph, attribute: str) -> dict[Any, float]:
     """Sum, over unordered pairs of different groups, of the share of their
     shortest paths through each inner node: every path listed explicitly."""
-    through: Counter[Any] = Counter()
+    through: dict[Any, float] = dict.fromkeys(G, 0.0)
     for s, t in itertools.combinations(G, 2):
         if G.nodes[s][attribute] == G.nodes[t][attribute] or not nx.has_path(G, s, t):
             continue
@@ -175,7 +175,7 @@ def _cross_by_enumeration(G: nx.Graph, attribute: str) -> dict[Any, float]:
         for path in paths:
             for inner in path[1:-1]:
                 through[inner] += 1 / len(paths)
-    return {node: through[node] for node in G}
+    return through
 
 
 def test_dhhs_cross_agency_betweenness_exact(shared_data: Path) -> None:
