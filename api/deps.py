@@ -102,6 +102,12 @@ def require(role: Role) -> Callable[[Principal], Principal]:
     """A dependency that lets through callers whose role is at least ``role`` (else 403)."""
 
     def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.allows(role) and principal.key_id is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                f"this needs an API key with the {role.value} role (only reading is open)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         if not principal.allows(role):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
