@@ -1,0 +1,204 @@
+"""Maps and dashboards as HTML: ``/maps/{id}``, ``/dashboard/{id}`` and ``/dashboard``.
+
+Every page is self-contained (scripts and styles inlined, nothing fetched
+from a network), Hebrew and right-to-left by default and English with
+``?lang=en``. ``?context=`` keeps the ties of routine or emergency work.
+``/maps/{locality_id}?download=true`` sends the map as a file to keep.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.routing import NoMatchFound
+
+from api.deps import StoreDep, ViewerDep
+from graph.errors import NotFound
+from graph.model import NodeRecord
+from graph.store.base import GraphStore
+from viz.i18n import pick_lang
+from viz.maps import (
+    LocalityView,
+    load_locality,
+    render_dashboard,
+    render_locality_index,
+    render_map,
+)
+
+__all__ = ["display_name", "router"]
+
+router = APIRouter(tags=["maps"])
+
+LangParam = Annotated[
+    Literal["he", "en"], Query(description="Page language: he (default, right-to-left) or en.")
+]
+ContextParam = Annotated[
+    Literal["both", "routine", "emergency"],
+    Query(description="Keep ties of this context (and of both)."),
+]
+LocalityPath = Annotated[str, Path(description="A locality's id.")]
+_HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "An HTML page."}
+}
+
+
+def display_name(node: NodeRecord, lang: str) -> str:
+    """The node's name in ``lang`` when it has one, else its name.
+
+    >>> display_name(NodeRecord("Locality", "l", {"name": "שדרות", "name_en": "Sderot"}), "en")
+    'Sderot'
+    """
+    return str(node.props.get(f"name_{pick_lang(lang)}") or node.name)
+
+
+def _view(request: Request, store: GraphStore, locality_id: str, context: str) -> LocalityView:
+    loc = store.get(locality_id)
+    if loc is None or loc.label != "Locality":
+        raise NotFound(f"path locality_id: no locality with id {locality_id!r}")
+    report: dict[str, Any] | None = None
+    cache = getattr(request.app.state, "report_cache", None)
+    if cache is not None and importlib.util.find_spec("graph.analytics.report") is not None:
+        report = cache.get(store, locality_id, context)
+    return load_locality(store, locality_id, context=context, report=report)
+
+
+def _url(request: Request, name: str, query: Mapping[str, str], **path: str) -> str:
+    url = request.url_for(name, **path).include_query_params(**query)
+    return str(url.path) + ("?" + url.query if url.query else "")
+
+
+def _export_url(request: Request, locality_id: str, fmt: str) -> str:
+    try:
+        return _url(request, "export", {"format": fmt, "locality_id": locality_id})
+    except NoMatchFound:  # an app without the export router
+        return ""
+
+
+@router.get(
+    "/maps/{locality_id}",
+    response_class=HTMLResponse,
+    responses=_HTML,
+    summary="The interactive network map of a locality (self-contained HTML)",
+    name="locality_map",
+)
+def locality_map(
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    locality_id: LocalityPath,
+    lang: LangParam = "he",
+    context: ContextParam = "both",
+    download: Annotated[bool, Query(description="Send as a file to save.")] = False,
+) -> HTMLResponse:
+    view = _view(request, store, locality_id, context)
+    other = "en" if lang == "he" else "he"
+    links = (
+        {}
+        if download
+        else {
+            "other_lang": _url(
+                request,
+                "locality_map",
+                {"lang": other, "context": context},
+                locality_id=locality_id,
+            ),
+            "dashboard": _url(
+                request,
+                "locality_dashboard",
+                {"lang": lang, "context": context},
+                locality_id=locality_id,
+            ),
+        }
+    )
+    html = render_map(
+        view.network,
+        view.report,
+        sub=view.sub,
+        lang=lang,
+        context=context,
+        title=display_name(view.locality, lang),
+        links=links,
+    )
+    headers = {}
+    if download:
+        safe = "".join(
+            c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in locality_id
+        )
+        headers["Content-Disposition"] = f'attachment; filename="partnermap-map-{safe}-{lang}.html"'
+    return HTMLResponse(html, headers=headers)
+
+
+@router.get(
+    "/dashboard/{locality_id}",
+    response_class=HTMLResponse,
+    responses=_HTML,
+    summary="A locality's dashboard: map, findings, investment charts, metrics",
+    name="locality_dashboard",
+)
+def locality_dashboard(
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    locality_id: LocalityPath,
+    lang: LangParam = "he",
+    context: ContextParam = "both",
+) -> HTMLResponse:
+    view = _view(request, store, locality_id, context)
+    other = "en" if lang == "he" else "he"
+    query = {"lang": lang, "context": context}
+    links = {
+        "index": _url(request, "dashboard_index", {"lang": lang}),
+        "map": _url(request, "locality_map", query, locality_id=locality_id),
+        "other_lang": _url(
+            request,
+            "locality_dashboard",
+            {"lang": other, "context": context},
+            locality_id=locality_id,
+        ),
+        "export_map": _url(
+            request, "locality_map", {**query, "download": "true"}, locality_id=locality_id
+        ),
+        "export_json": _export_url(request, locality_id, "json"),
+        "export_csv": _export_url(request, locality_id, "csv"),
+        "export_graphml": _export_url(request, locality_id, "graphml"),
+    }
+    html = render_dashboard(
+        view.network,
+        view.report,
+        sub=view.sub,
+        lang=lang,
+        context=context,
+        locality_name=display_name(view.locality, lang),
+        links=links,
+    )
+    return HTMLResponse(html)
+
+
+@router.get(
+    "/dashboard",
+    response_class=HTMLResponse,
+    responses=_HTML,
+    summary="The localities, each with links to its dashboard and map",
+    name="dashboard_index",
+)
+def dashboard_index(
+    request: Request, store: StoreDep, _who: ViewerDep, lang: LangParam = "he"
+) -> HTMLResponse:
+    localities = sorted(store.find("Locality"), key=lambda n: display_name(n, lang))
+    links: dict[str, dict[str, str]] = {
+        loc.id: {
+            "dashboard": _url(request, "locality_dashboard", {"lang": lang}, locality_id=loc.id),
+            "map": _url(request, "locality_map", {"lang": lang}, locality_id=loc.id),
+        }
+        for loc in localities
+    }
+    other = "en" if lang == "he" else "he"
+    links[""] = {"other_lang": _url(request, "dashboard_index", {"lang": other})}
+    shown = [
+        NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)}) for n in localities
+    ]
+    return HTMLResponse(render_locality_index(shown, lang=lang, links=links))

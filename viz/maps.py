@@ -1,0 +1,724 @@
+"""The interactive network map and the locality dashboard, as self-contained HTML.
+
+:func:`render_map` turns an actor network (:func:`graph.network.build_network`)
+and the findings of :func:`graph.analytics.report.analysis_report` into one
+HTML page drawn by vis-network: colour by sector, shape by kind of node,
+size by bridge score or number of ties, the findings highlighted with a
+toggle each, tooltips with their reasons, filters and a name search.
+:func:`render_dashboard` adds the findings as lists that focus the map, the
+investment charts and the network metrics; :func:`render_locality_index`
+lists the localities.
+
+Every asset is inlined: vis-network 9.1.2 (the copy pyvis 0.3.2 ships,
+vendored in ``viz/static/``) and the page's own script and style. No page
+loads anything from a network, so maps work offline and a saved file is
+complete. pyvis's own ``Network`` template is not used: it links Bootstrap
+from a CDN whatever ``cdn_resources`` says, and its ``add_edge`` is
+quadratic in the number of edges.
+
+Untrusted text (names, reasons, evidence) reaches the page in two ways
+only: through Jinja2 autoescaping, and inside one JSON ``<script>`` block
+escaped by :func:`script_json`; the page's script shows it with
+``textContent`` and builds tooltips as DOM elements, never as HTML strings.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.Graph()
+>>> G.add_node("a", name="<script>alert(1)</script>", sector="community", locality_ids=[])
+>>> html = render_map(G, lang="en")
+>>> "<script>alert(1)</script>" in html, "\\\\u003cscript\\\\u003ealert(1)" in html
+(False, True)
+>>> '<html lang="en" dir="ltr"' in html
+True
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from graph.model import NodeRecord
+from graph.store.base import GraphStore, Subgraph
+from graph.text import normalize
+from viz.charts import bar_chart, investment_breakdown, investment_series
+from viz.i18n import direction, js_strings, label, pick_lang, t
+
+__all__ = [
+    "HIGHLIGHT_COLOURS",
+    "SECTOR_COLOURS",
+    "LocalityView",
+    "load_locality",
+    "map_payload",
+    "render_dashboard",
+    "render_locality_index",
+    "render_map",
+    "script_json",
+]
+
+#: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+SECTOR_COLOURS: dict[str, str] = {
+    "local_authority": "#0072B2",
+    "government": "#56B4E9",
+    "nonprofit": "#009E73",
+    "philanthropy": "#E69F00",
+    "business": "#CC79A7",
+    "academia": "#F0E442",
+    "community": "#D55E00",
+    "other": "#999999",
+}
+#: Border colours of highlighted findings.
+HIGHLIGHT_COLOURS: dict[str, str] = {
+    "duplicate": "#111111",
+    "isolate": "#E00000",
+    "bridge": "#6B21A8",
+}
+_SHAPES = {"Organization": "dot", "Forum": "diamond", "Program": "square"}
+_LABEL_MAX = 32
+
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 become
+    ``\\uXXXX`` escapes, so no value can close the script element or open a
+    comment, and the text parses as the same JSON.
+
+    >>> str(script_json({"n": "</script><b>&\u2028"}))
+    '{"n": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    >>> json.loads(str(script_json({"n": "</script>"})))["n"]
+    '</script>'
+    """
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return Markup(text)  # noqa: S704 - escaped above for a <script> context
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("viz").joinpath("static", name).read_text(encoding="utf-8")
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("viz", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["asset"] = lambda name: Markup(_asset(name))  # noqa: S704 - our own files
+    return env
+
+
+# -- building the map's data ----------------------------------------------------
+
+
+def _layout(G: nx.Graph, ids: Sequence[str], extra: Sequence[tuple[str, str]], seed: int) -> dict:
+    """Start positions from igraph's Fruchterman-Reingold layout (C, fast at 2,000 nodes).
+
+    The browser then only polishes them, so the map settles in a moment.
+    """
+    import igraph as ig
+
+    if not ids:
+        return {}
+    index = {nid: i for i, nid in enumerate(ids)}
+    edges = [(index[u], index[v]) for u, v in G.edges if u in index and v in index]
+    edges += [(index[u], index[v]) for u, v in extra if u in index and v in index]
+    graph = ig.Graph(n=len(ids), edges=edges)
+    rng = random.Random(seed)
+    start = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in ids]
+    coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    radius = 60 * math.sqrt(len(ids)) + 150
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {
+        nid: (round((x - cx) / span * 2 * radius, 1), round((y - cy) / span * 2 * radius, 1))
+        for nid, (x, y) in zip(ids, coords, strict=True)
+    }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _LABEL_MAX else text[: _LABEL_MAX - 1] + "…"
+
+
+def _search_key(name: str, record: NodeRecord | None) -> str:
+    names = [name]
+    if record is not None:
+        names += [
+            str(record.props[k]) for k in ("name_he", "name_en", "name_ar") if record.props.get(k)
+        ]
+    return " | ".join(normalize(n) for n in names if n)
+
+
+class _Context:
+    """What the subgraph says about each organisation: domains, contexts, structures."""
+
+    def __init__(self, G: nx.Graph, sub: Subgraph | None) -> None:
+        self.records: dict[str, NodeRecord] = {n.id: n for n in sub.nodes} if sub else {}
+        self.domains: dict[str, set[str]] = defaultdict(set)
+        self.contexts: dict[str, set[str]] = defaultdict(set)
+        self.item_context: dict[str, str] = {}
+        self.structure_edges: list[tuple[str, str, str]] = []
+        self.program_operator: dict[str, str] = {}
+        if sub is None:
+            return
+        records = self.records
+        role_org = {
+            n.id: str(n.props["organization_id"])
+            for n in sub.nodes
+            if n.label == "Role" and n.props.get("organization_id")
+        }
+        for node in sub.nodes:
+            if node.label in ("Forum", "Program"):
+                self.item_context[node.id] = str(node.props.get("context") or "routine")
+            if node.label == "Program" and node.props.get("operator_id"):
+                self.program_operator[node.id] = str(node.props["operator_id"])
+        for node in sub.nodes:
+            if node.label == "Investment" and node.props.get("program_id"):
+                prog = str(node.props["program_id"])
+                if prog in self.item_context:
+                    self.item_context[node.id] = self.item_context[prog]
+        for rel in sub.relationships:
+            if rel.type in ("OPERATES", "PARTNERS_IN"):
+                org, item = rel.source, rel.target
+            elif rel.type == "MEMBER_OF":
+                org, item = role_org.get(rel.source, rel.source), rel.target
+            elif rel.type == "CONVENED_BY":
+                org, item = rel.target, rel.source
+            elif rel.type == "PARTNERS_WITH":
+                ctx = str(rel.props.get("context") or "routine")
+                self.item_context[f"{rel.source}->{rel.target}"] = ctx
+                for end in (rel.source, rel.target):
+                    self.contexts[end].add(ctx)
+                continue
+            else:
+                continue
+            target = records.get(item)
+            if org not in G or target is None:
+                continue
+            self.domains[org].update(_domains_of(target))
+            self.contexts[org].add(self.item_context.get(item, "routine"))
+            self.structure_edges.append((org, item, rel.type))
+
+    def edge_contexts(self, evidence: Iterable[Any]) -> list[str]:
+        found = set()
+        for item in evidence:
+            if isinstance(item, Mapping):
+                if item.get("kind") == "part_of":
+                    found.add("both")
+                    continue
+                found.add(self.item_context.get(str(item.get("id")), "routine"))
+        return sorted(found) or ["both"]
+
+
+def _domains_of(node: NodeRecord) -> list[str]:
+    domains = [str(d) for d in node.props.get("domains") or []]
+    if node.props.get("domain"):
+        domains.append(str(node.props["domain"]))
+    return domains
+
+
+def _evidence_names(evidence: Iterable[Any]) -> list[str]:
+    out = []
+    for item in evidence:
+        if isinstance(item, Mapping):
+            out.append(str(item.get("name") or item.get("id") or ""))
+        else:
+            out.append(str(item))
+    return out[:12]
+
+
+def _findings(
+    report: Mapping[str, Any] | None, names: Mapping[str, str], ctx: _Context, lang: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The report's findings in the shape the page shows and focuses."""
+    report = report or {}
+    duplicates = []
+    for i, dup in enumerate(report.get("duplicates") or []):
+        programs = [str(p) for p in dup.get("programs") or []]
+        operators = [ctx.program_operator[p] for p in programs if p in ctx.program_operator]
+        title = " ↔ ".join(names.get(p, p) for p in programs)
+        duplicates.append(
+            {
+                "key": f"dup{i}",
+                "title": title,
+                "ids": [x for x in dict.fromkeys(programs + operators) if x in names],
+                "operators": [x for x in dict.fromkeys(operators)],
+                "programs": programs,
+                "score": dup.get("score"),
+                "coordinated": bool(dup.get("coordinated")),
+                "domains": [label(lang, "domain", d) for d in dup.get("domains") or []],
+                "reasons": [str(r) for r in dup.get("reasons") or []],
+            }
+        )
+    isolates = [
+        {
+            "key": f"iso{i}",
+            "id": str(iso.get("id")),
+            "title": str(iso.get("name") or names.get(str(iso.get("id")), iso.get("id"))),
+            "ids": [str(iso.get("id"))] if str(iso.get("id")) in names else [],
+            "kinds": [label(lang, "isolate_kind", k) for k in iso.get("kinds") or []],
+            "reasons": [str(r) for r in iso.get("reasons") or []],
+        }
+        for i, iso in enumerate(report.get("isolates") or [])
+    ]
+    bridges = [
+        {
+            "key": f"bri{i}",
+            "id": str(br.get("id")),
+            "title": str(br.get("name") or names.get(str(br.get("id")), br.get("id"))),
+            "ids": [str(br.get("id"))] if str(br.get("id")) in names else [],
+            "score": br.get("score"),
+            "sectors": [label(lang, "sector", s) for s in br.get("sectors_connected") or []],
+            "reasons": [str(r) for r in br.get("reasons") or []],
+        }
+        for i, br in enumerate(report.get("bridges") or [])
+    ]
+    leverage = [
+        {
+            "key": f"lev{i}",
+            "id": str(lev.get("id")),
+            "title": names.get(str(lev.get("id")), str(lev.get("name") or lev.get("id"))),
+            "ids": [str(lev.get("id"))] if str(lev.get("id")) in names else [],
+            "kind": label(lang, "leverage_kind", lev.get("kind")),
+            "score": lev.get("score"),
+            "reasons": [str(r) for r in lev.get("reasons") or []],
+        }
+        for i, lev in enumerate(report.get("leverage") or [])
+    ]
+    return {
+        "duplicates": duplicates,
+        "isolates": isolates,
+        "bridges": bridges,
+        "leverage": leverage,
+    }
+
+
+def map_payload(
+    G: nx.Graph,
+    report: Mapping[str, Any] | None = None,
+    *,
+    sub: Subgraph | None = None,
+    lang: str = "he",
+    context: str = "both",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Everything the map's script draws, as plain JSON-ready data.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The actor network: organisation nodes with ``name``, ``sector``,
+        ``kind``, ``locality_ids``; edges with ``weight``, ``kinds``, ``evidence``.
+    report : mapping, optional
+        An analysis report (SPEC section 3); its findings are flagged on nodes.
+    sub : Subgraph, optional
+        The store's subgraph the network came from: adds forum and program
+        nodes (hidden until asked for), each organisation's domains and
+        contexts for the filters, and locality names.
+    lang : {"he", "en"}
+        Language of the labels.
+    context : {"both", "routine", "emergency"}
+        The context the page opens with.
+    seed : int
+        Seed of the start layout.
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges``, ``findings``, ``filters``, ``colours``,
+        ``strings`` and ``meta``.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_node("a", name="עירייה", sector="local_authority", locality_ids=["l1"])
+    >>> G.add_node("b", name="מתנ\\"ס", sector="nonprofit", locality_ids=["l1"])
+    >>> G.add_edge("a", "b", weight=2.0, kinds=["forum"],
+    ...            evidence=[{"kind": "forum", "id": "f", "name": "מינהלת"}])
+    >>> data = map_payload(G, {"bridges": [{"id": "a", "score": 0.9, "reasons": ["r"]}]})
+    >>> [(n["id"], n["flags"]["bridge"], n["degree"]) for n in data["nodes"]]
+    [('a', True, 1), ('b', False, 1)]
+    >>> data["edges"][0]["evidence"]
+    ['מינהלת']
+    """
+    lang = pick_lang(lang)
+    ctx = _Context(G, sub)
+    report = report or {}
+    org_ids = sorted(G.nodes, key=str)
+    names: dict[str, str] = {str(n): str(G.nodes[n].get("name") or n) for n in org_ids}
+
+    structures: dict[str, NodeRecord] = {}
+    for _org, item, _ in ctx.structure_edges:
+        rec = ctx.records.get(item)
+        if rec is not None and rec.label in ("Forum", "Program"):
+            structures[item] = rec
+    for sid, rec in structures.items():
+        names[sid] = rec.name
+
+    bridge_score = {
+        str(b.get("id")): float(b.get("score") or 0) for b in report.get("bridges") or []
+    }
+    reasons: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for b in report.get("bridges") or []:
+        reasons[str(b.get("id"))]["bridge"] += [str(r) for r in b.get("reasons") or []]
+    for iso in report.get("isolates") or []:
+        reasons[str(iso.get("id"))]["isolate"] += [str(r) for r in iso.get("reasons") or []]
+    for dup in report.get("duplicates") or []:
+        progs = [str(p) for p in dup.get("programs") or []]
+        text = " ↔ ".join(names.get(p, p) for p in progs)
+        dup_why = [text, *(str(r) for r in dup.get("reasons") or [])]
+        for p in progs:
+            reasons[p]["duplicate"] += dup_why
+            if p in ctx.program_operator:
+                reasons[ctx.program_operator[p]]["duplicate"] += dup_why
+
+    all_ids = [str(n) for n in org_ids] + sorted(structures)
+    struct_pairs = [(o, i) for o, i, _ in ctx.structure_edges if i in structures]
+    positions = _layout(G, all_ids, struct_pairs, seed)
+    max_degree = max((G.degree(n) for n in org_ids), default=0)
+
+    nodes: list[dict[str, Any]] = []
+    for nid in org_ids:
+        attrs = G.nodes[nid]
+        sid = str(nid)
+        degree = int(G.degree(nid))
+        sector = str(attrs.get("sector") or "other")
+        why = reasons.get(sid, {})
+        nodes.append(
+            {
+                "id": sid,
+                "label": _short(names[sid]),
+                "name": names[sid],
+                "type": "Organization",
+                "sector": sector,
+                "sector_label": label(lang, "sector", sector),
+                "kind": str(attrs.get("kind") or ""),
+                "locality_ids": [str(x) for x in attrs.get("locality_ids") or []],
+                "domains": sorted(ctx.domains.get(sid, set())),
+                "contexts": sorted(ctx.contexts.get(sid, set())),
+                "degree": degree,
+                "size_degree": round(8 + 22 * math.sqrt(degree / max_degree), 1)
+                if max_degree
+                else 10,
+                "size_bridge": round(8 + 30 * bridge_score.get(sid, 0.0), 1),
+                "flags": {k: bool(why.get(k)) for k in ("duplicate", "isolate", "bridge")},
+                "reasons": {k: list(dict.fromkeys(v))[:8] for k, v in why.items()},
+                "search": _search_key(names[sid], ctx.records.get(sid)),
+                "x": positions.get(sid, (0, 0))[0],
+                "y": positions.get(sid, (0, 0))[1],
+            }
+        )
+    for sid in sorted(structures):
+        rec = structures[sid]
+        why = reasons.get(sid, {})
+        locs = [str(rec.props["locality_id"])] if rec.props.get("locality_id") else []
+        nodes.append(
+            {
+                "id": sid,
+                "label": _short(rec.name),
+                "name": rec.name,
+                "type": rec.label,
+                "sector": "",
+                "sector_label": "",
+                "kind": str(rec.props.get("kind") or ""),
+                "locality_ids": locs,
+                "domains": sorted(set(_domains_of(rec))),
+                "contexts": [ctx.item_context.get(sid, "routine")],
+                "degree": 0,
+                "size_degree": 9,
+                "size_bridge": 9,
+                "flags": {k: bool(why.get(k)) for k in ("duplicate", "isolate", "bridge")},
+                "reasons": {k: list(dict.fromkeys(v))[:8] for k, v in why.items()},
+                "search": _search_key(rec.name, rec),
+                "x": positions.get(sid, (0, 0))[0],
+                "y": positions.get(sid, (0, 0))[1],
+            }
+        )
+
+    edges: list[dict[str, Any]] = []
+    for u, v, data in G.edges(data=True):
+        evidence = list(data.get("evidence") or [])
+        edges.append(
+            {
+                "from": str(u),
+                "to": str(v),
+                "weight": float(data.get("weight") or 1.0),
+                "kinds": [str(k) for k in data.get("kinds") or []],
+                "contexts": ctx.edge_contexts(evidence),
+                "evidence": _evidence_names(evidence),
+                "structural": False,
+            }
+        )
+    seen: set[tuple[str, str]] = set()
+    for org, item, _rel_type in ctx.structure_edges:
+        if item in structures and (org, item) not in seen:
+            seen.add((org, item))
+            edges.append(
+                {
+                    "from": org,
+                    "to": item,
+                    "weight": 1.0,
+                    "kinds": [],
+                    "contexts": [ctx.item_context.get(item, "routine")],
+                    "evidence": [],
+                    "structural": True,
+                }
+            )
+
+    locality_names = {n.id: n.name for n in (sub.nodes if sub else []) if n.label == "Locality"}
+    loc_ids = sorted({loc for n in nodes for loc in n["locality_ids"]})
+    domains = sorted({d for n in nodes for d in n["domains"]})
+    sectors = [s for s in SECTOR_COLOURS if any(n["sector"] == s for n in nodes)]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "findings": _findings(report, names, ctx, lang),
+        "filters": {
+            "localities": [[lid, locality_names.get(lid, lid)] for lid in loc_ids],
+            "domains": [[d, label(lang, "domain", d)] for d in domains],
+            "sectors": [[s, label(lang, "sector", s)] for s in sectors],
+            "contexts": [[c, label(lang, "context", c)] for c in ("routine", "emergency")],
+        },
+        "colours": {"sectors": SECTOR_COLOURS, "highlights": HIGHLIGHT_COLOURS},
+        "shapes": _SHAPES,
+        "strings": js_strings(lang),
+        "meta": {"lang": lang, "dir": direction(lang), "context": context},
+    }
+
+
+# -- one locality's data --------------------------------------------------------
+
+
+@dataclass
+class LocalityView:
+    """What a locality's map and dashboard are drawn from."""
+
+    locality: NodeRecord
+    sub: Subgraph
+    network: nx.Graph
+    report: dict[str, Any] | None
+
+
+def _analysis_report(store: GraphStore, G: nx.Graph, sub: Subgraph) -> dict[str, Any] | None:
+    # The map is still useful without findings while the analytics are not installed.
+    if importlib.util.find_spec("graph.analytics.report") is None:
+        return None
+    from graph.analytics.report import report_from
+
+    report: dict[str, Any] = report_from(G, sub, graph_version=store.graph_version(), seed=0)
+    return report
+
+
+def load_locality(
+    store: GraphStore,
+    locality_id: str,
+    *,
+    context: str = "both",
+    report: dict[str, Any] | None = None,
+) -> LocalityView:
+    """A locality's subgraph, actor network and analysis report.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph.
+    locality_id : str
+        The locality.
+    context : {"both", "routine", "emergency"}
+        Passed to :func:`graph.network.build_network` and the report.
+    report : dict, optional
+        A report already computed (the API caches them); else one is computed.
+
+    Raises
+    ------
+    graph.errors.NotFound
+        When there is no locality with that id.
+    """
+    from graph.network import build_network, scope_subgraph
+
+    sub = scope_subgraph(store, locality_id=locality_id)
+    locality = next(n for n in sub.nodes if n.id == locality_id)
+    network = build_network(sub, locality_id=locality_id, context=context)
+    if report is None:
+        report = _analysis_report(store, network, sub)
+    return LocalityView(locality, sub, network, report)
+
+
+# -- pages ----------------------------------------------------------------------
+
+
+def _page_strings(lang: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "dir": direction(lang),
+        "t": lambda key, **kw: t(lang, key, **kw),
+        "label": lambda kind, value: label(lang, kind, value),
+    }
+
+
+def render_map(
+    G: nx.Graph,
+    report: Mapping[str, Any] | None = None,
+    *,
+    sub: Subgraph | None = None,
+    lang: str = "he",
+    title: str | None = None,
+    context: str = "both",
+    links: Mapping[str, str] | None = None,
+    seed: int = 0,
+) -> str:
+    """One self-contained HTML page with the interactive map.
+
+    Parameters
+    ----------
+    G, report, sub, lang, context, seed
+        As for :func:`map_payload`.
+    title : str, optional
+        The place name shown in the heading (escaped).
+    links : mapping, optional
+        ``{"other_lang": url, "dashboard": url}`` when served by the API;
+        a saved file has none.
+
+    Returns
+    -------
+    str
+        ``<!DOCTYPE html>`` page, Hebrew and right-to-left by default.
+    """
+    lang = pick_lang(lang)
+    payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
+    return (
+        _env()
+        .get_template("map.html")
+        .render(
+            **_page_strings(lang),
+            title=t(lang, "map_title", name=title or t(lang, "app_name")),
+            data=script_json(payload),
+            links=dict(links or {}),
+        )
+    )
+
+
+def render_dashboard(
+    G: nx.Graph,
+    report: Mapping[str, Any] | None,
+    *,
+    sub: Subgraph | None = None,
+    locality_name: str,
+    lang: str = "he",
+    context: str = "both",
+    links: Mapping[str, str] | None = None,
+    seed: int = 0,
+) -> str:
+    """The locality dashboard: the map, findings that focus it, charts and metrics.
+
+    ``links`` may carry ``other_lang``, ``index``, ``map``, ``export_map``,
+    ``export_json``, ``export_csv`` and ``export_graphml`` URLs.
+    """
+    lang = pick_lang(lang)
+    payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
+    metrics = dict((report or {}).get("metrics") or {})
+    fallback = investment_breakdown(sub) if sub is not None else None
+    series = investment_series(metrics, fallback)
+    unit = t(lang, "currency")
+    charts = []
+    for key, kind, title_key in (
+        ("by_age_stage", "age_stage", "investment_by_age"),
+        ("by_domain", "domain", "investment_by_domain"),
+        ("by_funder", None, "investment_by_funder"),
+    ):
+        values = series.get(key) or {}
+        items = [(label(lang, kind, k) if kind else k, v) for k, v in values.items()][:12]
+        title_text = t(lang, title_key)
+        svg = bar_chart(items, title=title_text, lang=lang, unit=unit) if items else None
+        charts.append({"title": title_text, "svg": svg})
+    metric_rows = [
+        (t(lang, "metric_nodes"), metrics.get("nodes", G.number_of_nodes())),
+        (t(lang, "metric_ties"), metrics.get("ties", G.number_of_edges())),
+        (t(lang, "metric_density"), metrics.get("density", round(nx.density(G), 4))),
+        (
+            t(lang, "metric_components"),
+            metrics.get("components", nx.number_connected_components(G) if len(G) else 0),
+        ),
+    ]
+    if "cross_sector_tie_share" in metrics:
+        metric_rows.append((t(lang, "metric_cross_sector"), metrics["cross_sector_tie_share"]))
+    by_sector = metrics.get("by_sector")
+    if not isinstance(by_sector, Mapping):
+        by_sector = {}
+    return (
+        _env()
+        .get_template("dashboard.html")
+        .render(
+            **_page_strings(lang),
+            title=t(lang, "dashboard_title", name=locality_name),
+            data=script_json(payload),
+            findings=payload["findings"],
+            charts=charts,
+            metric_rows=[(k, _fmt_metric(v)) for k, v in metric_rows],
+            by_sector=[(label(lang, "sector", k), v) for k, v in by_sector.items()],
+            graph_version=(report or {}).get("graph_version"),
+            links=dict(links or {}),
+            colours=SECTOR_COLOURS,
+        )
+    )
+
+
+def _fmt_metric(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
+    return str(value)
+
+
+def render_locality_index(
+    localities: Sequence[NodeRecord], *, lang: str = "he", links: Mapping[str, Mapping[str, str]]
+) -> str:
+    """The list of localities, each with links to its dashboard and map.
+
+    ``links`` maps a locality id to ``{"dashboard": url, "map": url}``, plus
+    ``""`` to ``{"other_lang": url}``.
+    """
+    lang = pick_lang(lang)
+    rows = [
+        {
+            "name": loc.name,
+            "status": label(lang, "municipal_status", loc.props.get("municipal_status")),
+            "cluster": loc.props.get("socioeconomic_cluster") or "",
+            "population": loc.props.get("population") or "",
+            "links": links.get(loc.id, {}),
+        }
+        for loc in localities
+    ]
+    return (
+        _env()
+        .get_template("index.html")
+        .render(
+            **_page_strings(lang),
+            title=t(lang, "localities_title"),
+            rows=rows,
+            links=dict(links.get("", {})),
+        )
+    )

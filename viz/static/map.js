@@ -1,0 +1,320 @@
+/* partnermap map: draws the network from the JSON block #pm-data with vis-network.
+ * Every text from the data is shown with textContent or drawn on the canvas: never as HTML. */
+(function () {
+  "use strict";
+  var t0 = performance.now();
+  var data = JSON.parse(document.getElementById("pm-data").textContent);
+  var S = data.strings.ui;
+  var colours = data.colours;
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var anyBridge = data.nodes.some(function (n) { return n.flags.bridge; });
+  var big = data.nodes.length > 600;
+  var state = {
+    highlight: { duplicate: true, isolate: true, bridge: true },
+    structures: false,
+    sizeBy: anyBridge ? "bridge" : "degree",
+    filters: { locality: "", domain: "", sector: "", context: data.meta.context === "both" ? "" : data.meta.context },
+    forced: {}
+  };
+  var api = window.pmMap = {
+    data: data, settled: false, settleMs: null, iterations: null, lastFocus: null,
+    focusOn: focusOn, search: search, normalize: norm
+  };
+
+  // -- text helpers ----------------------------------------------------------
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  var MARKS = /[\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
+  var QUOTES = /["'`\u05F3\u05F4\u2018\u2019\u201C\u201D]/g;
+  var SEPS = /[\s\-\u05BE_\/\\.,:;()\[\]]+/g;
+  var VARIANTS = { "\u05E7\u05E8\u05D9\u05D9\u05EA": "\u05E7\u05E8\u05D9\u05EA", "\u05E2\u05D9\u05E8\u05D9\u05D9\u05EA": "\u05E2\u05D9\u05E8\u05D9\u05EA" };
+  /* The same folding as graph.text.normalize: niqqud, harakat, quotes, hyphens, case. */
+  function norm(text) {
+    if (!text) { return ""; }
+    var v = String(text).normalize("NFKC").replace(MARKS, "").replace(QUOTES, "").replace(SEPS, " ").trim().toLowerCase();
+    return v.split(" ").map(function (w) { return VARIANTS[w] || w; }).join(" ");
+  }
+  function lbl(kind, value) {
+    var table = data.strings.labels[kind] || {};
+    return table[value] || value;
+  }
+
+  // -- tooltips (DOM elements: vis-network would render a string as HTML) ------
+  function nodeTip(n) {
+    var d = el("div", "pm-tip");
+    d.appendChild(el("strong", null, n.name));
+    if (n.type !== "Organization") { d.appendChild(el("div", "pm-tip-row", lbl("node_kind", n.type))); }
+    if (n.sector_label) { d.appendChild(el("div", "pm-tip-row", S.tooltip_sector + ": " + n.sector_label)); }
+    if (n.kind) { d.appendChild(el("div", "pm-tip-row", S.tooltip_kind + ": " + n.kind)); }
+    if (n.type === "Organization") {
+      d.appendChild(el("div", "pm-tip-row", S.tooltip_ties + ": " + n.degree));
+      var locs = n.locality_ids.map(function (id) { return localityName[id] || id; });
+      d.appendChild(el("div", "pm-tip-row", S.tooltip_localities + ": " + (locs.length ? locs.join(", ") : S.tooltip_national)));
+    }
+    [["duplicate", S.tooltip_duplicate], ["isolate", S.tooltip_isolate], ["bridge", S.tooltip_bridge]].forEach(function (pair) {
+      var reasons = (n.reasons || {})[pair[0]];
+      if (!reasons || !reasons.length) { return; }
+      d.appendChild(el("h4", null, pair[1]));
+      var ul = el("ul");
+      reasons.forEach(function (r) { ul.appendChild(el("li", null, r)); });
+      d.appendChild(ul);
+    });
+    return d;
+  }
+  function edgeTip(e) {
+    if (!e.evidence.length) { return undefined; }
+    var d = el("div", "pm-tip");
+    d.appendChild(el("strong", null, (byId[e.from] || {}).name + " – " + (byId[e.to] || {}).name));
+    d.appendChild(el("h4", null, S.tooltip_evidence));
+    var ul = el("ul");
+    e.evidence.forEach(function (x) { ul.appendChild(el("li", null, x)); });
+    d.appendChild(ul);
+    return d;
+  }
+
+  var localityName = {};
+  data.filters.localities.forEach(function (p) { localityName[p[0]] = p[1]; });
+
+  // -- visibility and style ---------------------------------------------------
+  function ctxAllows(list, c) {
+    return !c || list.some(function (x) { return x === c || x === "both"; });
+  }
+  function nodeVisible(n) {
+    if (state.forced[n.id]) { return true; }
+    var f = state.filters;
+    if (n.type !== "Organization" && !state.structures) { return false; }
+    if (f.sector && n.type === "Organization" && n.sector !== f.sector) { return false; }
+    if (f.locality && n.locality_ids.length && n.locality_ids.indexOf(f.locality) < 0) { return false; }
+    if (f.domain && n.domains.indexOf(f.domain) < 0) { return false; }
+    if (f.context && n.type !== "Organization" && !ctxAllows(n.contexts, f.context)) { return false; }
+    return true;
+  }
+  function activeFlag(n) {
+    var order = ["bridge", "duplicate", "isolate"];
+    for (var i = 0; i < order.length; i++) {
+      if (n.flags[order[i]] && state.highlight[order[i]]) { return order[i]; }
+    }
+    return null;
+  }
+  function nodeStyle(n) {
+    var flag = activeFlag(n);
+    var fill = n.type === "Organization" ? (colours.sectors[n.sector] || "#999999") : "#ffffff";
+    var border = flag ? colours.highlights[flag] : "#4a5568";
+    var size = n.type === "Organization" ? (state.sizeBy === "bridge" && anyBridge ? n.size_bridge : n.size_degree) : n.size_degree;
+    return {
+      id: n.id,
+      hidden: !nodeVisible(n),
+      size: size,
+      borderWidth: flag ? 5 : 1,
+      shapeProperties: { borderDashes: flag === "isolate" ? [5, 4] : false },
+      color: { background: fill, border: border,
+               highlight: { background: fill, border: "#000000" }, hover: { background: fill, border: "#000000" } },
+      font: { size: 14 + Math.round(size / 3) }
+    };
+  }
+  function initialNode(n) {
+    var s = nodeStyle(n);
+    s.label = n.label;
+    s.shape = data.shapes[n.type] || "dot";
+    s.title = nodeTip(n);
+    s.x = n.x; s.y = n.y;
+    return s;
+  }
+  var edgeList = data.edges.map(function (e, i) {
+    return {
+      id: "e" + i, from: e.from, to: e.to,
+      width: e.structural ? 1 : Math.min(1 + Math.log(1 + e.weight), 6),
+      dashes: e.structural, title: edgeTip(e), hidden: false
+    };
+  });
+  function edgeHidden(e, visible) {
+    return !(visible[e.from] && visible[e.to] && ctxAllows(e.contexts, state.filters.context));
+  }
+
+  var nodes = new vis.DataSet(data.nodes.map(initialNode));
+  var visibleNow = {};
+  data.nodes.forEach(function (n) { visibleNow[n.id] = nodeVisible(n); });
+  data.edges.forEach(function (e, i) { edgeList[i].hidden = edgeHidden(e, visibleNow); });
+  var edges = new vis.DataSet(edgeList);
+  api.nodes = nodes; api.edges = edges;
+
+  function applyAll() {
+    var visible = {};
+    nodes.update(data.nodes.map(function (n) {
+      var s = nodeStyle(n); visible[n.id] = !s.hidden; return s;
+    }));
+    edges.update(data.edges.map(function (e, i) { return { id: "e" + i, hidden: edgeHidden(e, visible) }; }));
+  }
+
+  // -- the network --------------------------------------------------------------
+  var container = document.getElementById("pm-network");
+  var options = {
+    autoResize: true,
+    layout: { improvedLayout: false, randomSeed: 7 },
+    physics: {
+      enabled: true,
+      solver: "barnesHut",
+      barnesHut: { gravitationalConstant: -4000, centralGravity: 0.15, springLength: 110,
+                   springConstant: 0.03, damping: 0.6, avoidOverlap: 0.3 },
+      maxVelocity: 30, minVelocity: 1.0, timestep: 0.5,
+      stabilization: { enabled: true, iterations: big ? 150 : 300, updateInterval: 25, fit: true }
+    },
+    interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
+                   multiselect: true, navigationButtons: false, keyboard: false },
+    nodes: {
+      shape: "dot",
+      font: { face: "Arial, 'Noto Sans Hebrew', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif",
+              color: "#1a202c", strokeWidth: 4, strokeColor: "#ffffff" },
+      scaling: { label: { enabled: false, drawThreshold: 9 } }
+    },
+    edges: {
+      smooth: false,
+      color: { color: "#a0aec0", highlight: "#1e3a5f", hover: "#2d3748", opacity: 0.7 },
+      selectionWidth: 2
+    }
+  };
+  if (!data.nodes.length) { document.getElementById("pm-empty").hidden = false; }
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  api.network = network;
+
+  function settled(params) {
+    if (api.settled) { return; }
+    network.setOptions({ physics: false });
+    api.settled = true;
+    api.settleMs = Math.round(performance.now() - t0);
+    api.iterations = params && params.iterations !== undefined ? params.iterations : null;
+    document.getElementById("pm-settling").classList.add("pm-done");
+    container.setAttribute("data-settled", "true");
+  }
+  network.once("stabilizationIterationsDone", settled);
+  network.once("stabilized", settled);
+  if (!data.nodes.length) { settled(null); }
+
+  // -- focusing ---------------------------------------------------------------------
+  function focusOn(ids) {
+    ids = (ids || []).filter(function (id) { return byId[id]; });
+    if (!ids.length) { return false; }
+    state.forced = {};
+    ids.forEach(function (id) { state.forced[id] = true; });
+    applyAll();
+    network.selectNodes(ids, true);
+    var anim = { duration: 450, easingFunction: "easeInOutQuad" };
+    if (ids.length === 1) {
+      network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: anim, locked: false });
+    } else {
+      network.fit({ nodes: ids, animation: anim, maxZoomLevel: 1.6 });
+    }
+    api.lastFocus = ids.slice();
+    return true;
+  }
+
+  // -- search -------------------------------------------------------------------------
+  var input = document.getElementById("pm-search");
+  var results = document.getElementById("pm-search-results");
+  var status = document.getElementById("pm-search-status");
+  function search(query) {
+    var q = norm(query);
+    if (!q) { return []; }
+    var hits = data.nodes.filter(function (n) { return n.search.indexOf(q) >= 0; });
+    hits.sort(function (a, b) {
+      var ra = norm(a.name) === q ? 0 : (norm(a.name).indexOf(q) === 0 ? 1 : 2);
+      var rb = norm(b.name) === q ? 0 : (norm(b.name).indexOf(q) === 0 ? 1 : 2);
+      return ra - rb || b.degree - a.degree;
+    });
+    return hits;
+  }
+  function showResults(hits) {
+    results.textContent = "";
+    status.textContent = input.value.trim() ? (hits.length ? S.search_found.replace("{n}", hits.length) : S.search_none) : "";
+    hits.slice(0, 10).forEach(function (n) {
+      var li = el("li");
+      var b = el("button", null, n.name);
+      b.type = "button";
+      b.setAttribute("dir", "auto");
+      b.addEventListener("click", function () { focusOn([n.id]); results.textContent = ""; });
+      li.appendChild(b);
+      results.appendChild(li);
+    });
+  }
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { showResults(search(input.value)); }, 120);
+  });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      var hits = search(input.value);
+      showResults(hits);
+      if (hits.length) { focusOn([hits[0].id]); results.textContent = ""; }
+    } else if (ev.key === "Escape") { results.textContent = ""; }
+  });
+
+  // -- filters and toggles ---------------------------------------------------------------
+  function fillSelect(select, pairs, current) {
+    select.appendChild(new Option(S.all, ""));
+    pairs.forEach(function (p) { select.appendChild(new Option(p[1], p[0])); });
+    select.value = current || "";
+  }
+  document.querySelectorAll("select[data-filter]").forEach(function (select) {
+    var key = select.getAttribute("data-filter");
+    var pairs = { locality: data.filters.localities, domain: data.filters.domains,
+                  sector: data.filters.sectors, context: data.filters.contexts }[key];
+    fillSelect(select, pairs, state.filters[key]);
+    select.addEventListener("change", function () {
+      state.filters[key] = select.value; state.forced = {}; applyAll();
+    });
+  });
+  document.querySelectorAll("input[data-highlight]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      state.highlight[box.getAttribute("data-highlight")] = box.checked; applyAll();
+    });
+  });
+  var structuresBox = document.getElementById("pm-toggle-structures");
+  structuresBox.addEventListener("change", function () { state.structures = structuresBox.checked; applyAll(); });
+  var sizeSelect = document.getElementById("pm-size-by");
+  sizeSelect.value = state.sizeBy;
+  sizeSelect.addEventListener("change", function () { state.sizeBy = sizeSelect.value; applyAll(); });
+  document.getElementById("pm-reset").addEventListener("click", function () {
+    state.forced = {}; applyAll(); network.unselectAll(); network.fit({ animation: { duration: 300 } });
+    document.querySelectorAll(".pm-finding.pm-active").forEach(function (b) { b.classList.remove("pm-active"); });
+  });
+
+  // -- findings lists of the dashboard focus the map ----------------------------------------
+  document.querySelectorAll("[data-focus]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var ids = JSON.parse(button.getAttribute("data-focus"));
+      document.querySelectorAll(".pm-finding.pm-active").forEach(function (b) { b.classList.remove("pm-active"); });
+      button.classList.add("pm-active");
+      focusOn(ids);
+    });
+  });
+
+  // -- legend -----------------------------------------------------------------------------
+  var legend = document.getElementById("pm-legend");
+  function legendList(title, items) {
+    legend.appendChild(el("h3", null, title));
+    var ul = el("ul");
+    items.forEach(function (it) {
+      var li = el("li");
+      var sw = el("span", "pm-swatch" + (it.shape ? " pm-shape-" + it.shape : ""));
+      if (it.colour) { sw.style.background = it.colour; }
+      li.appendChild(sw);
+      li.appendChild(el("span", null, it.text));
+      ul.appendChild(li);
+    });
+    legend.appendChild(ul);
+  }
+  legendList(S.legend_sectors, data.filters.sectors.map(function (p) {
+    return { colour: colours.sectors[p[0]], text: p[1] };
+  }));
+  var shapes = [{ shape: "dot", text: S.shape_organization, colour: "#cbd5e0" }];
+  if (data.nodes.some(function (n) { return n.type === "Forum"; })) { shapes.push({ shape: "diamond", text: S.shape_forum }); }
+  if (data.nodes.some(function (n) { return n.type === "Program"; })) { shapes.push({ shape: "square", text: S.shape_program }); }
+  if (shapes.length > 1) { legendList(S.legend_shapes, shapes); }
+})();
