@@ -1,0 +1,147 @@
+"""The whole analysis report (SPEC section 3) of the planted town, and the
+``partnermap analyze`` command that prints it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from graph.analytics.report import SECTIONS, analysis_report
+from graph.errors import NotFound, ValidationFailed
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.planted import L1, planted_town
+
+SPEC_KEYS = ["graph_version", "scope", "duplicates", "isolates", "bridges", "leverage", "metrics"]
+
+
+@pytest.fixture
+def town(sqlite_store: SQLiteStore) -> SQLiteStore:
+    planted_town(sqlite_store)
+    return sqlite_store
+
+
+def test_report_has_the_spec_shape(town: SQLiteStore) -> None:
+    report = analysis_report(town, locality_id=L1)
+    assert list(report) == SPEC_KEYS
+    assert report["graph_version"] == town.graph_version()
+    assert report["scope"] == {"locality_id": L1, "cluster_id": None, "context": "both"}
+    dup = report["duplicates"][0]
+    for key in (
+        "programs",
+        "locality_id",
+        "domains",
+        "score",
+        "coordinated",
+        "investment_total",
+        "reasons",
+    ):
+        assert key in dup
+    iso = report["isolates"][0]
+    for key in ("id", "name", "sector", "kinds", "locality_ids", "reasons"):
+        assert key in iso
+    m = report["metrics"]
+    for key in ("nodes", "ties", "density", "components", "cross_sector_tie_share", "by_sector"):
+        assert key in m
+    # JSON-safe as it is, Hebrew included
+    text = json.dumps(report, ensure_ascii=False)
+    assert "קריית מלאכי" in text
+
+
+def test_lists_are_sorted_as_spec_says(town: SQLiteStore) -> None:
+    report = analysis_report(town)
+    for section in ("duplicates", "bridges", "leverage"):
+        scores = [e["score"] for e in report[section]]
+        assert scores == sorted(scores, reverse=True), section
+    assert report["bridges"], "the planted town has cross-sector bridges"
+    # the municipality convenes the administration and the emergency team: a bridge
+    assert report["bridges"][0]["id"] == "o-muni"
+
+
+def test_deterministic(town: SQLiteStore) -> None:
+    one = analysis_report(town, locality_id=L1, seed=3)
+    two = analysis_report(town, locality_id=L1, seed=3)
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+
+
+def test_scope_errors(town: SQLiteStore) -> None:
+    with pytest.raises(NotFound, match="no-such-town"):
+        analysis_report(town, locality_id="no-such-town")
+    with pytest.raises(ValidationFailed, match="context"):
+        analysis_report(town, context="sometimes")
+    with pytest.raises(ValidationFailed, match="section"):
+        analysis_report(town, sections=["gossip"])
+
+
+def test_sections_and_missing_modules(town: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    only = analysis_report(town, sections=["metrics"])
+    assert list(only) == ["graph_version", "scope", "metrics"]
+    # a module not installed yet leaves its list empty, the rest stands
+    monkeypatch.setitem(sys.modules, "graph.analytics.bridges", None)
+    monkeypatch.setitem(sys.modules, "graph.analytics.leverage", None)
+    report = analysis_report(town, locality_id=L1)
+    assert report["bridges"] == [] and report["leverage"] == []
+    assert len(report["duplicates"]) == 3
+    assert set(SECTIONS) <= set(report)
+
+
+# -- the command line --------------------------------------------------------------
+
+
+def _url(store: SQLiteStore, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'graph.db'}"
+
+
+def test_analyze_json_prints_exactly_the_report(town: SQLiteStore, tmp_path: Path) -> None:
+    url = _url(town, tmp_path)
+    result = CliRunner().invoke(app, ["analyze", "--store", url, "--locality", L1, "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(json.dumps(analysis_report(town, locality_id=L1)))
+
+
+def test_analyze_tables_in_hebrew_and_english(town: SQLiteStore, tmp_path: Path) -> None:
+    url = _url(town, tmp_path)
+    he = CliRunner().invoke(
+        app, ["analyze", "--store", url, "--locality", L1], env={"COLUMNS": "200"}
+    )
+    assert he.exit_code == 0, he.output
+    assert "כפילויות" in he.stdout and "ועד הורים גן חצב" in he.stdout
+    en = CliRunner().invoke(
+        app, ["analyze", "--store", url, "--locality", L1, "--lang", "en"], env={"COLUMNS": "200"}
+    )
+    assert en.exit_code == 0, en.output
+    assert "Duplicated interventions" in en.stdout and "Isolated actors" in en.stdout
+
+
+def test_analyze_names_are_not_markup(sqlite_store: SQLiteStore, tmp_path: Path) -> None:
+    from graph.model import NodeRecord
+
+    sqlite_store.write(
+        [
+            NodeRecord(
+                "Organization", "o1", {"name": "[bold red]ועד[/] [link=x]", "sector": "community"}
+            )
+        ]
+    )
+    result = CliRunner().invoke(
+        app,
+        ["analyze", "--store", _url(sqlite_store, tmp_path), "--lang", "en"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "[bold red]ועד[/] [link=x]" in result.stdout
+
+
+def test_analyze_unknown_locality_exits_1(town: SQLiteStore, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["analyze", "--store", _url(town, tmp_path), "--locality", "nowhere", "--json"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "nowhere" in result.stderr
+    assert "Traceback" not in result.output
