@@ -487,7 +487,7 @@ def _print_analysis(report: dict[str, Any], lang: str) -> None:
     dup_rows = [
         [
             "\n".join(d.get("names") or d["programs"]),
-            "\n".join(d.get("operators") or []),
+            "\n".join(d.get("operator_names") or d.get("operators") or []),
             f"{d['score']:.2f}",
             w["yes"] if d["coordinated"] else w["no"],
             f"{d.get('investment_total') or 0:,.0f}",

@@ -319,6 +319,7 @@ def _pair(
         "programs": [a.id, b.id],
         "names": [a.name, b.name],
         "operators": [a.operator, b.operator],
+        "operator_names": [op_a, op_b],
         "locality_id": a.locality_id,
         "domains": domains,
         "score": round(score, 3),
@@ -352,7 +353,7 @@ def find_duplicates(
     list of dict
         SPEC section 3 ``duplicates`` entries (``programs``, ``locality_id``,
         ``domains``, ``score``, ``coordinated``, ``investment_total``,
-        ``reasons``) plus ``names``, ``operators``, ``coordination``,
+        ``reasons``) plus ``names``, ``operators``, ``operator_names``, ``coordination``,
         ``group_id`` and ``reasons_he``; sorted by score descending, then
         program ids.
 

@@ -46,7 +46,7 @@ _TIE_WORDS = {
     "forum": ("forum", "פורום"),
     "program": ("program", "תכנית"),
     "funding": ("funding", "מימון"),
-    "part_of": ("part of", "חלק מ"),
+    "part_of": ("part of", "שייכות ארגונית"),
 }
 
 
