@@ -1,0 +1,178 @@
+"""The data commands of the CLI (SPEC section 5): import, stats, export, demo.
+
+Expected counts come from SPEC section 1 applied to the fixture's rows
+(:func:`expected_counts`); bad rows are where :func:`bad_tables` put them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import api.cli as cli
+import importers.demo
+from tests.importers.fixtures_tabular import (
+    BAD_ROWS,
+    bad_tables,
+    expected_counts,
+    tables,
+    write_csv,
+)
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Wide enough that no file name or column is folded across lines.
+    monkeypatch.setattr(cli.out, "width", 300)
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PARTNERMAP_STORE", url)
+    return url
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli.app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def stats_json() -> dict:
+    code, stdout, _ = invoke("stats", "--json")
+    assert code == 0
+    return json.loads(stdout)
+
+
+def test_import_then_stats_counts_are_exact_and_reimport_changes_nothing(store_url, tmp_path):
+    folder = write_csv(tmp_path / "good", tables())
+    code, stdout, _ = invoke("import", str(folder), "--json")
+    assert code == 0
+    report = json.loads(stdout)  # stdout holds the JSON and nothing else
+    assert report["valid"] is True and report["errors"] == []
+    nodes, rels = expected_counts(tables())
+    assert report["stats"]["nodes_written"] == sum(nodes.values())
+    first = stats_json()
+    assert first["nodes"] == nodes
+    assert first["relationships"] == rels
+    code, stdout, _ = invoke("import", str(folder))
+    assert code == 0
+    assert "Imported" in stdout
+    again = stats_json()
+    assert again == first  # same counts, same graph_version
+
+
+def test_a_bad_copy_is_rejected_whole_naming_every_bad_row(store_url, tmp_path):
+    good = tables()
+    base = write_csv(
+        tmp_path / "base",
+        {"localities": good["localities"][:2]} | {"organizations": good["organizations"][:3]},
+    )
+    assert invoke("import", str(base))[0] == 0
+    before = stats_json()
+    folder = write_csv(tmp_path / "bad", bad_tables())
+    code, stdout, _ = invoke("import", str(folder), "--json")
+    assert code == 1
+    report = json.loads(stdout)
+    assert report["valid"] is False
+    assert report["stats"]["nodes_written"] == 0
+    found = {(e["type"], e["file"], e["row"], e["field"]) for e in report["errors"]}
+    for bad in BAD_ROWS:
+        assert bad in found, bad
+    assert all(e["message"] for e in report["errors"])
+    assert stats_json() == before  # same counts, same graph_version
+
+    code, stdout, _ = invoke("import", str(folder))
+    assert code == 1
+    assert "Rejected" in stdout and "nothing written" in stdout
+    for _, file, row, column in BAD_ROWS:
+        line = next(
+            (ln for ln in stdout.splitlines() if file in ln and f" {row} " in ln and column in ln),
+            None,
+        )
+        assert line is not None, (file, row, column)
+    assert stats_json() == before
+
+
+def test_partial_lands_the_good_rows_and_lists_the_skipped(store_url, tmp_path):
+    folder = write_csv(tmp_path / "bad", bad_tables())
+    code, stdout, _ = invoke("import", str(folder), "--partial", "--json")
+    assert code == 0
+    report = json.loads(stdout)
+    skipped = {(s["type"], s["file"], s["row"], s["field"]) for s in report["skipped_rows"]}
+    for bad in BAD_ROWS:
+        assert bad in skipped, bad
+    landed = stats_json()["nodes"]
+    assert 0 < landed["Organization"] < len(tables()["organizations"])
+    assert landed["Program"] == len(tables()["programs"]) - 4  # four bad program rows
+
+    code, stdout, _ = invoke("import", str(folder), "--partial")
+    assert code == 0
+    assert "Skipped rows" in stdout and "organizations.csv" in stdout
+
+
+def test_dry_run_writes_nothing(store_url, tmp_path):
+    folder = write_csv(tmp_path / "good", tables(), bom=True)
+    before = stats_json()
+    code, stdout, _ = invoke("import", str(folder), "--dry-run", "--json")
+    assert code == 0
+    report = json.loads(stdout)
+    assert report["dry_run"] is True and report["valid"] is True
+    assert report["stats"]["would_write"]["by_label"]["Organization"] == 34
+    assert stats_json() == before
+    bad = write_csv(tmp_path / "bad", bad_tables())
+    assert invoke("import", str(bad), "--dry-run")[0] == 1
+    assert stats_json() == before
+
+
+def test_usage_errors_exit_2(store_url, tmp_path):
+    folder = write_csv(tmp_path / "good", tables())
+    assert invoke("import", str(folder), "--format", "excel")[0] == 2
+    assert invoke("import", str(tmp_path / "missing"))[0] == 2
+    assert invoke("export", "--format", "pdf", "-o", str(tmp_path / "x"))[0] == 2
+    code, _, stderr = invoke(
+        "import", str(tmp_path / "good" / "organizations.csv"), "--format", "iati"
+    )
+    assert code == 1  # not IATI XML (or no IATI importer yet): rejected, no traceback
+    assert "Traceback" not in stderr
+
+
+def test_export_json_then_import_into_a_fresh_store(store_url, tmp_path, monkeypatch):
+    folder = write_csv(tmp_path / "good", tables())
+    invoke("import", str(folder))
+    original = stats_json()
+    for fmt, name in (("json", "g.json"), ("csv", "g.zip"), ("gexf", "g.gexf")):
+        code, _, stderr = invoke("export", "--format", fmt, "-o", str(tmp_path / name))
+        assert code == 0, stderr
+        assert (tmp_path / name).stat().st_size > 0
+    monkeypatch.setenv("PARTNERMAP_STORE", f"sqlite:///{tmp_path / 'fresh.db'}")
+    for name in ("g.json", "g.zip"):
+        assert invoke("import", str(tmp_path / name))[0] == 0
+        fresh = stats_json()
+        assert fresh["nodes"] == original["nodes"]
+        assert fresh["relationships"] == original["relationships"]
+
+
+def test_stats_human_output_names_the_store(store_url):
+    code, stdout, _ = invoke("stats")
+    assert code == 0
+    assert "cli.db" in stdout
+
+
+def test_demo_loads_a_fresh_store_each_run(tmp_path, monkeypatch):
+    folder = write_csv(tmp_path / "demo", tables())
+    monkeypatch.setattr(importers.demo, "demo_path", lambda: folder, raising=False)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    nodes, _ = expected_counts(tables())
+    for _ in range(2):
+        code, stdout, stderr = invoke("demo", "--store", url, "--no-serve")
+        assert code == 0, stderr
+        assert "Demo loaded" in stdout
+        monkeypatch.setenv("PARTNERMAP_STORE", url)
+        assert stats_json()["nodes"] == nodes
+        assert stats_json()["graph_version"].startswith("1:")  # one write into a new file
