@@ -147,8 +147,8 @@ def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
     return text
 
 
-def read_rows(path: Path, report: ImportReport) -> list[list[Any]] | None:
-    """All rows of a CSV file or of an XLSX workbook's first sheet.
+def read_rows(path: Path, report: ImportReport, sheet: str | None = None) -> list[list[Any]] | None:
+    """All rows of a CSV file or of an XLSX sheet (``sheet`` when it exists, else the first).
 
     CSV cells are strings; XLSX cells keep their types (numbers, dates).
     Problems (unreadable file, bad encoding) go to ``report``; then ``None``.
@@ -160,8 +160,8 @@ def read_rows(path: Path, report: ImportReport) -> list[list[Any]] | None:
 
             book = load_workbook(path, read_only=True, data_only=True)
             try:
-                sheet = book.worksheets[0]
-                return [list(row) for row in sheet.iter_rows(values_only=True)]
+                chosen = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
+                return [list(row) for row in chosen.iter_rows(values_only=True)]
             finally:
                 book.close()
         data = path.read_bytes()
