@@ -39,6 +39,7 @@ import importlib.util
 import json
 import math
 import random
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ HIGHLIGHT_COLOURS: dict[str, str] = {
 }
 _SHAPES = {"Organization": "dot", "Forum": "diamond", "Program": "square"}
 _LABEL_MAX = 32
+_LAYOUT_LOCK = threading.Lock()
 
 _JSON_ESCAPES = {
     ord("<"): "\\u003c",
@@ -148,7 +150,12 @@ def _layout(G: nx.Graph, ids: Sequence[str], extra: Sequence[tuple[str, str]], s
     graph = ig.Graph(n=len(ids), edges=edges)
     rng = random.Random(seed)
     start = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in ids]
-    coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+    with _LAYOUT_LOCK:  # igraph's random generator is global: seed it, then give it back
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+        finally:
+            ig.set_random_number_generator(random)
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)

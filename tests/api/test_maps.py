@@ -1,0 +1,163 @@
+"""HTTP routes of the maps and dashboards, and ``partnermap map``."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.cli import app as cli_app
+from api.config import Settings
+from api.routes.analysis import ReportCache
+from graph.store.sqlite import SQLiteStore
+
+
+def _sample() -> ModuleType:
+    path = Path(__file__).parents[1] / "viz" / "sample_data.py"
+    spec = importlib.util.spec_from_file_location("pm_sample_data_api", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sample = _sample()
+REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "g.db"
+    store = SQLiteStore(path)
+    sample.write_sample(store)
+    store.close()
+    yield path
+
+
+@pytest.fixture
+def client(db: Path, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=f"sqlite:///{db}", open_local_read=True, keys_path=tmp_path / "k.db")
+    app = create_app(settings)
+    # the findings of SPEC 3 for the sample, whatever state the analytics are in
+    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    with TestClient(app) as c:
+        yield c
+
+
+def test_map_is_hebrew_self_contained_html(client: TestClient) -> None:
+    r = client.get("/api/v1/maps/l-sderot")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert '<html lang="he" dir="rtl">' in html and "שדרות" in html
+    assert REMOTE.search(html) is None and "new vis.Network" in html
+    assert sample.XSS_NAME not in html and "\\u003cscript\\u003ealert(1)" in html
+    assert "/api/v1/maps/l-sderot?lang=en" in html  # the language switch
+
+
+def test_map_in_english_and_in_emergency(client: TestClient) -> None:
+    en = client.get("/api/v1/maps/l-sderot", params={"lang": "en", "context": "emergency"})
+    assert en.status_code == 200
+    assert '<html lang="en" dir="ltr">' in en.text and "Network map: Sderot" in en.text
+    assert '"context": "emergency"' in en.text
+
+
+def test_download_is_an_attachment_without_server_links(client: TestClient) -> None:
+    r = client.get("/api/v1/maps/l-sderot", params={"download": "true", "lang": "en"})
+    assert r.status_code == 200
+    assert r.headers["content-disposition"] == (
+        'attachment; filename="partnermap-map-l-sderot-en.html"'
+    )
+    assert "/api/v1/" not in r.text
+
+
+def test_dashboard_has_findings_charts_metrics_and_exports(client: TestClient) -> None:
+    r = client.get("/api/v1/dashboard/l-sderot", params={"lang": "en"})
+    assert r.status_code == 200
+    html = r.text
+    assert "Dashboard: Sderot" in html
+    assert 'data-focus=\'["p1", "p2", "np1", "np2"]\'' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and sample.XSS_NAME not in html
+    assert html.count('class="pm-chart"') == 3
+    assert "/api/v1/export?format=json&amp;locality_id=l-sderot" in html
+    assert "/api/v1/maps/l-sderot?lang=en&amp;context=both&amp;download=true" in html
+
+
+def test_index_lists_localities_with_links(client: TestClient) -> None:
+    he = client.get("/api/v1/dashboard").text
+    assert "שדרות" in he and "אופקים" in he and "/api/v1/dashboard/l-ofakim?lang=he" in he
+    en = client.get("/api/v1/dashboard", params={"lang": "en"}).text
+    assert "Sderot" in en and "/api/v1/maps/l-sderot?lang=en" in en
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "status"),
+    [
+        ("/api/v1/maps/nowhere", {}, 404),
+        ("/api/v1/dashboard/muni", {}, 404),  # an organisation, not a locality
+        ("/api/v1/maps/l-sderot", {"lang": "fr"}, 422),
+        ("/api/v1/maps/l-sderot", {"context": "war"}, 422),
+    ],
+)
+def test_errors_are_json_with_detail(
+    client: TestClient, url: str, params: dict, status: int
+) -> None:
+    r = client.get(url, params=params)
+    assert r.status_code == status
+    assert "detail" in r.json()
+
+
+def test_reads_need_a_key_unless_open(db: Path, tmp_path: Path) -> None:
+    app = create_app(Settings(store=f"sqlite:///{db}", keys_path=tmp_path / "k2.db"))
+    with TestClient(app) as c:
+        assert c.get("/api/v1/maps/l-sderot").status_code == 401
+        assert c.get("/api/v1/dashboard").status_code == 401
+
+
+def test_cli_writes_one_self_contained_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    runner = CliRunner()
+    r = runner.invoke(
+        cli_app,
+        [
+            "map",
+            "--locality",
+            "l-sderot",
+            "-o",
+            str(out),
+            "--lang",
+            "en",
+            "--store",
+            f"sqlite:///{db}",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in html and "Network map: Sderot" in html
+    assert REMOTE.search(html) is None and re.search(r"<script[^>]*\bsrc=", html) is None
+    he = tmp_path / "he.html"
+    r = runner.invoke(
+        cli_app, ["map", "--locality", "l-sderot", "-o", str(he), "--store", f"sqlite:///{db}"]
+    )
+    assert r.exit_code == 0 and '<html lang="he" dir="rtl">' in he.read_text(encoding="utf-8")
+
+
+def test_cli_errors(db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = ["--store", f"sqlite:///{db}"]
+    r = runner.invoke(
+        cli_app, ["map", "--locality", "nowhere", "-o", str(tmp_path / "x.html"), *store]
+    )
+    assert r.exit_code == 1 and "nowhere" in r.output
+    r = runner.invoke(
+        cli_app,
+        ["map", "--locality", "l-sderot", "-o", str(tmp_path / "x.html"), "--lang", "fr", *store],
+    )
+    assert r.exit_code == 2
+    assert not (tmp_path / "x.html").exists()
