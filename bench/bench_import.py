@@ -1,0 +1,231 @@
+"""Benchmark: import a ~100k-row dataset into a fresh SQLite store.
+
+Prints rows per second, peak memory (tracemalloc, in a second run, and the
+process's ru_maxrss) and the ratio against a baseline measured in the same
+run over the same files: a plain ``csv.DictReader`` pass plus a bare
+``executemany`` of every row as JSON into one SQLite table. The ratio is
+the price of validation, reference checks, derived relationships and
+indexes.
+
+The dataset comes from ``partnermap synth`` when ``importers/synth.py``
+exists, otherwise from the seeded generator below.
+
+Run: ``python bench/bench_import.py [--scale 1.0] [--seed 7]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from graph.store.sqlite import SQLiteStore  # noqa: E402
+from importers.registry import run_import  # noqa: E402
+from importers.tabular import COLUMNS  # noqa: E402
+
+SECTORS = ["local_authority", "government", "nonprofit", "philanthropy", "business", "academia"]
+SECTORS += ["community", "other"]
+DOMAINS = ["early_childhood", "formal_education", "informal_education", "employment", "welfare"]
+DOMAINS += ["stem21", "health", "community", "emergency", "higher_education"]
+FORUM_KINDS = ["local_administration", "steering_committee", "professional_team", "emergency_team"]
+ROLE_KINDS = ["head_of_authority", "authority_ceo", "partnerships_manager", "domain_lead", "other"]
+HEBREW = ["עמותת", "מרכז", "קרן", "ועד", 'מתנ"ס', "جمعية", "مركز", "Foundation", "שותפות"]
+WORDS = ["אור", "לב", "גשר", "נוער", "הגליל", "الأمل", "النور", "Negev", "צמיחה", "חוסן"]
+
+
+def generate(folder: Path, scale: float, seed: int) -> dict[str, int]:
+    """Write a SPEC section 2 dataset of about ``100_000 * scale`` rows; return rows per file."""
+    rng = random.Random(seed)
+    n = {
+        "localities": int(250 * scale),
+        "organizations": int(20_000 * scale),
+        "roles": int(10_000 * scale),
+        "forums": int(2_000 * scale),
+        "goals": int(1_000 * scale),
+        "programs": int(20_000 * scale),
+        "investments": int(15_000 * scale),
+        "memberships": int(20_000 * scale),
+        "program_partners": int(6_000 * scale),
+        "partnerships": int(6_000 * scale),
+    }
+
+    def name() -> str:
+        return f"{rng.choice(HEBREW)} {rng.choice(WORDS)} {rng.randint(1, 9999)}"
+
+    def loc() -> str:
+        return f"l{rng.randrange(n['localities'])}"
+
+    def org() -> str:
+        return f"o{rng.randrange(n['organizations'])}"
+
+    rows: dict[str, list[list[object]]] = {stem: [] for stem in n}
+    for i in range(n["localities"]):
+        rows["localities"].append(
+            [f"l{i}", f"יישוב {i}", rng.choice(["city", "local_council", "regional_council"]),
+             rng.randint(1, 10), rng.randint(500, 200_000), "הדרום", ""]
+        )  # fmt: skip
+    for i in range(n["organizations"]):
+        parent = f"o{rng.randrange(i)}" if i > 10 and rng.random() < 0.1 else ""
+        locs = ";".join({loc() for _ in range(rng.randint(0, 2))})
+        rows["organizations"].append([f"o{i}", name(), rng.choice(SECTORS), "", parent, locs, ""])
+    for i in range(n["roles"]):
+        rows["roles"].append([f"r{i}", f"תפקיד {i}", rng.choice(ROLE_KINDS), org(), "", "2020", ""])
+    for i in range(n["forums"]):
+        rows["forums"].append(
+            [f"f{i}", f"פורום {i}", rng.choice(FORUM_KINDS), loc(), rng.choice(DOMAINS), org(),
+             rng.randint(1, 12), "routine"]
+        )  # fmt: skip
+    for i in range(n["goals"]):
+        rows["goals"].append(
+            [f"g{i}", loc(), rng.choice(DOMAINS), f"יעד {i}", "rate", 10, 20, 2030, f"r{i}"]
+        )
+    for i in range(n["programs"]):
+        low = rng.randint(0, 30)
+        goal = f"g{rng.randrange(n['goals'])}" if rng.random() < 0.2 else ""
+        rows["programs"].append(
+            [f"p{i}", f"תכנית {name()}", org(), loc(), rng.choice(DOMAINS), low,
+             low + rng.randint(0, 5), "", "2021", "2025", "routine", "active", goal, ""]
+        )  # fmt: skip
+    for i in range(n["investments"]):
+        rows["investments"].append(
+            [f"i{i}", org(), f"p{rng.randrange(n['programs'])}", "", "",
+             rng.randint(1, 500) * 1000, "ILS", rng.randint(2018, 2026), "grant", "paid"]
+        )  # fmt: skip
+    seen: set[tuple[str, ...]] = set()
+    for stem, count, make in (
+        ("memberships", n["memberships"], lambda: (org(), f"f{rng.randrange(n['forums'])}")),
+        (
+            "program_partners",
+            n["program_partners"],
+            lambda: (f"p{rng.randrange(n['programs'])}", org()),
+        ),
+        ("partnerships", n["partnerships"], lambda: (org(), org())),
+    ):
+        made = 0
+        while made < count:
+            key = make()
+            if key in seen or key[0] == key[1]:
+                continue
+            seen.add(key)
+            made += 1
+            extra = {
+                "memberships": ["member", "", ""],
+                "program_partners": ["partner"],
+                "partnerships": ["", "routine", "", "", rng.randint(1, 5)],
+            }[stem]
+            rows[stem].append([*key, *extra])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, table in rows.items():
+        with (folder / f"{stem}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS[stem])
+            writer.writerows(table)
+    return {stem: len(table) for stem, table in rows.items()}
+
+
+def synthesize(folder: Path, scale: float, seed: int) -> dict[str, int] | None:
+    """Use ``partnermap synth`` when it exists; None otherwise."""
+    if not (REPO / "importers" / "synth.py").exists():
+        return None
+    localities = max(1, int(250 * scale))
+    args = ["synth", "--localities", str(localities), "--seed", str(seed), "-o", str(folder)]
+    done = subprocess.run(
+        [sys.executable, "-c", "from api.cli import app; app()", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"synth failed ({done.stderr.strip()[:200]}); using the built-in generator")
+        return None
+    counts = {}
+    for file in folder.glob("*.csv"):
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            counts[file.stem] = sum(1 for _ in fh) - 1
+    return counts
+
+
+def baseline(folder: Path, db: Path) -> float:
+    """Seconds for a csv.DictReader pass plus a bare executemany of every row."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE rows (file TEXT, id TEXT, data TEXT)")
+    conn.execute("BEGIN")
+    for file in sorted(folder.glob("*.csv")):
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            conn.executemany(
+                "INSERT INTO rows VALUES (?, ?, ?)",
+                (
+                    (file.stem, row.get("id"), json.dumps(row, ensure_ascii=False))
+                    for row in csv.DictReader(fh)
+                ),
+            )
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 100k rows")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
+        work = Path(tmp)
+        data = work / "data"
+        counts = synthesize(data, args.scale, args.seed)
+        source = "partnermap synth"
+        if counts is None:
+            counts = generate(data, args.scale, args.seed)
+            source = "built-in generator"
+        rows = sum(counts.values())
+        size = sum(f.stat().st_size for f in data.glob("*.csv"))
+        print(f"dataset: {rows} rows in {len(counts)} files, {size / 1e6:.1f} MB ({source})")
+
+        base = baseline(data, work / "baseline.db")
+        store = SQLiteStore(work / "import.db")
+        start = time.perf_counter()
+        report = run_import(store, data)
+        took = time.perf_counter() - start
+        counts_after = store.counts()
+        store.close()
+        if not report.valid:
+            print(f"import rejected: {report.error_count} errors, first: {report.errors[:3]}")
+            raise SystemExit(1)
+        nodes = sum(counts_after.nodes.values())
+        rels = sum(counts_after.relationships.values())
+
+        tracemalloc.start()
+        store = SQLiteStore(work / "import2.db")
+        run_import(store, data)
+        store.close()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        print(f"baseline (DictReader + executemany): {base:.2f} s, {rows / base:,.0f} rows/s")
+        print(f"partnermap import: {took:.2f} s, {rows / took:,.0f} rows/s")
+        print(f"  wrote {nodes} nodes and {rels} relationships")
+        print(f"ratio import / baseline: {took / base:.1f}x")
+        print(f"peak traced memory during import: {peak / 1e6:.0f} MB")
+        print(f"process peak RSS (ru_maxrss): {maxrss_kb / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
