@@ -1,0 +1,116 @@
+"""``/analysis``: the report of ``partnermap analyze --json``, its sections, and the cache."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.routes.analysis import ReportCache
+from graph.analytics.report import analysis_report
+from graph.store.sqlite import SQLiteStore
+
+Headers = Callable[[str], dict[str, str]]
+SECTIONS = ["duplicates", "isolates", "bridges", "leverage", "metrics"]
+
+
+def _counting(app: FastAPI) -> list[tuple[str | None, str]]:
+    """Make the app's report cache count how often it really computes."""
+    calls: list[tuple[str | None, str]] = []
+
+    def compute(store: Any, locality_id: str | None, context: str) -> dict[str, Any]:
+        calls.append((locality_id, context))
+        return analysis_report(store, locality_id=locality_id, context=context, seed=0)
+
+    app.state.report_cache = ReportCache(4, compute=compute)
+    return calls
+
+
+@pytest.mark.parametrize("locality_id", [None, "l1"])
+def test_report_is_the_cli_report(
+    locality_id: str | None, town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    params = {"locality_id": locality_id} if locality_id else {}
+    r = client.get("/api/v1/analysis", params=params, headers=as_role("viewer"))
+    assert r.status_code == 200
+    expected = json.loads(
+        json.dumps(analysis_report(town, locality_id=locality_id, seed=0), default=str)
+    )
+    assert r.json() == expected
+    assert r.json()["scope"]["locality_id"] == locality_id
+    assert r.json()["graph_version"] == town.graph_version()
+
+
+def test_sections_are_parts_of_the_report(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    whole = client.get("/api/v1/analysis?locality_id=l1", headers=as_role("viewer")).json()
+    for name in SECTIONS:
+        r = client.get(f"/api/v1/analysis/{name}?locality_id=l1", headers=as_role("viewer"))
+        assert r.status_code == 200
+        assert r.json() == whole[name]
+    isolates = {i["id"] for i in whole["isolates"]}
+    assert "comm" in isolates  # the Arabic-named group with no tie
+
+
+def test_repeated_requests_are_cached_until_a_write(
+    town: SQLiteStore, app: FastAPI, client: TestClient, as_role: Headers
+) -> None:
+    calls = _counting(app)
+    for name in ["", "/isolates", "/metrics", "/bridges"]:
+        assert client.get(f"/api/v1/analysis{name}", headers=as_role("viewer")).status_code == 200
+    assert calls == [(None, "both")]
+    client.get("/api/v1/analysis?context=emergency", headers=as_role("viewer"))
+    assert calls == [(None, "both"), (None, "emergency")]
+    body = {"source_id": "comm", "target_id": "muni"}
+    assert (
+        client.post("/api/v1/partnerships", json=body, headers=as_role("editor")).status_code == 201
+    )
+    after = client.get("/api/v1/analysis/isolates", headers=as_role("viewer")).json()
+    assert len(calls) == 3
+    assert "comm" not in {i["id"] for i in after if "isolate" in i["kinds"]}
+
+
+def test_cache_is_bounded_and_computes_once_under_concurrency() -> None:
+    calls: list[str | None] = []
+    lock = threading.Lock()
+
+    def slow(store: Any, locality_id: str | None, context: str) -> dict[str, Any]:
+        with lock:
+            calls.append(locality_id)
+        time.sleep(0.05)
+        return {"scope": locality_id}
+
+    class Store:
+        def graph_version(self) -> str:
+            return "v1"
+
+    cache = ReportCache(2, compute=slow)
+    results: list[dict[str, Any]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get(Store(), "l1", "both")))  # type: ignore[arg-type]
+        for _ in range(10)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["l1"] and results == [{"scope": "l1"}] * 10
+    for loc in ("l2", "l3", "l1"):
+        cache.get(Store(), loc, "both")  # type: ignore[arg-type]
+    assert calls == ["l1", "l2", "l3", "l1"]  # l1 was evicted by l2 and l3
+    assert len(cache._items) == 2
+
+
+def test_analysis_errors(town: SQLiteStore, client: TestClient, as_role: Headers) -> None:
+    r = client.get("/api/v1/analysis?locality_id=ghost", headers=as_role("viewer"))
+    assert r.status_code == 404 and "ghost" in r.json()["detail"]
+    r = client.get("/api/v1/analysis/bridges?context=always", headers=as_role("viewer"))
+    assert r.status_code == 422
+    assert client.get("/api/v1/analysis").status_code == 401
