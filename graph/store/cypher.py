@@ -1,0 +1,306 @@
+"""Every Cypher statement of :mod:`graph.store.neo4j`, in one place.
+
+Values always travel as parameters. The only text ever put into a
+statement is a node label or relationship type, and only after
+:func:`label` or :func:`rel_type` has checked it is a plain identifier
+(``Program``, ``MEMBER_OF``); it is then quoted with backticks as well.
+
+Graph layout: every entity node has the common label ``:Node`` (with a
+uniqueness constraint on ``id``) plus its entity label, and its properties
+as real Neo4j properties. Helper properties start with ``_``:
+``_hash`` (digest of the canonical JSON of the properties, for no-op
+detection), ``_search`` (normalised names), ``_keys`` (``locality:…``,
+``domain:…``, ``sector:…``, ``kind:…`` filter keys) and ``_json`` (names of
+properties stored as JSON text because Neo4j cannot hold their value,
+such as mixed lists). Relationships carry ``_owner`` (the node that implies
+them, or none) and ``_hash``. The graph version lives on one
+``:PartnermapMeta`` node outside ``:Node``.
+
+Examples
+--------
+>>> label("Program")
+'`Program`'
+>>> rel_type("MEMBER_OF")
+'`MEMBER_OF`'
+>>> label("x`) DETACH DELETE n //")
+Traceback (most recent call last):
+...
+ValueError: not a plain identifier: 'x`) DETACH DELETE n //'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ALL_RELS",
+    "BUMP_VERSION",
+    "CLEAR",
+    "COMMON_LABEL",
+    "COUNT_NODES_BY_LABEL",
+    "COUNT_RELS_BY_TYPE",
+    "DELETE_BLOCKING",
+    "DELETE_NODES",
+    "DROP_OWNED_RELS",
+    "EXISTING_IDS",
+    "EXISTING_NODES",
+    "GET_NODES",
+    "GET_RELATIONSHIP",
+    "GRAPH_VERSION",
+    "IN_RELS",
+    "META_LABEL",
+    "OUT_RELS",
+    "SCHEMA",
+    "SUBGRAPH_CORE",
+    "SUBGRAPH_FUNDERS",
+    "SUBGRAPH_NEIGHBOURS",
+    "SUBGRAPH_RELS",
+    "SUBGRAPH_ROLES",
+    "delete_relationships",
+    "existing_relationships",
+    "find_nodes",
+    "iter_nodes",
+    "iter_relationships",
+    "label",
+    "merge_relationships",
+    "rel_type",
+    "upsert_nodes",
+]
+
+COMMON_LABEL = "Node"
+META_LABEL = "PartnermapMeta"
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
+
+
+def _identifier(name: str) -> str:
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return f"`{name}`"
+
+
+def label(name: str) -> str:
+    """A node label checked to be a plain identifier, backtick-quoted."""
+    if name in (COMMON_LABEL, META_LABEL):
+        raise ValueError(f"{name!r} is reserved, not an entity label")
+    return _identifier(name)
+
+
+def rel_type(name: str) -> str:
+    """A relationship type checked to be a plain identifier, backtick-quoted."""
+    return _identifier(name)
+
+
+# -- schema ---------------------------------------------------------------------
+SCHEMA = (
+    "CREATE CONSTRAINT partnermap_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT partnermap_meta_key IF NOT EXISTS "
+    "FOR (m:PartnermapMeta) REQUIRE m.key IS UNIQUE",
+)
+
+# -- writes ---------------------------------------------------------------------
+EXISTING_NODES = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n._hash AS hash
+"""
+
+EXISTING_IDS = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN n.id AS id
+"""
+
+DROP_OWNED_RELS = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})-[r]-()
+WHERE r._owner = id
+DELETE r
+"""
+
+
+def upsert_nodes(entity_label: str) -> str:
+    """Create or replace nodes of one label; ``row.props`` holds every property."""
+    return f"""
+UNWIND $rows AS row
+MERGE (n:Node {{id: row.id}})
+SET n:{label(entity_label)}
+SET n = row.props
+"""
+
+
+def existing_relationships(type_name: str) -> str:
+    """The stored property digest of each ``(source, target)`` row of one type."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
+RETURN row.source AS source, row.target AS target, r._hash AS hash
+"""
+
+
+def merge_relationships(type_name: str) -> str:
+    """Create or replace relationships of one type between existing nodes."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})
+MATCH (b:Node {{id: row.target}})
+MERGE (a)-[r:{rel_type(type_name)}]->(b)
+SET r = row.props
+"""
+
+
+BUMP_VERSION = """
+MERGE (m:PartnermapMeta {key: 'version'})
+ON CREATE SET m.counter = 0
+SET m.counter = m.counter + 1
+SET m.value = toString(m.counter) + ':' + $token
+"""
+
+DELETE_BLOCKING = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})-[r]-()
+WHERE r._owner IS NOT NULL AND NOT r._owner IN $ids
+RETURN r._owner AS owner, type(r) AS type
+LIMIT 10
+"""
+
+DELETE_NODES = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+
+def delete_relationships(type_name: str) -> str:
+    """Delete explicit (ownerless) relationships of one type by their ends."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
+WHERE r._owner IS NULL
+DELETE r
+RETURN count(*) AS deleted
+"""
+
+
+CLEAR = """
+MATCH (n:Node)
+DETACH DELETE n
+"""
+
+# -- reads ----------------------------------------------------------------------
+GRAPH_VERSION = "MATCH (m:PartnermapMeta {key: 'version'}) RETURN m.value AS value"
+
+_NODE_COLUMNS = "n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props"
+
+GET_NODES = f"""
+UNWIND $ids AS id
+MATCH (n:Node {{id: id}})
+RETURN {_NODE_COLUMNS}
+"""
+
+
+def find_nodes(entity_label: str | None, *, keys: int, text: bool, count: bool, page: bool) -> str:
+    """Nodes of a label (or all) that have every one of ``$keys`` and contain ``$text``.
+
+    ``keys`` is how many filter keys are given (passed as ``$keys``).
+    """
+    match = f"MATCH (n:Node:{label(entity_label)})" if entity_label else "MATCH (n:Node)"
+    where: list[str] = []
+    if keys:
+        where.append("all(k IN $keys WHERE k IN n._keys)")
+    if text:
+        where.append("n._search CONTAINS $text")
+    clause = f"\nWHERE {' AND '.join(where)}" if where else ""
+    if count:
+        return f"{match}{clause}\nRETURN count(n) AS count"
+    tail = "\nSKIP $offset LIMIT $limit" if page else "\nSKIP $offset"
+    return f"{match}{clause}\nRETURN {_NODE_COLUMNS}\nORDER BY id{tail}"
+
+
+def iter_nodes(entity_label: str | None) -> str:
+    """A page of nodes (of a label, or all) with ids after ``$after``, by id."""
+    match = f"MATCH (n:Node:{label(entity_label)})" if entity_label else "MATCH (n:Node)"
+    return f"{match}\nWHERE n.id > $after\nRETURN {_NODE_COLUMNS}\nORDER BY id\nLIMIT $limit"
+
+
+_REL_COLUMNS = "a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props"
+
+OUT_RELS = f"""
+MATCH (a:Node {{id: $id}})-[r]->(b:Node)
+WHERE $types IS NULL OR type(r) IN $types
+RETURN {_REL_COLUMNS}
+ORDER BY type, target
+"""
+
+IN_RELS = f"""
+MATCH (a:Node)-[r]->(b:Node {{id: $id}})
+WHERE $types IS NULL OR type(r) IN $types
+RETURN {_REL_COLUMNS}
+ORDER BY type, source
+"""
+
+ALL_RELS = f"""
+MATCH (a:Node)-[r]->(b:Node)
+WHERE $types IS NULL OR type(r) IN $types
+RETURN {_REL_COLUMNS}
+ORDER BY source, type, target
+"""
+
+GET_RELATIONSHIP = f"""
+MATCH (a:Node {{id: $source}})-[r]->(b:Node {{id: $target}})
+WHERE type(r) = $type
+RETURN {_REL_COLUMNS}
+"""
+
+
+def iter_relationships(type_name: str | None) -> str:
+    """Every relationship (of one type, or all) ordered by source, type, target."""
+    pattern = f"[r:{rel_type(type_name)}]" if type_name else "[r]"
+    return (
+        f"MATCH (a:Node)-{pattern}->(b:Node)\nRETURN {_REL_COLUMNS}\nORDER BY source, type, target"
+    )
+
+
+COUNT_NODES_BY_LABEL = """
+MATCH (n:Node)
+UNWIND [l IN labels(n) WHERE l <> 'Node'] AS label
+RETURN label, count(*) AS count
+"""
+
+COUNT_RELS_BY_TYPE = """
+MATCH (:Node)-[r]->(:Node)
+RETURN type(r) AS type, count(*) AS count
+"""
+
+# -- subgraph of a locality (see GraphStore.subgraph) ------------------------------
+SUBGRAPH_CORE = """
+MATCH (n:Node)
+WHERE $key IN n._keys OR n.id = $locality
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label
+"""
+
+SUBGRAPH_FUNDERS = """
+UNWIND $ids AS id
+MATCH (:Node {id: id})<-[:FUNDS]-(i:Node)
+RETURN DISTINCT i.id AS id
+"""
+
+SUBGRAPH_NEIGHBOURS = """
+UNWIND $ids AS id
+MATCH (:Node {id: id})--(m:Node)
+RETURN DISTINCT m.id AS id
+"""
+
+SUBGRAPH_ROLES = """
+UNWIND $ids AS id
+MATCH (:Node {id: id})<-[:ROLE_IN]-(r:Node)
+RETURN DISTINCT r.id AS id
+"""
+
+SUBGRAPH_RELS = f"""
+UNWIND $ids AS id
+MATCH (a:Node {{id: id}})-[r]->(b:Node)
+WHERE b.id IN $ids
+RETURN {_REL_COLUMNS}
+"""

@@ -1,0 +1,667 @@
+"""The Neo4j store: the same contract as the embedded store, on a Neo4j 5 server.
+
+Every node carries the common label ``:Node`` (unique ``id``) and its entity
+label, with its properties as real Neo4j properties so that Cypher users can
+query them; the layout and every statement are in :mod:`graph.store.cypher`.
+A :meth:`Neo4jStore.write` is one managed write transaction (retried by the
+driver on transient errors): batched ``UNWIND $rows`` statements, endpoint
+checks and the version bump all commit together or not at all.
+
+Values Neo4j cannot hold as a property (``None``, maps, lists mixing types)
+are stored as JSON text and their names listed in ``_json``; property names
+that start with ``_`` (or are ``id``) get one more leading ``_`` so they
+never meet the helper properties. Reading undoes both, so records come back
+exactly as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graph.errors import Conflict, PartnermapError, StoreUnavailable, ValidationFailed
+from graph.model import (
+    NodeRecord,
+    RelRecord,
+    derived_relationships,
+    node_domains,
+    node_localities,
+)
+from graph.store import cypher, redact_url
+from graph.store.base import GraphCounts, GraphStore, ProgressCallback, Subgraph, WriteStats
+from graph.text import normalize
+
+__all__ = ["Neo4jStore", "decode_props", "encode_props"]
+
+_CHUNK = 1000
+_PAGE = 5000
+_HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner"})
+_INT64 = (-(2**63), 2**63 - 1)
+T = TypeVar("T")
+
+
+# -- property encoding ------------------------------------------------------------
+def _dumps(props: dict[str, Any]) -> str:
+    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _digest(props: dict[str, Any]) -> str:
+    return hashlib.blake2b(_dumps(props).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _scalar_kind(value: Any) -> type | None:
+    if isinstance(value, bool):
+        return bool
+    if isinstance(value, int):
+        return int if _INT64[0] <= value <= _INT64[1] else None
+    if isinstance(value, float | str):
+        return type(value)
+    return None
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, list):
+        kinds = {_scalar_kind(v) for v in value}
+        return None not in kinds and len(kinds) <= 1
+    return _scalar_kind(value) is not None
+
+
+def encode_props(props: dict[str, Any]) -> dict[str, Any]:
+    """Our properties as Neo4j properties (names escaped, odd values as JSON).
+
+    >>> encode_props({"name": "עמותה", "_x": 1, "extra": None, "mix": [1, "a"]})
+    {'name': 'עמותה', '__x': 1, 'extra': 'null', 'mix': '[1, "a"]', '_json': ['extra', 'mix']}
+    """
+    out: dict[str, Any] = {}
+    as_json: list[str] = []
+    for key, value in props.items():
+        stored = f"_{key}" if key.startswith("_") or key == "id" else key
+        if _storable(value):
+            out[stored] = value
+        else:
+            out[stored] = json.dumps(value, ensure_ascii=False)
+            as_json.append(stored)
+    if as_json:
+        out["_json"] = as_json
+    return out
+
+
+def decode_props(stored: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`encode_props`, ignoring ``id`` and helper properties.
+
+    >>> decode_props(encode_props({"_hash": "mine", "id": 3, "none": None}))
+    {'_hash': 'mine', 'id': 3, 'none': None}
+    """
+    as_json = set(stored.get("_json") or ())
+    out: dict[str, Any] = {}
+    for key, value in stored.items():
+        if key == "id" or key in _HELPERS:
+            continue
+        if key in as_json:
+            value = json.loads(value)
+        out[key[1:] if key.startswith("_") else key] = value
+    return out
+
+
+def _search_text(node: NodeRecord) -> str:
+    p = node.props
+    names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
+    names.append(node.id)
+    return " | ".join(normalize(str(n)) for n in names if n)
+
+
+def _filter_keys(node: NodeRecord) -> list[str]:
+    keys = [f"locality:{loc}" for loc in node_localities(node)]
+    keys += [f"domain:{d}" for d in node_domains(node)]
+    for key in ("sector", "kind"):
+        if node.props.get(key):
+            keys.append(f"{key}:{node.props[key]}")
+    return keys
+
+
+def _node_row(node: NodeRecord, digest: str) -> dict[str, Any]:
+    props = encode_props(node.props)
+    props.update(id=node.id, _hash=digest, _search=_search_text(node), _keys=_filter_keys(node))
+    return {"id": node.id, "props": props}
+
+
+def _rel_row(rel: RelRecord) -> dict[str, Any]:
+    props = encode_props(rel.props)
+    props["_hash"] = _digest(rel.props)
+    if rel.owner is not None:
+        props["_owner"] = rel.owner
+    return {"source": rel.source, "target": rel.target, "props": props}
+
+
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_label(name: str, what: str) -> None:
+    try:
+        cypher.label(name) if what == "label" else cypher.rel_type(name)
+    except ValueError as exc:
+        raise ValidationFailed(f"invalid {what} {name!r}: use letters, digits and _") from exc
+
+
+class Neo4jStore(GraphStore):
+    """A :class:`GraphStore` on a Neo4j 5 server.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver; the store closes it in :meth:`close` only if
+        ``owns_driver``.
+    database : str
+        The database every query names.
+    url : str
+        The URL to show in messages (secrets removed).
+    owns_driver : bool
+        Close the driver with the store.
+
+    Examples
+    --------
+    >>> Neo4jStore.from_url("neo4j://nobody:pw@127.0.0.1:1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph.errors.StoreUnavailable: cannot reach Neo4j at neo4j://nobody:***@127.0.0.1:1 ...
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        *,
+        url: str = "",
+        owns_driver: bool = False,
+    ) -> None:
+        self._driver = driver
+        self.database = database
+        self.url = url or f"neo4j:///{database}"
+        self._owns_driver = owns_driver
+        self._ensure_schema()
+
+    @classmethod
+    def from_url(cls, url: str) -> Neo4jStore:
+        """Open ``neo4j://user:password@host:7687[/database][?database=name]``.
+
+        ``bolt://`` and the ``+s``/``+ssc`` schemes work the same way. Without
+        a user the connection is made without auth.
+        """
+        parts = urlsplit(url)
+        shown = redact_url(url)
+        query = parse_qs(parts.query)
+        database = (query.get("database") or [parts.path.strip("/")])[0] or "neo4j"
+        host = parts.hostname or "localhost"
+        try:
+            port = parts.port or 7687
+        except ValueError as exc:
+            raise StoreUnavailable(f"bad port in store URL {shown!r}") from exc
+        target = f"{parts.scheme}://{host}:{port}"
+        auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
+        retry = float((query.get("retry_seconds") or ["10"])[0])
+        try:
+            driver = GraphDatabase.driver(
+                target,
+                auth=auth,
+                max_transaction_retry_time=retry,
+                connection_timeout=5.0,
+                connection_acquisition_timeout=30.0,
+            )
+        except (DriverError, ValueError) as exc:
+            raise StoreUnavailable(f"bad Neo4j store URL {shown!r}: {exc}") from exc
+        try:
+            return cls(driver, database, url=shown, owns_driver=True)
+        except BaseException:
+            driver.close()
+            raise
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _unavailable(self, exc: Exception) -> PartnermapError:
+        if isinstance(exc, AuthError):
+            return StoreUnavailable(f"Neo4j at {self.url} refused the credentials: {exc.message}")
+        if isinstance(exc, ServiceUnavailable | SessionExpired | TransientError | OSError):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.url} (is it running?): {exc}")
+        if isinstance(exc, ClientError):
+            return ValidationFailed(f"Neo4j at {self.url} rejected a statement: {exc.message}")
+        if isinstance(exc, Neo4jError):
+            return StoreUnavailable(f"Neo4j at {self.url} failed: {exc.message}")
+        return StoreUnavailable(f"cannot reach Neo4j at {self.url} (is it running?): {exc}")
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _run_write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                return session.execute_write(work)
+        except PartnermapError:
+            raise
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def _run_read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                return session.execute_read(work)
+        except PartnermapError:
+            raise
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        def work(tx: ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(query, params))
+
+        return self._run_read(work)
+
+    def _ensure_schema(self) -> None:
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                for statement in cypher.SCHEMA:
+                    try:
+                        session.run(statement).consume()
+                    except ClientError as exc:
+                        # Another process created the same constraint at the same moment.
+                        if "EquivalentSchemaRule" not in (exc.code or ""):
+                            raise
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self._driver.close()
+
+    # -- writes -------------------------------------------------------------------------
+    def write(
+        self,
+        nodes: Iterable[NodeRecord] = (),
+        relationships: Iterable[RelRecord] = (),
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> WriteStats:
+        node_list = list(nodes)
+        rel_list = list(relationships)
+        for node in node_list:
+            _check_label(node.label, "label")
+        for rel in rel_list:
+            _check_label(rel.type, "relationship type")
+        digests = [_digest(n.props) for n in node_list]
+
+        def work(tx: ManagedTransaction) -> WriteStats:
+            stats = WriteStats()
+            touched: set[str] = set()
+            changed = self._write_nodes(tx, node_list, digests, stats, touched, progress)
+            derived = [r for n in changed for r in derived_relationships(n)]
+            fresh = self._fresh_relationships(tx, rel_list, stats, progress)
+            for rel in fresh:
+                stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
+            touched.update(r.source for r in derived + fresh)
+            touched.update(r.target for r in derived + fresh)
+            self._check_endpoints(tx, touched)
+            self._merge_relationships(tx, derived + fresh)
+            stats.relationships_written += len(derived) + len(fresh)
+            if stats.nodes_written or stats.relationships_written:
+                tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
+            return stats
+
+        stats = self._run_write(work)
+        stats.graph_version = self.graph_version()
+        return stats
+
+    def _write_nodes(
+        self,
+        tx: ManagedTransaction,
+        node_list: list[NodeRecord],
+        digests: list[str],
+        stats: WriteStats,
+        touched: set[str],
+        progress: ProgressCallback | None,
+    ) -> list[NodeRecord]:
+        seen: dict[str, str] = {}
+        changed: list[NodeRecord] = []
+        for start in range(0, len(node_list), _CHUNK):
+            chunk = node_list[start : start + _CHUNK]
+            chunk_digests = digests[start : start + _CHUNK]
+            existing = {
+                r["id"]: (r["label"], r["hash"])
+                for r in tx.run(cypher.EXISTING_NODES, ids=[n.id for n in chunk])
+            }
+            fresh: list[tuple[NodeRecord, str]] = []
+            for node, digest in zip(chunk, chunk_digests, strict=True):
+                old = existing.get(node.id)
+                if old is not None and old[0] != node.label:
+                    raise Conflict(
+                        f"id {node.id!r} is already used by a {old[0]}, not a {node.label}"
+                    )
+                if node.id in seen:
+                    if seen[node.id] != digest:
+                        raise Conflict(f"id {node.id!r} is written twice with different values")
+                    stats.nodes_unchanged += 1
+                    continue
+                seen[node.id] = digest
+                if old is not None and old[1] == digest:
+                    stats.nodes_unchanged += 1
+                    continue
+                fresh.append((node, digest))
+            if fresh:
+                tx.run(cypher.DROP_OWNED_RELS, ids=[n.id for n, _ in fresh]).consume()
+                by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                for node, digest in fresh:
+                    by_label[node.label].append(_node_row(node, digest))
+                    stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
+                    touched.add(node.id)
+                    changed.append(node)
+                for entity_label, rows in by_label.items():
+                    tx.run(cypher.upsert_nodes(entity_label), rows=rows).consume()
+                stats.nodes_written += len(fresh)
+            if progress:
+                progress(len(chunk))
+        return changed
+
+    def _fresh_relationships(
+        self,
+        tx: ManagedTransaction,
+        rel_list: list[RelRecord],
+        stats: WriteStats,
+        progress: ProgressCallback | None,
+    ) -> list[RelRecord]:
+        fresh: list[RelRecord] = []
+        for chunk in _chunks(rel_list):
+            by_type: dict[str, list[RelRecord]] = defaultdict(list)
+            for rel in chunk:
+                by_type[rel.type].append(rel)
+            stored: dict[tuple[str, str, str], str] = {}
+            for type_name, rels in by_type.items():
+                rows = [{"source": r.source, "target": r.target} for r in rels]
+                for rec in tx.run(cypher.existing_relationships(type_name), rows=rows):
+                    stored[(rec["source"], type_name, rec["target"])] = rec["hash"]
+            for rel in chunk:
+                if stored.get(rel.key) == _digest(rel.props):
+                    stats.relationships_unchanged += 1
+                    continue
+                fresh.append(rel)
+            if progress:
+                progress(len(chunk))
+        return fresh
+
+    def _check_endpoints(self, tx: ManagedTransaction, touched: set[str]) -> None:
+        missing: list[str] = []
+        for chunk in _chunks(sorted(touched), 5 * _CHUNK):
+            found = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=list(chunk))}
+            missing.extend(i for i in chunk if i not in found)
+        if missing:
+            shown = ", ".join(repr(m) for m in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
+
+    def _merge_relationships(self, tx: ManagedTransaction, rels: list[RelRecord]) -> None:
+        # The last record of a key wins, as with repeated INSERT OR REPLACE.
+        latest = {r.key: r for r in rels}
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rel in latest.values():
+            by_type[rel.type].append(_rel_row(rel))
+        for type_name, rows in by_type.items():
+            for chunk in _chunks(rows):
+                tx.run(cypher.merge_relationships(type_name), rows=list(chunk)).consume()
+
+    def delete_nodes(self, ids: Sequence[str], *, force: bool = False) -> int:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return 0
+
+        def work(tx: ManagedTransaction) -> int:
+            blocking = list(tx.run(cypher.DELETE_BLOCKING, ids=wanted))
+            if blocking and not force:
+                refs = ", ".join(f"{r['owner']} ({r['type']})" for r in blocking)
+                raise Conflict(f"still referenced by: {refs}")
+            deleted = int(tx.run(cypher.DELETE_NODES, ids=wanted).single(strict=True)["deleted"])
+            if deleted:
+                tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
+            return deleted
+
+        return self._run_write(work)
+
+    def delete_relationships(self, keys: Sequence[tuple[str, str, str]]) -> int:
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for source, type_name, target in dict.fromkeys(tuple(k) for k in keys):
+            try:
+                cypher.rel_type(type_name)
+            except ValueError:
+                continue  # no relationship can have such a type
+            by_type[type_name].append({"source": source, "target": target})
+
+        def work(tx: ManagedTransaction) -> int:
+            deleted = 0
+            for type_name, rows in by_type.items():
+                query = cypher.delete_relationships(type_name)
+                deleted += int(tx.run(query, rows=rows).single(strict=True)["deleted"])
+            if deleted:
+                tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
+            return deleted
+
+        return self._run_write(work)
+
+    def clear(self) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.CLEAR).consume()
+            tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
+
+        self._run_write(work)
+
+    # -- reads ------------------------------------------------------------------------------
+    def graph_version(self) -> str:
+        rows = self._read(cypher.GRAPH_VERSION)
+        return str(rows[0]["value"]) if rows else "0"
+
+    @staticmethod
+    def _node(rec: neo4j.Record) -> NodeRecord:
+        return NodeRecord(rec["label"], rec["id"], decode_props(rec["props"]))
+
+    @staticmethod
+    def _rel(rec: neo4j.Record) -> RelRecord:
+        props = rec["props"]
+        return RelRecord(
+            rec["type"], rec["source"], rec["target"], decode_props(props), props.get("_owner")
+        )
+
+    def get(self, node_id: str) -> NodeRecord | None:
+        rows = self._read(cypher.GET_NODES, ids=[node_id])
+        return self._node(rows[0]) if rows else None
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, NodeRecord]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, NodeRecord] = {}
+        for chunk in _chunks(wanted, _PAGE):
+            for rec in self._read(cypher.GET_NODES, ids=list(chunk)):
+                out[rec["id"]] = self._node(rec)
+        # Same order as asked, like a lookup would give.
+        return {i: out[i] for i in wanted if i in out}
+
+    @staticmethod
+    def _filters(
+        label: str | None,
+        locality_id: str | None,
+        sector: str | None,
+        domain: str | None,
+        kind: str | None,
+        text: str | None,
+    ) -> tuple[bool, dict[str, Any]] | None:
+        if label:
+            try:
+                cypher.label(label)
+            except ValueError:
+                return None  # no node can have such a label
+        keys = [
+            f"{key}:{value}"
+            for key, value in (
+                ("locality", locality_id),
+                ("sector", sector),
+                ("domain", domain),
+                ("kind", kind),
+            )
+            if value is not None
+        ]
+        params: dict[str, Any] = {"keys": keys}
+        if text:
+            params["text"] = normalize(text)
+        return bool(text), params
+
+    def find(
+        self,
+        label: str | None = None,
+        *,
+        locality_id: str | None = None,
+        sector: str | None = None,
+        domain: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[NodeRecord]:
+        spec = self._filters(label, locality_id, sector, domain, kind, text)
+        if spec is None:
+            return []
+        has_text, params = spec
+        page = limit is not None and int(limit) >= 0
+        query = cypher.find_nodes(
+            label or None, keys=len(params["keys"]), text=has_text, count=False, page=page
+        )
+        params["offset"] = max(0, int(offset))
+        if page:
+            params["limit"] = int(limit)  # type: ignore[arg-type]
+        return [self._node(r) for r in self._read(query, **params)]
+
+    def count(
+        self,
+        label: str | None = None,
+        *,
+        locality_id: str | None = None,
+        sector: str | None = None,
+        domain: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        spec = self._filters(label, locality_id, sector, domain, kind, text)
+        if spec is None:
+            return 0
+        has_text, params = spec
+        query = cypher.find_nodes(
+            label or None, keys=len(params["keys"]), text=has_text, count=True, page=False
+        )
+        return int(self._read(query, **params)[0]["count"])
+
+    def relationships(
+        self,
+        node_id: str | None = None,
+        *,
+        types: Sequence[str] | None = None,
+        direction: str = "both",
+    ) -> list[RelRecord]:
+        if direction not in ("out", "in", "both"):
+            raise ValueError(f"direction must be out, in or both, not {direction!r}")
+        type_list = list(types) if types else None
+        if node_id is None:
+            return [self._rel(r) for r in self._read(cypher.ALL_RELS, types=type_list)]
+
+        def work(tx: ManagedTransaction) -> list[neo4j.Record]:
+            rows: list[neo4j.Record] = []
+            if direction in ("out", "both"):
+                rows += list(tx.run(cypher.OUT_RELS, id=node_id, types=type_list))
+            if direction in ("in", "both"):
+                rows += list(tx.run(cypher.IN_RELS, id=node_id, types=type_list))
+            return rows
+
+        seen: set[tuple[str, str, str]] = set()
+        out = []
+        for rec in self._run_read(work):
+            rel = self._rel(rec)
+            if rel.key not in seen:
+                seen.add(rel.key)
+                out.append(rel)
+        return out
+
+    def get_relationship(self, key: tuple[str, str, str]) -> RelRecord | None:
+        source, type_name, target = key
+        rows = self._read(cypher.GET_RELATIONSHIP, source=source, type=type_name, target=target)
+        return self._rel(rows[0]) if rows else None
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[NodeRecord]:
+        if label:
+            try:
+                cypher.label(label)
+            except ValueError:
+                return
+        query = cypher.iter_nodes(label or None)
+        after = ""
+        while True:
+            rows = self._read(query, after=after, limit=_PAGE)
+            for rec in rows:
+                yield self._node(rec)
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1]["id"]
+
+    def iter_relationships(self, rel_type: str | None = None) -> Iterator[RelRecord]:
+        if rel_type:
+            try:
+                cypher.rel_type(rel_type)
+            except ValueError:
+                return
+        for rec in self._read(cypher.iter_relationships(rel_type or None)):
+            yield self._rel(rec)
+
+    def counts(self) -> GraphCounts:
+        def work(tx: ManagedTransaction) -> GraphCounts:
+            nodes = {r["label"]: int(r["count"]) for r in tx.run(cypher.COUNT_NODES_BY_LABEL)}
+            rels = {r["type"]: int(r["count"]) for r in tx.run(cypher.COUNT_RELS_BY_TYPE)}
+            version = tx.run(cypher.GRAPH_VERSION).single()
+            return GraphCounts(str(version["value"]) if version else "0", nodes, rels)
+
+        return self._run_read(work)
+
+    def subgraph(self, locality_id: str | None = None) -> Subgraph:
+        """The same part of the graph as :meth:`GraphStore.subgraph`, in five queries."""
+        if locality_id is None:
+            return super().subgraph(None)
+
+        def work(tx: ManagedTransaction) -> Subgraph:
+            core = {
+                r["id"]: r["label"]
+                for r in tx.run(
+                    cypher.SUBGRAPH_CORE, key=f"locality:{locality_id}", locality=locality_id
+                )
+            }
+            programs = [nid for nid, lab in core.items() if lab == "Program"]
+            ids = set(core)
+            ids.update(r["id"] for r in tx.run(cypher.SUBGRAPH_FUNDERS, ids=programs))
+            expand = sorted(ids - {locality_id})
+            ids.update(r["id"] for r in tx.run(cypher.SUBGRAPH_NEIGHBOURS, ids=expand))
+            nodes = {r["id"]: self._node(r) for r in tx.run(cypher.GET_NODES, ids=sorted(ids))}
+            orgs = [nid for nid, n in nodes.items() if n.label == "Organization"]
+            roles = {r["id"] for r in tx.run(cypher.SUBGRAPH_ROLES, ids=orgs)} - nodes.keys()
+            for rec in tx.run(cypher.GET_NODES, ids=sorted(roles)):
+                nodes[rec["id"]] = self._node(rec)
+            wanted = sorted(nodes)
+            rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=wanted)]
+            return Subgraph([nodes[i] for i in wanted], rels)
+
+        return self._run_read(work)

@@ -1,0 +1,472 @@
+"""The store contract: the same cases on the embedded SQLite store and on a real Neo4j.
+
+The ``store`` fixture (``conftest.py``) is parametrized over both backends;
+every expected value below is derived by hand from the small town built in
+:func:`town` (two localities, Sderot and Rahat, with Hebrew, Arabic and
+English names), not read back from either store.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import Conflict
+from graph.model import (
+    Forum,
+    Goal,
+    Investment,
+    Locality,
+    Membership,
+    NodeRecord,
+    Organization,
+    Partnership,
+    Program,
+    ProgramPartner,
+    RelRecord,
+    Role,
+    edge_record,
+    to_record,
+)
+from graph.store.base import GraphStore
+
+
+def town() -> tuple[list[NodeRecord], list[RelRecord]]:
+    nodes = [
+        Locality(id="l-sderot", name="שדרות", name_en="Sderot", population=33000),
+        Locality(id="l-rahat", name="רהט", name_ar="رهط", name_en="Rahat"),
+        Organization(
+            id="o-muni", name="עיריית שדרות", sector="local_authority", locality_ids="l-sderot"
+        ),
+        Organization(id="o-jdc", name="ג'וינט ישראל", name_en="JDC Israel", sector="nonprofit"),
+        Organization(
+            id="o-rahat",
+            name="بلدية رهط",
+            name_he="עיריית רהט",
+            sector="local_authority",
+            locality_ids="l-rahat",
+        ),
+        Organization(id="o-fund", name='קרן רש"י', sector="philanthropy", kind="foundation"),
+        Organization(
+            id="o-mat",
+            name='מתנ"ס שדרות',
+            sector="nonprofit",
+            kind="community_center",
+            parent_id="o-muni",
+            locality_ids="l-sderot",
+        ),
+        Role(id="r-ceo", title='מנכ"ל העירייה', kind="authority_ceo", organization_id="o-muni"),
+        Forum(
+            id="f-ec",
+            name="ועדת היגוי גיל רך",
+            kind="steering_committee",
+            locality_id="l-sderot",
+            domain="early_childhood",
+            convener_id="o-muni",
+        ),
+        Program(
+            id="p-lang",
+            name="שפה בגיל הרך",
+            operator_id="o-jdc",
+            locality_id="l-sderot",
+            domains="early_childhood;welfare",
+            age_min=0,
+            age_max=3,
+            goal_ids="g-read",
+        ),
+        Program(
+            id="p-math",
+            name="Math for All",
+            operator_id="o-mat",
+            locality_id="l-sderot",
+            domains="stem21",
+        ),
+        Program(
+            id="p-rahat",
+            name="برنامج القراءة",
+            operator_id="o-rahat",
+            locality_id="l-rahat",
+            domains="early_childhood",
+        ),
+        Goal(
+            id="g-read",
+            title="קריאה בכיתה א",
+            locality_id="l-sderot",
+            domain="formal_education",
+            owner_id="r-ceo",
+            baseline=0.62,
+            target=0.8,
+        ),
+        Investment(id="i-1", funder_id="o-fund", program_id="p-lang", amount=250000, year=2024),
+        Investment(
+            id="i-2",
+            funder_id="o-fund",
+            locality_id="l-rahat",
+            domain="early_childhood",
+            amount=10000.5,
+        ),
+    ]
+    rels = [
+        Membership(member_id="r-ceo", forum_id="f-ec", position="chair"),
+        Membership(member_id="o-jdc", forum_id="f-ec"),
+        ProgramPartner(program_id="p-lang", organization_id="o-mat", role="הפעלה"),
+        Partnership(source_id="o-muni", target_id="o-rahat", kind="twin", strength=4),
+    ]
+    return [to_record(n) for n in nodes], [edge_record(r) for r in rels]
+
+
+#: The relationships the town's reference fields imply, by hand.
+DERIVED = {
+    ("o-muni", "OPERATES_IN", "l-sderot"),
+    ("o-rahat", "OPERATES_IN", "l-rahat"),
+    ("o-mat", "PART_OF", "o-muni"),
+    ("o-mat", "OPERATES_IN", "l-sderot"),
+    ("r-ceo", "ROLE_IN", "o-muni"),
+    ("f-ec", "IN_LOCALITY", "l-sderot"),
+    ("f-ec", "CONVENED_BY", "o-muni"),
+    ("o-jdc", "OPERATES", "p-lang"),
+    ("p-lang", "IN_LOCALITY", "l-sderot"),
+    ("p-lang", "ADVANCES", "g-read"),
+    ("o-mat", "OPERATES", "p-math"),
+    ("p-math", "IN_LOCALITY", "l-sderot"),
+    ("o-rahat", "OPERATES", "p-rahat"),
+    ("p-rahat", "IN_LOCALITY", "l-rahat"),
+    ("g-read", "IN_LOCALITY", "l-sderot"),
+    ("g-read", "OWNED_BY", "r-ceo"),
+    ("o-fund", "MADE", "i-1"),
+    ("i-1", "FUNDS", "p-lang"),
+    ("o-fund", "MADE", "i-2"),
+    ("i-2", "FUNDS", "l-rahat"),
+}
+EXPLICIT = {
+    ("r-ceo", "MEMBER_OF", "f-ec"),
+    ("o-jdc", "MEMBER_OF", "f-ec"),
+    ("o-mat", "PARTNERS_IN", "p-lang"),
+    ("o-muni", "PARTNERS_WITH", "o-rahat"),
+}
+
+
+@pytest.fixture
+def loaded(store: GraphStore) -> GraphStore:
+    nodes, rels = town()
+    store.write(nodes, rels)
+    return store
+
+
+def ids(records: list[NodeRecord]) -> list[str]:
+    return [n.id for n in records]
+
+
+def keys(rels: list[RelRecord]) -> set[tuple[str, str, str]]:
+    return {r.key for r in rels}
+
+
+# -- writes -------------------------------------------------------------------------
+def test_write_reports_what_changed(store: GraphStore) -> None:
+    nodes, rels = town()
+    handled: list[int] = []
+    stats = store.write(nodes, rels, progress=handled.append)
+    assert stats.nodes_written == 15
+    assert stats.relationships_written == len(DERIVED) + len(EXPLICIT) == 24
+    assert stats.by_label == {
+        "Locality": 2,
+        "Organization": 5,
+        "Role": 1,
+        "Forum": 1,
+        "Program": 3,
+        "Goal": 1,
+        "Investment": 2,
+        "MEMBER_OF": 2,
+        "PARTNERS_IN": 1,
+        "PARTNERS_WITH": 1,
+    }
+    assert sum(handled) == 15 + 4
+    assert stats.graph_version == store.graph_version() != "0"
+
+
+def test_records_round_trip_exactly(loaded: GraphStore) -> None:
+    nodes, rels = town()
+    for node in nodes:
+        assert loaded.get(node.id) == node
+    for rel in rels:
+        assert loaded.get_relationship(rel.key) == rel
+    goal = loaded.get("g-read")
+    assert goal is not None and goal.props["baseline"] == 0.62
+    program = loaded.get("p-lang")
+    assert program is not None and program.props["domains"] == ["early_childhood", "welfare"]
+    assert isinstance(program.props["age_min"], int)
+
+
+def test_odd_property_values_round_trip(store: GraphStore) -> None:
+    odd = NodeRecord(
+        "Organization",
+        "o-odd",
+        {
+            "name": 'עמותת ‏"אור"',
+            "sector": "other",
+            "_hash": "a user column that looks internal",
+            "__x": 1,
+            "id": "an extra column named id",
+            "none": None,
+            "nested": {"a": [1, 2]},
+            "mixed": [1, "שתיים", 3.0],
+            "ints_and_floats": [1, 2.5],
+            "empty": [],
+            "flag": False,
+            "big": 2**62,
+        },
+    )
+    store.write([odd])
+    assert store.get("o-odd") == odd
+    assert store.write([odd]).nodes_unchanged == 1
+
+
+def test_rewriting_the_same_data_changes_nothing(loaded: GraphStore) -> None:
+    version = loaded.graph_version()
+    nodes, rels = town()
+    stats = loaded.write(nodes, rels)
+    assert (stats.nodes_written, stats.relationships_written) == (0, 0)
+    assert (stats.nodes_unchanged, stats.relationships_unchanged) == (15, 4)
+    assert stats.by_label == {}
+    assert loaded.graph_version() == version == stats.graph_version
+
+
+def test_same_node_twice_in_one_write(store: GraphStore) -> None:
+    org = NodeRecord("Organization", "o1", {"name": "א", "sector": "other"})
+    stats = store.write([org, org])
+    assert (stats.nodes_written, stats.nodes_unchanged) == (1, 1)
+    other = NodeRecord("Organization", "o1", {"name": "ב", "sector": "other"})
+    with pytest.raises(Conflict, match="o1"):
+        store.write([org, other])
+
+
+def test_changing_a_node_replaces_its_derived_relationships(loaded: GraphStore) -> None:
+    version = loaded.graph_version()
+    nodes, _ = town()
+    lang = next(n for n in nodes if n.id == "p-lang")
+    moved = NodeRecord("Program", "p-lang", {**lang.props, "operator_id": "o-mat"})
+    del moved.props["goal_ids"]
+    stats = loaded.write([moved])
+    assert (stats.nodes_written, stats.relationships_written) == (1, 2)
+    assert loaded.graph_version() != version
+    rels = keys(loaded.relationships("p-lang"))
+    assert ("o-jdc", "OPERATES", "p-lang") not in rels
+    assert ("p-lang", "ADVANCES", "g-read") not in rels
+    assert ("o-mat", "OPERATES", "p-lang") in rels
+    # Relationships the node does not own stay.
+    assert {("i-1", "FUNDS", "p-lang"), ("o-mat", "PARTNERS_IN", "p-lang")} <= rels
+    operates = loaded.get_relationship(("o-mat", "OPERATES", "p-lang"))
+    assert operates is not None and operates.owner == "p-lang"
+
+
+def test_explicit_relationship_upsert(loaded: GraphStore) -> None:
+    key = ("o-muni", "PARTNERS_WITH", "o-rahat")
+    changed = RelRecord("PARTNERS_WITH", "o-muni", "o-rahat", {"kind": "twin", "strength": 5})
+    stats = loaded.write(relationships=[changed])
+    assert (stats.relationships_written, stats.by_label) == (1, {"PARTNERS_WITH": 1})
+    assert loaded.get_relationship(key) == changed
+    assert loaded.counts().relationships["PARTNERS_WITH"] == 1
+
+
+# -- conflicts and rollback -------------------------------------------------------------
+def test_dangling_reference_rolls_back_everything(loaded: GraphStore) -> None:
+    before = loaded.counts()
+    new_org = NodeRecord("Organization", "o-new", {"name": "חדשה", "sector": "business"})
+    program = NodeRecord("Program", "p-new", {"name": "x", "operator_id": "o-nowhere"})
+    partner = RelRecord("PARTNERS_IN", "o-new", "p-ghost", {})
+    with pytest.raises(Conflict, match="o-nowhere"):
+        loaded.write([new_org, program])
+    with pytest.raises(Conflict, match="p-ghost"):
+        loaded.write([new_org], [partner])
+    assert loaded.get("o-new") is None and loaded.get("p-new") is None
+    assert loaded.counts().as_dict() == before.as_dict()
+
+
+def test_id_reused_with_another_label_is_a_conflict(loaded: GraphStore) -> None:
+    with pytest.raises(Conflict, match="o-muni"):
+        loaded.write([NodeRecord("Locality", "o-muni", {"name": "שדרות"})])
+    node = loaded.get("o-muni")
+    assert node is not None and node.label == "Organization"
+
+
+def test_delete_rules(loaded: GraphStore) -> None:
+    version = loaded.graph_version()
+    with pytest.raises(Conflict, match="p-lang"):
+        loaded.delete_nodes(["o-jdc"])  # p-lang's operator
+    assert loaded.get("o-jdc") is not None and loaded.graph_version() == version
+    # Deleting the referencing node along with it is fine.
+    assert loaded.delete_nodes(["p-rahat", "o-rahat", "i-2", "l-rahat"]) == 4
+    assert loaded.graph_version() != version
+    assert loaded.get_relationship(("o-muni", "PARTNERS_WITH", "o-rahat")) is None
+    assert loaded.delete_nodes(["o-jdc"], force=True) == 1
+    assert loaded.get_relationship(("o-jdc", "OPERATES", "p-lang")) is None
+    assert loaded.get_relationship(("o-jdc", "MEMBER_OF", "f-ec")) is None
+    assert loaded.delete_nodes(["nobody"]) == 0
+
+
+def test_delete_relationships_only_explicit(loaded: GraphStore) -> None:
+    deleted = loaded.delete_relationships(
+        [("r-ceo", "MEMBER_OF", "f-ec"), ("o-jdc", "OPERATES", "p-lang"), ("a", "NOPE", "b")]
+    )
+    assert deleted == 1
+    assert loaded.get_relationship(("r-ceo", "MEMBER_OF", "f-ec")) is None
+    assert loaded.get_relationship(("o-jdc", "OPERATES", "p-lang")) is not None
+
+
+def test_clear(loaded: GraphStore) -> None:
+    version = loaded.graph_version()
+    loaded.clear()
+    counts = loaded.counts()
+    assert (counts.nodes, counts.relationships) == ({}, {})
+    assert counts.graph_version != version
+    assert loaded.find() == []
+
+
+# -- reads --------------------------------------------------------------------------------
+def test_get_many_skips_missing(loaded: GraphStore) -> None:
+    got = loaded.get_many(["o-jdc", "missing", "l-rahat", "o-jdc"])
+    assert sorted(got) == ["l-rahat", "o-jdc"]
+    assert loaded.get("missing") is None
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"label": "Program"}, ["p-lang", "p-math", "p-rahat"]),
+        (
+            {"locality_id": "l-sderot"},
+            ["f-ec", "g-read", "l-sderot", "o-mat", "o-muni", "p-lang", "p-math"],
+        ),
+        ({"label": "Organization", "locality_id": "l-rahat"}, ["o-rahat"]),
+        ({"locality_id": "l-rahat"}, ["i-2", "l-rahat", "o-rahat", "p-rahat"]),
+        ({"sector": "local_authority"}, ["o-muni", "o-rahat"]),
+        ({"domain": "early_childhood"}, ["f-ec", "i-2", "p-lang", "p-rahat"]),
+        ({"domain": "welfare"}, ["p-lang"]),
+        ({"label": "Program", "domain": "early_childhood", "locality_id": "l-rahat"}, ["p-rahat"]),
+        ({"kind": "community_center"}, ["o-mat"]),
+        ({"kind": "steering_committee", "domain": "early_childhood"}, ["f-ec"]),
+        ({"text": "מתנס"}, ["o-mat"]),
+        ({"text": "קרית שדרות"}, []),
+        ({"text": "עירית שדרות"}, ["o-muni"]),  # "עיריית" folds to "עירית"
+        ({"text": "רהט"}, ["l-rahat", "o-rahat"]),
+        ({"text": "رَهط"}, ["l-rahat", "o-rahat"]),  # Arabic with a haraka
+        ({"text": "MATH for"}, ["p-math"]),
+        ({"text": "sderot"}, ["l-sderot"]),
+        ({"text": "jdc", "label": "Organization"}, ["o-jdc"]),
+        ({"text": "100%_"}, []),
+        ({"label": "NoSuchLabel"}, []),
+        ({"sector": "nobody"}, []),
+    ],
+)
+def test_find_and_count_filters(
+    loaded: GraphStore, filters: dict[str, str], expected: list[str]
+) -> None:
+    assert ids(loaded.find(**filters)) == expected  # type: ignore[arg-type]
+    assert loaded.count(**filters) == len(expected)  # type: ignore[arg-type]
+
+
+def test_find_pages_in_id_order(loaded: GraphStore) -> None:
+    everything = ids(loaded.find())
+    assert everything == sorted(everything) and len(everything) == 15
+    assert ids(loaded.find(limit=4)) == everything[:4]
+    assert ids(loaded.find(limit=4, offset=4)) == everything[4:8]
+    assert ids(loaded.find(offset=13)) == everything[13:]
+    assert ids(loaded.find(limit=0)) == []
+    assert ids(loaded.find("Organization", limit=2, offset=1)) == ["o-jdc", "o-mat"]
+    assert loaded.count() == 15
+
+
+def test_relationship_directions(loaded: GraphStore) -> None:
+    out = keys(loaded.relationships("o-muni", direction="out"))
+    assert out == {("o-muni", "OPERATES_IN", "l-sderot"), ("o-muni", "PARTNERS_WITH", "o-rahat")}
+    incoming = keys(loaded.relationships("o-muni", direction="in"))
+    assert incoming == {
+        ("o-mat", "PART_OF", "o-muni"),
+        ("r-ceo", "ROLE_IN", "o-muni"),
+        ("f-ec", "CONVENED_BY", "o-muni"),
+    }
+    assert keys(loaded.relationships("o-muni")) == out | incoming
+    assert keys(loaded.relationships("o-muni", types=["ROLE_IN", "PART_OF"])) == {
+        ("o-mat", "PART_OF", "o-muni"),
+        ("r-ceo", "ROLE_IN", "o-muni"),
+    }
+    assert keys(loaded.relationships()) == DERIVED | EXPLICIT
+    assert keys(loaded.relationships(types=["MEMBER_OF"])) == {
+        k for k in EXPLICIT if k[1] == "MEMBER_OF"
+    }
+    with pytest.raises(ValueError, match="direction"):
+        loaded.relationships("o-muni", direction="sideways")
+
+
+def test_owners_of_relationships(loaded: GraphStore) -> None:
+    owners = {r.key: r.owner for r in loaded.iter_relationships()}
+    assert owners[("o-jdc", "OPERATES", "p-lang")] == "p-lang"
+    assert owners[("o-fund", "MADE", "i-1")] == "i-1"
+    assert all(owners[k] is None for k in EXPLICIT)
+
+
+def test_neighbours(loaded: GraphStore) -> None:
+    got = {(rel.type, other.id) for rel, other in loaded.neighbours("f-ec")}
+    assert got == {
+        ("IN_LOCALITY", "l-sderot"),
+        ("CONVENED_BY", "o-muni"),
+        ("MEMBER_OF", "r-ceo"),
+        ("MEMBER_OF", "o-jdc"),
+    }
+
+
+def test_iterators(loaded: GraphStore) -> None:
+    assert ids(list(loaded.iter_nodes("Investment"))) == ["i-1", "i-2"]
+    all_ids = ids(list(loaded.iter_nodes()))
+    assert all_ids == sorted(all_ids) and len(all_ids) == 15
+    funds = list(loaded.iter_relationships("FUNDS"))
+    assert [r.key for r in funds] == [("i-1", "FUNDS", "p-lang"), ("i-2", "FUNDS", "l-rahat")]
+
+
+def test_counts(loaded: GraphStore) -> None:
+    counts = loaded.counts()
+    assert counts.nodes == {
+        "Locality": 2,
+        "Organization": 5,
+        "Role": 1,
+        "Forum": 1,
+        "Program": 3,
+        "Goal": 1,
+        "Investment": 2,
+    }
+    expected: dict[str, int] = {}
+    for _, type_name, _ in DERIVED | EXPLICIT:
+        expected[type_name] = expected.get(type_name, 0) + 1
+    assert counts.relationships == expected
+    assert counts.graph_version == loaded.graph_version()
+
+
+def test_subgraph_of_a_locality(loaded: GraphStore) -> None:
+    sub = loaded.subgraph("l-sderot")
+    # The locality and what is in it, i-1 (funds p-lang), one step out of those
+    # (r-ceo, o-rahat, o-jdc, o-fund) - not Rahat's program, locality or investment.
+    assert ids(sub.nodes) == [
+        "f-ec",
+        "g-read",
+        "i-1",
+        "l-sderot",
+        "o-fund",
+        "o-jdc",
+        "o-mat",
+        "o-muni",
+        "o-rahat",
+        "p-lang",
+        "p-math",
+        "r-ceo",
+    ]
+    inside = set(ids(sub.nodes))
+    assert keys(sub.relationships) == {
+        k for k in DERIVED | EXPLICIT if k[0] in inside and k[2] in inside
+    }
+    assert len(sub.relationships) == len(keys(sub.relationships))
+    # Any override must give what the interface's reference version gives.
+    reference = GraphStore.subgraph(loaded, "l-sderot")
+    assert sub.nodes == reference.nodes
+    assert keys(sub.relationships) == keys(reference.relationships)
+    whole = loaded.subgraph()
+    assert len(whole.nodes) == 15 and len(whole.relationships) == 24
+    assert loaded.subgraph("l-nowhere").nodes == []
