@@ -168,6 +168,8 @@ def _period_overlap(a: _Prog, b: _Prog) -> float | None:
 def _target_overlap(a: _Prog, b: _Prog) -> float | None:
     if not a.targets or not b.targets:
         return None
+    if set(a.targets) & set(b.targets):
+        return 1.0
     best = max(fuzz.token_set_ratio(x, y) for x in a.targets for y in b.targets)
     return best / 100.0
 
@@ -398,12 +400,9 @@ def find_duplicates(
         entry = _pair(G, a, b, domains, money, funders, localities)
         if entry is not None and entry["score"] >= min_score:
             out.append(entry)
-    groups = duplicate_groups(out)
-    for group in groups:
-        members = set(group["programs"])
-        for entry in out:
-            if entry["programs"][0] in members:
-                entry["group_id"] = group["id"]
+    group_of = {p: g["id"] for g in duplicate_groups(out) for p in g["programs"]}
+    for entry in out:
+        entry["group_id"] = group_of.get(entry["programs"][0])
     out.sort(key=lambda d: (-d["score"], d["programs"]))
     return out
 
@@ -438,8 +437,14 @@ def duplicate_groups(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         H.add_edge(*entry["programs"])
     groups: list[dict[str, Any]] = []
     components = sorted(sorted(c) for c in nx.connected_components(H) if len(c) >= 3)
+    number_of = {p: n for n, members in enumerate(components) for p in members}
+    by_group: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for entry in pairs:
+        n = number_of.get(entry["programs"][0])
+        if n is not None:
+            by_group[n].append(entry)
     for number, members in enumerate(components, start=1):
-        inside = [e for e in pairs if e["programs"][0] in set(members)]
+        inside = by_group[number - 1]
         coordinated = sum(1 for e in inside if e["coordinated"])
         groups.append(
             {
