@@ -67,7 +67,7 @@ def _initiative_forums(t: Town) -> list[ForumRow]:
         "ofa": ["org:bgu", "org:ofa-biz-solar", "role:ofa-res-chair", "org:ofa-npo-women"],
         "nof": ["org:yvc", "org:nof-biz-industry", "role:nof-res-chair",
                 "org:nof-npo-bridges", "org:nof-npo-immigrants"],
-        "bsh": ["org:yvc", "org:bsh-npo-music"],
+        "bsh": ["org:yvc", "org:bsh-npo-music", "org:bsh-npo-growth"],
         "yar": ["org:wgc", "org:yar-biz-stone", "role:yar-parents-chair", "role:yar-ym-coord",
                 "org:yar-npo-women"],
     }[k]  # fmt: skip
@@ -144,17 +144,23 @@ def _forums() -> list[ForumRow]:
                      "role:rashi-north", since="2023")), name_en="Yarka design forum"),
     ]  # fmt: skip
     emergency = {
-        "km": ["role:km-welfare-head", "role:km-matnas-director", "role:km-volunteers"],
+        "km": ["role:km-welfare-head", "role:km-matnas-director", "role:km-volunteers",
+               "org:km-biz-market"],
         "ash": ["role:ash-resilience", "role:ash-welfare-head", "role:ash-volunteers",
                 "role:ash-matnas-director"],
         "sde": ["role:sde-resilience", "role:sde-welfare-head", "role:sde-matnas-director",
                 "role:sde-volunteers"],
         "ofa": ["role:ofa-resilience", "role:ofa-welfare-head", "role:ofa-matnas-director",
                 "org:ofa-npo-women"],
-        "shn": ["role:shn-resilience", "role:shn-welfare-head", "org:shn-npo-trauma",
-                "org:shn-res-kibbutzim", "org:sapir"],
-        "yer": ["role:yer-resilience", "role:yer-welfare-head", "org:yer-npo-desert",
-                "role:yer-matnas-director"],
+        "nof": ["role:nof-welfare-head", "role:nof-matnas-director", "org:nof-npo-immigrants"],
+        "yar": ["role:yar-welfare-head", "role:yar-matnas-director", "role:yar-volunteers"],
+        # Without a local administration, every department sits at the emergency table.
+        "shn": ["role:shn-resilience", "role:shn-welfare-head", "role:shn-edu-head",
+                "role:shn-youth-head", "role:shn-ec-lead", "role:shn-matnas-director",
+                "org:shn-npo-trauma", "org:shn-res-kibbutzim", "org:sapir"],
+        "yer": ["role:yer-resilience", "role:yer-welfare-head", "role:yer-edu-head",
+                "role:yer-youth-head", "role:yer-ec-lead", "role:yer-emp-lead",
+                "role:yer-matnas-director", "org:yer-npo-desert"],
     }  # fmt: skip
     for key, members in emergency.items():
         town = next(t for t in TOWNS if t.key == key)
@@ -230,4 +236,6 @@ PARTNERSHIPS: list[tuple[str, str, str, str, str, str, int]] = [
     ("nof-biz-industry", "nof-yc", "השמת צעירים", "routine", "2022", "", 3),
     ("km-ym-bnei-akiva", "km-matnas", "פעילות נוער", "routine", "2019", "", 3),
     ("jdc", "ulai", "תכניות לשלטון המקומי", "routine", "2010", "", 3),
+    ("ash-npo-science", "ash-ec", "הפעלה בגני הילדים", "routine", "2023", "", 3),
+    ("yer-biz-lake", "yer-auth", "תיירות קהילתית", "routine", "2021", "", 3),
 ]  # fmt: skip
