@@ -139,7 +139,7 @@ _INTEGERS = {
 }
 _FLOATS = {"arab_population_pct", "socioeconomic_index", "peripherality_index"}
 #: Authority-level figures a localities import does not overwrite.
-_AUTHORITY_KEEP = ("name", "population", "district", "municipal_status")
+_AUTHORITY_KEEP = ("name", "name_he", "population", "district", "municipal_status")
 
 
 def _find_columns(header: list[str]) -> dict[str, int]:
