@@ -370,12 +370,13 @@ def demo(
             err.print(str(issue), highlight=False, markup=False)
         fail(f"the demo dataset did not load ({report.error_count} problems)", code=1)
     out.print(Text(f"Demo loaded into {redact_url(url)}", style="bold"))
-    table = Table(title="Demo", title_justify="left")
-    table.add_column("label / relationship")
-    table.add_column("count", justify="right")
-    for name, n in sorted({**counts.nodes, **counts.relationships}.items()):
-        table.add_row(Text(name), str(n))
-    out.print(table)
+    for title, data in (("Nodes", counts.nodes), ("Relationships", counts.relationships)):
+        table = Table(title=f"{title} ({sum(data.values())})", title_justify="left")
+        table.add_column("label" if title == "Nodes" else "type")
+        table.add_column("count", justify="right")
+        for name, n in sorted(data.items()):
+            table.add_row(Text(name), str(n))
+        out.print(table)
     if no_serve:
         out.print(Text(f"Explore it: partnermap stats --store {url}"))
         return

@@ -147,11 +147,13 @@ def detect_format(path: Path | str) -> str:
         return "tabular"
     if suffix == ".json" and _is_our_json(path):
         return "json"
-    if suffix == ".csv" and tabular._stem(path.name) in tabular.FILE_MODELS:
-        return "tabular"
+    # Standards detectors read headers, so they go before a lone file named like
+    # ours (the statistics office's localities.csv is not our localities file).
     for fmt in _STANDARDS:
         if _standard_detects(path, fmt):
             return fmt
+    if suffix == ".csv" and tabular._stem(path.name) in tabular.FILE_MODELS:
+        return "tabular"
     if suffix in _WORKBOOKS:
         return "tabular"
     raise ValidationFailed(

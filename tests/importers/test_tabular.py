@@ -265,3 +265,18 @@ def test_standards_formats_are_dispatched_lazily(monkeypatch, tmp_path, sqlite_s
     report = run_import(sqlite_store, source)
     assert report.valid and calls == [source]
     assert sqlite_store.get("h1").props["name"] == "منظمة"
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("il/cbs_local_authorities_2021.csv", "cbs"),
+        ("il/localities.csv", "localities"),  # not our localities.csv, despite the name
+        ("il/moe_programs_sample.csv", "moe"),
+        ("360giving/baring.json", "360giving"),
+        ("iati/MAEC_IATI_INDONESIA.xml", "iati"),
+        ("hxl/rowca-3w-hxl.csv", "hxl"),
+    ],
+)
+def test_real_files_are_detected_by_the_standards_modules(shared_data, relative, expected):
+    assert detect_format(shared_data / relative) == expected
