@@ -84,8 +84,13 @@ def _to_igraph(G: nx.Graph) -> tuple[ig.Graph, list[Hashable]]:
     """An undirected igraph copy of ``G`` (no self-loops, no parallel ties)."""
     nodes = list(G)
     index = {n: i for i, n in enumerate(nodes)}
-    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v}
-    return ig.Graph(n=len(nodes), edges=sorted(pairs), directed=False), nodes
+    if G.is_directed() or G.is_multigraph():
+        pairs: Iterable[tuple[int, int]] = {
+            (min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v
+        }
+    else:
+        pairs = [(index[u], index[v]) for u, v in G.edges() if u != v]
+    return ig.Graph(n=len(nodes), edges=list(pairs), directed=False), nodes
 
 
 def cross_sector_betweenness(
@@ -156,10 +161,18 @@ def cross_sector_betweenness(
        networks. *Int. J. Bifurcation and Chaos* 17(7), 2303-2318.
     """
     g, nodes = _to_igraph(G)
-    n = len(nodes)
+    groups = [G.nodes[node].get(attribute) for node in nodes]
+    return dict(zip(nodes, _cross(g, groups, k=k, seed=seed, normalized=normalized), strict=True))
+
+
+def _cross(
+    g: ig.Graph, groups: list[Any], *, k: int | None, seed: int | None, normalized: bool
+) -> list[float]:
+    """:func:`cross_sector_betweenness` on an igraph graph, by vertex index."""
+    n = g.vcount()
     members: dict[Any, list[int]] = {}
-    for i, node in enumerate(nodes):
-        members.setdefault(G.nodes[node].get(attribute), []).append(i)
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
     if k is None:
         k = n if n <= EXACT_MAX_NODES else PIVOTS
     if k >= n:
@@ -177,16 +190,14 @@ def cross_sector_betweenness(
         # igraph halves undirected subset betweenness; summed over both
         # sectors of a pair, each unordered cross-sector pair counts once.
         raw = [r + b for r, b in zip(raw, values, strict=True)]
+    if not normalized:
+        return [r * scale for r in raw]
     size = {group: len(m) for group, m in members.items()}
     pairs = (n * n - sum(s * s for s in size.values())) / 2
-    out: dict[Hashable, float] = {}
-    for i, node in enumerate(nodes):
-        value = raw[i] * scale
-        if normalized:
-            own = size[G.nodes[node].get(attribute)]
-            denominator = pairs - (n - own)
-            value = min(1.0, value / denominator) if denominator > 0 else 0.0
-        out[node] = value
+    out = []
+    for i, group in enumerate(groups):
+        denominator = pairs - (n - size[group])
+        out.append(min(1.0, raw[i] * scale / denominator) if denominator > 0 else 0.0)
     return out
 
 
@@ -476,9 +487,9 @@ def find_bridges(
     U = G if undirected else G.to_undirected(as_view=True)
     group = {n: U.nodes[n].get(attribute) for n in U}
     roles = brokerage(G, attribute)
-    betweenness = cross_sector_betweenness(U, attribute, k=k, seed=seed)
     g, order = _to_igraph(U)
     groups = [group[n] for n in order]
+    betweenness = dict(zip(order, _cross(g, groups, k=k, seed=seed, normalized=True), strict=True))
     cut_off = {order[v]: info for v, info in _cut_off(g, groups).items()}
 
     def cross_paths(node: Hashable) -> int:

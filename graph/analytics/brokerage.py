@@ -130,10 +130,12 @@ def _node_brokerage(
     own = group[v]
     ins, outs = pred[v], succ[v]
     p = Counter(group[a] for a in ins)
-    q = Counter(group[c] for c in outs)
-    # a == c is not a pair: subtract the actors that are both in and out.
-    both = ins if ins is outs else ins & outs
-    same = Counter(group[a] for a in both)
+    if ins is outs:  # undirected: in = out, and every neighbour is both
+        q = same = p
+    else:
+        q = Counter(group[c] for c in outs)
+        # a == c is not a pair: subtract the actors that are both in and out.
+        same = Counter(group[a] for a in ins & outs)
     n_in, n_out = len(ins), len(outs)
     p_own, q_own = p[own], q[own]
 
