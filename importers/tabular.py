@@ -148,6 +148,15 @@ class Sheet:
     rows: Iterator[Row]
 
 
+def _note(report: ImportReport, kind: str, name: str, message: str, row: int | None = None) -> None:
+    """An error about a whole file (or one row of it, without a column)."""
+    report.error(kind, name, row, None, None, message)
+
+
+def _warn(report: ImportReport, kind: str, name: str, message: str, row: int | None = None) -> None:
+    report.warning(kind, name, row, None, None, message)
+
+
 # -- reading ------------------------------------------------------------------------
 
 
@@ -193,41 +202,34 @@ def _records(
         if not any(str(c).strip() for c in cells if c is not None):
             continue
         if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
-            report.warning(
+            _warn(
+                report,
                 "extra-cells",
                 name,
-                number,
-                None,
-                None,
                 f"the row has {len(cells)} cells but the header has {len(header)}; "
                 "the cells beyond the header are ignored",
+                row=number,
             )
         yield number, {h: c for h, c in zip(header, cells, strict=False) if h}
 
 
 def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report.error(
-            "encoding",
-            name,
-            None,
-            None,
-            None,
-            "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)",
+        _note(
+            report, "encoding", name, "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
         )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        report.error(
+        _note(
+            report,
             "encoding",
             name,
-            line,
-            None,
-            None,
             f"not valid UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8 "
             "(in Excel: CSV UTF-8)",
+            row=line,
         )
         return None
 
@@ -250,7 +252,7 @@ def _safe_rows(rows: Iterator[Row], name: str, report: ImportReport) -> Iterator
     try:
         yield from rows
     except csv.Error as exc:
-        report.error("format", name, None, None, None, f"cannot read the CSV: {exc}")
+        _note(report, "format", name, f"cannot read the CSV: {exc}")
 
 
 def _cell_text(value: Any) -> Any:
@@ -279,14 +281,14 @@ def _xlsx_sheets(path: Path, report: ImportReport) -> list[Sheet]:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
     except Exception as exc:  # calamine raises several error types for broken files
-        report.error("format", path.name, None, None, None, f"cannot read the workbook: {exc}")
+        _note(report, "format", path.name, f"cannot read the workbook: {exc}")
         return []
     sheets = []
     for sheet_name in names:
         try:
             raw = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:
-            report.error("format", sheet_name, None, None, None, f"cannot read the sheet: {exc}")
+            _note(report, "format", sheet_name, f"cannot read the sheet: {exc}")
             continue
         cells = ((i, [_cell_text(c) for c in row]) for i, row in enumerate(raw, start=1))
         sheets.append(Sheet(sheet_name, _stem(sheet_name), _records(cells, sheet_name, report)))
@@ -297,7 +299,7 @@ def _zip_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        report.error("format", path.name, None, None, None, f"cannot open the ZIP file: {exc}")
+        _note(report, "format", path.name, f"cannot open the ZIP file: {exc}")
         return []
     with archive:
         members = [
@@ -309,12 +311,10 @@ def _zip_sheets(path: Path, report: ImportReport) -> list[Sheet]:
         ]
         total = sum(m.file_size for m in members)
         if total > MAX_UNZIPPED_BYTES:
-            report.error(
+            _note(
+                report,
                 "format",
                 path.name,
-                None,
-                None,
-                None,
                 f"the ZIP unpacks to {total} bytes, more than the limit of {MAX_UNZIPPED_BYTES}",
             )
             return []
@@ -341,7 +341,7 @@ def _folder_sheets(path: Path, report: ImportReport) -> list[Sheet]:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            report.error("format", file.name, None, None, None, f"cannot read the file: {exc}")
+            _note(report, "format", file.name, f"cannot read the file: {exc}")
             continue
         sheet = _csv_sheet(data, file.name, report)
         if sheet is not None:
@@ -365,12 +365,10 @@ def read_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     if suffix == ".csv":
         sheet = _csv_sheet(path.read_bytes(), path.name, report)
         return [sheet] if sheet is not None else []
-    report.error(
+    _note(
+        report,
         "format",
         path.name,
-        None,
-        None,
-        None,
         "expected a folder of CSV files, a .zip of CSV files or an .xlsx workbook",
     )
     return []
@@ -557,23 +555,19 @@ def parse(
     by_stem: dict[str, Sheet] = {}
     for sheet in sheets:
         if sheet.stem not in FILE_MODELS:
-            report.warning(
+            _warn(
+                report,
                 "unknown-file",
                 sheet.name,
-                None,
-                None,
-                None,
                 f"not a file of the import format, ignored (known: "
                 f"{', '.join(f'{s}.csv' for s in FILE_MODELS)})",
             )
             continue
         if sheet.stem in by_stem:
-            report.error(
+            _note(
+                report,
                 "duplicate-file",
                 sheet.name,
-                None,
-                None,
-                None,
                 f"{sheet.stem} is given twice (also as {by_stem[sheet.stem].name})",
             )
             continue
@@ -584,12 +578,10 @@ def parse(
         and "organizations" not in unreadable
         and (sheets or report.valid)
     ):
-        report.error(
+        _note(
+            report,
             "missing",
             "organizations.csv",
-            None,
-            None,
-            None,
             "the organizations file is required (organizations.csv, or a sheet named "
             "organizations)",
         )
@@ -634,10 +626,10 @@ def parse_json(
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        report.error("encoding", path.name, None, None, None, f"not valid UTF-8: {exc}")
+        _note(report, "encoding", path.name, f"not valid UTF-8: {exc}")
         return batch
     except (OSError, json.JSONDecodeError) as exc:
-        report.error("format", path.name, None, None, None, f"cannot read the JSON: {exc}")
+        _note(report, "format", path.name, f"cannot read the JSON: {exc}")
         return batch
     if not isinstance(doc, dict) or doc.get("format") != "partnermap":
         report.error(
