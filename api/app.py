@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -230,6 +231,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.keys = keys
+    app.state.write_lock = threading.Lock()
     app.state.report_cache = analysis.ReportCache(settings.analysis_cache_size)
     app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))
 

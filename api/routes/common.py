@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ __all__ = [
     "check_text",
     "clamp_limit",
     "mark_audit",
+    "write_lock",
 ]
 
 Limit = Annotated[
@@ -32,6 +34,17 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip
 def clamp_limit(limit: int | None, settings: Settings) -> int:
     """The page size to use: the default when none is asked, never above the maximum."""
     return min(limit or settings.default_page_size, settings.max_page_size)
+
+
+def write_lock(request: Request) -> threading.Lock:
+    """The app's lock around read-modify-write sequences (PATCH, create-if-absent).
+
+    The store makes each write atomic; this lock makes "read, merge, write"
+    atomic too, so that concurrent PATCHes of one node do not lose each other's
+    changes (within one server process).
+    """
+    lock: threading.Lock = request.app.state.write_lock
+    return lock
 
 
 def mark_audit(request: Request, *ids: str) -> None:

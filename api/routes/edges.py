@@ -22,6 +22,7 @@ from api.routes.common import (
     check_text,
     clamp_limit,
     mark_audit,
+    write_lock,
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, ValidationFailed
@@ -140,9 +141,11 @@ def edge_router(
         for field, value in ((source_field, source), (target_field, target)):
             if field in changes and changes[field] != value:
                 raise ValidationFailed(f"body.{field}: the ends of a relationship cannot change")
-        current = fetch(store, source, target)
-        merged = {**current.props, **changes, source_field: source, target_field: target}
-        return public(save(store, model.model_validate(merged)))
+        with write_lock(request):
+            current = fetch(store, source, target)
+            merged = {**current.props, **changes, source_field: source, target_field: target}
+            saved = save(store, model.model_validate(merged))
+        return public(saved)
 
     @router.delete(item, status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete one of {path}")
     def delete_edge(

@@ -23,6 +23,7 @@ from api.routes.common import (
     check_text,
     clamp_limit,
     mark_audit,
+    write_lock,
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, ValidationFailed
@@ -121,9 +122,11 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
     ) -> Any:
         node: NodeModel = body
         mark_audit(request, node.id)
-        if store.get(node.id) is not None:
-            raise Conflict(f"id {node.id!r} already exists: use PATCH to change it")
-        return _public(model, _save(store, node))
+        with write_lock(request):
+            if store.get(node.id) is not None:
+                raise Conflict(f"id {node.id!r} already exists: use PATCH to change it")
+            record = _save(store, node)
+        return _public(model, record)
 
     @router.patch(
         "/{node_id}",
@@ -143,10 +146,11 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
         if "id" in changes and changes["id"] != node_id:
             raise ValidationFailed(f"body.id: the id of {label} {node_id!r} cannot be changed")
-        current = _get(store, model, node_id)
-        merged = {**current.props, **changes, "id": node_id}
-        node = model.model_validate(merged)
-        return _public(model, _save(store, node))
+        with write_lock(request):
+            current = _get(store, model, node_id)
+            merged = {**current.props, **changes, "id": node_id}
+            record = _save(store, model.model_validate(merged))
+        return _public(model, record)
 
     @router.delete(
         "/{node_id}",
