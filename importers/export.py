@@ -10,7 +10,10 @@
 ``csv``
     The files of SPEC section 2, in a folder, or in a ZIP when the target
     ends in ``.zip``: lists joined by ``;``, extra properties as extra
-    columns, UTF-8 with a BOM so that spreadsheet programs show Hebrew.
+    columns, UTF-8 with a BOM so that spreadsheet programs show Hebrew. A
+    text cell starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
+    ``'`` so that spreadsheets do not run it as a formula; the importer
+    removes it again.
 ``graphml``, ``gexf``
     For Gephi and other network tools (via NetworkX): every node with its
     ``name``, ``sector``, ``kind``, the other names and all properties as
@@ -47,7 +50,7 @@ import networkx as nx
 
 from graph.model import EDGE_MODELS, NODE_MODELS, RelRecord
 from graph.store.base import GraphStore, Subgraph
-from importers.tabular import COLUMNS, FILE_MODELS, REL_FILES
+from importers.tabular import COLUMNS, FILE_MODELS, FORMULA_CHARS, REL_FILES
 
 __all__ = ["EXPORT_FORMATS", "MEDIA_TYPES", "export", "export_bytes", "to_networkx"]
 
@@ -124,6 +127,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A cell that a spreadsheet program will not run as a formula (names are untrusted)."""
+    text = _cell(value)
+    if text[:1] in FORMULA_CHARS and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
 def _rel_row(rel: RelRecord) -> dict[str, Any]:
     ends = {
         "MEMBER_OF": {"member_id": rel.source, "forum_id": rel.target},
@@ -152,7 +163,7 @@ def _csv_tables(graph: Subgraph) -> dict[str, str]:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         for row in table:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
         out[f"{stem}.csv"] = buffer.getvalue()
     return out
 

@@ -78,6 +78,7 @@ from importers.report import ImportReport
 __all__ = [
     "COLUMNS",
     "FILE_MODELS",
+    "FORMULA_CHARS",
     "MAX_UNZIPPED_BYTES",
     "REL_FILES",
     "Sheet",
@@ -128,6 +129,10 @@ COLUMNS: dict[str, list[str]] = {
     "partnerships": "source_id target_id kind context since until strength".split(),
     "goals": "id locality_id domain title indicator baseline target target_year owner_id".split(),
 }
+
+#: Cells starting with these are formulas to spreadsheet programs; the CSV export
+#: guards them with a leading ``'``, which the reader removes again.
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
 #: A ZIP may not unpack to more than this (a guard against ZIP bombs).
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
@@ -237,7 +242,15 @@ def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     # Each record counts as one row (blank lines too), like a spreadsheet row.
     reader = csv.reader(io.StringIO(text, newline=""))
-    yield from enumerate(reader, start=1)
+    for number, cells in enumerate(reader, start=1):
+        yield number, [_unguard(c) for c in cells]
+
+
+def _unguard(cell: str) -> str:
+    """Undo the export's guard against spreadsheet formulas (``'=x`` is ``=x``)."""
+    if cell[:1] == "'" and cell[1:2] and cell[1] in FORMULA_CHARS:
+        return cell[1:]
+    return cell
 
 
 def _csv_sheet(data: bytes, filename: str, report: ImportReport) -> Sheet | None:

@@ -117,3 +117,20 @@ def test_a_locality_subgraph_exports_only_its_part(loaded, tmp_path):
     assert "o-safa" not in ids and "p-safa" not in ids
     with pytest.raises(ValueError, match="unknown export format"):
         export_bytes(part, "pdf")
+
+
+def test_csv_guards_formulas_and_still_round_trips(sqlite_store, tmp_path):
+    data = tables()
+    data["organizations"][13]["name"] = '=HYPERLINK("http://example.com","x")'
+    data["organizations"][14]["name"] = '-מתנ"ס'
+    data["organizations"][15]["kind"] = "@מזכירות"
+    assert run_import(sqlite_store, write_csv(tmp_path / "in", data)).valid
+    folder = export(sqlite_store, "csv", tmp_path / "out")
+    text = (folder / "organizations.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-מתנ" in text and "'@מזכירות" in text
+    assert "\n=" not in text and ",=" not in text
+    fresh = SQLiteStore(tmp_path / "fresh.db")
+    assert run_import(fresh, folder).valid
+    _same_graph(sqlite_store, fresh)
+    assert fresh.get("o-joint").props["name"] == data["organizations"][13]["name"]
+    fresh.close()
