@@ -210,13 +210,13 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
         loc_name = ix.nodes[loc].name
         invite = ", ".join(c["name"] for c in candidates)
         reasons = [
-            f"no member from {', '.join(missing)}, though {len(missing)} of the "
-            f"{len(local_sectors)} sectors active in the locality are missing",
+            f"no member from {', '.join(missing)}: {len(missing)} of the "
+            f"{len(local_sectors)} sectors active in {loc_name} are not at the table",
             f"candidates to invite: {invite}",
         ]
         reasons_he = [
-            f"אין בפורום נציגות של {_sectors_he(missing)}, אף שמגזרים אלה פעילים ביישוב "
-            f"({len(missing)} מתוך {len(local_sectors)})",
+            f"אין בפורום נציגות של {_sectors_he(missing)}: {len(missing)} מתוך "
+            f"{len(local_sectors)} המגזרים הפעילים ב{loc_name} אינם סביב השולחן",
             f"מועמדים להזמנה: {invite}",
         ]
         if kind in CROSS_SECTOR_FORUMS:
