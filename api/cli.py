@@ -177,6 +177,7 @@ def import_cmd(
 
     from graph.errors import ValidationFailed
     from importers.registry import FORMATS, rows_landed, run_import
+    from importers.report import ImportReport
 
     if fmt is not None and fmt not in FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)
@@ -210,9 +211,12 @@ def import_cmd(
         finally:
             if bar is not None:
                 bar.stop()
-    except ValidationFailed as exc:
-        fail(exc.message, code=1)
     except PartnermapError as exc:
+        if as_json:  # --json readers get the report shape even when nothing could be read
+            rejected = ImportReport()
+            kind = "format" if isinstance(exc, ValidationFailed) else "store"
+            rejected.error(kind, path.name, None, None, None, exc.message)
+            print_json(rejected.as_dict())
         fail(exc.message, code=1)
     finally:
         target.close()

@@ -130,6 +130,13 @@ def detect_format(path: Path | str) -> str:
     path = Path(path)
     if not path.exists():
         raise ValidationFailed(f"cannot read {path}: no such file or folder")
+    try:
+        return _detect(path)
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _detect(path: Path) -> str:
     suffix = path.suffix.lower()
     if path.is_dir():
         if any(

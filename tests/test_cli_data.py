@@ -176,3 +176,15 @@ def test_demo_loads_a_fresh_store_each_run(tmp_path, monkeypatch):
         monkeypatch.setenv("PARTNERMAP_STORE", url)
         assert stats_json()["nodes"] == nodes
         assert stats_json()["graph_version"].startswith("1:")  # one write into a new file
+
+
+def test_an_unreadable_input_still_gives_report_json(store_url, tmp_path):
+    odd = tmp_path / "notes.txt"
+    odd.write_text("שלום")
+    code, stdout, stderr = invoke("import", str(odd), "--json")
+    assert code == 1
+    report = json.loads(stdout)
+    assert report["valid"] is False
+    assert report["errors"][0]["type"] == "format"
+    assert report["errors"][0]["file"] == "notes.txt"
+    assert "--format" in stderr and "Traceback" not in stderr
