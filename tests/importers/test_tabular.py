@@ -280,3 +280,47 @@ def test_standards_formats_are_dispatched_lazily(monkeypatch, tmp_path, sqlite_s
 )
 def test_real_files_are_detected_by_the_standards_modules(shared_data, relative, expected):
     assert detect_format(shared_data / relative) == expected
+
+
+def test_xlsx_cells_typed_by_the_spreadsheet_become_the_format_text(tmp_path, sqlite_store):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    orgs = book.active
+    orgs.title = "organizations"
+    orgs.append(["id", "name", "sector", "registration_number"])
+    orgs.append(["o1", "עמותת אור", "nonprofit", 580012345])
+    roles = book.create_sheet("roles")
+    roles.append(["id", "title", "organization_id", "since"])
+    roles.append(["r1", "רכזת", "o1", dt.datetime(2021, 3, 4)])
+    roles.append(["r2", "מנהלת", "o1", 2019])
+    locs = book.create_sheet("localities")
+    locs.append(["id", "name", "population", "socioeconomic_cluster"])
+    locs.append(["l1", "سخنين", 32000.0, 2.5])
+    book.create_sheet("README").append(["notes"])
+    book.save(tmp_path / "w.xlsx")
+    report = run_import(sqlite_store, tmp_path / "w.xlsx")
+    assert report.flatten() == [["number", "localities", 2, "socioeconomic_cluster", "2.5"]]
+    assert [w.file for w in report.warnings] == ["README"]
+    report = run_import(sqlite_store, tmp_path / "w.xlsx", partial=True)
+    assert sqlite_store.get("r1").props["since"] == "2021-03-04"
+    assert sqlite_store.get("r2").props["since"] == "2019"
+    assert sqlite_store.get("o1").props["registration_number"] == "580012345"
+
+
+def test_crlf_and_multiline_quoted_cells(tmp_path, sqlite_store):
+    folder = tmp_path / "crlf"
+    folder.mkdir()
+    text = 'id,name,sector\r\no1,"עמותה ""אור""",nonprofit\r\no2,بيت,community\r\n'
+    (folder / "organizations.csv").write_bytes(text.encode())
+    (folder / "programs.csv").write_bytes(
+        'id,name,operator_id,description\r\np1,תכנית,o1,"שורה ראשונה\r\nשורה שנייה"\r\n'
+        "p2,,o2,\r\n".encode()
+    )
+    report = run_import(sqlite_store, folder)
+    assert report.flatten() == [["missing", "programs.csv", 3, "name", None]]
+    run_import(sqlite_store, folder, partial=True)
+    assert sqlite_store.get("o1").props["name"] == 'עמותה "אור"'
+    assert sqlite_store.get("p1").props["description"] == "שורה ראשונה\r\nשורה שנייה"
