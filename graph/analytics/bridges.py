@@ -374,24 +374,24 @@ def _reasons(entry: dict[str, Any], undirected: bool) -> tuple[list[str], list[s
         he.append(f"החוליה היחידה המחברת {n} גורמים ({_he(sectors)}) לשאר הרשת")
     if counts["liaison"]:
         en.append(
-            f"liaison on {counts['liaison']} brokerage paths between two other sectors "
+            f"liaison on {counts['liaison']:,} brokerage paths between two other sectors "
             "whose actors are not tied"
         )
-        he.append(f"מקשר/ת (liaison) ב-{counts['liaison']} מסלולי תיווך בין שני מגזרים אחרים")
+        he.append(f"מקשר/ת (liaison) ב-{counts['liaison']:,} מסלולי תיווך בין שני מגזרים אחרים")
     joins = counts["representative"] + (0 if undirected else counts["gatekeeper"])
     if joins:
         role = "gatekeeper/representative" if undirected else "representative + gatekeeper"
         en.append(
-            f"joins its own sector ({entry['sector']}) to other sectors on {joins} "
+            f"joins its own sector ({entry['sector']}) to other sectors on {joins:,} "
             f"open paths ({role})"
         )
         he.append(
             f"מחבר/ת את המגזר שלו ({_he([str(entry['sector'])])}) למגזרים אחרים "
-            f"ב-{joins} מסלולים פתוחים (שומר סף/נציג)"
+            f"ב-{joins:,} מסלולים פתוחים (שומר סף/נציג)"
         )
     if counts["itinerant"]:
-        en.append(f"links {counts['itinerant']} open paths inside another sector (itinerant)")
-        he.append(f"מתווך/ת ב-{counts['itinerant']} מסלולים פתוחים בתוך מגזר אחר (itinerant)")
+        en.append(f"links {counts['itinerant']:,} open paths inside another sector (itinerant)")
+        he.append(f"מתווך/ת ב-{counts['itinerant']:,} מסלולים פתוחים בתוך מגזר אחר (itinerant)")
     if entry["sectors_connected"]:
         others = entry["sectors_connected"]
         en.append(f"tied to {len(others)} other sector(s): {', '.join(others)}")

@@ -15,8 +15,8 @@ is the only link of that two-step path, the "open triad" Gould & Fernandez
     liaison         A -> B -> C               links two groups, belonging to neither
 
 Undirected networks (the partnermap actor network) are read as every tie
-going both ways, as UCINET and ``sna::brokerage`` do with a symmetric
-adjacency matrix. Each unordered open pair ``{a, c}`` then gives two
+going both ways, as ``sna::brokerage`` reads a symmetric adjacency
+matrix. Each unordered open pair ``{a, c}`` then gives two
 brokerage paths, ``a -> v -> c`` and ``c -> v -> a``: a same-group pair
 counts 2 for coordinator (or itinerant), a pair from two other groups 2 for
 liaison, and a pair with one actor of ``v``'s own group and one outsider

@@ -251,3 +251,25 @@ def test_sampled_mode_kicks_in_above_threshold(monkeypatch: pytest.MonkeyPatch) 
     sampled = cross_sector_betweenness(G, seed=5)
     assert sampled != exact
     assert sampled == cross_sector_betweenness(G, k=20, seed=5)
+
+
+def test_no_bridges_within_one_sector_and_missing_sectors() -> None:
+    G = nx.path_graph(5)
+    nx.set_node_attributes(G, "nonprofit", "sector")
+    assert find_bridges(G) == []
+    # Without a sector attribute every node is in the group None: still one group.
+    assert find_bridges(nx.path_graph(5)) == []
+    # 0 - 1 - [2] - 3 - 4 with 2 a community group: the cross-sector pairs are
+    # {2, x}; 1 lies on 2-0 and 3 on 2-4 (1 of the 4 pairs without them each: 0.25),
+    # 2 lies on none that excludes it. 2 brokers nonprofits 1-3 (itinerant, both
+    # ways); 1 and 3 join their sector to the community group (representative 1,
+    # gatekeeper 1). The ends have a single tie and broker nothing.
+    bridges = {b["id"]: b for b in find_bridges(G)}
+    assert set(bridges) == {1, 2, 3}
+    assert bridges[1]["cross_sector_betweenness"] == pytest.approx(0.25)
+    assert bridges[2]["cross_sector_betweenness"] == 0
+    assert bridges[2]["brokerage"]["itinerant"] == 2
+    assert bridges[1]["brokerage"]["representative"] == bridges[1]["brokerage"]["gatekeeper"] == 1
+    assert bridges[2]["sectors_connected"] == ["nonprofit"]
+    assert bridges[1]["sectors_connected"] == ["community"]
+    assert all(b["articulation_point"] for b in bridges.values())
