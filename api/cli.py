@@ -82,9 +82,17 @@ _SHOWN_ISSUES = 200
 
 
 def _input_size(path: Path) -> int:
-    if path.is_dir():
-        return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
-    return path.stat().st_size
+    try:
+        if path.is_dir():
+            return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+        return path.stat().st_size
+    except OSError:  # reported properly by the import itself
+        return 0
+
+
+def _short(text: str | None, limit: int = 80) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _issue_table(title: str, issues: list[Any], total: int) -> Any:
@@ -100,7 +108,7 @@ def _issue_table(title: str, issues: list[Any], total: int) -> Any:
             Text(issue.file or ""),
             Text("" if issue.row_number is None else str(issue.row_number)),
             Text(issue.field or ""),
-            Text(issue.value or ""),
+            Text(_short(issue.value)),
             Text(issue.message),
         )
     if total > min(len(issues), _SHOWN_ISSUES):
