@@ -264,6 +264,7 @@ def test_no_bridges_within_one_sector_and_missing_sectors() -> None:
     # 2 lies on none that excludes it. 2 brokers nonprofits 1-3 (itinerant, both
     # ways); 1 and 3 join their sector to the community group (representative 1,
     # gatekeeper 1). The ends have a single tie and broker nothing.
+    G.nodes[2]["sector"] = "community"
     bridges = {b["id"]: b for b in find_bridges(G)}
     assert set(bridges) == {1, 2, 3}
     assert bridges[1]["cross_sector_betweenness"] == pytest.approx(0.25)
