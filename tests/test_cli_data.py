@@ -188,3 +188,29 @@ def test_an_unreadable_input_still_gives_report_json(store_url, tmp_path):
     assert report["errors"][0]["type"] == "format"
     assert report["errors"][0]["file"] == "notes.txt"
     assert "--format" in stderr and "Traceback" not in stderr
+
+
+def test_demo_default_store_is_a_separate_file_replaced_each_run(tmp_path, monkeypatch):
+    import platformdirs
+
+    from graph.model import NodeRecord
+    from graph.store.sqlite import SQLiteStore
+
+    folder = write_csv(tmp_path / "demo", tables())
+    monkeypatch.setattr(importers.demo, "demo_path", lambda: folder, raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
+    user_url = f"sqlite:///{tmp_path / 'mine.db'}"
+    monkeypatch.setenv("PARTNERMAP_STORE", user_url)  # the user's own store is never touched
+    assert invoke("demo", "--no-serve")[0] == 0
+    demo_db = tmp_path / "data" / "demo.db"
+    with SQLiteStore(demo_db) as store:
+        store.write([NodeRecord("Locality", "stray", {"name": "זר"})])
+    served: list[tuple] = []
+    monkeypatch.setattr(cli, "serve_app", lambda *args: served.append(args), raising=False)
+    code, _, stderr = invoke("demo")
+    assert code == 0, stderr
+    assert served == [(f"sqlite:///{demo_db}", "127.0.0.1", 8000, True)]
+    with SQLiteStore(demo_db) as store:
+        assert store.get("stray") is None  # replaced, not added to
+        assert store.counts().nodes == expected_counts(tables())[0]
+    assert not (tmp_path / "mine.db").exists()
