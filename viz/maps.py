@@ -153,13 +153,15 @@ def _layout(G: nx.Graph, ids: Sequence[str], extra: Sequence[tuple[str, str]], s
     with _LAYOUT_LOCK:  # igraph's random generator is global: seed it, then give it back
         ig.set_random_number_generator(random.Random(seed))
         try:
-            coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+            coords = graph.layout_fruchterman_reingold(
+                seed=start, niter=500 if len(ids) <= 500 else 150, grid=False
+            ).coords
         finally:
             ig.set_random_number_generator(random)
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-    radius = 60 * math.sqrt(len(ids)) + 150
+    radius = 30 * math.sqrt(len(ids)) + 150
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {
         nid: (round((x - cx) / span * 2 * radius, 1), round((y - cy) / span * 2 * radius, 1))
@@ -258,6 +260,12 @@ def _evidence_names(evidence: Iterable[Any]) -> list[str]:
     return out[:12]
 
 
+def _reasons(entry: Mapping[str, Any], lang: str) -> list[str]:
+    """A finding's reasons in ``lang`` (``reasons_he`` in Hebrew when the report has them)."""
+    localized = entry.get(f"reasons_{lang}") if lang != "en" else None
+    return [str(r) for r in (localized or entry.get("reasons") or [])]
+
+
 def _findings(
     report: Mapping[str, Any] | None, names: Mapping[str, str], ctx: _Context, lang: str
 ) -> dict[str, list[dict[str, Any]]]:
@@ -266,7 +274,8 @@ def _findings(
     duplicates = []
     for i, dup in enumerate(report.get("duplicates") or []):
         programs = [str(p) for p in dup.get("programs") or []]
-        operators = [ctx.program_operator[p] for p in programs if p in ctx.program_operator]
+        operators = [str(o) for o in dup.get("operators") or []]
+        operators += [ctx.program_operator[p] for p in programs if p in ctx.program_operator]
         title = " ↔ ".join(names.get(p, p) for p in programs)
         duplicates.append(
             {
@@ -278,7 +287,7 @@ def _findings(
                 "score": dup.get("score"),
                 "coordinated": bool(dup.get("coordinated")),
                 "domains": [label(lang, "domain", d) for d in dup.get("domains") or []],
-                "reasons": [str(r) for r in dup.get("reasons") or []],
+                "reasons": _reasons(dup, lang),
             }
         )
     isolates = [
@@ -288,7 +297,7 @@ def _findings(
             "title": str(iso.get("name") or names.get(str(iso.get("id")), iso.get("id"))),
             "ids": [str(iso.get("id"))] if str(iso.get("id")) in names else [],
             "kinds": [label(lang, "isolate_kind", k) for k in iso.get("kinds") or []],
-            "reasons": [str(r) for r in iso.get("reasons") or []],
+            "reasons": _reasons(iso, lang),
         }
         for i, iso in enumerate(report.get("isolates") or [])
     ]
@@ -300,7 +309,7 @@ def _findings(
             "ids": [str(br.get("id"))] if str(br.get("id")) in names else [],
             "score": br.get("score"),
             "sectors": [label(lang, "sector", s) for s in br.get("sectors_connected") or []],
-            "reasons": [str(r) for r in br.get("reasons") or []],
+            "reasons": _reasons(br, lang),
         }
         for i, br in enumerate(report.get("bridges") or [])
     ]
@@ -312,7 +321,7 @@ def _findings(
             "ids": [str(lev.get("id"))] if str(lev.get("id")) in names else [],
             "kind": label(lang, "leverage_kind", lev.get("kind")),
             "score": lev.get("score"),
-            "reasons": [str(r) for r in lev.get("reasons") or []],
+            "reasons": _reasons(lev, lang),
         }
         for i, lev in enumerate(report.get("leverage") or [])
     ]
@@ -391,13 +400,13 @@ def map_payload(
     }
     reasons: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for b in report.get("bridges") or []:
-        reasons[str(b.get("id"))]["bridge"] += [str(r) for r in b.get("reasons") or []]
+        reasons[str(b.get("id"))]["bridge"] += _reasons(b, lang)
     for iso in report.get("isolates") or []:
-        reasons[str(iso.get("id"))]["isolate"] += [str(r) for r in iso.get("reasons") or []]
+        reasons[str(iso.get("id"))]["isolate"] += _reasons(iso, lang)
     for dup in report.get("duplicates") or []:
         progs = [str(p) for p in dup.get("programs") or []]
         text = " ↔ ".join(names.get(p, p) for p in progs)
-        dup_why = [text, *(str(r) for r in dup.get("reasons") or [])]
+        dup_why = [text, *_reasons(dup, lang)]
         for p in progs:
             reasons[p]["duplicate"] += dup_why
             if p in ctx.program_operator:
@@ -428,10 +437,10 @@ def map_payload(
                 "domains": sorted(ctx.domains.get(sid, set())),
                 "contexts": sorted(ctx.contexts.get(sid, set())),
                 "degree": degree,
-                "size_degree": round(8 + 22 * math.sqrt(degree / max_degree), 1)
+                "size_degree": round(11 + 22 * math.sqrt(degree / max_degree), 1)
                 if max_degree
-                else 10,
-                "size_bridge": round(8 + 30 * bridge_score.get(sid, 0.0), 1),
+                else 11,
+                "size_bridge": round(11 + 28 * bridge_score.get(sid, 0.0), 1),
                 "flags": {k: bool(why.get(k)) for k in ("duplicate", "isolate", "bridge")},
                 "reasons": {k: list(dict.fromkeys(v))[:8] for k, v in why.items()},
                 "search": _search_key(names[sid], ctx.records.get(sid)),

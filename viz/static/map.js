@@ -110,8 +110,7 @@
       id: n.id,
       hidden: !nodeVisible(n),
       size: size,
-      borderWidth: flag ? 5 : 1,
-      shapeProperties: { borderDashes: flag === "isolate" ? [5, 4] : false },
+      borderWidth: flag ? Math.max(3, Math.round(size / 5)) : 1,
       color: { background: fill, border: border,
                highlight: { background: fill, border: "#000000" }, hover: { background: fill, border: "#000000" } },
       font: { size: 14 + Math.round(size / 3) }
@@ -159,10 +158,13 @@
     physics: {
       enabled: true,
       solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -4000, centralGravity: 0.15, springLength: 110,
-                   springConstant: 0.03, damping: 0.6, avoidOverlap: 0.3 },
+      /* small maps get room for their labels; big ones stay compact enough to read as a whole */
+      barnesHut: { gravitationalConstant: big ? -4000 : -9000, centralGravity: 0.15,
+                   springLength: big ? 110 : 180, springConstant: 0.03, damping: 0.6,
+                   avoidOverlap: big ? 0 : 0.6 },
       maxVelocity: 30, minVelocity: 1.0, timestep: 0.5,
-      stabilization: { enabled: true, iterations: big ? 150 : 300, updateInterval: 25, fit: true }
+      /* the server already laid the nodes out: the browser only polishes */
+      stabilization: { enabled: true, iterations: big ? 40 : 200, updateInterval: 10, fit: true }
     },
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                    multiselect: true, navigationButtons: false, keyboard: false },
@@ -179,8 +181,11 @@
     }
   };
   if (!data.nodes.length) { document.getElementById("pm-empty").hidden = false; }
+  api.timings = { data: Math.round(performance.now() - t0) };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   api.network = network;
+  api.timings.network = Math.round(performance.now() - t0);
+  network.once("startStabilizing", function () { api.timings.stabilizing = Math.round(performance.now() - t0); });
 
   function settled(params) {
     if (api.settled) { return; }
@@ -207,7 +212,7 @@
     if (ids.length === 1) {
       network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: anim, locked: false });
     } else {
-      network.fit({ nodes: ids, animation: anim, maxZoomLevel: 1.6 });
+      network.fit({ nodes: ids, animation: anim, maxZoomLevel: 1.0 });
     }
     api.lastFocus = ids.slice();
     return true;

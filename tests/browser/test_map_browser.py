@@ -1,0 +1,287 @@
+"""The map and dashboard in a real headless Chromium (Debian's ``chromium`` + ``chromium-driver``).
+
+Serves the demo-like sample through the real app (uvicorn on a free
+loopback port, real analysis report), clicks a duplicated intervention and
+checks the map focused on it, checks that an organisation named
+``<script>alert(1)</script>`` is shown as text and runs nothing, searches
+names in Hebrew and Arabic, and measures how long a 2,000-node map takes to
+settle. Screenshots go to ``test-artifacts/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import networkx as nx
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from api.app import create_app
+from api.config import Settings
+from graph.store.sqlite import SQLiteStore
+from viz.maps import render_map
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _sample() -> ModuleType:
+    path = Path(__file__).parents[1] / "viz" / "sample_data.py"
+    spec = importlib.util.spec_from_file_location("pm_sample_data_browser", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sample = _sample()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    store = SQLiteStore(folder / "g.db")
+    sample.write_sample(store)
+    store.close()
+    port = _free_port()
+    settings = Settings(
+        store=f"sqlite:///{folder / 'g.db'}",
+        host="127.0.0.1",
+        port=port,
+        open_local_read=True,
+        keys_path=folder / "keys.db",
+    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[webdriver.Chrome]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
+    profile = tempfile.mkdtemp(prefix="pm-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1440,900",
+        "--lang=he",
+    ):
+        options.add_argument(arg)
+    # Let an alert stay open so that the test sees it instead of Selenium dismissing it.
+    options.unhandled_prompt_behavior = "ignore"
+    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    browser.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield browser
+    browser.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait_settled(driver: webdriver.Chrome, timeout: float = 60) -> dict[str, Any]:
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: d.execute_script("return !!(window.pmMap && window.pmMap.settled)")
+    )
+    result: dict[str, Any] = driver.execute_script(
+        "return {ms: pmMap.settleMs, iterations: pmMap.iterations, timings: pmMap.timings,"
+        " nodes: pmMap.data.nodes.length, edges: pmMap.data.edges.length}"
+    )
+    return result
+
+
+def _assert_no_alert(driver: webdriver.Chrome) -> None:
+    try:
+        alert = driver.switch_to.alert
+    except NoAlertPresentException:
+        return
+    text = alert.text
+    alert.dismiss()
+    pytest.fail(f"a script from the data ran: alert({text!r})")
+
+
+def _view(driver: webdriver.Chrome) -> dict[str, float]:
+    return driver.execute_script(  # type: ignore[no-any-return]
+        "var p = pmMap.network.getViewPosition();"
+        "return {x: p.x, y: p.y, scale: pmMap.network.getScale()};"
+    )
+
+
+def test_clicking_a_duplicate_focuses_the_map(driver: webdriver.Chrome, server: str) -> None:
+    driver.get(f"{server}/api/v1/dashboard/l-sderot")
+    _wait_settled(driver)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    before = _view(driver)
+    button = driver.find_element(By.CSS_SELECTOR, "#pm-list-duplicates button.pm-finding")
+    expected = sorted(json.loads(button.get_attribute("data-focus") or "[]"))
+    assert {"p1", "p2"} <= set(expected)  # found by the real analysis of the sample
+    button.click()
+    time.sleep(0.8)  # the focus animation takes 450 ms
+    selected = sorted(driver.execute_script("return pmMap.network.getSelectedNodes()"))
+    assert selected == expected
+    after = _view(driver)
+    assert (after["x"], after["y"], after["scale"]) != (before["x"], before["y"], before["scale"])
+    # the duplicated programs are drawn even though forums and programs start hidden
+    hidden = driver.execute_script("return ['p1','p2'].map(id => pmMap.nodes.get(id).hidden)")
+    assert hidden == [False, False]
+    # and both are inside the visible canvas
+    inside = driver.execute_script(
+        "var c = document.getElementById('pm-network').getBoundingClientRect();"
+        "return ['p1','p2'].every(function (id) {"
+        "  var p = pmMap.network.canvasToDOM(pmMap.network.getPositions([id])[id]);"
+        "  return p.x >= 0 && p.y >= 0 && p.x <= c.width && p.y <= c.height; });"
+    )
+    assert inside is True
+    assert "pm-active" in (button.get_attribute("class") or "")
+    driver.save_screenshot(str(ARTIFACTS / "dashboard-he-focused.png"))
+
+
+def test_script_names_are_text_and_run_nothing(driver: webdriver.Chrome, server: str) -> None:
+    driver.get(f"{server}/api/v1/dashboard/l-sderot")
+    _wait_settled(driver)
+    _assert_no_alert(driver)
+    titles = [
+        e.text for e in driver.find_elements(By.CSS_SELECTOR, "#pm-list-isolates .pm-finding-title")
+    ]
+    assert sample.XSS_NAME in titles
+    tip = driver.execute_script(
+        "var t = pmMap.nodes.get('xss').title;"
+        "return {text: t.textContent, scripts: t.querySelectorAll('script').length};"
+    )
+    assert sample.XSS_NAME in tip["text"] and tip["scripts"] == 0
+    injected = driver.execute_script(
+        "return Array.from(document.scripts).filter(s => s.textContent === 'alert(1)').length"
+    )
+    assert injected == 0
+    driver.find_element(By.ID, "pm-search").send_keys("<script>", Keys.ENTER)
+    time.sleep(0.3)
+    assert driver.execute_script("return pmMap.lastFocus") == ["xss"]
+    _assert_no_alert(driver)
+
+
+def test_search_finds_names_in_any_script(driver: webdriver.Chrome, server: str) -> None:
+    driver.get(f"{server}/api/v1/maps/l-sderot?lang=en")
+    _wait_settled(driver)
+    box = driver.find_element(By.ID, "pm-search")
+    for query, expected in ((sample.ARABIC_NAME, "arab"), ("מתנס", "mtns"), ("sapir tech", "biz")):
+        box.clear()
+        box.send_keys(query, Keys.ENTER)
+        time.sleep(0.3)
+        assert driver.execute_script("return pmMap.lastFocus") == [expected], query
+        assert driver.execute_script("return pmMap.network.getSelectedNodes()") == [expected]
+
+
+def test_screenshots_in_both_languages(driver: webdriver.Chrome, server: str) -> None:
+    for lang in ("he", "en"):
+        driver.get(f"{server}/api/v1/dashboard/l-sderot?lang={lang}")
+        _wait_settled(driver)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+        driver.save_screenshot(str(ARTIFACTS / f"dashboard-{lang}.png"))
+        driver.execute_script("document.getElementById('pm-investment-h').scrollIntoView()")
+        driver.save_screenshot(str(ARTIFACTS / f"dashboard-{lang}-charts.png"))
+        driver.get(f"{server}/api/v1/maps/l-sderot?lang={lang}")
+        _wait_settled(driver)
+        driver.find_element(By.ID, "pm-toggle-structures").click()
+        time.sleep(0.3)
+        driver.save_screenshot(str(ARTIFACTS / f"map-{lang}.png"))
+        driver.get(f"{server}/api/v1/dashboard?lang={lang}")
+        driver.save_screenshot(str(ARTIFACTS / f"index-{lang}.png"))
+        _assert_no_alert(driver)
+
+
+def _big_network(n: int = 2000, seed: int = 1) -> nx.Graph:
+    """A network the size of a big city: sector communities, hubs and cross-sector ties."""
+    rng = random.Random(seed)
+    sectors = [
+        "local_authority",
+        "government",
+        "nonprofit",
+        "philanthropy",
+        "business",
+        "academia",
+        "community",
+        "other",
+    ]
+    G = nx.powerlaw_cluster_graph(n, 3, 0.3, seed=seed)
+    H = nx.Graph()
+    for i in G.nodes:
+        H.add_node(
+            f"o{i}", name=f"ארגון {i} منظمة", sector=rng.choice(sectors), locality_ids=["l1"]
+        )
+    for u, v in G.edges:
+        H.add_edge(
+            f"o{u}",
+            f"o{v}",
+            weight=1.0,
+            kinds=["forum"],
+            evidence=[{"kind": "forum", "id": f"f{u % 40}", "name": f"פורום {u % 40}"}],
+        )
+    return H
+
+
+def test_a_2000_node_map_settles_and_stays_still(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    G = _big_network()
+    report = {"bridges": [{"id": f"o{i}", "score": 0.5, "reasons": ["hub"]} for i in range(20)]}
+    started = time.perf_counter()
+    html = render_map(G, report, lang="he", title="עיר גדולה")
+    render_s = time.perf_counter() - started
+    page = tmp_path / "big.html"
+    page.write_text(html, encoding="utf-8")
+    driver.get(page.as_uri())
+    settled = _wait_settled(driver, timeout=120)
+    assert settled["nodes"] == 2000
+    first = driver.execute_script("return pmMap.network.getPositions()")
+    time.sleep(1.0)
+    second = driver.execute_script("return pmMap.network.getPositions()")
+    moved = max(
+        abs(first[k]["x"] - second[k]["x"]) + abs(first[k]["y"] - second[k]["y"]) for k in first
+    )
+    assert moved == 0, "the layout keeps moving after it settled"
+    assert driver.execute_script("return pmMap.network.physics.physicsEnabled") is False
+    driver.save_screenshot(str(ARTIFACTS / "map-2000-he.png"))
+    result = {**settled, "render_html_s": round(render_s, 2), "html_bytes": len(html)}
+    (ARTIFACTS / "settle-2000.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(f"2,000-node map: {result}")
+    assert settled["ms"] < 60_000
