@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import combinations
 from typing import Any
 
@@ -376,12 +376,27 @@ def build_network(
             parent_id=p.get("parent_id"),
             forum_ids=org_forums.get(oid, []),
         )
-    order = {k: i for i, k in enumerate(TIE_KINDS)}
-    for (u, v), weight in sorted(ties.weight.items()):
-        evidence = sorted(ties.evidence[(u, v)], key=lambda e: (order[e["kind"]], e["id"]))
-        kinds = sorted({e["kind"] for e in evidence})
-        G.add_edge(u, v, weight=round(weight, 6), kinds=kinds, evidence=evidence)
+    G.add_edges_from(_edges(ties))
     return G
+
+
+_ORDER = {k: i for i, k in enumerate(TIE_KINDS)}
+
+
+def _evidence_key(evidence: dict[str, Any]) -> tuple[int, str]:
+    return (_ORDER[evidence["kind"]], evidence["id"])
+
+
+def _edges(ties: _Ties) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    all_evidence = ties.evidence
+    for (u, v), weight in sorted(ties.weight.items()):
+        evidence = all_evidence[(u, v)]
+        if len(evidence) == 1:
+            kinds = [evidence[0]["kind"]]
+        else:
+            evidence.sort(key=_evidence_key)
+            kinds = sorted({e["kind"] for e in evidence})
+        yield u, v, {"weight": round(weight, 6), "kinds": kinds, "evidence": evidence}
 
 
 def affiliation_graph(
