@@ -278,7 +278,7 @@ def generate(
             managers.append((loc["district"], manager))
             if progress is not None:
                 progress(1)
-        _write_national_forums(w, heads, managers)
+        _write_national_forums(w, national, heads, managers)
     return w.counts
 
 
@@ -331,7 +331,25 @@ def _write_national(w: _Writers, locs: list[dict[str, Any]], rng: random.Random)
             "nonprofits": nonprofits, "businesses": businesses, "reach": reach}  # fmt: skip
 
 
-def _write_national_forums(w: _Writers, heads: list[str], managers: list[tuple[str, str]]) -> None:
+def _write_national_forums(
+    w: _Writers, nat: dict[str, Any], heads: list[str], managers: list[tuple[str, str]]
+) -> None:
+    national = [f"org-nat-{key}" for key, *_ in _NATIONAL]
+    ministries = [f"org-nat-{key}" for key, _ in _MINISTRIES]
+    others = [
+        ("roundtable", "השולחן העגול הבין-מגזרי לחוסן חברתי", "org-nat-pmo",
+         national + ministries + nat["foundations"][:5] + nat["nonprofits"]),
+        ("foundations", "פורום הקרנות", nat["foundations"][0], nat["foundations"]),
+        ("colleges", "פורום המכללות בפריפריה", "org-nat-periphery", nat["colleges"]),
+        ("business", "פורום עסקים למען הקהילה", nat["businesses"][0],
+         [*nat["businesses"], "org-nat-labor"]),
+    ]  # fmt: skip
+    for key, name, convener, members in others:
+        w.row("forums", f"forum-nat-{key}", name, "other", "", "", convener, 4, "routine")
+        w.row("memberships", convener, f"forum-nat-{key}", "chair", "2016", "")
+        for member in members:
+            if member != convener:
+                w.row("memberships", member, f"forum-nat-{key}", "member", "2016", "")
     w.row("forums", "forum-nat-peer", "פורום עמיתים ארצי לראשי מועצות מקומיות", "peer_forum", "",
           "", "org-nat-interior", 8, "routine")  # fmt: skip
     w.row("memberships", "org-nat-interior", "forum-nat-peer", "chair", "2012", "")
@@ -345,6 +363,9 @@ def _write_national_forums(w: _Writers, heads: list[str], managers: list[tuple[s
         for where, manager in managers:
             if where == district:
                 w.row("memberships", manager, fid, "member", "2020", "")
+        for (_, where), office in sorted(nat["offices"].items()):
+            if where == district:
+                w.row("memberships", office, fid, "observer", "2020", "")
 
 
 def _write_locality(
@@ -405,10 +426,14 @@ def _write_locality(
     # Roles
     role_n = 0
 
+    role_org: dict[str, str] = {}
+    touched: set[str] = set()
+
     def role(title: str, kind: str, org_id: str) -> str:
         nonlocal role_n
         role_n += 1
         rid = f"role-{code}-{role_n:03d}"
+        role_org[rid] = org_id
         w.row("roles", rid, title, kind, org_id, "", "", "")
         return rid
 
@@ -446,6 +471,7 @@ def _write_locality(
         fid = f"forum-{code}-{key}"
         w.row("forums", fid, fname, kind, lid, domain, auth, meetings, context)
         w.row("memberships", chair, fid, "chair", since, "")
+        touched.update(role_org.get(m, m) for m in [chair, *members])
         seen = {chair}
         for m in members:
             if m not in seen:
@@ -511,21 +537,25 @@ def _write_locality(
             other = rng.choice([o for o in operators if o != operator])
             copies.append((other, f"duplicate:{code}-{t}"))
             copies[0] = (operator, f"duplicate:{code}-{t}")
+        period = (0, 0)
         for op, planted in copies:
             prog_n += 1
             pid = f"prog-{code}-{prog_n:04d}"
-            start = rng.randint(2018, 2024)
+            # A planted copy starts while the first one still runs.
+            start = rng.randint(period[0] - 1, period[1]) if period[1] else rng.randint(2018, 2024)
+            period = (start, start + rng.randint(2, 5))
             goal_ids = goals.get(domains.split(";")[0], []) if rng.random() < 0.4 else []
             context = "emergency" if domains.startswith("emergency") else "routine"
             w.row("programs", pid, f"{pname} – {name}", op, lid, domains, lo, hi, target, start,
-                  start + rng.randint(2, 5), context, "active", ";".join(goal_ids), "",
-                  planted)  # fmt: skip
+                  period[1], context, "active", ";".join(goal_ids), "", planted)  # fmt: skip
             for p in rng.sample(partner_pool, min(len(partner_pool), rng.randint(0, 3))):
                 if p != op:
                     w.row("program_partners", pid, p, "שותף")
+                    touched.update((p, op))
             funders = [rng.choice([*funders_here, *offices[:3], auth, "org-nat-lottery"])]
             if rng.random() < 0.5:
                 funders.append(rng.choice([auth, *bizs[:5], "org-nat-labor", "org-nat-periphery"]))
+            touched.update((op, *funders))
             for funder in funders:
                 inv_n += 1
                 kind = ("budget" if funder == auth else "in_kind" if funder in bizs
@@ -546,6 +576,7 @@ def _write_locality(
         if a == b or (a, b) in seen_pairs or (b, a) in seen_pairs:
             return
         seen_pairs.add((a, b))
+        touched.update((a, b))
         context = rng.choices(["routine", "emergency", "both"], (80, 12, 8))[0]
         w.row("partnerships", a, b, rng.choice(_PARTNER_KINDS), context,
               rng.randint(2010, 2024), "", rng.randint(1, 5))  # fmt: skip
@@ -557,4 +588,7 @@ def _write_locality(
         partner(group, rng.choice(web))
     for _ in range(size * 4 // 10):
         partner(rng.choice(web), rng.choice(web))
+    for lone in web:
+        if lone not in touched:
+            partner(lone, rng.choice([o for o in web if o != lone]))
     return head, manager
