@@ -386,7 +386,11 @@ def analyse(
 
 
 def report_line(
-    name: str, G: nx.Graph, times: dict[str, float], baseline: float, base_label: str
+    name: str,
+    G: nx.Graph,
+    times: dict[str, float],
+    baseline: tuple[float, float] | None,
+    base_label: str,
 ) -> None:
     total = sum(times.values())
     cpu_total = sum(CPU[step] for step in times)
