@@ -336,6 +336,9 @@ def build_store(path: Path, localities: int, orgs_per_locality: int, seed: int) 
         report = ImportReport()
         batch = parse(out_dir, report)
         commit(store, batch, report)
+        if not report.valid:
+            first = "; ".join(e.message for e in report.errors[:3])
+            raise SystemExit(f"the synthetic graph did not import: {first}")
         source = f"importers.synth ({out_dir})"
     else:
         nodes, rels = generate_records(localities, orgs_per_locality, seed)
