@@ -261,9 +261,10 @@ def test_no_bridges_within_one_sector_and_missing_sectors() -> None:
     assert find_bridges(nx.path_graph(5)) == []
     # 0 - 1 - [2] - 3 - 4 with 2 a community group: the cross-sector pairs are
     # {2, x} (4 pairs). 1 lies on 2-0 only: 1 of the 3 pairs that exclude 1
-    # ({2,0}, {2,3}, {2,4}) -> 1/3; 3 likewise; every pair includes 2 -> 0. 2 brokers nonprofits 1-3 (itinerant, both
-    # ways); 1 and 3 join their sector to the community group (representative 1,
-    # gatekeeper 1). The ends have a single tie and broker nothing.
+    # ({2,0}, {2,3}, {2,4}) -> 1/3; 3 likewise; every pair includes 2 -> 0.
+    # 2 brokers nonprofits 1-3 (itinerant, both ways); 1 and 3 join their
+    # sector to the community group (representative 1, gatekeeper 1).
+    # The ends have a single tie and broker nothing.
     G.nodes[2]["sector"] = "community"
     bridges = {b["id"]: b for b in find_bridges(G)}
     assert set(bridges) == {1, 2, 3}
