@@ -240,9 +240,9 @@ class LocalityMatcher:
 
     def add(self, node: NodeRecord) -> None:
         self.by_id[node.id] = node
-        code = node.props.get("cbs_code")
-        if code not in (None, ""):
-            self.by_code[str(code)] = node
+        code = _code_key(node.props.get("cbs_code"), node.props.get("municipal_status"))
+        if code:
+            self.by_code[code] = node
         for key in _names(node):
             bucket = self.by_name.setdefault(key, [])
             if node not in bucket:
@@ -272,6 +272,16 @@ class LocalityMatcher:
             if len(candidates) == 1:
                 return candidates[0]
         return None
+
+
+def _code_key(code: Any, status: Any) -> str:
+    """A stored CBS code padded the CBS way: four digits for towns, two for councils."""
+    text = str(code or "").strip()
+    if not text.isdigit():
+        return text
+    if status in ("city", "local_council"):
+        return text.zfill(4)
+    return text.zfill(2) if status == "regional_council" else text
 
 
 def _compatible(node: NodeRecord, key: str, value: str | None) -> bool:

@@ -181,3 +181,15 @@ def test_detect(il):
     assert cbs.detect_authorities(il / "cbs_local_authorities_2021.csv")
     assert cbs.detect_localities(il / "localities.csv")
     assert not cbs.detect(il / "moe_programs_sample.csv")
+
+
+def test_unpadded_stored_code_matches_the_town_not_the_council(il, sqlite_store, load_file):
+    # Ofakim stored with its code as a spreadsheet shows it: 31, not 0031.
+    # Nahal Sorek regional council's code is also 31; the status tells them apart.
+    town = Locality(id="ofakim", name="Ofakim", municipal_status="city", cbs_code="31")
+    sqlite_store.write([to_record(town)])
+    load_file(sqlite_store, cbs.parse_authorities, il / "cbs_local_authorities_2021.csv")
+    assert sqlite_store.get("ofakim").props["name_he"] == "אופקים"
+    assert sqlite_store.get("cbs-0031") is None
+    assert sqlite_store.get("cbs-31").props["name"] == "נחל שורק"
+    assert sqlite_store.count("Locality") == 255
