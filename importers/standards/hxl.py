@@ -45,6 +45,7 @@ locality has no other ``country``).
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,6 +61,7 @@ from importers.standards.common import (
     NodeCollector,
     OrgMatcher,
     build_node,
+    head_text,
     iso_date,
     parse_number,
     read_rows,
@@ -257,9 +259,15 @@ def _org_sector(name: str, org_type: str) -> tuple[Sector, bool]:
 
 def detect(path: Path) -> bool:
     """Whether ``path`` is a CSV or XLSX table with an HXL hashtag row."""
-    if path.suffix.lower() not in {".csv", ".xlsx", ".txt"}:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        rows = read_rows(path, ImportReport())
+    elif suffix in {".csv", ".txt"}:
+        # Only the head is read: the hashtag row is within the first 25 rows.
+        lines = head_text(path, 65536).splitlines()[:25]
+        rows = [list(r) for r in csv.reader(lines)]
+    else:
         return False
-    rows = read_rows(path, ImportReport())
     return bool(rows) and find_hashtag_row(rows or []) is not None
 
 
