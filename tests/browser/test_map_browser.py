@@ -285,3 +285,48 @@ def test_a_2000_node_map_settles_and_stays_still(driver: webdriver.Chrome, tmp_p
     (ARTIFACTS / "settle-2000.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"2,000-node map: {result}")
     assert settled["ms"] < 60_000
+
+
+def _visible(driver: webdriver.Chrome) -> set[str]:
+    return set(
+        driver.execute_script("return pmMap.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    )
+
+
+def test_filters_and_toggles(driver: webdriver.Chrome, server: str) -> None:
+    driver.get(f"{server}/api/v1/maps/l-sderot")
+    _wait_settled(driver)
+    everyone = _visible(driver)
+    assert {"np1", "np2", "biz", "xss"} <= everyone and "p1" not in everyone
+
+    def choose(select_id: str, value: str) -> None:
+        driver.execute_script(
+            "var s = document.getElementById(arguments[0]); s.value = arguments[1];"
+            "s.dispatchEvent(new Event('change'));",
+            select_id,
+            value,
+        )
+
+    choose("pm-filter-domain", "early_childhood")
+    early = _visible(driver)
+    assert {"np1", "np2"} <= early and "biz" not in early and "xss" not in early
+    choose("pm-filter-domain", "")
+    choose("pm-filter-sector", "philanthropy")
+    assert _visible(driver) == {"f1", "f2"}
+    choose("pm-filter-sector", "")
+    choose("pm-filter-context", "emergency")
+    shown_edges = driver.execute_script(
+        "return pmMap.edges.get({filter: e => !e.hidden}).map(e => [e.from, e.to].sort().join('-'))"
+    )
+    assert (
+        "arab-mtns" in shown_edges
+        and "mtns-biz" not in shown_edges
+        and "biz-mtns" not in shown_edges
+    )
+    choose("pm-filter-context", "")
+    width = "return pmMap.nodes.get('np1').borderWidth"
+    assert driver.execute_script(width) >= 3
+    driver.find_element(By.ID, "pm-toggle-duplicate").click()
+    assert driver.execute_script(width) == 1
+    driver.find_element(By.ID, "pm-toggle-structures").click()
+    assert {"p1", "p2", "fo-admin"} <= _visible(driver)
