@@ -195,18 +195,21 @@ def _header(cells: list[Any], name: str, row: int, report: ImportReport) -> list
 
 
 def _records(
-    cells_iter: Iterator[tuple[int, list[Any]]], name: str, report: ImportReport
+    cells_iter: Iterator[tuple[int, list[str]]], name: str, report: ImportReport
 ) -> Iterator[Row]:
-    """Rows as dicts keyed by the header (the first non-blank row); blank rows skipped."""
+    """Rows (cells as text) as dicts keyed by the header (the first non-blank row).
+
+    Blank rows are skipped but counted, so row numbers match the file.
+    """
     header: list[str] | None = None
     for number, cells in cells_iter:
         if header is None:
-            if any(str(c).strip() for c in cells if c is not None):
+            if "".join(cells).strip():
                 header = _header(cells, name, number, report)
             continue
-        if not any(str(c).strip() for c in cells if c is not None):
+        if not "".join(cells).strip():
             continue
-        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
+        if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
             _warn(
                 report,
                 "extra-cells",
@@ -239,11 +242,13 @@ def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
         return None
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     # Each record counts as one row (blank lines too), like a spreadsheet row.
     reader = csv.reader(io.StringIO(text, newline=""))
     for number, cells in enumerate(reader, start=1):
-        yield number, [_unguard(c) for c in cells]
+        if any(c[:1] == "'" for c in cells):
+            cells = [_unguard(c) for c in cells]
+        yield number, cells
 
 
 def _unguard(cell: str) -> str:
@@ -268,9 +273,11 @@ def _safe_rows(rows: Iterator[Row], name: str, report: ImportReport) -> Iterator
         _note(report, "format", name, f"cannot read the CSV: {exc}")
 
 
-def _cell_text(value: Any) -> Any:
+def _cell_text(value: Any) -> str:
     """A spreadsheet cell as the text a CSV would hold."""
-    if value is None or isinstance(value, str):
+    if value is None:
+        return ""
+    if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
