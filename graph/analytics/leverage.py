@@ -1,7 +1,7 @@
 """Leverage points: where a fund's support would join what is apart.
 
 For fund strategists (SPEC section 3 ``leverage``). :func:`find_leverage`
-returns four kinds of entries, each with a ``score`` in [0, 1] and
+returns five kinds of entries, each with a ``score`` in [0, 1] and
 ``reasons`` in English and Hebrew (``reasons_he``):
 
 ``actor``
@@ -26,6 +26,13 @@ returns four kinds of entries, each with a ``score`` in [0, 1] and
     domain serves have no program. Score: 0.4 + 0.4 x missing / relevant
     stages, + 0.2 when the locality has a goal in that domain. Which stages
     a domain serves is :data:`DOMAIN_STAGES`.
+
+``program``
+    An existing program of the scope that advances a goal and either is
+    run across sectors (operator and partners) or advances several goals,
+    with one funder or none: strengthening what exists, room for matching.
+    Score: 0.4 + 0.15 x min(1, (sectors - 1) / 2) + 0.15 x min(1, goals / 2)
+    + 0.2 without a funder (0.1 with one).
 
 Only the scope's localities are looked at (``G.graph["scope"]["locality_ids"]``
 as :func:`graph.network.build_network` sets it; every locality of the
@@ -104,6 +111,7 @@ class _Index:
     program_orgs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     program_goals: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     program_money: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    program_funders: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     open_money: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
 
 
@@ -149,6 +157,8 @@ def _index(subgraph: Subgraph) -> _Index:
         funded = inv.props.get("program_id")
         if funded:
             ix.program_money[str(funded)] += amount
+            if inv.props.get("funder_id"):
+                ix.program_funders[str(funded)].add(str(inv.props["funder_id"]))
         elif inv.props.get("locality_id") and inv.props.get("domain"):
             ix.open_money[(str(inv.props["locality_id"]), str(inv.props["domain"]))] += amount
     return ix
@@ -361,6 +371,56 @@ def _continuum_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]
     return out
 
 
+def _program_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
+    """Existing cross-sector or multi-goal programs with one funder or none."""
+    in_scope = set(localities)
+    out = []
+    for program in ix.by_label["Program"]:
+        if program.props.get("locality_id") not in in_scope:
+            continue
+        goals = sorted(g for g in ix.program_goals.get(program.id, set()) if g in ix.nodes)
+        actors = ix.program_orgs.get(program.id, set())
+        sectors = sorted({str(ix.nodes[a].props.get("sector") or "other") for a in actors})
+        funders = sorted(ix.program_funders.get(program.id, set()))
+        if not goals or (len(sectors) < 2 and len(goals) < 2) or len(funders) > 1:
+            continue
+        score = (
+            0.4
+            + 0.15 * min(1.0, (len(sectors) - 1) / 2)
+            + 0.15 * min(1.0, len(goals) / 2)
+            + (0.2 if not funders else 0.1)
+        )
+        titles = ", ".join(ix.nodes[g].name for g in goals)
+        reasons = [f"advances {len(goals)} goal(s): {titles}"]
+        reasons_he = [f"מקדמת {len(goals)} יעדים: {titles}"]
+        if len(sectors) >= 2:
+            reasons.append(f"already run across {len(sectors)} sectors: {', '.join(sectors)}")
+            reasons_he.append(f"מופעלת כבר בשיתוף {len(sectors)} מגזרים: {_sectors_he(sectors)}")
+        if funders:
+            funder = ix.nodes[funders[0]].name if funders[0] in ix.nodes else funders[0]
+            reasons.append(f"a single funder ({funder}): room for matching money")
+            reasons_he.append(f"מממן יחיד ({funder}): מקום להשקעה תואמת")
+        else:
+            reasons.append("no investment yet: strengthening it builds on what exists")
+            reasons_he.append("אין עדיין השקעה: חיזוק התכנית בונה על הקיים")
+        out.append(
+            {
+                "id": program.id,
+                "kind": "program",
+                "name": program.name,
+                "locality_id": program.props.get("locality_id"),
+                "goals": goals,
+                "sectors": sectors,
+                "funders": funders,
+                "investment_total": ix.program_money.get(program.id, 0.0),
+                "score": round(score, 4),
+                "reasons": reasons,
+                "reasons_he": reasons_he,
+            }
+        )
+    return out
+
+
 def _separate_goals(ix: _Index, localities: list[str]) -> dict[str, list[str]]:
     """Per organisation: its goals that share no other actor with its other goals."""
     in_scope = set(localities)
@@ -461,7 +521,7 @@ def find_leverage(
     list of dict
         Entries ``{"id", "kind", "name", "score", "reasons", "reasons_he",
         ...}`` with ``kind`` one of ``actor``, ``forum``, ``goal``,
-        ``locality_domain`` (see the module docstring), sorted by score
+        ``program``, ``locality_domain`` (see the module docstring), sorted by score
         descending, then id.
 
     Examples
@@ -490,6 +550,7 @@ def find_leverage(
         _actor_entries(G, ix, localities, bridges)
         + _forum_entries(G, ix, localities)
         + _goal_entries(ix, localities)
+        + _program_entries(ix, localities)
         + _continuum_entries(ix, localities)
     )
     entries.sort(key=lambda e: (-e["score"], e["kind"], str(e["id"])))

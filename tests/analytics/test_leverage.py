@@ -285,3 +285,19 @@ def test_top_cuts_the_list(sqlite_store: GraphStore) -> None:
     G = build_network(sub, locality_id=L)
     assert len(find_leverage(G, sub, top=3)) == 3
     assert find_leverage(nx.Graph(), Subgraph([], [])) == []
+
+
+def test_cross_sector_program_with_one_funder(sqlite_store: GraphStore) -> None:
+    _town(sqlite_store)
+    found = _leverage(sqlite_store)
+    jobs = found["program:p-jobs"]
+    # Run by biz (business) with uni (academia), advances g-funded, one funder:
+    # 0.4 + 0.15 x (2-1)/2 + 0.15 x 1/2 + 0.1 = 0.65.
+    assert jobs["sectors"] == ["academia", "business"]
+    assert jobs["funders"] == ["fund"]
+    assert jobs["investment_total"] == pytest.approx(250000)
+    assert jobs["score"] == pytest.approx(0.65)
+    assert any('קרן רש"י' in r for r in jobs["reasons_he"])
+    # p-ec: one operator, one goal -> not a leverage point; p-welfare: no goal.
+    assert "program:p-ec" not in found
+    assert "program:p-welfare" not in found
