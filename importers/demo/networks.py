@@ -78,7 +78,7 @@ def _initiative_forums(t: Town) -> list[ForumRow]:
         + _m(f"role:{k}-ceo", f"role:{k}-edu-head", f"role:{k}-welfare-head",
              f"role:{k}-youth-head", f"role:{k}-ec-lead", f"role:{k}-emp-lead",
              f"role:{k}-matnas-director", officer, moe_sup, welfare_sup, *local_members,
-             since=since)
+             f"org:{k}-school1", f"org:{k}-school2", since=since)
     )  # fmt: skip
     steering = (
         _m(f"role:{k}-head", position="chair", since=since)
@@ -145,22 +145,25 @@ def _forums() -> list[ForumRow]:
     ]  # fmt: skip
     emergency = {
         "km": ["role:km-welfare-head", "role:km-matnas-director", "role:km-volunteers",
-               "org:km-biz-market"],
+               "org:km-biz-market", "org:km-ym-bnei-akiva"],
         "ash": ["role:ash-resilience", "role:ash-welfare-head", "role:ash-volunteers",
-                "role:ash-matnas-director"],
+                "role:ash-matnas-director", "org:ash-ym-scouts"],
         "sde": ["role:sde-resilience", "role:sde-welfare-head", "role:sde-matnas-director",
-                "role:sde-volunteers"],
+                "role:sde-volunteers", "org:sde-ym-noal"],
         "ofa": ["role:ofa-resilience", "role:ofa-welfare-head", "role:ofa-matnas-director",
                 "org:ofa-npo-women"],
-        "nof": ["role:nof-welfare-head", "role:nof-matnas-director", "org:nof-npo-immigrants"],
+        "nof": ["role:nof-welfare-head", "role:nof-matnas-director", "org:nof-npo-immigrants",
+                "org:nof-ym-scouts"],
         "yar": ["role:yar-welfare-head", "role:yar-matnas-director", "role:yar-volunteers"],
         # Without a local administration, every department sits at the emergency table.
         "shn": ["role:shn-resilience", "role:shn-welfare-head", "role:shn-edu-head",
                 "role:shn-youth-head", "role:shn-ec-lead", "role:shn-matnas-director",
-                "org:shn-npo-trauma", "org:shn-res-kibbutzim", "org:sapir"],
+                "role:shn-emp-lead", "org:shn-npo-trauma", "org:shn-res-kibbutzim", "org:sapir",
+                "org:shn-school1", "org:shn-biz-agri"],
         "yer": ["role:yer-resilience", "role:yer-welfare-head", "role:yer-edu-head",
                 "role:yer-youth-head", "role:yer-ec-lead", "role:yer-emp-lead",
-                "role:yer-matnas-director", "org:yer-npo-desert"],
+                "role:yer-matnas-director", "org:yer-npo-desert", "org:yer-school1",
+                "org:yer-biz-lake"],
     }  # fmt: skip
     for key, members in emergency.items():
         town = next(t for t in TOWNS if t.key == key)
@@ -196,7 +199,9 @@ def _forums() -> list[ForumRow]:
         F("round-table", "השולחן העגול הבין-מגזרי לחוסן חברתי", "other", "", "pmo", 4,
           tuple(_m("org:pmo", position="chair", since="2016")
                 + _m("org:moe-partnerships", "org:hfc", "org:nea", "org:welfare-min",
-                     "org:interior", "org:ulai", "org:jdc", "org:rashi", since="2016")),
+                     "org:interior", "org:ulai", "org:jdc", "org:rashi", "org:jafi",
+                     "org:periphery", "org:matnasim", "org:lottery", "org:yad-hanadiv",
+                     "org:rothschild", since="2016")),
           context="both", name_en="Cross-sector round table on social resilience"),
     ]  # fmt: skip
     return rows

@@ -258,6 +258,15 @@ def test_planted_isolates(net: Network) -> None:
     assert local_npos - in_forum == {"org-km-npo-steps", "org-ash-npo-elderly",
                                      "org-ash-npo-science", "org-sde-npo-science",
                                      "org-sde-npo-volunteers"}  # fmt: skip
+    # every organisation outside all forums is part of a planted finding
+    assert set(net.orgs) - in_forum == {
+        "org-km-parents-city", "org-km-parents-rimon", "org-km-parents-shaked",
+        "org-yer-walkers", "org-yer-biz-cafe", "org-ash-res-shimshon", "org-uja", "org-trump",
+        "org-sde-biz-print", "org-sde-biz-bakery", "org-bsh-biz-dates", "org-bsh-biz-logistics",
+        "org-bsh-ym-scouts", "org-bsh-res-south", "org-bsh-volunteers", "org-nof-res-har-yona",
+        "org-nof-mothers-har-yona", "org-km-npo-steps", "org-ash-npo-elderly",
+        "org-ash-npo-science", "org-sde-npo-science", "org-sde-npo-volunteers",
+    }  # fmt: skip
     siloed = [n for n in g if g.degree(n) and all(
         net.orgs[m]["sector"] == net.orgs[n]["sector"] for m in g[n])]  # fmt: skip
     assert siloed == ["org-bsh-volunteers"]
