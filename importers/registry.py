@@ -67,7 +67,7 @@ _STANDARDS: dict[str, tuple[str, str]] = {
 #: Every format name :func:`run_import` accepts.
 FORMATS: tuple[str, ...] = ("tabular", "json", *_STANDARDS)
 
-_WORKBOOKS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+_WORKBOOKS = tabular.WORKBOOK_SUFFIXES
 
 
 def _standard_detects(path: Path, fmt: str) -> bool:
@@ -161,8 +161,8 @@ def _detect(path: Path) -> str:
             return fmt
     if suffix == ".csv" and tabular._stem(path.name) in tabular.FILE_MODELS:
         return "tabular"
-    if suffix in _WORKBOOKS:
-        return "tabular"
+    if suffix in _WORKBOOKS or tabular.sniff(path) is not None:
+        return "tabular"  # also uploads saved without their .zip / .xlsx name
     raise ValidationFailed(
         f"cannot tell the format of {path.name}; name it with --format "
         f"(one of: {', '.join(FORMATS)})"

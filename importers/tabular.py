@@ -81,10 +81,12 @@ __all__ = [
     "FORMULA_CHARS",
     "MAX_UNZIPPED_BYTES",
     "REL_FILES",
+    "WORKBOOK_SUFFIXES",
     "Sheet",
     "parse",
     "parse_json",
     "read_sheets",
+    "sniff",
     "validate_row",
 ]
 
@@ -129,6 +131,9 @@ COLUMNS: dict[str, list[str]] = {
     "partnerships": "source_id target_id kind context since until strength".split(),
     "goals": "id locality_id domain title indicator baseline target target_year owner_id".split(),
 }
+
+#: File suffixes read as workbooks.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 
 #: Cells starting with these are formulas to spreadsheet programs; the CSV export
 #: guards them with a leading ``'``, which the reader removes again.
@@ -298,7 +303,10 @@ def _xlsx_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # an upload saved without its name: calamine tells the kind from the bytes
+            book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         names = list(book.sheet_names)
     except Exception as exc:  # calamine raises several error types for broken files
         _note(report, "format", path.name, f"cannot read the workbook: {exc}")
@@ -369,6 +377,20 @@ def _folder_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     return sheets
 
 
+def sniff(path: Path) -> str | None:
+    """``"workbook"`` or ``"zip"`` (of CSVs) from a file's bytes, whatever its name says."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return None
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return None
+    if any(n.startswith(("xl/", "content.xml")) for n in names):
+        return "workbook"
+    return "zip"
+
+
 def read_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     """The sheets of a CSV folder, a ``.zip`` of CSVs, or an ``.xlsx`` workbook.
 
@@ -378,13 +400,18 @@ def read_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     suffix = path.suffix.lower()
     if path.is_dir():
         return _folder_sheets(path, report)
-    if suffix in {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}:
+    if suffix in WORKBOOK_SUFFIXES:
         return _xlsx_sheets(path, report)
     if suffix == ".zip":
         return _zip_sheets(path, report)
     if suffix == ".csv":
         sheet = _csv_sheet(path.read_bytes(), path.name, report)
         return [sheet] if sheet is not None else []
+    kind = sniff(path)
+    if kind == "workbook":
+        return _xlsx_sheets(path, report)
+    if kind == "zip":
+        return _zip_sheets(path, report)
     _note(
         report,
         "format",

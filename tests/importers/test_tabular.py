@@ -112,9 +112,13 @@ def test_xlsx_and_zip_give_the_same_graph_as_csv(tmp_path, good_folder):
     with zipfile.ZipFile(archive, "w") as zf:
         for file in good_folder.iterdir():
             zf.write(file, f"export/{file.name}")  # a folder inside the ZIP is fine
-    for source in (book, archive):
+    # Uploads saved without their name are told apart by their bytes.
+    nameless = [tmp_path / "upload-1", tmp_path / "upload-2"]
+    nameless[0].write_bytes(book.read_bytes())
+    nameless[1].write_bytes(archive.read_bytes())
+    for source in (book, archive, *nameless):
         assert detect_format(source) == "tabular"
-        store = SQLiteStore(tmp_path / f"{source.suffix[1:]}.db")
+        store = SQLiteStore(tmp_path / f"{source.name}.db")
         report = run_import(store, source)
         assert report.valid, report.errors
         assert _nodes(store) == _nodes(csv_store), source
