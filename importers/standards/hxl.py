@@ -352,7 +352,7 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
         org_id = _add_org(org_name, get("org_code"), get("org_type"), origin, orgs, nodes, report)
         if org_id is None:
             continue
-        loc_id = _add_area(row, get, levels, c, origin, places, nodes, report)
+        loc_id, area_key = _add_area(get, levels, origin, places, nodes, report)
         sector = get("sector")
         domains = sector_domains(sector) if sector else ()
         if domains is None:
@@ -368,7 +368,8 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
                     "sector not in the domain table; program imported without a domain",
                 )
         activity, activity_code = get("activity"), get("activity_code")
-        parts = [nodes.nodes[org_id].id, slug(sector) or "general", loc_id or "national"]
+        # Ids from the file's own names, so they do not depend on what was stored before.
+        parts = [slug(get("org_code") or org_name), slug(sector) or "general", area_key]
         if has_activity:
             parts.append(slug(activity_code or activity) or "general")
         program_id = "hxl:" + ":".join(parts)
@@ -438,16 +439,18 @@ def _add_org(
 
 
 def _add_area(
-    row: list[Any],
     get: Any,
     levels: list[tuple[str, int | None, int | None]],
-    c: dict[str, int | None],
     origin: Origin,
     places: LocalityMatcher,
     nodes: NodeCollector,
     report: ImportReport,
-) -> str | None:
-    """The Locality of the row's most specific admin area (added once), or ``None``."""
+) -> tuple[str | None, str]:
+    """The row's most specific admin area: its Locality's id (or ``None``) and its own key.
+
+    The key is built from the file's names and codes only; the id is the
+    stored locality's when the area matched one.
+    """
     country = get("country") or get("country_code")
     names: list[str] = []
     area_name, area_code, area_level = "", "", ""
@@ -457,39 +460,35 @@ def _add_area(
             names.append(name or code)
             area_name, area_code, area_level = name or code, code, level
     if not names:
-        return None
-    loc_id = (
+        return None, slug(country) or "national"
+    key = (
         f"hxl-{slug(area_code)}"
         if area_code
         else "hxl-" + "-".join(slug(p) for p in [country, *names] if p)
     )
-    if loc_id in nodes:
-        return loc_id
+    if key in nodes:
+        return key, key
     data: dict[str, Any] = {
-        "id": loc_id,
+        "id": key,
         "name": area_name,
         "country": country or None,
         "admin_level": area_level,
         "pcode": area_code or None,
         "parent_area": names[-2] if len(names) > 1 else None,
     }
-    for key in ("lat", "lon"):
+    for axis in ("lat", "lon"):
         try:
-            value = parse_number(get(key))
+            value = parse_number(get(axis))
         except ValueError:
             report.warning(
-                "number",
-                origin.file,
-                origin.row,
-                f"#geo+{key}",
-                get(key),
+                "number", origin.file, origin.row, f"#geo+{axis}", get(axis),
                 "not a coordinate; ignored",
-            )
+            )  # fmt: skip
             value = None
         if value is not None:
-            data["latitude" if key == "lat" else "longitude"] = value
+            data["latitude" if axis == "lat" else "longitude"] = value
     record = build_node(Locality, data, report, origin)
     if record is None:
-        return None
-    existing = places.match(loc_id, names=[area_name], country=country or None)
-    return nodes.add(record, origin, existing)
+        return None, key
+    existing = places.match(key, names=[area_name], country=country or None)
+    return nodes.add(record, origin, existing), key

@@ -404,7 +404,9 @@ def _programme(
     programme = _first(grant, "grantProgramme")
     code, title = _text(programme.get("code")), _text(programme.get("title"))
     key = slug(code or title) or "grants"
-    program_id = f"360g:{funder_id}:{key}"
+    # The file's own funder id, not the stored one it merged into: ids stay stable.
+    source_id = _text(_first(grant, "fundingOrganization").get("id")) or funder_id
+    program_id = f"360g:{source_id}:{key}"
     if program_id in nodes:
         return program_id
     data = {
