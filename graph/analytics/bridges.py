@@ -201,6 +201,11 @@ def _cross(
     return out
 
 
+def _share(weight: float, scale: float) -> float:
+    """A weight over a sum or maximum; 0 when that is 0 (as NetworkX does)."""
+    return weight / scale if scale else 0.0
+
+
 def structural_holes(
     G: nx.Graph, nodes: Iterable[Hashable], weight: str | None = "weight"
 ) -> dict[Hashable, tuple[float, float]]:
@@ -267,8 +272,7 @@ def structural_holes(
     out: dict[Hashable, tuple[float, float]] = {}
     for i in nodes:
         row = ties(i)
-        total_i = totals[i][0]
-        if not row or total_i == 0:
+        if not row:
             out[i] = (math.nan, math.nan)
             continue
         contacts = set(row)
@@ -276,17 +280,18 @@ def structural_holes(
         redundancy: dict[Hashable, float] = dict.fromkeys(row, 0.0)
         for q, w_iq in row.items():
             q_row = ties(q)
-            q_total = totals[q][0]
-            p_iq = w_iq / total_i
+            p_iq = _share(w_iq, totals[i][0])
+            if not p_iq:
+                continue
             for j in contacts.intersection(q_row):
                 if j == q:
                     continue
                 w_qj = q_row[j]
-                indirect[j] += p_iq * (w_qj / q_total)
+                indirect[j] += p_iq * _share(w_qj, totals[q][0])
                 ties(j)
-                redundancy[j] += p_iq * (w_qj / totals[j][1])
+                redundancy[j] += p_iq * _share(w_qj, totals[j][1])
         effective = sum(1.0 - redundancy[j] for j in row)
-        constraint = sum((row[j] / total_i + indirect[j]) ** 2 for j in row)
+        constraint = sum((_share(row[j], totals[i][0]) + indirect[j]) ** 2 for j in row)
         out[i] = (effective, constraint)
     return out
 

@@ -275,3 +275,16 @@ def test_no_bridges_within_one_sector_and_missing_sectors() -> None:
     assert bridges[2]["sectors_connected"] == ["nonprofit"]
     assert bridges[1]["sectors_connected"] == ["community"]
     assert all(b["articulation_point"] for b in bridges.values())
+
+
+def test_structural_holes_with_zero_weights_equals_networkx() -> None:
+    # A tie of weight 0 (an investment of 0 shekels) must not divide by zero.
+    G = nx.gnp_random_graph(25, 0.3, seed=4)
+    rng = random.Random(1)
+    for u, v in G.edges:
+        G[u][v]["weight"] = rng.choice([0, 0, 1, 2.5])
+    effective = nx.effective_size(G, weight="weight")
+    constraint = nx.constraint(G, weight="weight")
+    mine = structural_holes(G, list(G))
+    for node in G:
+        assert mine[node] == pytest.approx((effective[node], constraint[node]))
