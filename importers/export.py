@@ -13,7 +13,10 @@
     columns, UTF-8 with a BOM so that spreadsheet programs show Hebrew. A
     text cell starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
     ``'`` so that spreadsheets do not run it as a formula; the importer
-    removes it again.
+    removes it again. A CSV holds text: the model's fields come back with
+    their types, but extra properties that were numbers or lists (the
+    standards importers make some) come back as text. ``json`` is the exact
+    copy.
 ``graphml``, ``gexf``
     For Gephi and other network tools (via NetworkX): every node with its
     ``name``, ``sector``, ``kind``, the other names and all properties as
