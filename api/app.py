@@ -32,11 +32,13 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import KeyStore, Principal
 from api.config import Settings
 from api.routes import analysis, audit, edges, export, graph, health, imports, nodes
+from api.schemas import error_responses
 from graph.errors import PartnermapError
 from graph.store import open_store
 from graph.store.base import GraphStore
@@ -188,6 +190,19 @@ def _error_handlers(app: FastAPI) -> None:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
+    async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette names only the first route's methods; list every route's at this path.
+        methods: set[str] = set()
+        for route in request.app.router.routes:
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                methods |= set(getattr(route, "methods", None) or ())
+        allow = ", ".join(sorted(methods))
+        return JSONResponse(
+            {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": allow}
+        )
+
+    app.add_exception_handler(405, method_not_allowed)
     app.add_exception_handler(PartnermapError, domain_error)
     app.add_exception_handler(ValidationError, model_error)
     app.add_exception_handler(UnicodeError, bad_text)
@@ -248,12 +263,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
 
-    app.include_router(health.router)
+    reads = error_responses(400, 401, 403, 404, 422, 503)
+    writes = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
+    app.include_router(health.router, responses=error_responses(503))
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
-    for router in (*nodes.routers, *edges.routers):
-        app.include_router(router, prefix=API_PREFIX)
-    for module in (graph, analysis, imports, export, audit):
-        app.include_router(module.router, prefix=API_PREFIX)
+    for router in (*nodes.routers, *edges.routers, imports.router):
+        app.include_router(router, prefix=API_PREFIX, responses=writes)
+    for module in (graph, analysis, export, audit):
+        app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     if importlib.util.find_spec("api.routes.maps") is not None:
         from api.routes import maps  # type: ignore[attr-defined,unused-ignore]
 

@@ -25,12 +25,14 @@ __all__ = [
     "AuditEntryPublic",
     "AuditList",
     "EgoGraph",
+    "ErrorPublic",
     "GraphNode",
     "GraphRelationship",
     "ListPublic",
     "PathResult",
     "PathStep",
     "SubgraphPublic",
+    "error_responses",
     "update_model",
 ]
 
@@ -57,6 +59,27 @@ def update_model(model: type[BaseModel], *, exclude: tuple[str, ...]) -> type[Ba
         __config__=ConfigDict(extra="allow", str_strip_whitespace=True),
         **fields,
     )
+
+
+class ErrorPublic(BaseModel):
+    """Every error: a message, or (422 on a malformed request) a list of problems."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for these error statuses."""
+    text = {
+        400: "The request cannot be used.",
+        401: "No valid API key.",
+        403: "The key's role may not do this.",
+        404: "Nothing with that id.",
+        409: "It would leave a dangling reference, or the id is taken.",
+        413: "The request body is too large.",
+        422: "The input breaks a rule of the model.",
+        503: "The graph store cannot be reached.",
+    }
+    return {code: {"model": ErrorPublic, "description": text[code]} for code in codes}
 
 
 class GraphNode(BaseModel):
