@@ -117,7 +117,10 @@ def cross_sector_betweenness(
     Normalised, it is divided by the number of cross-sector pairs that do
     not include ``v``, :math:`P - (n - n_{g(v)})` with
     :math:`P = (n^2 - \sum_S n_S^2) / 2`: the (fractional) share of those
-    pairs whose shortest paths pass through ``v``, in [0, 1].
+    pairs whose shortest paths pass through ``v``, in [0, 1]. Pairs in
+    different components count in the denominator (no path joins them),
+    so a fragmented network has low values everywhere: that is the point.
+    A sampled estimate is clipped to 1.
 
     Parameters
     ----------
