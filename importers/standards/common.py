@@ -43,6 +43,8 @@ __all__ = [
     "OrgMatcher",
     "build_node",
     "head_text",
+    "iso_date",
+    "merge_into",
     "parse_number",
     "read_rows",
     "registration_from_org_id",
@@ -334,7 +336,6 @@ class NodeCollector:
     def __init__(self, batch: Batch) -> None:
         self.batch = batch
         self.nodes: dict[str, NodeRecord] = {}
-        self._index: dict[str, int] = {}
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.nodes
@@ -352,14 +353,5 @@ class NodeCollector:
         if node.id in self.nodes:
             return node.id
         self.nodes[node.id] = node
-        self._index[node.id] = len(self.batch.nodes)
         self.batch.add_node(node, origin)
         return node.id
-
-    def update(self, node_id: str, **props: Any) -> None:
-        """Set properties on a node already collected."""
-        old = self.nodes[node_id]
-        new = NodeRecord(old.label, old.id, {**old.props, **props})
-        self.nodes[node_id] = new
-        idx = self._index[node_id]
-        self.batch.nodes[idx] = (new, self.batch.nodes[idx][1])

@@ -100,6 +100,8 @@ __all__ = [
 ]
 
 ROLES = {"1": "funding", "2": "accountable", "3": "extending", "4": "implementing"}
+#: IATI 1.0x wrote roles as words.
+_ROLE_WORDS = {name: code for code, name in ROLES.items()}
 _OPERATOR_ROLES = ("4", "3", "2", "1")
 
 #: IATI OrganisationType codes -> sector.
@@ -433,6 +435,7 @@ class _State:
         by_role: dict[str, list[str]] = {}
         for part in _children(act, "participating-org"):
             role = (part.get("role") or "").strip()
+            role = _ROLE_WORDS.get(role.lower(), role)
             if role not in ROLES:
                 report.warning("unknown-code", file, origin.row, "participating-org@role", role,
                                f"unknown role in {ident}; organisation not linked")  # fmt: skip

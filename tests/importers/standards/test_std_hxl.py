@@ -15,6 +15,7 @@ from pathlib import Path
 
 from importers.report import ImportReport
 from importers.standards import hxl
+from importers.standards.common import read_rows, slug
 
 
 def _fold(name: str) -> str:
@@ -64,7 +65,7 @@ def test_unhcr_and_duplicated_interventions(shared_data, sqlite_store, load_file
     for program in sqlite_store.iter_nodes("Program"):
         by_area_sector[(program.props["locality_id"], program.props["sector"])].append(program)
     for (country, area, sector), names in crowded.items():
-        loc_id = f"hxl-{hxl.slug(country)}-{hxl.slug(area)}"
+        loc_id = f"hxl-{slug(country)}-{slug(area)}"
         loc = sqlite_store.get(loc_id)
         assert loc is not None and loc.props["name"] == area, loc_id
         programs = by_area_sector[(loc.id, sector)]
@@ -90,10 +91,11 @@ def test_hashtag_row_anywhere_and_attributes(tmp_path, sqlite_store, load_file):
         'מתנ"ס שדרות,קרן רש"י,Education,שדרות,IL-1031,חוגי מדע\n'
         'מתנ"ס שדרות,קרן רש"י,Education,שדרות,IL-1031,חוגי מדע\n'
         "עמותת אור,,Astronautics,שדרות,IL-1031,\n"
-        ",,Health,שדרות,IL-1031,\n",
+        ",,Health,שדרות,IL-1031,\n"
+        "جمعية الأمل,,Child Protection,رهط,IL-1161,\n",
         encoding="utf-8",
     )
-    assert hxl.find_hashtag_row(hxl.read_rows(path, ImportReport())) == 3
+    assert hxl.find_hashtag_row(read_rows(path, ImportReport())) == 3
     report = load_file(sqlite_store, hxl.parse, path)
     assert [(w.row_number, w.field, w.value) for w in report.warnings] == [
         (7, "#sector", "Astronautics"),
@@ -110,10 +112,14 @@ def test_hashtag_row_anywhere_and_attributes(tmp_path, sqlite_store, load_file):
     assert sqlite_store.get(hxl_org('קרן רש"י')) is not None
     other = next(p for p in programs.values() if p.props["operator_id"] == hxl_org("עמותת אור"))
     assert "domains" not in other.props
+    arabic = next(p for p in programs.values() if p.props["operator_id"] == hxl_org("جمعية الأمل"))
+    assert arabic.props["locality_id"] == "hxl-il-1161"
+    assert arabic.props["domains"] == ["welfare"]
+    assert sqlite_store.get(hxl_org("جمعية الأمل")).props["name"] == "جمعية الأمل"
 
 
 def hxl_org(name: str) -> str:
-    return f"hxl-org-{hxl.slug(name)}"
+    return f"hxl-org-{slug(name)}"
 
 
 def test_no_hashtag_row_is_an_error(tmp_path, sqlite_store):

@@ -146,3 +146,34 @@ def test_activities_are_streamed_and_cleared(shared_data):
         seen.append(activity)
     assert len(seen) == 83
     assert all(len(a) == 0 for a in seen)  # cleared once handled: memory stays flat
+
+
+OLD_STYLE = """<?xml version="1.0"?>
+<iati-activities version="1.05">
+ <iati-activity default-currency="USD">
+  <iati-identifier>GB-COH-1-X</iati-identifier>
+  <title>Youth employment</title>
+  <participating-org role="Funding" ref="GB-GOV-1" type="10">DFID</participating-org>
+  <participating-org role="Implementing" type="21">Save the Children</participating-org>
+  <sector vocabulary="DAC" code="16020"/>
+  <activity-date type="start-actual" iso-date="2012-01-01"/>
+  <transaction><transaction-type code="D"/><value value-date="2013-06-30">500</value>
+  </transaction>
+ </iati-activity>
+</iati-activities>
+"""
+
+
+def test_version_1_files(tmp_path, sqlite_store, load_file):
+    path = tmp_path / "old.xml"
+    path.write_text(OLD_STYLE, encoding="utf-8")
+    load_file(sqlite_store, iati.parse, path)
+    program = sqlite_store.get("GB-COH-1-X")
+    assert program.props["name"] == "Youth employment"
+    assert program.props["domains"] == ["employment"]
+    assert program.props["start"] == "2012-01-01"
+    operator = sqlite_store.get(program.props["operator_id"])
+    assert (operator.name, operator.props["sector"]) == ("Save the Children", "nonprofit")
+    inv = sqlite_store.get("GB-COH-1-X#t1")
+    assert (inv.props["amount"], inv.props["currency"], inv.props["year"]) == (500.0, "USD", 2013)
+    assert (inv.props["funder_id"], inv.props["status"]) == ("GB-GOV-1", "paid")
