@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,6 +75,7 @@ _LABEL_FILES = {
     if m is model
 }
 _NAME_COLUMNS = ("name", "name_he", "name_en", "name_ar")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _GEXF_RESERVED = (
     *("id", "label", "pid", "start", "end", "parents", "slices", "spells", "viz"),
     *("weight", "type", "key", "entity", "rel_type"),
@@ -185,7 +187,8 @@ def _zip_bytes(tables: dict[str, str]) -> bytes:
 def _attr(value: Any) -> str | None:
     if value is None or value == "" or value == []:
         return None
-    return _cell(value)
+    # XML 1.0 cannot hold most control characters; Gephi refuses such files.
+    return _XML_INVALID.sub("", _cell(value))
 
 
 def _attrs(props: dict[str, Any], gexf: bool) -> dict[str, str]:

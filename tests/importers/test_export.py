@@ -134,3 +134,13 @@ def test_csv_guards_formulas_and_still_round_trips(sqlite_store, tmp_path):
     _same_graph(sqlite_store, fresh)
     assert fresh.get("o-joint").props["name"] == data["organizations"][13]["name"]
     fresh.close()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_control_characters_do_not_break_the_xml(sqlite_store, tmp_path, fmt):
+    data = tables()
+    data["programs"][0]["description"] = "שורה\x0bעם\x00תו בקרה\nושורה"
+    assert run_import(sqlite_store, write_csv(tmp_path / "in", data)).valid
+    path = export(sqlite_store, fmt, tmp_path / f"g.{fmt}")
+    G = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert G.nodes["p-safa"]["description"] == "שורהעםתו בקרה\nושורה"
