@@ -543,8 +543,11 @@ def validate_row(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            itype, field, value, message = _issue(model, error, data)
+        issues = [_issue(model, error, data) for error in exc.errors(include_url=False)]
+        missing = {field for itype, field, _, _ in issues if itype == "missing"}
+        for itype, field, value, message in issues:
+            if field == "name" and "title" in missing:
+                continue  # roles and goals take their name from the title: one problem
             report.error(itype, file, row, field, value, message)
         return None
 

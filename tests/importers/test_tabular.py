@@ -328,3 +328,23 @@ def test_crlf_and_multiline_quoted_cells(tmp_path, sqlite_store):
     run_import(sqlite_store, folder, partial=True)
     assert sqlite_store.get("o1").props["name"] == 'עמותה "אור"'
     assert sqlite_store.get("p1").props["description"] == "שורה ראשונה\r\nשורה שנייה"
+
+
+def test_one_problem_is_one_error(tmp_path):
+    folder = write_csv(
+        tmp_path / "one",
+        {
+            "organizations": [{"id": "o1", "name": "א", "sector": "nonprofit"}],
+            "roles": [{"id": "r1", "title": "", "organization_id": "o1"}],
+            "investments": [{"id": "i1", "funder_id": "o1", "amount": "-5", "year": "1900"}],
+        },
+    )
+    report = ImportReport()
+    parse(folder, report)
+    assert report.flatten() == [
+        ["missing", "roles.csv", 2, "title", None],  # not also "name", taken from the title
+        ["range", "investments.csv", 2, "amount", "-5"],
+        ["range", "investments.csv", 2, "year", "1900"],
+    ]
+    assert report.errors[1].message == "expected a value of at least 0"
+    assert report.errors[2].message == "expected a value from 1948 to 2100"
