@@ -212,7 +212,12 @@
     if (ids.length === 1) {
       network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: anim, locked: false });
     } else {
-      network.fit({ nodes: ids, animation: anim, maxZoomLevel: 1.0 });
+      /* fit, then step back a little so that the nodes clear the legend and the edges */
+      var from = { position: network.getViewPosition(), scale: network.getScale() };
+      network.fit({ nodes: ids, animation: false, maxZoomLevel: 1.0 });
+      var to = { position: network.getViewPosition(), scale: network.getScale() * 0.75 };
+      network.moveTo(from);
+      network.moveTo({ position: to.position, scale: to.scale, animation: anim });
     }
     api.lastFocus = ids.slice();
     return true;
