@@ -7,33 +7,33 @@ one ``<iati-activity>`` at a time, each element cleared once it is handled,
 so memory stays flat however large the file. Issues name the file and the
 activity's position (1 = the first activity), with its identifier.
 
-Mapping
--------
+Mapping (the code tables are in :mod:`importers.standards.iati_codes`)
+-------------------------------------------------------------------------
 ==================================  ==========================================================
 IATI                                partnermap
 ==================================  ==========================================================
 ``iati-activity``                   Program, id = ``iati-identifier``; ``name`` from
                                     ``title`` (English narrative first), ``description``,
-                                    ``status`` from ``activity-status`` (:data:`ACTIVITY_STATUS`),
+                                    ``status`` from ``activity-status`` (``ACTIVITY_STATUS``),
                                     ``start``/``end`` from ``activity-date`` (actual, else
                                     planned), ``recipient_country``, ``dac_sectors``
 ``participating-org``               Organization, id = ``@ref`` when it is an org identifier
                                     (``XX-AGENCY-…``), else ``iati-org-<name>``; sector from
-                                    ``@type`` (:data:`ORG_TYPE_SECTORS`) or the name
+                                    ``@type`` (``ORG_TYPE_SECTORS``) or the name
                                     (ministry → government, university → academia, …),
                                     else other with a warning
   role 4 implementing (else 3, 2,   the Program's ``operator_id`` (``OPERATES``)
   1, then ``reporting-org``)
   other roles                       ``PARTNERS_IN`` with role funding / accountable /
                                     extending / implementing
-``sector`` (DAC 5-digit)            ``domains`` via :data:`DAC_DOMAINS` (code, else its
+``sector`` (DAC 5-digit)            ``domains`` via ``DAC_DOMAINS`` (code, else its
                                     3-digit category); an unknown code is a warning naming it
 ``transaction``                     Investment, id ``<activity>#t<n>``: ``amount`` from
                                     ``value``, ``currency`` from ``@currency`` or the
                                     activity's ``default-currency``, ``year`` from
                                     ``transaction-date`` (else ``value-date``); ``kind`` and
                                     ``status`` from ``transaction-type``
-                                    (:data:`TRANSACTION_TYPES`; loans, interest,
+                                    (``TRANSACTION_TYPES``; loans, interest,
                                     equity and negative values: a warning, not
                                     imported); funder =
                                     ``provider-org``, else the funding org, else the
@@ -61,19 +61,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 from defusedxml.ElementTree import iterparse
 
-from graph.model import (
-    Domain,
-    Investment,
-    InvestmentKind,
-    InvestmentStatus,
-    Organization,
-    Program,
-    ProgramPartner,
-    Sector,
-    edge_record,
-)
+from graph.model import Investment, Organization, Program, ProgramPartner, Sector, edge_record
 from graph.store.base import GraphStore
-from graph.text import normalize
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
 from importers.standards.common import (
@@ -87,177 +76,22 @@ from importers.standards.common import (
     slug,
     year_of,
 )
-
-__all__ = [
-    "ACTIVITY_STATUS",
-    "DAC_DOMAINS",
-    "ORG_TYPE_SECTORS",
-    "ROLES",
-    "TRANSACTION_TYPES",
-    "dac_domains",
-    "detect",
-    "parse",
-]
-
-ROLES = {"1": "funding", "2": "accountable", "3": "extending", "4": "implementing"}
-#: IATI 1.0x wrote roles as words.
-_ROLE_WORDS = {name: code for code, name in ROLES.items()}
-_OPERATOR_ROLES = ("4", "3", "2", "1")
-
-#: IATI OrganisationType codes -> sector.
-ORG_TYPE_SECTORS: dict[str, Sector] = {
-    "10": Sector.government,
-    "11": Sector.local_authority,
-    "15": Sector.government,
-    "21": Sector.nonprofit,
-    "22": Sector.nonprofit,
-    "23": Sector.nonprofit,
-    "24": Sector.nonprofit,
-    "30": Sector.other,
-    "40": Sector.government,  # multilateral: intergovernmental bodies
-    "60": Sector.philanthropy,
-    "70": Sector.business,
-    "71": Sector.business,
-    "72": Sector.business,
-    "73": Sector.business,
-    "80": Sector.academia,
-    "90": Sector.other,
-}
-# Checked in order: "sin ánimo de lucro" (non-profit) before "ánimo de lucro" (for-profit).
-_NAME_SECTORS: tuple[tuple[str, Sector], ...] = (
-    ("sin animo de lucro", Sector.nonprofit),
-    ("sin ánimo de lucro", Sector.nonprofit),
-    ("non profit", Sector.nonprofit),
-    ("ong", Sector.nonprofit),
-    ("ngo", Sector.nonprofit),
-    ("foundation", Sector.philanthropy),
-    ("fundacion", Sector.philanthropy),
-    ("fundación", Sector.philanthropy),
-    ("animo de lucro", Sector.business),
-    ("ánimo de lucro", Sector.business),
-    ("universi*", Sector.academia),
-    ("ministr*", Sector.government),
-    ("ministry", Sector.government),
-    ("ministerio", Sector.government),
-    ("ministère", Sector.government),
-    ("naciones unidas", Sector.government),
-    ("united nations", Sector.government),
-    ("entidad publica", Sector.government),
-    ("entidad pública", Sector.government),
-    ("eell", Sector.local_authority),
-    ("ccaa", Sector.government),
+from importers.standards.iati_codes import (
+    ACTIVITY_STATUS,
+    OPERATOR_ROLES,
+    ORG_TYPE_SECTORS,
+    ROLE_WORDS,
+    ROLES,
+    TRANSACTION_TYPES,
+    dac_domains,
+    sector_from_name,
 )
 
-#: TransactionType (2.0x codes and 1.0x letters) -> (kind, status); ``None`` = not an investment.
-TRANSACTION_TYPES: dict[str, tuple[InvestmentKind, InvestmentStatus] | None] = {
-    "1": (InvestmentKind.grant, InvestmentStatus.paid),  # incoming funds
-    "2": (InvestmentKind.grant, InvestmentStatus.committed),  # (outgoing) commitment
-    "3": (InvestmentKind.grant, InvestmentStatus.paid),  # disbursement
-    "4": (InvestmentKind.grant, InvestmentStatus.paid),  # expenditure
-    "5": None,  # interest payment
-    "6": None,  # loan repayment
-    "7": (InvestmentKind.grant, InvestmentStatus.paid),  # reimbursement
-    "8": None,  # purchase of equity
-    "9": None,  # sale of equity
-    "10": None,  # credit guarantee
-    "11": (InvestmentKind.grant, InvestmentStatus.committed),  # incoming commitment
-    "12": (InvestmentKind.grant, InvestmentStatus.planned),  # outgoing pledge
-    "13": (InvestmentKind.grant, InvestmentStatus.planned),  # incoming pledge
-    "IF": (InvestmentKind.grant, InvestmentStatus.paid),
-    "C": (InvestmentKind.grant, InvestmentStatus.committed),
-    "D": (InvestmentKind.grant, InvestmentStatus.paid),
-    "E": (InvestmentKind.grant, InvestmentStatus.paid),
-    "R": (InvestmentKind.grant, InvestmentStatus.paid),
-    "IR": None,
-    "LR": None,
-    "QP": None,
-    "QS": None,
-    "CG": None,
-}
-
-ACTIVITY_STATUS = {
-    "1": "pipeline",
-    "2": "implementation",
-    "3": "finalisation",
-    "4": "closed",
-    "5": "cancelled",
-    "6": "suspended",
-}
-
-#: OECD DAC purpose codes (5 digits) and categories (3 digits) -> domains.
-DAC_DOMAINS: dict[str, tuple[Domain, ...]] = {
-    # Education
-    "111": (Domain.formal_education,),
-    "11182": (Domain.formal_education, Domain.higher_education),  # educational research
-    "112": (Domain.formal_education,),
-    "11230": (Domain.informal_education, Domain.employment),  # basic life skills
-    "11231": (Domain.informal_education,),  # basic life skills for youth
-    "11240": (Domain.early_childhood,),  # early childhood education
-    "113": (Domain.formal_education,),
-    "11330": (Domain.employment,),  # vocational training
-    "114": (Domain.higher_education,),
-    # Health, population
-    "121": (Domain.health,),
-    "122": (Domain.health,),
-    "123": (Domain.health,),
-    "130": (Domain.health,),
-    # Water and sanitation
-    "140": (Domain.health,),
-    # Government and civil society
-    "151": (Domain.community,),
-    "15110": (Domain.other,),  # public sector policy
-    "152": (Domain.emergency,),  # conflict, peace and security
-    # Other social infrastructure
-    "160": (Domain.welfare,),
-    "16010": (Domain.welfare,),  # social protection
-    "16020": (Domain.employment,),  # employment creation
-    "16061": (Domain.community, Domain.informal_education),  # culture and recreation
-    "16062": (Domain.other,),  # statistical capacity
-    "16064": (Domain.health,),  # social mitigation of HIV/AIDS
-    # Economic infrastructure, production
-    "220": (Domain.other,),  # communications
-    "22040": (Domain.stem21,),  # information and communication technology
-    "240": (Domain.employment,),  # banking and financial services
-    "250": (Domain.employment,),  # business and other services
-    "311": (Domain.employment,),  # agriculture
-    "312": (Domain.employment,),  # forestry
-    "313": (Domain.employment,),  # fishing
-    "321": (Domain.employment,),  # industry
-    "331": (Domain.employment,),  # trade policy
-    "332": (Domain.employment,),  # tourism
-    # Multisector
-    "410": (Domain.other,),  # general environment protection
-    "41081": (Domain.informal_education,),  # environmental education
-    "430": (Domain.community,),  # other multisector
-    "43081": (Domain.formal_education, Domain.employment),  # multisector education/training
-    "43082": (Domain.higher_education, Domain.stem21),  # research institutions
-    # Humanitarian
-    "720": (Domain.emergency,),
-    "730": (Domain.emergency,),
-    "740": (Domain.emergency,),
-    # Not sector-allocable
-    "910": (Domain.other,),  # administrative costs of donors
-    "930": (Domain.welfare,),  # refugees in donor countries
-    "998": (Domain.other,),  # unallocated / unspecified
-}
+__all__ = ["detect", "parse"]
 
 _ORG_ID_RE = re.compile(r"^[A-Z]{2}(-[A-Za-z0-9]+){2,}$|^XI-IATI-|^XM-DAC-")
 _PLACEHOLDER_RE = re.compile(r"^(otra|otro|otras|otros|other|others|vía|via)\b", re.IGNORECASE)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def dac_domains(code: str) -> tuple[Domain, ...] | None:
-    """Domains of a DAC purpose code (its own entry, else its 3-digit category).
-
-    >>> dac_domains("11240")
-    (<Domain.early_childhood: 'early_childhood'>,)
-    >>> dac_domains("12230")
-    (<Domain.health: 'health'>,)
-    >>> dac_domains("99999") is None
-    True
-    """
-    code = code.strip()
-    return DAC_DOMAINS.get(code) or DAC_DOMAINS.get(code[:3])
 
 
 def _local(tag: Any) -> str:
@@ -388,7 +222,7 @@ class _State:
         type_code = (elem.get("type") or "").strip()
         sector = ORG_TYPE_SECTORS.get(type_code)
         if sector is None:
-            sector = _sector_from_name(name)
+            sector = sector_from_name(name)
         if sector is None:
             sector = Sector.other
             self.warn_once(
@@ -435,7 +269,7 @@ class _State:
         by_role: dict[str, list[str]] = {}
         for part in _children(act, "participating-org"):
             role = (part.get("role") or "").strip()
-            role = _ROLE_WORDS.get(role.lower(), role)
+            role = ROLE_WORDS.get(role.lower(), role)
             if role not in ROLES:
                 report.warning("unknown-code", file, origin.row, "participating-org@role", role,
                                f"unknown role in {ident}; organisation not linked")  # fmt: skip
@@ -445,13 +279,13 @@ class _State:
                 by_role.setdefault(role, []).append(org_id)
         reporting = _child(act, "reporting-org")
         # The reporting org becomes a node only when it stands in for a missing role.
-        needs_reporting = not by_role.get("1") or not any(by_role.get(r) for r in _OPERATOR_ROLES)
+        needs_reporting = not by_role.get("1") or not any(by_role.get(r) for r in OPERATOR_ROLES)
         reporting_id = (
             self.org(reporting, origin, "reporting-org")
             if reporting is not None and needs_reporting
             else None
         )
-        operator = next((by_role[r][0] for r in _OPERATOR_ROLES if by_role.get(r)), reporting_id)
+        operator = next((by_role[r][0] for r in OPERATOR_ROLES if by_role.get(r)), reporting_id)
         if operator is None:
             report.error("missing", file, origin.row, "participating-org", None,
                          f"activity {ident} names no organisation to operate it")  # fmt: skip
@@ -589,28 +423,6 @@ class _State:
 
 def _text(elem: Element | None) -> str:
     return (elem.text or "").strip() if elem is not None else ""
-
-
-def _sector_from_name(name: str) -> Sector | None:
-    """Sector from words of an organisation's name (:data:`_NAME_SECTORS`).
-
-    >>> _sector_from_name("Otra entidad sin ánimo de lucro del país socio")
-    <Sector.nonprofit: 'nonprofit'>
-    >>> _sector_from_name("UPV/EHU - Universidad del País Vasco")
-    <Sector.academia: 'academia'>
-    """
-    key = normalize(name)
-    tokens = key.split()
-    for word, sector in _NAME_SECTORS:
-        if " " in word:
-            if word in key:
-                return sector
-        elif word.endswith("*"):
-            if any(t.startswith(word[:-1]) for t in tokens):
-                return sector
-        elif word in tokens:
-            return sector
-    return None
 
 
 def _date(value: str | None) -> str | None:
