@@ -232,6 +232,7 @@ _LOCAL: dict[str, list[tuple[str, str, str, str, str, str]]] = {
         ("res-mishor", "ועד שכונת מישור הגפן", "community", "ועד תושבים", "", ""),
         ("parents-city", "ועד ההורים העירוני אופקים", "community", "ועד הורים", "", ""),
         ("ym-ariel", "תנועת אריאל – סניף אופקים", "community", "סניף תנועת נוער", "", ""),
+        ("syn-or-hachaim", "קהילת בית הכנסת אור החיים", "community", "קהילת בית כנסת", "", ""),
         ("biz-metal", "מתכות אופקים בע\"מ", "business", "תעשייה", "", ""),
         ("biz-solar", "שמש הנגב אנרגיה בע\"מ", "business", "אנרגיה", "", ""),
     ],

@@ -133,6 +133,7 @@ def _forums() -> list[ForumRow]:
                 + _m("role:ofa-initiative", position="facilitator", since="2023")
                 + _m("role:ofa-ceo", "role:ofa-edu-head", "role:ofa-welfare-head",
                      "role:ofa-matnas-director", "org:ofa-parents-city", "org:ofa-ym-ariel",
+                     "org:ofa-syn-or-hachaim",
                      "org:ofa-npo-transition", "org:ofa-npo-women", "org:ofa-biz-metal",
                      "org:bgu", "org:sapir", "role:rashi-south", "role:moe-south-sup",
                      since="2023"))),
