@@ -240,6 +240,8 @@ class Neo4jStore(GraphStore):
             return StoreUnavailable(f"Neo4j at {self.url} refused the credentials: {exc.message}")
         if isinstance(exc, ServiceUnavailable | SessionExpired | TransientError | OSError):
             return StoreUnavailable(f"cannot reach Neo4j at {self.url} (is it running?): {exc}")
+        if isinstance(exc, ClientError) and "DatabaseNotFound" in (exc.code or ""):
+            return StoreUnavailable(f"Neo4j at {self.url} has no database {self.database!r}")
         if isinstance(exc, ClientError):
             return ValidationFailed(f"Neo4j at {self.url} rejected a statement: {exc.message}")
         if isinstance(exc, Neo4jError):
@@ -247,7 +249,11 @@ class Neo4jStore(GraphStore):
         return StoreUnavailable(f"cannot reach Neo4j at {self.url} (is it running?): {exc}")
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self._driver.session(database=self.database, default_access_mode=mode)
+        return self._driver.session(
+            database=self.database,
+            default_access_mode=mode,
+            notifications_min_severity="OFF",
+        )
 
     def _run_write(self, work: Callable[[ManagedTransaction], T]) -> T:
         try:
@@ -363,7 +369,10 @@ class Neo4jStore(GraphStore):
                     continue
                 fresh.append((node, digest))
             if fresh:
-                tx.run(cypher.DROP_OWNED_RELS, ids=[n.id for n, _ in fresh]).consume()
+                # Only nodes that existed can own relationships already.
+                stored_ids = [n.id for n, _ in fresh if n.id in existing]
+                if stored_ids:
+                    tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids).consume()
                 by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for node, digest in fresh:
                     by_label[node.label].append(_node_row(node, digest))

@@ -36,8 +36,9 @@ def free_port() -> int:
 class Neo4jServer:
     """One ``run.sh`` process: ``start()`` waits for ``NEO4J_READY``."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, auth: str | None = None) -> None:
         self.data_dir = data_dir
+        self.auth = auth
         self.port = port or free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"{data_dir.name}-launcher.log"
@@ -52,6 +53,8 @@ class Neo4jServer:
                 pytrace=False,
             )
         env = {k: v for k, v in os.environ.items() if k != "NEO4J_AUTH"}
+        if self.auth:
+            env["NEO4J_AUTH"] = self.auth
         with open(self.log, "a", encoding="utf-8") as log:
             self.proc = subprocess.Popen(
                 [str(RUN_SH), str(self.port), str(self.data_dir)],

@@ -8,7 +8,10 @@ English names), not read back from either store.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import pytest
+from pydantic import BaseModel
 
 from graph.errors import Conflict
 from graph.model import (
@@ -29,24 +32,37 @@ from graph.model import (
 )
 from graph.store.base import GraphStore
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _v(model: type[M], **fields: Any) -> M:
+    """A model from raw cell values, validated as an import would."""
+    return model.model_validate(fields)
+
 
 def town() -> tuple[list[NodeRecord], list[RelRecord]]:
     nodes = [
-        Locality(id="l-sderot", name="שדרות", name_en="Sderot", population=33000),
-        Locality(id="l-rahat", name="רהט", name_ar="رهط", name_en="Rahat"),
-        Organization(
-            id="o-muni", name="עיריית שדרות", sector="local_authority", locality_ids="l-sderot"
+        _v(Locality, id="l-sderot", name="שדרות", name_en="Sderot", population=33000),
+        _v(Locality, id="l-rahat", name="רהט", name_ar="رهط", name_en="Rahat"),
+        _v(
+            Organization,
+            id="o-muni",
+            name="עיריית שדרות",
+            sector="local_authority",
+            locality_ids="l-sderot",
         ),
-        Organization(id="o-jdc", name="ג'וינט ישראל", name_en="JDC Israel", sector="nonprofit"),
-        Organization(
+        _v(Organization, id="o-jdc", name="ג'וינט ישראל", name_en="JDC Israel", sector="nonprofit"),
+        _v(
+            Organization,
             id="o-rahat",
             name="بلدية رهط",
             name_he="עיריית רהט",
             sector="local_authority",
             locality_ids="l-rahat",
         ),
-        Organization(id="o-fund", name='קרן רש"י', sector="philanthropy", kind="foundation"),
-        Organization(
+        _v(Organization, id="o-fund", name='קרן רש"י', sector="philanthropy", kind="foundation"),
+        _v(
+            Organization,
             id="o-mat",
             name='מתנ"ס שדרות',
             sector="nonprofit",
@@ -54,8 +70,9 @@ def town() -> tuple[list[NodeRecord], list[RelRecord]]:
             parent_id="o-muni",
             locality_ids="l-sderot",
         ),
-        Role(id="r-ceo", title='מנכ"ל העירייה', kind="authority_ceo", organization_id="o-muni"),
-        Forum(
+        _v(Role, id="r-ceo", title='מנכ"ל העירייה', kind="authority_ceo", organization_id="o-muni"),
+        _v(
+            Forum,
             id="f-ec",
             name="ועדת היגוי גיל רך",
             kind="steering_committee",
@@ -63,7 +80,8 @@ def town() -> tuple[list[NodeRecord], list[RelRecord]]:
             domain="early_childhood",
             convener_id="o-muni",
         ),
-        Program(
+        _v(
+            Program,
             id="p-lang",
             name="שפה בגיל הרך",
             operator_id="o-jdc",
@@ -73,21 +91,24 @@ def town() -> tuple[list[NodeRecord], list[RelRecord]]:
             age_max=3,
             goal_ids="g-read",
         ),
-        Program(
+        _v(
+            Program,
             id="p-math",
             name="Math for All",
             operator_id="o-mat",
             locality_id="l-sderot",
             domains="stem21",
         ),
-        Program(
+        _v(
+            Program,
             id="p-rahat",
             name="برنامج القراءة",
             operator_id="o-rahat",
             locality_id="l-rahat",
             domains="early_childhood",
         ),
-        Goal(
+        _v(
+            Goal,
             id="g-read",
             title="קריאה בכיתה א",
             locality_id="l-sderot",
@@ -96,8 +117,9 @@ def town() -> tuple[list[NodeRecord], list[RelRecord]]:
             baseline=0.62,
             target=0.8,
         ),
-        Investment(id="i-1", funder_id="o-fund", program_id="p-lang", amount=250000, year=2024),
-        Investment(
+        _v(Investment, id="i-1", funder_id="o-fund", program_id="p-lang", amount=250000, year=2024),
+        _v(
+            Investment,
             id="i-2",
             funder_id="o-fund",
             locality_id="l-rahat",
@@ -106,10 +128,10 @@ def town() -> tuple[list[NodeRecord], list[RelRecord]]:
         ),
     ]
     rels = [
-        Membership(member_id="r-ceo", forum_id="f-ec", position="chair"),
-        Membership(member_id="o-jdc", forum_id="f-ec"),
-        ProgramPartner(program_id="p-lang", organization_id="o-mat", role="הפעלה"),
-        Partnership(source_id="o-muni", target_id="o-rahat", kind="twin", strength=4),
+        _v(Membership, member_id="r-ceo", forum_id="f-ec", position="chair"),
+        _v(Membership, member_id="o-jdc", forum_id="f-ec"),
+        _v(ProgramPartner, program_id="p-lang", organization_id="o-mat", role="הפעלה"),
+        _v(Partnership, source_id="o-muni", target_id="o-rahat", kind="twin", strength=4),
     ]
     return [to_record(n) for n in nodes], [edge_record(r) for r in rels]
 
@@ -361,7 +383,7 @@ def test_find_and_count_filters(
     loaded: GraphStore, filters: dict[str, str], expected: list[str]
 ) -> None:
     assert ids(loaded.find(**filters)) == expected  # type: ignore[arg-type]
-    assert loaded.count(**filters) == len(expected)  # type: ignore[arg-type]
+    assert loaded.count(**filters) == len(expected)
 
 
 def test_find_pages_in_id_order(loaded: GraphStore) -> None:

@@ -1,0 +1,208 @@
+"""What only the Neo4j store must prove: injection safety, real properties,
+atomic imports across a crash, auth and a server that is down.
+
+The server is real (``tools/neo4j-local``); the crash test kills a second
+instance with SIGKILL in the middle of one large write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from neo4j import GraphDatabase
+
+from graph.errors import StoreUnavailable, ValidationFailed
+from graph.model import NodeRecord, RelRecord
+from graph.store import open_store
+from graph.store.neo4j import Neo4jStore
+from tests.neo4j.server import Neo4jServer, free_port
+
+EVIL = "'}) MATCH (n) DETACH DELETE n //"
+EVIL_ID = f"o-{EVIL}"
+PASSWORD = "partnermap-test-secret"
+
+
+@pytest.fixture(scope="module")
+def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """A second server, with auth on (the crash test kills and restarts it)."""
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j-auth") / "data", auth=f"neo4j/{PASSWORD}")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _town(n: int) -> tuple[list[NodeRecord], list[RelRecord]]:
+    nodes = [NodeRecord("Locality", "l1", {"name": "אופקים"})]
+    nodes += [
+        NodeRecord(
+            "Organization",
+            f"o{i:05d}",
+            {"name": f"עמותה {i}", "sector": "nonprofit", "locality_ids": ["l1"]},
+        )
+        for i in range(n)
+    ]
+    nodes += [
+        NodeRecord(
+            "Program",
+            f"p{i:05d}",
+            {"name": f"برنامج {i}", "operator_id": f"o{i:05d}", "locality_id": "l1"},
+        )
+        for i in range(n)
+    ]
+    rels = [
+        RelRecord("PARTNERS_WITH", f"o{i:05d}", f"o{i + 1:05d}", {"strength": 3})
+        for i in range(n - 1)
+    ]
+    return nodes, rels
+
+
+def test_cypher_in_values_is_plain_text(neo4j_store: Neo4jStore) -> None:
+    bystander = NodeRecord("Organization", "o-ok", {"name": "תמים", "sector": "business"})
+    evil = NodeRecord(
+        "Organization",
+        EVIL_ID,
+        {
+            "name": EVIL,
+            "name_ar": '"}) DETACH DELETE n RETURN 1 //',
+            "sector": "nonprofit",
+            "kind": EVIL,
+            "a`b": "backtick key",
+            "x) DETACH DELETE n //": EVIL,
+        },
+    )
+    program = NodeRecord("Program", "p-evil", {"name": "`x`", "operator_id": EVIL_ID})
+    partner = RelRecord("PARTNERS_WITH", EVIL_ID, "o-ok", {"kind": EVIL})
+    neo4j_store.write([bystander, evil, program], [partner])
+    assert neo4j_store.counts().nodes == {"Organization": 2, "Program": 1}
+    assert neo4j_store.get(EVIL_ID) == evil
+    assert [n.id for n in neo4j_store.find(text=EVIL)] == [EVIL_ID]
+    assert [n.id for n in neo4j_store.find(kind=EVIL)] == [EVIL_ID]
+    assert neo4j_store.count(locality_id=EVIL) == 0
+    assert neo4j_store.get_relationship((EVIL_ID, "PARTNERS_WITH", "o-ok")) == partner
+    assert {r.type for r in neo4j_store.relationships(EVIL_ID)} == {"PARTNERS_WITH", "OPERATES"}
+    # Labels and types are never pasted unchecked: a hostile one matches nothing or is refused.
+    assert neo4j_store.find(label=EVIL) == []
+    assert neo4j_store.relationships(EVIL_ID, types=[EVIL]) == []
+    assert list(neo4j_store.iter_relationships(EVIL)) == []
+    assert neo4j_store.delete_relationships([(EVIL_ID, EVIL, "o-ok")]) == 0
+    with pytest.raises(ValidationFailed, match="label"):
+        neo4j_store.write([NodeRecord(EVIL, "x", {"name": "x"})])
+    with pytest.raises(ValidationFailed, match="relationship type"):
+        neo4j_store.write(relationships=[RelRecord(EVIL, "o-ok", EVIL_ID, {})])
+    assert neo4j_store.delete_nodes([EVIL_ID], force=True) == 1
+    assert [n.id for n in neo4j_store.find()] == ["o-ok", "p-evil"]
+
+
+def test_properties_are_real_neo4j_properties(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    program = NodeRecord(
+        "Program",
+        "p1",
+        {
+            "name": "שפה",
+            "operator_id": "o1",
+            "domains": ["early_childhood", "welfare"],
+            "age_min": 0,
+        },
+    )
+    org = NodeRecord("Organization", "o1", {"name": "ג'וינט", "sector": "nonprofit"})
+    neo4j_store.write([org, program])
+    with GraphDatabase.driver(neo4j_server.uri, auth=None) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (o:Organization)-[r:OPERATES]->(p:Program {id: $id}) "
+            "RETURN labels(p) AS labels, p.domains AS domains, p.age_min AS age, "
+            "o.name AS operator, r._owner AS owner",
+            id="p1",
+            database_="neo4j",
+        )
+        constraints, _, _ = driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN *", database_="neo4j"
+        )
+    row = records[0]
+    assert sorted(row["labels"]) == ["Node", "Program"]
+    assert (row["domains"], row["age"], row["operator"]) == (
+        ["early_childhood", "welfare"],
+        0,
+        "ג'וינט",
+    )
+    assert row["owner"] == "p1"
+    assert {
+        (c["name"], tuple(c["labelsOrTypes"]), tuple(c["properties"])) for c in constraints
+    } >= {("partnermap_node_id", ("Node",), ("id",))}
+
+
+def test_store_unavailable_when_nothing_listens() -> None:
+    with pytest.raises(StoreUnavailable, match="cannot reach Neo4j"):
+        open_store(f"bolt://127.0.0.1:{free_port()}")
+
+
+def test_missing_database_is_named(neo4j_server: Neo4jServer) -> None:
+    with pytest.raises(StoreUnavailable, match="no database 'elsewhere'"):
+        open_store(f"{neo4j_server.uri}?database=elsewhere")
+
+
+def test_auth_from_the_url(auth_server: Neo4jServer) -> None:
+    port = auth_server.port
+    with open_store(f"neo4j://neo4j:{PASSWORD}@127.0.0.1:{port}") as store:
+        store.write([NodeRecord("Locality", "l1", {"name": "ירוחם"})])
+        assert store.url == f"neo4j://neo4j:***@127.0.0.1:{port}"
+        assert store.counts().nodes == {"Locality": 1}
+        store.clear()
+    with pytest.raises(StoreUnavailable, match="refused the credentials") as wrong:
+        open_store(f"neo4j://neo4j:wrong-password@127.0.0.1:{port}")
+    assert "wrong-password" not in str(wrong.value)
+    with pytest.raises(StoreUnavailable):
+        open_store(f"bolt://127.0.0.1:{port}")
+
+
+def test_killed_server_leaves_no_partial_import(auth_server: Neo4jServer) -> None:
+    url = f"bolt://neo4j:{PASSWORD}@127.0.0.1:{auth_server.port}?retry_seconds=2"
+    baseline = [NodeRecord("Locality", "l0", {"name": "דימונה"})]
+    nodes, rels = _town(1500)
+    total = len(nodes) + len(rels)
+    handled = [0]
+    killed = threading.Event()
+
+    def kill_halfway(n: int) -> None:
+        handled[0] += n
+        if handled[0] >= total // 2 and not killed.is_set():
+            killed.set()
+            auth_server.kill()
+
+    store = open_store(url)
+    store.clear()
+    store.write(baseline)
+    version = store.graph_version()
+    with pytest.raises(StoreUnavailable, match="cannot reach Neo4j"):
+        store.write(nodes, rels, progress=kill_halfway)
+    assert killed.is_set()
+    with pytest.raises(StoreUnavailable):
+        store.counts()
+    store.close()
+
+    auth_server.start()  # same data folder: Neo4j recovers from its transaction log
+    with open_store(url) as again:
+        assert again.counts().nodes == {"Locality": 1}
+        assert again.graph_version() == version
+        stats = again.write(nodes, rels)
+        assert stats.nodes_written == len(nodes)
+        counts = again.counts()
+        assert counts.nodes == {"Locality": 2, "Organization": 1500, "Program": 1500}
+        assert counts.relationships == {
+            "OPERATES_IN": 1500,
+            "OPERATES": 1500,
+            "IN_LOCALITY": 1500,
+            "PARTNERS_WITH": 1499,
+        }
+        # Re-running the import once more adds nothing.
+        assert again.write(nodes, rels).nodes_written == 0
+        assert again.counts().as_dict() == counts.as_dict()
+    # A clean stop (SIGTERM) keeps everything.
+    auth_server.stop()
+    auth_server.start()
+    with open_store(url) as after_restart:
+        assert after_restart.counts().as_dict() == counts.as_dict()
+        assert after_restart.get("p01499") == nodes[-1]
