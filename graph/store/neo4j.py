@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -162,6 +163,15 @@ def _check_label(name: str, what: str) -> None:
         raise ValidationFailed(f"invalid {what} {name!r}: use letters, digits and _") from exc
 
 
+def _auth_from_env() -> tuple[str, str] | None:
+    """``$NEO4J_AUTH`` as ``(user, password)``; ``None`` when unset or ``none``."""
+    value = os.environ.get("NEO4J_AUTH", "").strip()
+    if not value or value.lower() == "none" or "/" not in value:
+        return None
+    user, password = value.split("/", 1)
+    return (user, password)
+
+
 class Neo4jStore(GraphStore):
     """A :class:`GraphStore` on a Neo4j 5 server.
 
@@ -204,7 +214,11 @@ class Neo4jStore(GraphStore):
         """Open ``neo4j://user:password@host:7687[/database][?database=name]``.
 
         ``bolt://`` and the ``+s``/``+ssc`` schemes work the same way. Without
-        a user the connection is made without auth.
+        a user in the URL, ``$NEO4J_AUTH`` (``user/password``, as the Neo4j
+        Docker image reads it) gives the credentials; without that either,
+        the connection is made without auth. ``?retry_seconds=`` bounds how
+        long a transaction is retried while the server is unreachable
+        (default 10).
         """
         parts = urlsplit(url)
         shown = redact_url(url)
@@ -217,6 +231,8 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"bad port in store URL {shown!r}") from exc
         target = f"{parts.scheme}://{host}:{port}"
         auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
+        if auth is None:
+            auth = _auth_from_env()
         retry = float((query.get("retry_seconds") or ["10"])[0])
         try:
             driver = GraphDatabase.driver(

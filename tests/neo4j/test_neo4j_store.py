@@ -144,8 +144,11 @@ def test_missing_database_is_named(neo4j_server: Neo4jServer) -> None:
         open_store(f"{neo4j_server.uri}?database=elsewhere")
 
 
-def test_auth_from_the_url(auth_server: Neo4jServer) -> None:
+def test_auth_from_the_url_or_the_environment(
+    auth_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port = auth_server.port
+    monkeypatch.delenv("NEO4J_AUTH", raising=False)
     with open_store(f"neo4j://neo4j:{PASSWORD}@127.0.0.1:{port}") as store:
         store.write([NodeRecord("Locality", "l1", {"name": "ירוחם"})])
         assert store.url == f"neo4j://neo4j:***@127.0.0.1:{port}"
@@ -156,6 +159,9 @@ def test_auth_from_the_url(auth_server: Neo4jServer) -> None:
     assert "wrong-password" not in str(wrong.value)
     with pytest.raises(StoreUnavailable):
         open_store(f"bolt://127.0.0.1:{port}")
+    monkeypatch.setenv("NEO4J_AUTH", f"neo4j/{PASSWORD}")
+    with open_store(f"neo4j://127.0.0.1:{port}") as store:
+        assert store.counts().nodes == {}
 
 
 def test_killed_server_leaves_no_partial_import(auth_server: Neo4jServer) -> None:
