@@ -393,6 +393,7 @@ def parse_localities(
     used_membership: set[str] = set()
     matcher = LocalityMatcher(store)
     nodes = NodeCollector(batch)
+    councils: dict[str, str] = {}  # cbs-NN -> the id the council's node has
     for rownum, row in enumerate(rows[1:], start=2):
         if not any(str(c or "").strip() for c in row):
             continue
@@ -450,7 +451,11 @@ def parse_localities(
                 )
             else:
                 council = (f"cbs-{rc_code.zfill(2)}", rc_name)
-                data["regional_council_id"] = council[0]
+                council_id = councils.get(council[0])
+                if council_id is None:
+                    council_id = _add_council(council, origin, matcher, nodes, report)
+                    councils[council[0]] = council_id or council[0]
+                data["regional_council_id"] = council_id or council[0]
                 data["regional_council_name"] = rc_name
         elif status is not None:
             data["municipal_status"] = status
@@ -485,11 +490,14 @@ def parse_localities(
             report.error("duplicate-id", name, rownum, "id", raw_id, "repeated locality code")
             continue
         existing = matcher.match(
-            record.id, code=code, names=[data["name"], data["name_en"]], status=status
+            record.id,
+            code=code,
+            names=[data["name"], data["name_en"]],
+            status=status,
+            # kibbutz Megiddo is not the Megiddo regional council
+            not_status=None if status else MunicipalStatus.regional_council.value,
         )
         nodes.add(record, origin, existing, keep=_AUTHORITY_KEEP)
-        if council is not None and council[0] not in nodes:
-            _add_council(council, origin, matcher, nodes, report)
     if membership is not None and membership_path is not None:
         for key, (council_name, rownum, town) in membership.items():
             if key not in used_membership:
@@ -510,7 +518,8 @@ def _add_council(
     matcher: LocalityMatcher,
     nodes: NodeCollector,
     report: ImportReport,
-) -> None:
+) -> str | None:
+    """Add a regional council's node (merged into a stored one); the id it landed under."""
     rc_id, rc_name = council
     code = rc_id.removeprefix("cbs-")
     data = {
@@ -522,9 +531,9 @@ def _add_council(
     }
     record: NodeRecord | None = build_node(Locality, data, report, origin)
     if record is None:
-        return
+        return None
     existing = matcher.match(rc_id, code=code, names=[rc_name], status="regional_council")
     if existing is not None:
         # A stored council keeps its own fields; only what it lacks is added.
         record = NodeRecord(record.label, record.id, {**record.props, **existing.props})
-    nodes.add(record, origin, existing)
+    return nodes.add(record, origin, existing)

@@ -257,8 +257,14 @@ class LocalityMatcher:
         code: str | None = None,
         names: Iterable[str | None] = (),
         status: str | None = None,
+        not_status: str | None = None,
         country: str | None = None,
     ) -> NodeRecord | None:
+        """The stored locality, or ``None``.
+
+        ``status`` must agree with a stored ``municipal_status`` when both are
+        set; a name never matches a locality whose status is ``not_status``.
+        """
         if node_id and node_id in self.by_id:
             return self.by_id[node_id]
         if code and code in self.by_code:
@@ -268,6 +274,7 @@ class LocalityMatcher:
                 n
                 for n in self.by_name.get(normalize(name), [])
                 if _compatible(n, "municipal_status", status)
+                and (not not_status or n.props.get("municipal_status") != not_status)
                 and _compatible(n, "country", country)
                 and _compatible(n, "cbs_code", code)
             ]

@@ -193,3 +193,18 @@ def test_unpadded_stored_code_matches_the_town_not_the_council(il, sqlite_store,
     assert sqlite_store.get("cbs-0031") is None
     assert sqlite_store.get("cbs-31").props["name"] == "נחל שורק"
     assert sqlite_store.count("Locality") == 255
+
+
+def test_village_does_not_merge_into_its_namesake_council(il, sqlite_store, load_file):
+    # Megiddo is a kibbutz and a regional council; the stored council has no code.
+    council = Locality(id="rc-megiddo", name="מגידו", municipal_status="regional_council")
+    sqlite_store.write([to_record(council)])
+    load_file(sqlite_store, cbs.parse_localities, il / "localities.csv")
+    kibbutz = [
+        n for n in sqlite_store.iter_nodes("Locality")
+        if n.props.get("name") == "מגידו" and n.id != "rc-megiddo"
+    ]  # fmt: skip
+    # ... while the council itself is recognised by name and gets its code.
+    assert len(kibbutz) == 1 and kibbutz[0].props["regional_council_id"] == "rc-megiddo"
+    assert sqlite_store.get("rc-megiddo").props["cbs_code"] == "13"
+    assert sqlite_store.get("cbs-13") is None
