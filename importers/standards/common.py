@@ -173,7 +173,12 @@ def read_rows(path: Path, report: ImportReport, sheet: str | None = None) -> lis
     text = _decode(data, name, report)
     if text is None:
         return None
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as exc:
+        report.error("file", name, reader.line_num, None, None, f"not a readable CSV file: {exc}")
+        return None
 
 
 def head_text(path: Path, size: int = 4096) -> str:

@@ -129,3 +129,12 @@ def test_no_hashtag_row_is_an_error(tmp_path, sqlite_store):
     hxl.parse(path, report, sqlite_store)
     assert report.flatten() == [["missing-column", "plain.csv", None, None, None]]
     assert not hxl.detect(path)
+
+
+def test_unreadable_csv_is_an_error_not_a_crash(tmp_path, sqlite_store):
+    path = tmp_path / "huge.csv"
+    path.write_text("#org,#sector\n" + "A," + "x" * 200_000 + "\n", encoding="utf-8")
+    report = ImportReport()
+    batch = hxl.parse(path, report, sqlite_store)
+    assert batch.nodes == []
+    assert [(e.type, e.file, e.row_number) for e in report.errors] == [("file", "huge.csv", 2)]
