@@ -140,7 +140,8 @@ def synthesize(folder: Path, scale: float, seed: int) -> dict[str, int] | None:
     """Use ``partnermap synth`` when it exists; None otherwise."""
     if not (REPO / "importers" / "synth.py").exists():
         return None
-    localities = max(1, int(250 * scale))
+    # synth makes about 760 rows per locality: 131 localities is about 100k rows.
+    localities = max(1, round(131 * scale))
     args = ["synth", "--localities", str(localities), "--seed", str(seed), "-o", str(folder)]
     done = subprocess.run(
         [sys.executable, "-c", "from api.cli import app; app()", *args],
