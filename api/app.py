@@ -274,5 +274,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if importlib.util.find_spec("api.routes.maps") is not None:
         from api.routes import maps  # type: ignore[attr-defined,unused-ignore]
 
-        app.include_router(maps.router, prefix=API_PREFIX)
+        app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

@@ -79,7 +79,12 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "The input breaks a rule of the model.",
         503: "The graph store cannot be reached.",
     }
-    return {code: {"model": ErrorPublic, "description": text[code]} for code in codes}
+    # The JSON media type is named so that HTML routes (the maps) document their errors too.
+    json_body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}}
+    return {
+        code: {"model": ErrorPublic, "description": text[code], "content": json_body}
+        for code in codes
+    }
 
 
 class GraphNode(BaseModel):

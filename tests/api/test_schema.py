@@ -59,15 +59,12 @@ CHECKS = [
     allow_header_conformance,
 ]
 
-# The maps and dashboard pages belong to the maps router and have their own tests.
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
-    path_regex="^/api/v1/(maps|dashboard)"
-)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
