@@ -264,9 +264,9 @@ def _big_network(n: int = 2000, seed: int = 1) -> nx.Graph:
 def test_a_2000_node_map_settles_and_stays_still(driver: webdriver.Chrome, tmp_path: Path) -> None:
     G = _big_network()
     report = {"bridges": [{"id": f"o{i}", "score": 0.5, "reasons": ["hub"]} for i in range(20)]}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     html = render_map(G, report, lang="he", title="עיר גדולה")
-    render_s = time.perf_counter() - started
+    render_s, render_cpu = time.perf_counter() - started, time.process_time() - cpu
     page = tmp_path / "big.html"
     page.write_text(html, encoding="utf-8")
     driver.get(page.as_uri())
@@ -281,7 +281,12 @@ def test_a_2000_node_map_settles_and_stays_still(driver: webdriver.Chrome, tmp_p
     assert moved == 0, "the layout keeps moving after it settled"
     assert driver.execute_script("return pmMap.network.physics.physicsEnabled") is False
     driver.save_screenshot(str(ARTIFACTS / "map-2000-he.png"))
-    result = {**settled, "render_html_s": round(render_s, 2), "html_bytes": len(html)}
+    result = {
+        **settled,
+        "render_html_s": round(render_s, 2),
+        "render_cpu_s": round(render_cpu, 2),
+        "html_bytes": len(html),
+    }
     (ARTIFACTS / "settle-2000.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"2,000-node map: {result}")
     assert settled["ms"] < 60_000

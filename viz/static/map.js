@@ -164,7 +164,8 @@
                    avoidOverlap: big ? 0 : 0.6 },
       maxVelocity: 30, minVelocity: 1.0, timestep: 0.5,
       /* the server already laid the nodes out: the browser only polishes */
-      stabilization: { enabled: true, iterations: big ? 40 : 200, updateInterval: 10, fit: true }
+      stabilization: { enabled: true, iterations: data.nodes.length > 1500 ? 25 : (big ? 40 : 200),
+                       updateInterval: 10, fit: true }
     },
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                    multiselect: true, navigationButtons: false, keyboard: false },
