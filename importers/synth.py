@@ -130,9 +130,9 @@ _TYPES: list[tuple[str, int, int, str, str]] = [
     ("early_childhood", 0, 5, "משפחות צעירות", "מרכז הורים-ילדים"),
     ("early_childhood", 3, 6, "ילדי גנים", "מוכנות לכיתה א'"),
     ("early_childhood", 0, 2, "תינוקות בסיכון", "ביקורי בית לתינוקות"),
-    ("formal_education", 6, 9, "תלמידי כיתות א'-ג'", "תגבור קריאה"),
+    ("formal_education", 6, 8, "תלמידי כיתות א'-ג'", "תגבור קריאה"),
     ("formal_education", 9, 12, "תלמידי כיתות ד'-ו'", "תגבור מתמטיקה"),
-    ("formal_education", 12, 15, "תלמידי חטיבת ביניים", "מניעת נשירה"),
+    ("formal_education", 13, 15, "תלמידי חטיבת ביניים", "מניעת נשירה"),
     ("formal_education", 15, 18, "תלמידי תיכון", "הכנה לבגרות"),
     ("informal_education", 9, 18, "חניכי תנועות נוער", "חיזוק תנועות הנוער"),
     ("informal_education", 12, 18, "בני נוער", "מועדוני נוער"),
@@ -156,7 +156,7 @@ _TYPES: list[tuple[str, int, int, str, str]] = [
     ("community", 18, 120, "תושבים", "מנהיגות שכונתית"),
     ("community", 25, 60, "הורים", "קבוצות הורים"),
     ("emergency", 0, 120, "כלל התושבים", "חוסן קהילתי בחירום"),
-    ("emergency;welfare", 65, 120, "קשישים", "סיוע לקשישים בחירום"),
+    ("emergency", 65, 120, "קשישים בחירום", "סיוע לקשישים בחירום"),
     ("emergency", 18, 120, "מתנדבים", "צוות צח\"י"),
 ]  # fmt: skip
 _DOMAIN_LEADS = ["early_childhood", "employment", "stem21"]
@@ -527,16 +527,20 @@ def _write_locality(
     types = rng.sample(range(len(_TYPES)), min(len(_TYPES), n_programs))
     types += [rng.randrange(len(_TYPES)) for _ in range(n_programs - len(types))]
     type_operator: dict[int, str] = {}
+    planted_types: dict[int, str] = {}
     prog_n = inv_n = 0
     for t in types:
         domains, lo, hi, target, pname = _TYPES[t]
         first = t not in type_operator
         operator = type_operator.setdefault(t, rng.choice(operators))
-        copies = [(operator, "")]
+        # Every program of a planted type carries its group; pairs of them run by
+        # different operators are the duplicates.
+        group = planted_types.get(t, "")
+        copies = [(operator, group)]
         if first and rng.random() < 0.125:
+            group = planted_types[t] = f"duplicate:{code}-{t}"
             other = rng.choice([o for o in operators if o != operator])
-            copies.append((other, f"duplicate:{code}-{t}"))
-            copies[0] = (operator, f"duplicate:{code}-{t}")
+            copies = [(operator, group), (other, group)]
         period = (0, 0)
         for op, planted in copies:
             prog_n += 1

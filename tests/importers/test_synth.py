@@ -174,10 +174,15 @@ def test_sectors_real_localities_and_planted_findings(small: Path, shared_data: 
         if p["planted"]:
             groups[p["planted"]].append(p)
     assert groups
-    for a, b in groups.values():
-        assert a["locality_id"] == b["locality_id"] and a["operator_id"] != b["operator_id"]
-        assert a["domains"] == b["domains"] and a["target_population"] == b["target_population"]
+    for group in groups.values():
+        # the first two are the planted pair; later ones repeat the first operator's program
+        a, b, *more = sorted(group, key=lambda p: p["id"])
+        assert a["operator_id"] != b["operator_id"]
         assert int(a["start"]) <= int(b["end"]) and int(b["start"]) <= int(a["end"])
+        for p in (b, *more):
+            assert p["locality_id"] == a["locality_id"] and p["domains"] == a["domains"]
+            assert p["target_population"] == a["target_population"]
+        assert all(p["operator_id"] == a["operator_id"] for p in more)
 
 
 def test_without_the_cbs_file_localities_are_synthetic(tmp_path: Path) -> None:
