@@ -14,10 +14,14 @@ and a regional network of partnership managers per district tie localities
 together.
 
 Findings are planted at a realistic rate and marked in an extra ``planted``
-column, so a benchmark can measure recall: about one program type in eight
-gets a near-identical second program by another operator
-(``duplicate:<group>``); about 8% of community groups have no tie at all
-(``isolate``) and 5% a single partnership (``single_tie``).
+column, so a benchmark can measure recall and precision: about one program
+type in eight of a locality gets a near-identical second program by another
+operator, overlapping in ages and period (every program of that type in the
+locality is marked ``duplicate:<group>``; its pairs with different operators
+are the duplicates); about 8% of community groups have no tie at all
+(``isolate``) and 5% a single partnership (``single_tie``). Program types of
+one domain serve different target populations, so unplanted duplicates are
+rare.
 
 Localities are drawn from the real CBS 2021 file
 (``shared/data/il/cbs_local_authorities_2021.csv``, read at generation time
