@@ -145,7 +145,9 @@ def _layout(G: nx.Graph, ids: Sequence[str], extra: Sequence[tuple[str, str]], s
     if not ids:
         return {}
     index = {nid: i for i, nid in enumerate(ids)}
-    edges = [(index[u], index[v]) for u, v in G.edges if u in index and v in index]
+    edges = [
+        (index[str(u)], index[str(v)]) for u, v in G.edges if str(u) in index and str(v) in index
+    ]
     edges += [(index[u], index[v]) for u, v in extra if u in index and v in index]
     graph = ig.Graph(n=len(ids), edges=edges)
     rng = random.Random(seed)

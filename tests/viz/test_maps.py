@@ -155,3 +155,18 @@ def test_the_real_network_of_the_sample(sample) -> None:
     G = build_network(sample.sub, locality_id=LOCALITY)
     assert sample.network.number_of_edges() == G.number_of_edges() > 0
     assert "xss" in G and G.degree("xss") == 0
+
+
+def test_integer_node_ids_keep_their_ties_in_the_layout() -> None:
+    G = nx.path_graph(5)
+    nx.set_node_attributes(G, {n: f"ארגון {n}" for n in G}, "name")
+    data = map_payload(G)
+    xs = {n["id"]: n["x"] for n in data["nodes"]}
+    # a path is laid out in order along a line: ties pulled ends apart from the middle
+    assert sorted(xs, key=xs.__getitem__) in (list("01234"), list("43210"))
+    assert [(e["from"], e["to"]) for e in data["edges"]] == [
+        ("0", "1"),
+        ("1", "2"),
+        ("2", "3"),
+        ("3", "4"),
+    ]
