@@ -23,8 +23,9 @@ Mapping
                                      organisations); ``addressLocality`` → ``locality_ids``
                                      when it names a stored locality
 ``grantProgramme``                   Program ``360g:<funder>:<code or title>`` operated by
-                                     the funder (grants without one: ``…:grants``); each
-                                     recipient ``PARTNERS_IN`` it with role ``grantee``
+                                     the funder (grants without one: ``…:grants``)
+funder → recipient                   ``PARTNERS_WITH`` with kind ``grant``, ``since`` the
+                                     first award date (one per pair, however many grants)
 grant                                Investment, id = the grant ``id``: ``amount`` =
                                      ``amountAwarded``, ``currency``, ``year`` from
                                      ``awardDate`` (ISO, DD/MM/YYYY, timestamps, Excel
@@ -36,6 +37,12 @@ grant                                Investment, id = the grant ``id``: ``amount
 
 Grants to individuals (``recipientIndividual``) are imported without a
 recipient, so no personal data is stored.
+
+Why a partnership and not a program partner: two charities funded by the
+same programme have not worked together, and ``PARTNERS_IN`` would tie
+every grantee of a programme to every other one in the actor network (465
+false ties among baring.json's 49 organisations). A grant ties the funder
+to its grantee only.
 """
 
 from __future__ import annotations
@@ -49,8 +56,8 @@ from graph.model import (
     Investment,
     InvestmentStatus,
     Organization,
+    Partnership,
     Program,
-    ProgramPartner,
     Sector,
     edge_record,
 )
@@ -256,7 +263,8 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
     Returns
     -------
     Batch
-        Organizations, Programs, Investments and ``PARTNERS_IN`` relationships.
+        Organizations, Programs, Investments and ``PARTNERS_WITH`` relationships
+        (funder to grantee).
     """
     batch = Batch()
     grants = _grants(path, report)
@@ -264,7 +272,7 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
         return batch
     nodes = NodeCollector(batch)
     orgs, places = OrgMatcher(store), LocalityMatcher(store)
-    partners: set[tuple[str, str]] = set()
+    grant_ties: dict[tuple[str, str], tuple[str | None, Origin]] = {}
     for grant, row in grants:
         origin = Origin(path.name, row)
         gid = _text(grant.get("id"))
@@ -295,12 +303,6 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
                                 report)  # fmt: skip
         if program_id is None:
             continue
-        if recipient_id and (recipient_id, program_id) not in partners:
-            partners.add((recipient_id, program_id))
-            edge = ProgramPartner(
-                program_id=program_id, organization_id=recipient_id, role="grantee"
-            )
-            batch.add_relationship(edge_record(edge), origin)
         try:
             amount = parse_number(grant.get("amountAwarded"))
         except ValueError:
@@ -351,8 +353,18 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
             "status": InvestmentStatus.committed,
         }
         record = build_node(Investment, data, report, origin)
-        if record is not None:
-            nodes.add(record, origin)
+        if record is None:
+            continue
+        nodes.add(record, origin)
+        if recipient_id and recipient_id != funder_id:
+            since = iso_date(award) or (str(year) if year else None)
+            pair = (funder_id, recipient_id)
+            known = grant_ties.get(pair)
+            if known is None or (since and (known[0] is None or since < known[0])):
+                grant_ties[pair] = (since, known[1] if known else origin)
+    for (source, target), (since, origin) in grant_ties.items():
+        tie = Partnership(source_id=source, target_id=target, kind="grant", since=since)
+        batch.add_relationship(edge_record(tie), origin)
     return batch
 
 

@@ -47,6 +47,19 @@ def test_baring_counts(shared_data, sqlite_store, load_file):
         assert inv.props["recipient_id"] == grant["recipientOrganization"][0]["id"]
     total = sum(i.props["amount"] for i in sqlite_store.iter_nodes("Investment"))
     assert total == sum(g["amountAwarded"] for g in grants)
+    # One grant tie per funder and recipient, dated by the first award.
+    ties = list(sqlite_store.iter_relationships("PARTNERS_WITH"))
+    assert len(ties) == len(recipients)
+    first_award: dict[str, dt.date] = {}
+    for grant in grants:
+        rid = grant["recipientOrganization"][0]["id"]
+        award = dt.datetime.strptime(grant["awardDate"], "%d/%m/%Y").date()
+        first_award[rid] = min(first_award.get(rid, award), award)
+    for tie in ties:
+        assert tie.source == "GB-CHC-258583" and tie.props["kind"] == "grant"
+        assert tie.props["since"] == first_award[tie.target].isoformat()
+    assert sqlite_store.count() == len(grants) + len(recipients) + 1 + len(programmes)
+    assert not list(sqlite_store.iter_relationships("PARTNERS_IN"))
 
 
 def test_ocf_counts_and_reimport(shared_data, sqlite_store, load_file):
