@@ -429,7 +429,6 @@ def _write_locality(
 
     # Roles
     role_n = 0
-
     role_org: dict[str, str] = {}
     touched: set[str] = set()
 
@@ -448,7 +447,10 @@ def _write_locality(
     knowledge = role("מנהל/ת ידע", "knowledge_manager", auth)
     resources = role("מנהל/ת מיצוי משאבים", "resource_mobilisation", auth)
     dept_heads = {k: role(f"מנהל/ת {d}", "department_head", depts[k]) for k, d in _DEPARTMENTS}
-    leads = {d: role(f"מוביל/ת תחום {d}", "domain_lead", depts["edu"]) for d in _DOMAIN_LEADS}
+    lead_dept = {"early_childhood": "ec", "employment": "employment", "stem21": "edu"}
+    leads = {
+        d: role(f"מוביל/ת תחום {d}", "domain_lead", depts[lead_dept[d]]) for d in _DOMAIN_LEADS
+    }
     director = role('מנהל/ת המתנ"ס', "director", matnas)
     resilience = role("רכז/ת חוסן", "resilience_coordinator", depts["emergency"])
     volunteers = role("רכז/ת מתנדבים", "volunteer_coordinator", depts["community"])
