@@ -143,6 +143,7 @@ FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
 _DATE_FIELDS = {"since", "until", "start", "end"}
+_NAME_FIELDS = {"name", "name_he", "name_en", "name_ar"}
 _PROGRESS_EVERY = 2000
 
 Progress = Callable[[int], None]
@@ -178,8 +179,7 @@ def _stem(filename: str) -> str:
 
 
 def _header(cells: list[Any], name: str, row: int, report: ImportReport) -> list[str]:
-    known = {c for cols in COLUMNS.values() for c in cols} | {"name", "name_he", "name_en"}
-    known |= {"name_ar"}
+    known = {c for cols in COLUMNS.values() for c in cols} | _NAME_FIELDS
     header: list[str] = []
     for cell in cells:
         text = str(cell).strip().lstrip("\ufeff") if cell is not None else ""
