@@ -654,7 +654,8 @@ def render_dashboard(
     """The locality dashboard: the map, findings that focus it, charts and metrics.
 
     ``links`` may carry ``other_lang``, ``index``, ``map``, ``export_map``,
-    ``export_json``, ``export_csv`` and ``export_graphml`` URLs.
+    ``export_json``, ``export_csv``, ``export_graphml`` and
+    ``context_both|routine|emergency`` URLs.
     """
     lang = pick_lang(lang)
     payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
@@ -700,6 +701,7 @@ def render_dashboard(
             by_sector=[(label(lang, "sector", k), v) for k, v in by_sector.items()],
             graph_version=(report or {}).get("graph_version"),
             links=dict(links or {}),
+            context=context,
             colours=SECTOR_COLOURS,
         )
     )

@@ -166,6 +166,10 @@ def locality_dashboard(
         "export_csv": _export_url(request, locality_id, "csv"),
         "export_graphml": _export_url(request, locality_id, "graphml"),
     }
+    for ctx in ("both", "routine", "emergency"):
+        links[f"context_{ctx}"] = _url(
+            request, "locality_dashboard", {"lang": lang, "context": ctx}, locality_id=locality_id
+        )
     html = render_dashboard(
         view.network,
         view.report,

@@ -87,6 +87,8 @@ def test_dashboard_has_findings_charts_metrics_and_exports(client: TestClient) -
     assert html.count('class="pm-chart"') == 3
     assert "/api/v1/export?format=json&amp;locality_id=l-sderot" in html
     assert "/api/v1/maps/l-sderot?lang=en&amp;context=both&amp;download=true" in html
+    assert "/api/v1/dashboard/l-sderot?lang=en&amp;context=emergency" in html
+    assert '<strong aria-current="page">Routine and emergency</strong>' in html
 
 
 def test_index_lists_localities_with_links(client: TestClient) -> None:
