@@ -258,19 +258,21 @@ def structural_holes(
        redundancy measures. *Connections* 20(1), 35-38.
     """
     adj: dict[Hashable, dict[Hashable, float]] = {}
-    totals: dict[Hashable, tuple[float, float]] = {}
+    # 1 / (sum of a node's tie weights) and 1 / (its strongest tie), 0 for none.
+    inv_sum: dict[Hashable, float] = {}
+    inv_max: dict[Hashable, float] = {}
 
     def ties(u: Hashable) -> dict[Hashable, float]:
-        if u not in adj:
-            row = {
-                v: float(data.get(weight, 1) if weight is not None else 1)
-                for v, data in G[u].items()
-                if v != u
-            }
+        row = adj.get(u)
+        if row is None:
+            if weight is None:
+                row = {v: 1.0 for v in G[u] if v != u}
+            else:
+                row = {v: float(d.get(weight, 1)) for v, d in G[u].items() if v != u}
             adj[u] = row
-            values = row.values()
-            totals[u] = (sum(values), max(values)) if row else (0.0, 0.0)
-        return adj[u]
+            inv_sum[u] = _share(1.0, sum(row.values())) if row else 0.0
+            inv_max[u] = _share(1.0, max(row.values())) if row else 0.0
+        return row
 
     out: dict[Hashable, tuple[float, float]] = {}
     for i in nodes:
@@ -278,23 +280,24 @@ def structural_holes(
         if not row:
             out[i] = (math.nan, math.nan)
             continue
+        for q in row:
+            ties(q)
         contacts = set(row)
         indirect: dict[Hashable, float] = dict.fromkeys(row, 0.0)
         redundancy: dict[Hashable, float] = dict.fromkeys(row, 0.0)
         for q, w_iq in row.items():
-            q_row = ties(q)
-            p_iq = _share(w_iq, totals[i][0])
+            p_iq = w_iq * inv_sum[i]
             if not p_iq:
                 continue
+            q_row = adj[q]
+            p_iq_q = p_iq * inv_sum[q]
+            # No self-loops are kept, so j != q here.
             for j in contacts.intersection(q_row):
-                if j == q:
-                    continue
                 w_qj = q_row[j]
-                indirect[j] += p_iq * _share(w_qj, totals[q][0])
-                ties(j)
-                redundancy[j] += p_iq * _share(w_qj, totals[j][1])
+                indirect[j] += p_iq_q * w_qj
+                redundancy[j] += p_iq * w_qj * inv_max[j]
         effective = sum(1.0 - redundancy[j] for j in row)
-        constraint = sum((_share(row[j], totals[i][0]) + indirect[j]) ** 2 for j in row)
+        constraint = sum((row[j] * inv_sum[i] + indirect[j]) ** 2 for j in row)
         out[i] = (effective, constraint)
     return out
 

@@ -116,8 +116,85 @@ def brokerage(
         pred = {n: set(G.predecessors(n)) - {n} for n in G}
     else:
         pred = succ
+    if nodes is None and not G.is_directed():
+        return _undirected_brokerage(group, succ)
     wanted = list(G) if nodes is None else list(nodes)
     return {v: _node_brokerage(v, group, pred, succ) for v in wanted}
+
+
+def _undirected_brokerage(
+    group: dict[Hashable, Any], nbrs: dict[Hashable, set[Hashable]]
+) -> dict[Hashable, dict[str, int]]:
+    """Every node of an undirected graph, the closed pairs found once per tie.
+
+    The common neighbours ``C`` of a tie ``{u, w}`` are the closed pairs
+    ``(w, c)`` around ``u`` and ``(u, c)`` around ``w`` alike, so one
+    intersection serves both ends; only the sizes of ``C`` within the
+    groups of ``u`` and ``w`` are needed.
+    """
+    members: dict[Any, set[Hashable]] = {}
+    for node, g in group.items():
+        members.setdefault(g, set()).add(node)
+    counts = {v: _open_totals(group[v], group, nbrs[v], nbrs[v], nbrs[v]) for v in nbrs}
+    done: set[Hashable] = set()
+    for u, u_nbrs in nbrs.items():
+        done.add(u)
+        g_u = group[u]
+        for w in u_nbrs:
+            if w in done:
+                continue
+            common = u_nbrs & nbrs[w]
+            if not common:
+                continue
+            g_w = group[w]
+            n = len(common)
+            in_u = len(common & members[g_u])
+            in_w = in_u if g_w == g_u else len(common & members[g_w])
+            _subtract_closed(counts[u], g_w == g_u, n, in_u, in_w)
+            _subtract_closed(counts[w], g_w == g_u, n, in_w, in_u)
+    return counts
+
+
+def _subtract_closed(counts: dict[str, int], same: bool, n: int, in_own: int, in_a: int) -> None:
+    """Remove ``n`` closed pairs ``(a, c)`` around a node: ``in_own`` of them
+    with ``c`` in the node's group, ``in_a`` with ``c`` in ``a``'s group."""
+    if same:
+        counts["coordinator"] -= in_own
+        counts["representative"] -= n - in_own
+    else:
+        counts["gatekeeper"] -= in_own
+        counts["itinerant"] -= in_a
+        counts["liaison"] -= n - in_own - in_a
+
+
+def _open_totals(
+    own: Any,
+    group: dict[Hashable, Any],
+    ins: set[Hashable],
+    outs: set[Hashable],
+    both: set[Hashable],
+) -> dict[str, int]:
+    """Ordered pairs ``(a, c)``, ``a`` in ``ins``, ``c`` in ``outs``, ``a != c``, by role.
+
+    Counted from group sizes alone (closed pairs are taken off later).
+    """
+    p = Counter(map(group.__getitem__, ins))
+    q = p if outs is ins else Counter(map(group.__getitem__, outs))
+    # a == c is not a pair: subtract the actors that are both in and out.
+    same = p if both is ins else Counter(map(group.__getitem__, both))
+    n_out, p_own, q_own = len(outs), p[own], q[own]
+    itinerant = liaison = 0
+    for g, p_g in p.items():
+        if g != own:
+            itinerant += p_g * q[g] - same[g]
+            liaison += p_g * (n_out - q_own - q[g])
+    return {
+        "coordinator": p_own * q_own - same[own],
+        "itinerant": itinerant,
+        "gatekeeper": (len(ins) - p_own) * q_own,
+        "representative": p_own * (n_out - q_own),
+        "liaison": liaison,
+    }
 
 
 def _node_brokerage(
@@ -129,26 +206,7 @@ def _node_brokerage(
     """The five counts of one node: all ordered pairs minus the closed ones."""
     own = group[v]
     ins, outs = pred[v], succ[v]
-    p = Counter(group[a] for a in ins)
-    if ins is outs:  # undirected: in = out, and every neighbour is both
-        q = same = p
-    else:
-        q = Counter(group[c] for c in outs)
-        # a == c is not a pair: subtract the actors that are both in and out.
-        same = Counter(group[a] for a in ins & outs)
-    n_in, n_out = len(ins), len(outs)
-    p_own, q_own = p[own], q[own]
-
-    coordinator = p_own * q_own - same[own]
-    representative = p_own * (n_out - q_own)
-    gatekeeper = (n_in - p_own) * q_own
-    itinerant = 0
-    liaison = 0
-    for g, p_g in p.items():
-        if g == own:
-            continue
-        itinerant += p_g * q[g] - same[g]
-        liaison += p_g * (n_out - q_own - q[g])
+    counts = _open_totals(own, group, ins, outs, ins if ins is outs else ins & outs)
 
     # Closed pairs: a -> c tied directly, so v is not needed between them.
     outs_by_group: dict[Any, set[Hashable]] = {}
@@ -156,24 +214,12 @@ def _node_brokerage(
         outs_by_group.setdefault(group[c], set()).add(c)
     own_outs = outs_by_group.get(own, set())
     for a in ins:
+        # a is never in succ[a] (self-loops are dropped), so c != a below.
         closed = succ[a] & outs
-        closed.discard(a)
         if not closed:
             continue
         g_a = group[a]
         in_own = len(closed & own_outs) if own_outs else 0
-        if g_a == own:
-            coordinator -= in_own
-            representative -= len(closed) - in_own
-        else:
-            in_a = len(closed & outs_by_group[g_a]) if g_a in outs_by_group else 0
-            gatekeeper -= in_own
-            itinerant -= in_a
-            liaison -= len(closed) - in_own - in_a
-    return {
-        "coordinator": coordinator,
-        "itinerant": itinerant,
-        "gatekeeper": gatekeeper,
-        "representative": representative,
-        "liaison": liaison,
-    }
+        in_a = in_own if g_a == own else len(closed & outs_by_group.get(g_a, set()))
+        _subtract_closed(counts, g_a == own, len(closed), in_own, in_a)
+    return counts

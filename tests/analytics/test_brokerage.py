@@ -136,3 +136,13 @@ def test_nodes_subset() -> None:
     result = brokerage(_hand_graph(), nodes=["v"])
     assert list(result) == ["v"]
     assert result["v"]["liaison"] == 4
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_subset_path_equals_whole_graph_path(seed: int) -> None:
+    # A subset is counted node by node; the whole undirected graph tie by tie.
+    G = nx.gnp_random_graph(40, 0.25, seed=seed)
+    rng = random.Random(seed)
+    nx.set_node_attributes(G, {n: rng.choice("abc") for n in G}, "sector")
+    whole = brokerage(G)
+    assert brokerage(G, nodes=list(G)) == whole
