@@ -28,6 +28,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -139,10 +140,14 @@ class KeyStore:
         The file; created with its folder (mode 0600) if missing.
     """
 
+    #: How long a verified key is trusted without asking the file again (revocation delay).
+    cache_seconds: float = 30.0
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        self._verified: dict[str, tuple[Principal, float]] = {}
         with self._lock:
             self._connect()
 
@@ -189,10 +194,20 @@ class KeyStore:
         return NewKey(key_id, role, secret)
 
     def verify(self, presented: str) -> Principal | None:
-        """The principal a presented key stands for, or ``None`` for an unknown key."""
-        parts = presented.strip().split("_", 2)
+        """The principal a presented key stands for, or ``None`` for an unknown key.
+
+        A verified key is remembered (by its hash, never in clear) for
+        :attr:`cache_seconds`, so a busy client does not cost a file read per request.
+        """
+        presented = presented.strip()
+        parts = presented.split("_", 2)
         if len(parts) != 3 or parts[0] != _PREFIX or not parts[1]:
             return None
+        digest = _digest(presented)
+        now = time.monotonic()
+        hit = self._verified.get(digest)
+        if hit is not None and hit[1] > now:
+            return hit[0]
         rows = self._run(
             "SELECT hash, role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
             (parts[1],),
@@ -200,9 +215,13 @@ class KeyStore:
         if not rows:
             return None
         stored, role = rows[0]
-        if not hmac.compare_digest(str(stored), _digest(presented.strip())):
+        if not hmac.compare_digest(str(stored), digest):
             return None
-        return Principal(parts[1], Role(role))
+        principal = Principal(parts[1], Role(role))
+        if len(self._verified) > 1000:
+            self._verified.clear()
+        self._verified[digest] = (principal, now + self.cache_seconds)
+        return principal
 
     def revoke(self, key_id: str) -> bool:
         with self._lock:
@@ -210,6 +229,9 @@ class KeyStore:
                 "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
                 (_now(), key_id),
             )
+            self._verified = {
+                d: hit for d, hit in self._verified.items() if hit[0].key_id != key_id
+            }
             return cur.rowcount > 0
 
     # -- audit ------------------------------------------------------------------

@@ -8,12 +8,13 @@ wait for one computation rather than each starting their own.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import StoreDep, ViewerDep
 from graph.errors import NotFound, StoreUnavailable
@@ -55,6 +56,7 @@ class ReportCache:
         self.size = size
         self._compute = compute
         self._items: OrderedDict[Key, dict[str, Any]] = OrderedDict()
+        self._encoded: dict[tuple[Key, str], bytes] = {}
         self._locks: dict[Key, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -66,7 +68,26 @@ class ReportCache:
             return report
 
     def get(self, store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
+        return self._get((store.graph_version(), locality_id, context), store)
+
+    def get_json(
+        self, store: GraphStore, locality_id: str | None, context: str, section: str = ""
+    ) -> bytes:
+        """The report (or one ``section`` of it) as UTF-8 JSON, encoded once per version."""
         key = (store.graph_version(), locality_id, context)
+        report = self._get(key, store)
+        with self._lock:
+            encoded = self._encoded.get((key, section))
+        if encoded is None:
+            value = report.get(section) if section else report
+            encoded = json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+            with self._lock:
+                if key in self._items:
+                    self._encoded[(key, section)] = encoded
+        return encoded
+
+    def _get(self, key: Key, store: GraphStore) -> dict[str, Any]:
+        locality_id, context = key[1], key[2]
         report = self._cached(key)
         if report is not None:
             return report
@@ -81,6 +102,8 @@ class ReportCache:
                     while len(self._items) > self.size:
                         old, _ = self._items.popitem(last=False)
                         self._locks.pop(old, None)
+                        for done in [k for k in self._encoded if k[0] == old]:
+                            del self._encoded[done]
         with self._lock:
             if key not in self._items:
                 self._locks.pop(key, None)
@@ -94,38 +117,64 @@ ContextParam = Annotated[
 ]
 
 
+_JSON_OBJECT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as JSON.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+_JSON_ANY: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The section as JSON (a list of findings, or the metrics object).",
+        "content": {"application/json": {"schema": {}}},
+    }
+}
+
+
 def _report(
-    request: Request, store: GraphStore, locality_id: str | None, context: str
-) -> dict[str, Any]:
+    request: Request, store: GraphStore, locality_id: str | None, context: str, section: str = ""
+) -> Response:
     if locality_id is not None:
         loc = store.get(locality_id)
         if loc is None or loc.label != "Locality":
             raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
     cache: ReportCache = request.app.state.report_cache
-    return cache.get(store, locality_id, context)
+    body = cache.get_json(store, locality_id, context, section)
+    return Response(body, media_type="application/json")
 
 
-@router.get("", summary="The whole analysis report (as `partnermap analyze --json`)")
+@router.get(
+    "",
+    summary="The whole analysis report (as `partnermap analyze --json`)",
+    response_class=Response,
+    responses=_JSON_OBJECT,
+)
 def analysis(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
     locality_id: LocalityParam = None,
     context: ContextParam = "both",
-) -> dict[str, Any]:
+) -> Response:
     return _report(request, store, locality_id, context)
 
 
 def _section(name: str, doc: str) -> None:
-    @router.get(f"/{name}", summary=doc, name=f"analysis_{name}")
+    @router.get(
+        f"/{name}",
+        summary=doc,
+        name=f"analysis_{name}",
+        response_class=Response,
+        responses=_JSON_ANY,
+    )
     def section(
         request: Request,
         store: StoreDep,
         _who: ViewerDep,
         locality_id: LocalityParam = None,
         context: ContextParam = "both",
-    ) -> Any:
-        return _report(request, store, locality_id, context).get(name)
+    ) -> Response:
+        return _report(request, store, locality_id, context, name)
 
 
 for _name, _doc in (

@@ -141,3 +141,11 @@ def test_cli_keys_create_rejects_unknown_role(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "root" in result.stderr
+
+
+def test_revoked_key_stops_working_at_once(app: FastAPI, keys: dict[str, str]) -> None:
+    with TestClient(app) as client:
+        headers = {"X-API-Key": keys["viewer"]}
+        assert client.get("/api/v1/localities", headers=headers).status_code == 200  # cached now
+        assert app.state.keys.revoke(keys["viewer"].split("_")[1]) is True
+        assert client.get("/api/v1/localities", headers=headers).status_code == 401

@@ -1,0 +1,216 @@
+"""Benchmark: HTTP latency of a real uvicorn server under 50 concurrent clients.
+
+Loads the bundled demo (or, with ``--localities N``, a synthetic national
+dataset from :mod:`importers.synth`) into a fresh SQLite store, starts
+``partnermap``'s API with uvicorn on 127.0.0.1 (a free port; no other
+address is ever contacted), and sends a bounded number of requests per
+scenario from ``--clients`` concurrent asyncio clients (httpx):
+
+* ``healthz`` - the baseline: the same server, client and auth-free path,
+  no store work;
+* ``entity GET`` - ``GET /api/v1/organizations/{id}`` for random ids;
+* ``ego depth 2`` - ``GET /api/v1/graph/ego/{id}?depth=2``;
+* ``analysis (cached)`` - ``GET /api/v1/analysis?locality_id=...`` after
+  one warm-up request per locality (the cold time is printed too).
+
+Prints p50, p95, p99 and requests per second per scenario, and p50 / p95
+as a ratio to the baseline measured in the same run.
+
+Run: ``python bench/bench_api.py [--clients 50] [--requests 1000] [--localities N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from api.auth import KeyStore, Role  # noqa: E402
+from graph.store.sqlite import SQLiteStore  # noqa: E402
+from importers.registry import run_import  # noqa: E402
+
+HOST = "127.0.0.1"  # loopback only
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _dataset(folder: Path, localities: int | None, seed: int) -> Path:
+    if localities is None:
+        from importers.demo import demo_path
+
+        return demo_path()
+    from importers.synth import generate
+
+    out = folder / "synth"
+    generate(localities, seed, out)
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def _run(
+    client: httpx.AsyncClient, urls: list[str], clients: int
+) -> tuple[list[float], float, dict[int, int]]:
+    """Send every URL once from ``clients`` workers; latencies in ms, wall seconds, statuses."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def worker() -> None:
+        while True:
+            try:
+                url = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            start = time.perf_counter()
+            response = await client.get(url)
+            await response.aread()
+            latencies.append((time.perf_counter() - start) * 1000)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return latencies, time.perf_counter() - start, statuses
+
+
+async def _bench(base: str, key: str, scenarios: dict[str, list[str]], clients: int) -> None:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=120
+    ) as client:
+        cold: list[float] = []
+        for url in sorted(set(scenarios["analysis (cached)"])):
+            start = time.perf_counter()
+            (await client.get(url)).raise_for_status()
+            cold.append((time.perf_counter() - start) * 1000)
+        await _run(client, scenarios["healthz"][: clients * 2], clients)  # warm connections
+        results = {}
+        for name, urls in scenarios.items():
+            results[name] = await _run(client, urls, clients)
+    base_p50 = _percentile(results["healthz"][0], 50)
+    base_p95 = _percentile(results["healthz"][0], 95)
+    print(f"\n{clients} concurrent clients, server {base} (one uvicorn process)")
+    print(
+        f"analysis cold (first request per scope): median {statistics.median(cold):.0f} ms "
+        f"over {len(cold)} scopes"
+    )
+    head = f"{'scenario':<20}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+    print(head + f"{'p50/base':>10}{'p95/base':>10}  statuses")
+    for name, (lat, wall, statuses) in results.items():
+        p50, p95, p99 = (_percentile(lat, q) for q in (50, 95, 99))
+        print(
+            f"{name:<20}{len(lat):>6}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{len(lat) / wall:>8.0f}"
+            f"{p50 / base_p50:>10.2f}{p95 / base_p95:>10.2f}  {dict(sorted(statuses.items()))}"
+        )
+
+
+def _wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with status {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not come up within a minute")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario")
+    parser.add_argument("--localities", type=int, default=None, help="synthetic instead of demo")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    with tempfile.TemporaryDirectory(prefix="partnermap-bench-api-") as tmp:
+        folder = Path(tmp)
+        store = SQLiteStore(folder / "graph.db")
+        data = _dataset(folder, args.localities, args.seed)
+        start = time.perf_counter()
+        report = run_import(store, data)
+        if not report.valid:
+            raise SystemExit(f"the dataset does not import: {report.errors[:3]}")
+        counts = store.counts()
+        org_ids = [n.id for n in store.iter_nodes("Organization")]
+        locality_ids = [n.id for n in store.iter_nodes("Locality")]
+        store.close()
+        print(
+            f"dataset: {sum(counts.nodes.values())} nodes, "
+            f"{sum(counts.relationships.values())} relationships, "
+            f"imported in {time.perf_counter() - start:.1f} s"
+        )
+        keys = KeyStore(folder / "keys.sqlite3")
+        key = keys.create(Role.viewer).secret
+        keys.close()
+
+        port = _free_port()
+        base = f"http://{HOST}:{port}"
+        env = {**os.environ, "PARTNERMAP_KEYS_PATH": str(folder / "keys.sqlite3")}
+        code = (
+            "import logging; logging.disable(logging.INFO);"
+            "from api.cli import serve_app;"
+            f"serve_app({store.url!r}, {HOST!r}, {port}, False)"
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL,
+        )
+        try:
+            _wait_until_up(base, proc)
+            n = args.requests
+            pick: Callable[[list[str]], str] = rng.choice
+            scopes = rng.sample(locality_ids, min(3, len(locality_ids)))
+            scenarios = {
+                "healthz": ["/healthz"] * n,
+                "entity GET": [f"/api/v1/organizations/{pick(org_ids)}" for _ in range(n)],
+                "ego depth 2": [f"/api/v1/graph/ego/{pick(org_ids)}?depth=2" for _ in range(n)],
+                "analysis (cached)": [
+                    f"/api/v1/analysis?locality_id={pick(scopes)}" for _ in range(n)
+                ],
+            }
+            asyncio.run(_bench(base, key, scenarios, args.clients))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+if __name__ == "__main__":
+    main()
