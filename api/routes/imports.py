@@ -90,12 +90,8 @@ def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Pat
             raise BadUpload(f"the upload {filename!r} is not a readable zip: {exc}") from exc
     safe = _SAFE_NAME.sub("_", PurePosixPath(filename.replace("\\", "/")).name).lstrip(".")
     safe = safe[-100:]  # file systems refuse very long names
-    if filename.lower().endswith(".csv"):
-        folder = work / "csv"
-        folder.mkdir()
-        shutil.move(upload, folder / (safe or "organizations.csv"))
-        return folder
-    # Other formats (partnermap JSON, 360Giving, IATI, HXL) are detected by the importer.
+    # One file (a CSV of the import format, partnermap JSON, 360Giving, IATI, HXL, the
+    # statistics office's tables): the importer detects its format by name and content.
     target = work / (safe or "upload")
     shutil.move(upload, target)
     return target
