@@ -4,6 +4,7 @@ Run::
 
     python bench/bench_analytics.py                      # town + nation
     python bench/bench_analytics.py --skip-nation        # just the town
+    python bench/bench_analytics.py --skip-town --skip-baseline
     python bench/bench_analytics.py --localities 20 --orgs-per-locality 100
 
 The graphs come from ``importers.synth.generate`` when that module is
@@ -388,13 +389,8 @@ def analyse(
     return G, times
 
 
-def report_line(
-    name: str,
-    G: nx.Graph,
-    times: dict[str, float],
-    baseline: tuple[float, float] | None,
-    base_label: str,
-) -> None:
+def report_steps(name: str, G: nx.Graph, times: dict[str, float]) -> None:
+    """Print the time of each step of our analysis."""
     total = sum(times.values())
     cpu_total = sum(CPU[step] for step in times)
     print(f"\n== {name}: {G.number_of_nodes():,} organisations, {G.number_of_edges():,} ties")
@@ -402,12 +398,19 @@ def report_line(
     for step, seconds in times.items():
         print(f"  {step:<14} {seconds:8.3f}s   {CPU[step]:8.3f}s")
     print(
-        f"  {'TOTAL':<14} {total:8.3f}s   {cpu_total:8.3f}s   (peak RSS so far {peak_mb():.0f} MB)"
+        f"  {'TOTAL':<14} {total:8.3f}s   {cpu_total:8.3f}s   (peak RSS so far {peak_mb():.0f} MB)",
+        flush=True,
     )
-    if not baseline:
-        return
-    wall, cpu = baseline
-    print(f"  baseline: {base_label}: {wall:.3f}s wall, {cpu:.3f}s cpu")
+
+
+def run_baseline(label: str, times: dict[str, float], fn: Callable[[], Any]) -> None:
+    """Time the NetworkX baseline and print its ratio to our analysis."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    total = sum(times.values())
+    cpu_total = sum(CPU[step] for step in times)
+    print(f"  baseline: {label}: {wall:.3f}s wall, {cpu:.3f}s cpu")
     print(
         f"  ratio baseline / our whole analysis: {wall / total:.2f}x wall, "
         f"{cpu / cpu_total:.2f}x cpu"
@@ -417,6 +420,7 @@ def report_line(
             f"  ratio baseline / our bridges step:   {wall / times['bridges']:.2f}x wall, "
             f"{cpu / CPU['bridges']:.2f}x cpu"
         )
+    print(f"  peak RSS so far {peak_mb():.0f} MB", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -426,6 +430,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--town-orgs", type=int, default=2000, help="organisations in the town")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--db-dir", type=Path, default=Path(tempfile.gettempdir()) / "partnermap-bench")
+    ap.add_argument("--skip-town", action="store_true")
     ap.add_argument("--skip-nation", action="store_true")
     ap.add_argument("--skip-baseline", action="store_true", help="no NetworkX baseline")
     args = ap.parse_args(argv)
@@ -435,23 +440,23 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError:
         PIVOTS = 256
 
-    print("== town")
-    town = build_store(
-        args.db_dir / f"town-{args.town_orgs}-{args.seed}.db", 1, args.town_orgs, args.seed
-    )
-    loc = next(town.iter_nodes("Locality")).id
-    G, times = analyse(town, loc, args.seed)
-    base = None
-    if not args.skip_baseline:
-        t0, c0 = time.perf_counter(), time.process_time()
-        nx.betweenness_centrality(G)
-        base = (time.perf_counter() - t0, time.process_time() - c0)
-    report_line(f"one town ({loc})", G, times, base, "exact nx.betweenness_centrality")
-    town.close()
+    if not args.skip_town:
+        print("== town", flush=True)
+        town = build_store(
+            args.db_dir / f"town-{args.town_orgs}-{args.seed}.db", 1, args.town_orgs, args.seed
+        )
+        loc = next(town.iter_nodes("Locality")).id
+        G, times = analyse(town, loc, args.seed)
+        report_steps(f"one town ({loc})", G, times)
+        if not args.skip_baseline:
+            run_baseline(
+                "exact nx.betweenness_centrality", times, lambda: nx.betweenness_centrality(G)
+            )
+        town.close()
 
     if args.skip_nation:
         return
-    print("\n== nation")
+    print("\n== nation", flush=True)
     nation = build_store(
         args.db_dir / f"nation-{args.localities}x{args.orgs_per_locality}-{args.seed}.db",
         args.localities,
@@ -459,13 +464,14 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
     )
     G, times = analyse(nation, None, args.seed)
-    base = None
+    report_steps("nation", G, times)
     k = min(PIVOTS, G.number_of_nodes())
     if not args.skip_baseline:
-        t0, c0 = time.perf_counter(), time.process_time()
-        nx.betweenness_centrality(G, k=k, seed=args.seed)
-        base = (time.perf_counter() - t0, time.process_time() - c0)
-    report_line("nation", G, times, base, f"nx.betweenness_centrality(k={k}) sampled")
+        run_baseline(
+            f"nx.betweenness_centrality(k={k}) sampled",
+            times,
+            lambda: nx.betweenness_centrality(G, k=k, seed=args.seed),
+        )
     nation.close()
 
 
