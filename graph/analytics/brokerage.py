@@ -28,11 +28,14 @@ joining ``v``'s own group to another group.
 How it scales: for each node the paths of every role are first counted
 from the group sizes of its in- and out-neighbours (products of counts,
 no pair enumeration), then the *closed* pairs (the ones with a direct
-``a -> c`` tie) are subtracted. Closed pairs are found one neighbour ``a``
-at a time as the set intersection of ``a``'s successors with ``v``'s
-successors, split by group with at most two more intersections, so hubs
-with thousands of neighbours cost set operations (in C), not Python loops
-over their neighbour pairs.
+``a -> c`` tie) are subtracted. On an undirected graph the closed pairs
+around both ends of a tie ``{u, w}`` are the common neighbours of ``u`` and
+``w``: one set intersection per tie, split by group with at most two more
+intersections against the group's member set. (Directed graphs, or a
+subset of nodes, take one intersection per in-neighbour.) Hubs with
+thousands of neighbours thus cost set operations in C, not Python loops
+over their neighbour pairs: about 2 s of CPU for 51,000 organisations and
+371,000 ties.
 
 References
 ----------
