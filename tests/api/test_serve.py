@@ -1,0 +1,85 @@
+"""``partnermap serve``: a real uvicorn server on loopback, and its refusals."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_with_open_read_on_loopback(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PARTNERMAP_STORE": f"sqlite:///{tmp_path / 'g.db'}"}
+    env.pop("PARTNERMAP_OPEN_LOCAL_READ", None)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--open-read",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        assert httpx.get(f"{base}/api/v1/organizations").json() == {"data": [], "count": 0}
+        r = httpx.post(
+            f"{base}/api/v1/organizations", json={"id": "o", "name": "x", "sector": "other"}
+        )
+        assert r.status_code == 401
+        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "partnermap"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "0.0.0.0", "--open-read"], "loopback"),
+        (["--port", "0"], "PARTNERMAP_PORT"),
+    ],
+)
+def test_serve_refuses_bad_settings(args: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_serve_reports_an_unusable_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--store", "mysql://nowhere/db"])
+    assert result.exit_code == 1
+    assert "unknown store URL" in result.stderr
