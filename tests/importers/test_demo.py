@@ -205,7 +205,7 @@ def test_required_breadth(data: Data) -> None:
     assert {p["context"] for p in data["partnerships"]} == {"routine", "emergency", "both"}
     assert any(o["parent_id"] for o in orgs if o["sector"] == "local_authority")
     kinds = {o["kind"] for o in orgs}
-    assert {"ועד הורים", "ועד תושבים", "סניף תנועת נוער", "קרן"} <= kinds
+    assert {"ועד הורים", "ועד תושבים", "סניף תנועת נוער", "קהילת בית כנסת", "קרן"} <= kinds
     assert {"org-rashi", "org-samueli"} <= {o["id"] for o in orgs}
     peer = next(f for f in data["forums"] if f["kind"] == "peer_forum")
     assert peer["convener_id"] == "org-interior" and not peer["locality_id"]
