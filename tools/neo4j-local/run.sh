@@ -9,7 +9,7 @@
 # once Bolt accepts connections. Bolt listens on 127.0.0.1 only.
 # Auth: NEO4J_AUTH unset or "none" = auth disabled (tests); NEO4J_AUTH=user/password
 # enables auth with that user. SIGTERM stops the server cleanly.
-# NEO4J_LOCAL_HEAP sets the JVM heap (default 1g).
+# NEO4J_LOCAL_HEAP sets the JVM heap (default 2g; a 100k-row import in one transaction fits).
 set -euo pipefail
 
 if [ "$#" -ne 2 ]; then
@@ -49,5 +49,5 @@ if needs_build; then
 fi
 
 mkdir -p "$DATA_DIR"
-exec java -Xms256m -Xmx"${NEO4J_LOCAL_HEAP:-1g}" -XX:+UseG1GC \
+exec java -Xms256m -Xmx"${NEO4J_LOCAL_HEAP:-2g}" -XX:+UseG1GC \
     -cp "$TARGET/classes:$TARGET/lib/*" partnermap.neo4jlocal.Launcher "$PORT" "$DATA_DIR"
