@@ -251,10 +251,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))
 
     _error_handlers(app)
-    app.add_middleware(AuditTrail, keys=keys)
     app.add_middleware(
         BodyLimit, upload_limit=settings.max_upload_bytes, json_limit=_MAX_JSON_BYTES
     )
+    # Outermost, so that a write refused for its size is in the trail with its 413.
+    app.add_middleware(AuditTrail, keys=keys)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -313,3 +313,9 @@ def test_real_standard_files_upload(
     assert r.status_code == 200, r.text[:500]
     assert r.json()["valid"] is True
     assert sqlite_store.count(label) > 5
+
+
+def test_refused_upload_is_in_the_audit_trail(client: TestClient, as_role: Headers) -> None:
+    _upload(client, as_role("editor"), b"x" * (65 * 1024), name="big.csv")
+    (entry,) = client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    assert (entry["method"], entry["path"], entry["status"]) == ("POST", "/api/v1/imports", 413)
