@@ -86,7 +86,7 @@ HIGHLIGHT_COLOURS: dict[str, str] = {
     "isolate": "#E00000",
     "bridge": "#6B21A8",
 }
-_SHAPES = {"Organization": "dot", "Forum": "diamond", "Program": "square"}
+_SHAPES = {"Organization": "dot", "Forum": "diamond", "Program": "square", "Role": "triangle"}
 _LABEL_MAX = 32
 _LAYOUT_LOCK = threading.Lock()
 
@@ -194,6 +194,9 @@ class _Context:
         self.item_context: dict[str, str] = {}
         self.structure_edges: list[tuple[str, str, str]] = []
         self.program_operator: dict[str, str] = {}
+        #: Roles of the network's organisations, and the forums each sits in.
+        self.roles: dict[str, NodeRecord] = {}
+        self.role_forums: list[tuple[str, str]] = []
         if sub is None:
             return
         records = self.records
@@ -202,6 +205,7 @@ class _Context:
             for n in sub.nodes
             if n.label == "Role" and n.props.get("organization_id")
         }
+        self.roles = {rid: records[rid] for rid, org in role_org.items() if org in G}
         for node in sub.nodes:
             if node.label in ("Forum", "Program"):
                 self.item_context[node.id] = str(node.props.get("context") or "routine")
@@ -217,6 +221,8 @@ class _Context:
                 org, item = rel.source, rel.target
             elif rel.type == "MEMBER_OF":
                 org, item = role_org.get(rel.source, rel.source), rel.target
+                if rel.source in self.roles:
+                    self.role_forums.append((rel.source, rel.target))
             elif rel.type == "CONVENED_BY":
                 org, item = rel.target, rel.source
             elif rel.type == "PARTNERS_WITH":
@@ -250,6 +256,63 @@ def _domains_of(node: NodeRecord) -> list[str]:
     if node.props.get("domain"):
         domains.append(str(node.props["domain"]))
     return domains
+
+
+def _structural_edge(source: str, target: str, contexts: list[str]) -> dict[str, Any]:
+    return {
+        "from": source,
+        "to": target,
+        "weight": 1.0,
+        "kinds": [],
+        "contexts": contexts,
+        "evidence": [],
+        "structural": True,
+    }
+
+
+def _role_nodes(
+    ctx: _Context, G: nx.Graph, positions: Mapping[str, tuple[float, float]], lang: str
+) -> list[dict[str, Any]]:
+    """Roles, shown on demand beside their organisation.
+
+    Only the role's title is shown: ``holder`` is a person's name (personal
+    data) and stays out of the page. Roles are placed on a small circle
+    around their organisation, so they add nothing to the layout's cost.
+    """
+    by_org: dict[str, list[str]] = defaultdict(list)
+    for rid in sorted(ctx.roles):
+        by_org[str(ctx.roles[rid].props["organization_id"])].append(rid)
+    out = []
+    for org, rids in by_org.items():
+        ox, oy = positions.get(org, (0.0, 0.0))
+        for i, rid in enumerate(rids):
+            role = ctx.roles[rid]
+            title = str(role.props.get("title") or role.name)
+            angle = 2 * math.pi * i / len(rids)
+            sector = str(G.nodes[org].get("sector") or "other") if org in G else ""
+            out.append(
+                {
+                    "id": rid,
+                    "label": _short(title),
+                    "name": title,
+                    "type": "Role",
+                    "sector": sector,  # the organisation's: the sector filter keeps them together
+                    "sector_label": label(lang, "sector", sector),
+                    "kind": label(lang, "role_kind", role.props.get("kind")),
+                    "locality_ids": [],
+                    "domains": [],
+                    "contexts": ["both"],
+                    "degree": 0,
+                    "size_degree": 7,
+                    "size_bridge": 7,
+                    "flags": {"duplicate": False, "isolate": False, "bridge": False},
+                    "reasons": {},
+                    "search": _search_key(title, role),
+                    "x": round(ox + 45 * math.cos(angle), 1),
+                    "y": round(oy + 45 * math.sin(angle), 1),
+                }
+            )
+    return out
 
 
 def _evidence_names(evidence: Iterable[Any]) -> list[str]:
@@ -477,6 +540,8 @@ def map_payload(
             }
         )
 
+    nodes += _role_nodes(ctx, G, positions, lang)
+
     edges: list[dict[str, Any]] = []
     for u, v, data in G.edges(data=True):
         evidence = list(data.get("evidence") or [])
@@ -506,6 +571,12 @@ def map_payload(
                     "structural": True,
                 }
             )
+
+    for rid, role in sorted(ctx.roles.items()):
+        edges.append(_structural_edge(rid, str(role.props["organization_id"]), ["both"]))
+    for rid, forum in ctx.role_forums:
+        if forum in structures:
+            edges.append(_structural_edge(rid, forum, [ctx.item_context.get(forum, "routine")]))
 
     locality_names = {n.id: n.name for n in (sub.nodes if sub else []) if n.label == "Locality"}
     loc_ids = sorted({loc for n in nodes for loc in n["locality_ids"]})

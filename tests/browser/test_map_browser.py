@@ -334,4 +334,7 @@ def test_filters_and_toggles(driver: webdriver.Chrome, server: str) -> None:
     driver.find_element(By.ID, "pm-toggle-duplicate").click()
     assert driver.execute_script(width) == 1
     driver.find_element(By.ID, "pm-toggle-structures").click()
-    assert {"p1", "p2", "fo-admin"} <= _visible(driver)
+    assert {"p1", "p2", "fo-admin"} <= _visible(driver) and "r-pm" not in _visible(driver)
+    driver.find_element(By.ID, "pm-toggle-roles").click()
+    assert "r-pm" in _visible(driver)
+    assert sample.HOLDER not in driver.page_source

@@ -27,12 +27,15 @@ from graph.model import (
     Partnership,
     Program,
     ProgramPartner,
+    Role,
     edge_record,
     to_record,
 )
 from graph.store.base import GraphStore
 
 XSS_NAME = "<script>alert(1)</script>"
+#: A person's name (personal data): it must never reach a page.
+HOLDER = "דנה כהן-לוי"
 ARABIC_NAME = "جمعية الأمل"
 LOCALITY = "l-sderot"
 
@@ -84,6 +87,13 @@ def write_sample(store: GraphStore) -> None:
         _org("comm1", "ועד הורים נאות השקמה", "community"),
         _org("xss", XSS_NAME, "community"),
         _org("ofa1", "עיריית אופקים", "local_authority", locs="l-ofakim"),
+        Role(
+            id="r-pm",
+            title="מנהלת שותפויות",
+            kind="partnerships_manager",
+            organization_id="muni",
+            holder=HOLDER,
+        ),
         Forum(
             id="fo-admin",
             name="מינהלת יישובית",
@@ -150,7 +160,7 @@ def write_sample(store: GraphStore) -> None:
             Membership(member_id=m, forum_id="fo-admin")
             for m in ("edu", "np1", "f1", "mtns", "acad")
         ),
-        *(Membership(member_id=m, forum_id="fo-emerg") for m in ("muni", "arab", "mtns")),
+        *(Membership(member_id=m, forum_id="fo-emerg") for m in ("r-pm", "arab", "mtns")),
         ProgramPartner(program_id="p3", organization_id="mtns"),
         ProgramPartner(program_id="p4", organization_id="edu"),
         Partnership(source_id="mtns", target_id="biz", strength=4),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from graph.store.sqlite import SQLiteStore
 from viz.i18n import t
 from viz.maps import load_locality, map_payload, render_dashboard, render_map, script_json
 
-from .sample_data import LOCALITY, XSS_NAME, sample_report, write_sample
+from .sample_data import HOLDER, LOCALITY, XSS_NAME, sample_report, write_sample
 
 REMOTE = re.compile(
     r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I
@@ -170,3 +171,18 @@ def test_integer_node_ids_keep_their_ties_in_the_layout() -> None:
         ("2", "3"),
         ("3", "4"),
     ]
+
+
+def test_roles_on_demand_show_titles_never_holders(sample) -> None:
+    html = render_dashboard(sample.network, sample.report, sub=sample.sub, locality_name="שדרות")
+    assert HOLDER not in html and HOLDER.encode("unicode_escape").decode() not in html
+    data = _payload(html)
+    role = next(n for n in data["nodes"] if n["id"] == "r-pm")
+    assert role["type"] == "Role" and role["name"] == "מנהלת שותפויות"
+    assert role["sector"] == "local_authority" and role["kind"] == "מנהל/ת שותפויות"
+    muni = next(n for n in data["nodes"] if n["id"] == "muni")
+    assert math.hypot(role["x"] - muni["x"], role["y"] - muni["y"]) == pytest.approx(45, abs=0.2)
+    ends = {(e["from"], e["to"]) for e in data["edges"] if e["structural"]}
+    assert ("r-pm", "muni") in ends and ("r-pm", "fo-emerg") in ends
+    # the role's seat still counts for its organisation (roles fold into organisations)
+    assert ("muni", "fo-emerg") in ends

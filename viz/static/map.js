@@ -13,6 +13,7 @@
   var state = {
     highlight: { duplicate: true, isolate: true, bridge: true },
     structures: false,
+    roles: false,
     sizeBy: anyBridge ? "bridge" : "degree",
     filters: { locality: "", domain: "", sector: "", context: data.meta.context === "both" ? "" : data.meta.context },
     forced: {}
@@ -87,8 +88,10 @@
   function nodeVisible(n) {
     if (state.forced[n.id]) { return true; }
     var f = state.filters;
-    if (n.type !== "Organization" && !state.structures) { return false; }
-    if (f.sector && n.type === "Organization" && n.sector !== f.sector) { return false; }
+    if (n.type === "Role") {
+      if (!state.roles) { return false; }
+    } else if (n.type !== "Organization" && !state.structures) { return false; }
+    if (f.sector && n.sector && n.sector !== f.sector) { return false; }
     if (f.locality && n.locality_ids.length && n.locality_ids.indexOf(f.locality) < 0) { return false; }
     if (f.domain && n.domains.indexOf(f.domain) < 0) { return false; }
     if (f.context && n.type !== "Organization" && !ctxAllows(n.contexts, f.context)) { return false; }
@@ -288,6 +291,9 @@
   });
   var structuresBox = document.getElementById("pm-toggle-structures");
   structuresBox.addEventListener("change", function () { state.structures = structuresBox.checked; applyAll(); });
+  var rolesBox = document.getElementById("pm-toggle-roles");
+  rolesBox.addEventListener("change", function () { state.roles = rolesBox.checked; applyAll(); });
+  if (!data.nodes.some(function (n) { return n.type === "Role"; })) { rolesBox.parentNode.hidden = true; }
   var sizeSelect = document.getElementById("pm-size-by");
   sizeSelect.value = state.sizeBy;
   sizeSelect.addEventListener("change", function () { state.sizeBy = sizeSelect.value; applyAll(); });
@@ -327,5 +333,6 @@
   var shapes = [{ shape: "dot", text: S.shape_organization, colour: "#cbd5e0" }];
   if (data.nodes.some(function (n) { return n.type === "Forum"; })) { shapes.push({ shape: "diamond", text: S.shape_forum }); }
   if (data.nodes.some(function (n) { return n.type === "Program"; })) { shapes.push({ shape: "square", text: S.shape_program }); }
+  if (data.nodes.some(function (n) { return n.type === "Role"; })) { shapes.push({ shape: "triangle", text: S.shape_role }); }
   if (shapes.length > 1) { legendList(S.legend_shapes, shapes); }
 })();
