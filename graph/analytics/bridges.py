@@ -428,11 +428,11 @@ def find_bridges(
 ) -> list[dict[str, Any]]:
     """The actors that bridge sectors, best first (SPEC section 3 ``bridges``).
 
-    A node is a bridge when it has ties outside its own sector, or is
-    between actors of different sectors: it lies on cross-sector shortest
-    paths or brokers some open pair of neighbours across a sector line
-    (any Gould & Fernandez role but coordinator). Its ``score`` in [0, 1]
-    is the weighted sum of
+    A node is a bridge when it has a tie outside its own sector *and* is
+    between actors: it lies on cross-sector shortest paths or brokers some
+    open pair of neighbours across a sector line (any Gould & Fernandez
+    role but coordinator). So its own sector and at least one other meet
+    through it. Its ``score`` in [0, 1] is the weighted sum of
 
     * 0.40 x its cross-sector betweenness relative to the network's highest,
     * 0.25 x its cross-sector brokerage paths (all roles but coordinator),
