@@ -437,7 +437,8 @@ def find_bridges(
     * 0.40 x its cross-sector betweenness relative to the network's highest,
     * 0.25 x its cross-sector brokerage paths (all roles but coordinator),
       log-scaled relative to the highest,
-    * 0.15 if it is an articulation point,
+    * 0.15 x (0.5 + 0.5 x log(1 + actors it alone links) / log(1 + the most
+      any bridge alone links)) if it is an articulation point,
     * 0.20 x (1 - Burt's constraint), clipped to [0, 1].
 
     Burt's measures are computed only for candidates: the best
@@ -517,12 +518,17 @@ def find_bridges(
         return []
     top_betweenness = max(betweenness[n] for n in bridges) or 1.0
     top_paths = math.log1p(max(cross_paths(n) for n in bridges)) or 1.0
+    top_cut = math.log1p(max((cut_off[n][0] for n in bridges if n in cut_off), default=0)) or 1.0
 
     def partial(node: Hashable) -> float:
         return (
             _W_BETWEENNESS * betweenness[node] / top_betweenness
             + _W_BROKERAGE * math.log1p(cross_paths(node)) / top_paths
-            + (_W_ARTICULATION if node in cut_off else 0.0)
+            + (
+                _W_ARTICULATION * (0.5 + 0.5 * math.log1p(cut_off[node][0]) / top_cut)
+                if node in cut_off
+                else 0.0
+            )
         )
 
     ranked = sorted(bridges, key=lambda n: (-partial(n), str(n)))
