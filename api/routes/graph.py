@@ -15,7 +15,8 @@ from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.schemas import EgoGraph, GraphNode, GraphRelationship, PathResult, SubgraphPublic
@@ -41,6 +42,11 @@ def _rel(rel: RelRecord) -> GraphRelationship:
     return GraphRelationship(
         type=rel.type, source=rel.source, target=rel.target, properties=rel.props
     )
+
+
+def _json(model: BaseModel) -> Response:
+    # Built and checked once here; FastAPI would validate and serialise it a second time.
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 class NetworkCache:
@@ -101,12 +107,14 @@ def ego(
         if truncated or not frontier:
             break
     kept = [r for r in rels.values() if r.source in nodes and r.target in nodes]
-    return EgoGraph(
-        center=center.id,
-        depth=depth,
-        nodes=[_node(n) for n in nodes.values()],
-        relationships=[_rel(r) for r in sorted(kept, key=lambda r: r.key)],
-        truncated=truncated,
+    return _json(
+        EgoGraph(
+            center=center.id,
+            depth=depth,
+            nodes=[_node(n) for n in nodes.values()],
+            relationships=[_rel(r) for r in sorted(kept, key=lambda r: r.key)],
+            truncated=truncated,
+        )
     )
 
 
@@ -155,13 +163,15 @@ def path(
                 "evidence": list(data.get("evidence", [])),
             }
         )
-    return PathResult(
-        source=source,
-        target=target,
-        found=bool(hops),
-        length=len(hops) - 1 if hops else None,
-        nodes=[_node(records[h]) for h in hops if h in records],
-        ties=steps,  # type: ignore[arg-type]
+    return _json(
+        PathResult(
+            source=source,
+            target=target,
+            found=bool(hops),
+            length=len(hops) - 1 if hops else None,
+            nodes=[_node(records[h]) for h in hops if h in records],
+            ties=steps,  # type: ignore[arg-type]
+        )
     )
 
 
@@ -187,8 +197,10 @@ def subgraph(
             f"locality {locality_id!r} has {len(sub.nodes)} nodes, above this server's "
             f"maximum of {settings.max_subgraph_nodes}: use /export"
         )
-    return SubgraphPublic(
-        locality_id=locality_id,
-        nodes=[_node(n) for n in sub.nodes],
-        relationships=[_rel(r) for r in sorted(sub.relationships, key=lambda r: r.key)],
+    return _json(
+        SubgraphPublic(
+            locality_id=locality_id,
+            nodes=[_node(n) for n in sub.nodes],
+            relationships=[_rel(r) for r in sorted(sub.relationships, key=lambda r: r.key)],
+        )
     )

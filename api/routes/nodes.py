@@ -94,10 +94,10 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
             "text": q or None,
         }
         records = store.find(label, limit=clamp_limit(limit, settings), offset=offset, **filters)
-        return {
-            "data": [_public(model, r) for r in records],
-            "count": store.count(label, **filters),
-        }
+        listed = page(
+            data=[_public(model, r) for r in records], count=store.count(label, **filters)
+        )
+        return Response(listed.model_dump_json(), media_type="application/json")
 
     @router.get("/{node_id}", response_model=model, summary=f"Get one {label}")
     def get_node(
@@ -105,7 +105,9 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         store: StoreDep,
         _who: ViewerDep,
     ) -> Any:
-        return _public(model, _get(store, model, node_id))
+        # Validated on the way out already; FastAPI would validate it a second time.
+        node = _public(model, _get(store, model, node_id))
+        return Response(node.model_dump_json(), media_type="application/json")
 
     @router.post(
         "",
