@@ -288,3 +288,23 @@ def test_structural_holes_with_zero_weights_equals_networkx() -> None:
     mine = structural_holes(G, list(G))
     for node in G:
         assert mine[node] == pytest.approx((effective[node], constraint[node]))
+
+
+def test_score_formula_on_a_path_by_hand() -> None:
+    # 0 - 1 - [2] - 3 - 4, node 2 a community group, the others nonprofits.
+    G = nx.path_graph(5)
+    nx.set_node_attributes(G, "nonprofit", "sector")
+    G.nodes[2]["sector"] = "community"
+    bridges = {b["id"]: b for b in find_bridges(G)}
+    # Node 1: betweenness 1/3 = the highest -> 0.4 x 1; cross-sector paths
+    # 2 (representative 1 + gatekeeper 1) = the highest -> 0.25 x 1; alone
+    # links 1 actor (node 0), the most is 2 (node 2 splits {0,1} from {3,4})
+    # -> 0.15 x (0.5 + 0.5 x ln 2 / ln 3); constraint: two untied contacts,
+    # 2 x (1/2)^2 = 0.5 -> 0.2 x (1 - 0.5).
+    expected_1 = 0.4 + 0.25 + 0.15 * (0.5 + 0.5 * math.log(2) / math.log(3)) + 0.1
+    assert bridges[1]["constraint"] == pytest.approx(0.5)
+    assert bridges[1]["score"] == pytest.approx(expected_1, abs=1e-4)
+    assert bridges[3]["score"] == bridges[1]["score"]
+    # Node 2: betweenness 0; itinerant 2 -> 0.25 x 1; alone links 2 -> 0.15 x 1;
+    # constraint 0.5 -> 0.1.
+    assert bridges[2]["score"] == pytest.approx(0.25 + 0.15 + 0.1, abs=1e-4)
