@@ -13,9 +13,10 @@ returns five kinds of entries, each with a ``score`` in [0, 1] and
     A forum of a locality missing a sector that organisations of that
     locality belong to: the sectors not at the table, with the best
     connected organisations of each as candidates to invite. Score:
-    0.5 + 0.5 x missing / locality sectors, x 1.0 for cross-sector forums
-    (local administration, steering committee, leading team, design forum,
-    emergency team) and x 0.7 for others.
+    0.5 + 0.5 x missing / locality sectors, x 1.0 for the forums meant to
+    seat every sector (local administration, steering committee, design
+    forum, emergency team) and x 0.7 for others (a leading team of five or
+    a professional team need not).
 ``goal``
     A locality goal that no program advances (score 0.9), or whose
     programs have no investment (0.7, 0.8 when money for its locality and
@@ -74,7 +75,7 @@ DOMAIN_STAGES: dict[str, tuple[str, ...]] = {
 
 #: Forum kinds meant to seat every sector.
 CROSS_SECTOR_FORUMS = frozenset(
-    {"local_administration", "steering_committee", "leading_team", "design_forum", "emergency_team"}
+    {"local_administration", "steering_committee", "design_forum", "emergency_team"}
 )
 
 _STAGES_HE = {
