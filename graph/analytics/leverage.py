@@ -42,7 +42,7 @@ subgraph when the scope is the whole graph).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -439,11 +439,10 @@ def _separate_goals(ix: _Index, localities: list[str]) -> dict[str, list[str]]:
     for org, goals in org_goals.items():
         if len(goals) < 2:
             continue
-        separate = [
-            g
-            for g in sorted(goals)
-            if all(goal_orgs[g] & goal_orgs[h] == {org} for h in goals if h != g)
-        ]
+        # A goal is separate when none of its other actors works on another
+        # of this organisation's goals: count, per actor, in how many it is.
+        shared = Counter(b for g in goals for b in goal_orgs[g] if b != org)
+        separate = [g for g in sorted(goals) if all(shared[b] == 1 for b in goal_orgs[g] - {org})]
         if len(separate) >= 2:
             out[org] = separate
     return out
