@@ -308,3 +308,21 @@ def test_score_formula_on_a_path_by_hand() -> None:
     # Node 2: betweenness 0; itinerant 2 -> 0.25 x 1; alone links 2 -> 0.15 x 1;
     # constraint 0.5 -> 0.1.
     assert bridges[2]["score"] == pytest.approx(0.25 + 0.15 + 0.1, abs=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_articulation_points_and_cut_off_actors_match_networkx(seed: int) -> None:
+    # A sparse network with many cut points; checked against
+    # nx.articulation_points and against removing each node for real.
+    G = nx.gnm_random_graph(60, 70, seed=seed)
+    rng = random.Random(seed)
+    nx.set_node_attributes(G, {n: rng.choice(SECTORS[:3]) for n in G}, "sector")
+    points = set(nx.articulation_points(G))
+    bridges = find_bridges(G, top=len(G))
+    assert bridges
+    for b in bridges:
+        node = b["id"]
+        assert b["articulation_point"] is (node in points)
+        rest = nx.node_connected_component(G, node) - {node}
+        pieces = sorted((len(p) for p in nx.connected_components(G.subgraph(rest))), reverse=True)
+        assert b["actors_only_through"] == sum(pieces[1:])
