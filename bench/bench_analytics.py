@@ -39,7 +39,7 @@ from graph.analytics.duplicates import find_duplicates
 from graph.analytics.isolates import find_isolates
 from graph.analytics.metrics import scope_metrics
 from graph.model import NodeRecord, RelRecord
-from graph.network import build_network, scope_subgraph
+from graph.network import build_network, gc_paused, scope_subgraph
 from graph.store.sqlite import SQLiteStore
 
 DOMAINS = [
@@ -365,6 +365,13 @@ def analyse(
     store: SQLiteStore, locality_id: str | None, seed: int
 ) -> tuple[nx.Graph, dict[str, float]]:
     """Every step of the report, timed; returns the network and the times."""
+    with gc_paused():  # as analysis_report does
+        return _analyse(store, locality_id, seed)
+
+
+def _analyse(
+    store: SQLiteStore, locality_id: str | None, seed: int
+) -> tuple[nx.Graph, dict[str, float]]:
     times: dict[str, float] = {}
     sub = _timed("read scope", lambda: scope_subgraph(store, locality_id=locality_id), times)
     G = _timed("build network", lambda: build_network(sub, locality_id=locality_id), times)
