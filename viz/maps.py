@@ -724,9 +724,23 @@ def render_dashboard(
 ) -> str:
     """The locality dashboard: the map, findings that focus it, charts and metrics.
 
-    ``links`` may carry ``other_lang``, ``index``, ``map``, ``export_map``,
-    ``export_json``, ``export_csv``, ``export_graphml`` and
-    ``context_both|routine|emergency`` URLs.
+    Parameters
+    ----------
+    G, report, sub, lang, context, seed
+        As for :func:`map_payload`. Investment charts use the report's
+        ``metrics["investment"]`` and fall back to
+        :func:`viz.charts.investment_breakdown` of ``sub``.
+    locality_name : str
+        Shown in the heading (escaped).
+    links : mapping, optional
+        URLs of ``other_lang``, ``index``, ``map``, ``export_map``,
+        ``export_json``, ``export_csv``, ``export_graphml`` and
+        ``context_both|routine|emergency``; a link that is missing is not shown.
+
+    Returns
+    -------
+    str
+        One self-contained HTML page.
     """
     lang = pick_lang(lang)
     payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
@@ -789,8 +803,20 @@ def render_locality_index(
 ) -> str:
     """The list of localities, each with links to its dashboard and map.
 
-    ``links`` maps a locality id to ``{"dashboard": url, "map": url}``, plus
-    ``""`` to ``{"other_lang": url}``.
+    Parameters
+    ----------
+    localities : sequence of NodeRecord
+        In the order to show; ``name`` is shown (escaped).
+    lang : {"he", "en"}
+        Page language.
+    links : mapping
+        A locality id to ``{"dashboard": url, "map": url}``, and ``""`` to
+        ``{"other_lang": url}``.
+
+    Returns
+    -------
+    str
+        One HTML page.
     """
     lang = pick_lang(lang)
     rows = [
