@@ -25,7 +25,7 @@ forum ties are projected from (for bipartite measures).
 
 Examples
 --------
->>> from graph.model import NodeRecord, RelRecord
+>>> from graph.model import NodeRecord, RelRecord, node_localities
 >>> from graph.store.base import Subgraph
 >>> sub = Subgraph(
 ...     [NodeRecord("Organization", "a", {"name": "עירייה", "sector": "local_authority"}),
@@ -52,7 +52,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFound, ValidationFailed
-from graph.model import NodeRecord, RelRecord
+from graph.model import NodeRecord, RelRecord, node_localities
 from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
@@ -62,12 +62,15 @@ __all__ = [
     "build_network",
     "context_allows",
     "gc_paused",
+    "locality_subgraph",
     "scope_subgraph",
 ]
 
 TIE_KINDS = ("partnership", "forum", "program", "funding", "part_of")
 CONTEXTS = ("routine", "emergency", "both")
 
+#: Read a locality in one pass when it holds at least 1/this of the store's nodes.
+_ONE_PASS_SHARE = 4
 #: Meetings a year assumed for a forum that does not say.
 _DEFAULT_MEETINGS = 6
 _DEFAULT_STRENGTH = 3
@@ -148,6 +151,11 @@ def scope_subgraph(
         loc = store.get(locality_id)
         if loc is None or loc.label != "Locality":
             raise NotFound(f"no locality with id {locality_id!r}")
+        if store.count(locality_id=locality_id) * _ONE_PASS_SHARE >= store.count():
+            # The locality is most of the store: one read beats a query per node.
+            return locality_subgraph(
+                list(store.iter_nodes()), list(store.iter_relationships()), locality_id
+            )
         return store.subgraph(locality_id)
     if cluster_id is not None:
         members = [
@@ -163,6 +171,53 @@ def scope_subgraph(
             rels.update((r.key, r) for r in part.relationships)
         return Subgraph(sorted(nodes.values(), key=lambda n: n.id), list(rels.values()))
     return store.subgraph(None)
+
+
+def locality_subgraph(
+    nodes: list[NodeRecord], relationships: list[RelRecord], locality_id: str
+) -> Subgraph:
+    """:meth:`GraphStore.subgraph` of one locality, computed from records in memory.
+
+    The same nodes and relationships as the store's method (the locality,
+    every node in it, the investments into its programs, every node one
+    relationship away, the roles of every organisation included, and all
+    relationships among them), from one pass over everything instead of a
+    query per node: :func:`scope_subgraph` uses it when the locality is
+    most of the store.
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord, RelRecord, node_localities
+    >>> nodes = [NodeRecord("Locality", "l", {"name": "ירוחם"}),
+    ...          NodeRecord("Organization", "a", {"name": "א", "locality_ids": ["l"]}),
+    ...          NodeRecord("Organization", "far", {"name": "רחוק"})]
+    >>> sub = locality_subgraph(nodes, [RelRecord("OPERATES_IN", "a", "l")], "l")
+    >>> [n.id for n in sub.nodes]
+    ['a', 'l']
+    """
+    by_id = {n.id: n for n in nodes}
+    touching: dict[str, list[RelRecord]] = defaultdict(list)
+    for rel in relationships:
+        touching[rel.source].append(rel)
+        if rel.target != rel.source:
+            touching[rel.target].append(rel)
+    core = {n.id for n in nodes if locality_id in node_localities(n)}
+    if locality_id in by_id:
+        core.add(locality_id)
+    for nid in [c for c in core if by_id[c].label == "Program"]:
+        core.update(r.source for r in touching[nid] if r.type == "FUNDS" and r.target == nid)
+    ids = set(core)
+    for nid in core:
+        if nid == locality_id:
+            continue
+        for rel in touching[nid]:
+            ids.add(rel.source)
+            ids.add(rel.target)
+    kept = {nid for nid in ids if nid in by_id}
+    for nid in [k for k in kept if by_id[k].label == "Organization"]:
+        kept.update(r.source for r in touching[nid] if r.type == "ROLE_IN" and r.target == nid)
+    rels = [r for r in relationships if r.source in kept and r.target in kept]
+    return Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
 
 
 def _scope_localities(
@@ -269,7 +324,7 @@ def build_network(
 
     Examples
     --------
-    >>> from graph.model import NodeRecord, RelRecord
+    >>> from graph.model import NodeRecord, RelRecord, node_localities
     >>> from graph.store.base import Subgraph
     >>> orgs = [NodeRecord("Organization", i, {"name": i, "sector": "nonprofit"}) for i in "abc"]
     >>> prog = NodeRecord("Program", "p", {"name": "חוגים", "operator_id": "a",
@@ -464,7 +519,7 @@ def affiliation_graph(
 
     Examples
     --------
-    >>> from graph.model import NodeRecord, RelRecord
+    >>> from graph.model import NodeRecord, RelRecord, node_localities
     >>> from graph.store.base import Subgraph
     >>> sub = Subgraph([NodeRecord("Organization", "a", {"name": "א"}),
     ...                 NodeRecord("Role", "r", {"name": "רכזת", "organization_id": "a"}),

@@ -15,7 +15,13 @@ import pytest
 from networkx.algorithms import bipartite
 
 from graph.errors import NotFound, ValidationFailed
-from graph.network import TIE_KINDS, affiliation_graph, build_network, scope_subgraph
+from graph.network import (
+    TIE_KINDS,
+    affiliation_graph,
+    build_network,
+    locality_subgraph,
+    scope_subgraph,
+)
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.planted import L1, L2, davis_store, planted_town
 
@@ -120,6 +126,15 @@ def test_scopes(town: SQLiteStore) -> None:
         build_network(town, locality_id="nowhere")
     with pytest.raises(NotFound, match="c-none"):
         build_network(town, cluster_id="c-none")
+
+
+@pytest.mark.parametrize("loc", [L1, L2, "loc-ofakim"])
+def test_one_pass_locality_read_equals_the_store_subgraph(town: SQLiteStore, loc: str) -> None:
+    expected = town.subgraph(loc)
+    got = locality_subgraph(list(town.iter_nodes()), list(town.iter_relationships()), loc)
+    assert [n.id for n in got.nodes] == [n.id for n in expected.nodes]
+    assert got.nodes == expected.nodes
+    assert sorted(r.key for r in got.relationships) == sorted(r.key for r in expected.relationships)
 
 
 def test_deterministic(town: SQLiteStore) -> None:
