@@ -1,10 +1,12 @@
-"""The explicit relationship resources: ``/partnerships`` and ``/memberships``.
+"""The explicit relationship resources: ``/partnerships``, ``/memberships``, ``/program_partners``.
 
 A relationship is named by its two ends in the URL:
-``/partnerships/{source_id}/{target_id}`` and
-``/memberships/{member_id}/{forum_id}``. Both ends must exist and be of the
-right kind (else 409); the bodies are :class:`graph.model.Partnership` and
-:class:`graph.model.Membership`.
+``/partnerships/{source_id}/{target_id}``,
+``/memberships/{member_id}/{forum_id}`` and
+``/program_partners/{organization_id}/{program_id}``. Both ends must exist
+and be of the right kind (else 409); the bodies are
+:class:`graph.model.Partnership`, :class:`graph.model.Membership` and
+:class:`graph.model.ProgramPartner`.
 """
 
 # No `from __future__ import annotations`: the route signatures use types made at run time.
@@ -26,10 +28,10 @@ from api.routes.common import (
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, ValidationFailed
-from graph.model import Membership, Partnership, RelRecord, edge_record
+from graph.model import Membership, Partnership, ProgramPartner, RelRecord, edge_record
 from graph.store.base import GraphStore
 
-__all__ = ["edge_router", "memberships", "partnerships", "routers"]
+__all__ = ["edge_router", "memberships", "partnerships", "program_partners", "routers"]
 
 
 def edge_router(
@@ -162,4 +164,6 @@ def edge_router(
 
 partnerships = edge_router(Partnership, "partnerships", "source_id", "target_id")
 memberships = edge_router(Membership, "memberships", "member_id", "forum_id")
-routers: list[APIRouter] = [partnerships, memberships]
+#: Not in SPEC section 4's list, but without it the API could not say who partners in a program.
+program_partners = edge_router(ProgramPartner, "program_partners", "organization_id", "program_id")
+routers: list[APIRouter] = [partnerships, memberships, program_partners]

@@ -122,3 +122,21 @@ def test_writes_need_editor(town: SQLiteStore, client: TestClient, as_role: Head
     r = client.delete("/api/v1/partnerships/biz/muni", headers=as_role("viewer"))
     assert r.status_code == 403
     assert town.get_relationship(("biz", "PARTNERS_WITH", "muni")) is not None
+
+
+def test_program_partner_round_trip(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    body = {"organization_id": "biz", "program_id": "p1", "role": "mentoring"}
+    r = client.post("/api/v1/program_partners", json=body, headers=as_role("editor"))
+    assert r.status_code == 201, r.text
+    assert town.get_relationship(("biz", "PARTNERS_IN", "p1")).props == {"role": "mentoring"}
+    r = client.get("/api/v1/program_partners?program_id=p1", headers=as_role("viewer"))
+    assert r.json() == {"data": [body], "count": 1}
+    bad = {"organization_id": "biz", "program_id": "f1"}
+    assert (
+        client.post("/api/v1/program_partners", json=bad, headers=as_role("editor")).status_code
+        == 409
+    )
+    r = client.delete("/api/v1/program_partners/biz/p1", headers=as_role("editor"))
+    assert r.status_code == 204
