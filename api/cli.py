@@ -874,10 +874,12 @@ def migrate(
         raise
     try:
         before = source.counts()
-        held = sum(target.counts().nodes.values())
+        existing = target.counts()
+        held = sum(existing.nodes.values()) + sum(existing.relationships.values())
         if held and not replace:
             fail(
-                f"the target {describe_store(target)} already holds {held} nodes: "
+                f"the target {describe_store(target)} already holds {held} nodes and "
+                "relationships: "
                 "pass --replace to clear it first",
                 code=1,
             )
