@@ -68,6 +68,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,
 )
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     case.call_and_validate(headers=ADMIN, checks=CHECKS)
