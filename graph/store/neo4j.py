@@ -7,17 +7,11 @@ A :meth:`Neo4jStore.write` is one managed write transaction (retried by the
 driver on transient errors): batched ``UNWIND $rows`` statements, endpoint
 checks and the version bump all commit together or not at all.
 
-Values Neo4j cannot hold as a property (``None``, maps, lists mixing types)
-are stored as JSON text and their names listed in ``_json``; property names
-that start with ``_`` (or are ``id``) get one more leading ``_`` so they
-never meet the helper properties. Reading undoes both, so records come back
-exactly as written.
+How properties are encoded (losslessly) is in :mod:`graph.store.neo4j_props`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import secrets
 from collections import defaultdict
@@ -42,113 +36,17 @@ from graph.model import (
     NodeRecord,
     RelRecord,
     derived_relationships,
-    node_domains,
-    node_localities,
 )
 from graph.store import cypher, redact_url
 from graph.store.base import GraphCounts, GraphStore, ProgressCallback, Subgraph, WriteStats
+from graph.store.neo4j_props import decode_props, digest, node_row, rel_row
 from graph.text import normalize
 
-__all__ = ["Neo4jStore", "decode_props", "encode_props"]
+__all__ = ["Neo4jStore"]
 
 _CHUNK = 1000
 _PAGE = 5000
-_HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner"})
-_INT64 = (-(2**63), 2**63 - 1)
 T = TypeVar("T")
-
-
-# -- property encoding ------------------------------------------------------------
-def _dumps(props: dict[str, Any]) -> str:
-    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _digest(props: dict[str, Any]) -> str:
-    return hashlib.blake2b(_dumps(props).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _scalar_kind(value: Any) -> type | None:
-    if isinstance(value, bool):
-        return bool
-    if isinstance(value, int):
-        return int if _INT64[0] <= value <= _INT64[1] else None
-    if isinstance(value, float | str):
-        return type(value)
-    return None
-
-
-def _storable(value: Any) -> bool:
-    if isinstance(value, list):
-        kinds = {_scalar_kind(v) for v in value}
-        return None not in kinds and len(kinds) <= 1
-    return _scalar_kind(value) is not None
-
-
-def encode_props(props: dict[str, Any]) -> dict[str, Any]:
-    """Our properties as Neo4j properties (names escaped, odd values as JSON).
-
-    >>> encode_props({"name": "עמותה", "_x": 1, "extra": None, "mix": [1, "a"]})
-    {'name': 'עמותה', '__x': 1, 'extra': 'null', 'mix': '[1, "a"]', '_json': ['extra', 'mix']}
-    """
-    out: dict[str, Any] = {}
-    as_json: list[str] = []
-    for key, value in props.items():
-        stored = f"_{key}" if key.startswith("_") or key == "id" else key
-        if _storable(value):
-            out[stored] = value
-        else:
-            out[stored] = json.dumps(value, ensure_ascii=False)
-            as_json.append(stored)
-    if as_json:
-        out["_json"] = as_json
-    return out
-
-
-def decode_props(stored: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of :func:`encode_props`, ignoring ``id`` and helper properties.
-
-    >>> decode_props(encode_props({"_hash": "mine", "id": 3, "none": None}))
-    {'_hash': 'mine', 'id': 3, 'none': None}
-    """
-    as_json = set(stored.get("_json") or ())
-    out: dict[str, Any] = {}
-    for key, value in stored.items():
-        if key == "id" or key in _HELPERS:
-            continue
-        if key in as_json:
-            value = json.loads(value)
-        out[key[1:] if key.startswith("_") else key] = value
-    return out
-
-
-def _search_text(node: NodeRecord) -> str:
-    p = node.props
-    names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
-    names.append(node.id)
-    return " | ".join(normalize(str(n)) for n in names if n)
-
-
-def _filter_keys(node: NodeRecord) -> list[str]:
-    keys = [f"locality:{loc}" for loc in node_localities(node)]
-    keys += [f"domain:{d}" for d in node_domains(node)]
-    for key in ("sector", "kind"):
-        if node.props.get(key):
-            keys.append(f"{key}:{node.props[key]}")
-    return keys
-
-
-def _node_row(node: NodeRecord, digest: str) -> dict[str, Any]:
-    props = encode_props(node.props)
-    props.update(id=node.id, _hash=digest, _search=_search_text(node), _keys=_filter_keys(node))
-    return {"id": node.id, "props": props}
-
-
-def _rel_row(rel: RelRecord) -> dict[str, Any]:
-    props = encode_props(rel.props)
-    props["_hash"] = _digest(rel.props)
-    if rel.owner is not None:
-        props["_owner"] = rel.owner
-    return {"source": rel.source, "target": rel.target, "props": props}
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -326,7 +224,7 @@ class Neo4jStore(GraphStore):
             _check_label(node.label, "label")
         for rel in rel_list:
             _check_label(rel.type, "relationship type")
-        digests = [_digest(n.props) for n in node_list]
+        digests = [digest(n.props) for n in node_list]
 
         def work(tx: ManagedTransaction) -> WriteStats:
             stats = WriteStats()
@@ -368,30 +266,30 @@ class Neo4jStore(GraphStore):
                 for r in tx.run(cypher.EXISTING_NODES, ids=[n.id for n in chunk])
             }
             fresh: list[tuple[NodeRecord, str]] = []
-            for node, digest in zip(chunk, chunk_digests, strict=True):
+            for node, node_digest in zip(chunk, chunk_digests, strict=True):
                 old = existing.get(node.id)
                 if old is not None and old[0] != node.label:
                     raise Conflict(
                         f"id {node.id!r} is already used by a {old[0]}, not a {node.label}"
                     )
                 if node.id in seen:
-                    if seen[node.id] != digest:
+                    if seen[node.id] != node_digest:
                         raise Conflict(f"id {node.id!r} is written twice with different values")
                     stats.nodes_unchanged += 1
                     continue
-                seen[node.id] = digest
-                if old is not None and old[1] == digest:
+                seen[node.id] = node_digest
+                if old is not None and old[1] == node_digest:
                     stats.nodes_unchanged += 1
                     continue
-                fresh.append((node, digest))
+                fresh.append((node, node_digest))
             if fresh:
                 # Only nodes that existed can own relationships already.
                 stored_ids = [n.id for n, _ in fresh if n.id in existing]
                 if stored_ids:
                     tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids).consume()
                 by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-                for node, digest in fresh:
-                    by_label[node.label].append(_node_row(node, digest))
+                for node, node_digest in fresh:
+                    by_label[node.label].append(node_row(node, node_digest))
                     stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
                     touched.add(node.id)
                     changed.append(node)
@@ -420,7 +318,7 @@ class Neo4jStore(GraphStore):
                 for rec in tx.run(cypher.existing_relationships(type_name), rows=rows):
                     stored[(rec["source"], type_name, rec["target"])] = rec["hash"]
             for rel in chunk:
-                if stored.get(rel.key) == _digest(rel.props):
+                if stored.get(rel.key) == digest(rel.props):
                     stats.relationships_unchanged += 1
                     continue
                 fresh.append(rel)
@@ -443,7 +341,7 @@ class Neo4jStore(GraphStore):
         latest = {r.key: r for r in rels}
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rel in latest.values():
-            by_type[rel.type].append(_rel_row(rel))
+            by_type[rel.type].append(rel_row(rel))
         for type_name, rows in by_type.items():
             for chunk in _chunks(rows):
                 tx.run(cypher.merge_relationships(type_name), rows=list(chunk)).consume()

@@ -1,0 +1,122 @@
+"""How the Neo4j store keeps our properties as real Neo4j properties, losslessly.
+
+Values Neo4j cannot hold as a property (``None``, maps, lists mixing types,
+integers beyond 64 bits) are stored as JSON text and their names listed in
+the helper property ``_json``; property names that start with ``_`` (or are
+``id``) get one more leading ``_`` so they never meet the helper properties
+(``_hash``, ``_search``, ``_keys``, ``_json``, ``_owner``, see
+:mod:`graph.store.cypher`). :func:`decode_props` undoes both, so records
+come back exactly as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from graph.model import NodeRecord, RelRecord, node_domains, node_localities
+from graph.text import normalize
+
+__all__ = ["HELPERS", "decode_props", "digest", "encode_props", "node_row", "rel_row"]
+
+#: Helper properties the store adds; never part of a record's properties.
+HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner"})
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _dumps(props: dict[str, Any]) -> str:
+    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(props: dict[str, Any]) -> str:
+    """A digest of the canonical JSON of properties: equal digests, unchanged data."""
+    return hashlib.blake2b(_dumps(props).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _scalar_kind(value: Any) -> type | None:
+    if isinstance(value, bool):
+        return bool
+    if isinstance(value, int):
+        return int if _INT64[0] <= value <= _INT64[1] else None
+    if isinstance(value, float | str):
+        return type(value)
+    return None
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, list):
+        kinds = {_scalar_kind(v) for v in value}
+        return None not in kinds and len(kinds) <= 1
+    return _scalar_kind(value) is not None
+
+
+def encode_props(props: dict[str, Any]) -> dict[str, Any]:
+    """Our properties as Neo4j properties (names escaped, odd values as JSON).
+
+    >>> encode_props({"name": "עמותה", "_x": 1, "extra": None, "mix": [1, "a"]})
+    {'name': 'עמותה', '__x': 1, 'extra': 'null', 'mix': '[1, "a"]', '_json': ['extra', 'mix']}
+    """
+    out: dict[str, Any] = {}
+    as_json: list[str] = []
+    for key, value in props.items():
+        stored = f"_{key}" if key.startswith("_") or key == "id" else key
+        if _storable(value):
+            out[stored] = value
+        else:
+            out[stored] = json.dumps(value, ensure_ascii=False)
+            as_json.append(stored)
+    if as_json:
+        out["_json"] = as_json
+    return out
+
+
+def decode_props(stored: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`encode_props`, ignoring ``id`` and helper properties.
+
+    >>> decode_props(encode_props({"_hash": "mine", "id": 3, "none": None}))
+    {'_hash': 'mine', 'id': 3, 'none': None}
+    """
+    as_json = set(stored.get("_json") or ())
+    out: dict[str, Any] = {}
+    for key, value in stored.items():
+        if key == "id" or key in HELPERS:
+            continue
+        if key in as_json:
+            value = json.loads(value)
+        out[key[1:] if key.startswith("_") else key] = value
+    return out
+
+
+def _search_text(node: NodeRecord) -> str:
+    p = node.props
+    names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
+    names.append(node.id)
+    return " | ".join(normalize(str(n)) for n in names if n)
+
+
+def _filter_keys(node: NodeRecord) -> list[str]:
+    keys = [f"locality:{loc}" for loc in node_localities(node)]
+    keys += [f"domain:{d}" for d in node_domains(node)]
+    for key in ("sector", "kind"):
+        if node.props.get(key):
+            keys.append(f"{key}:{node.props[key]}")
+    return keys
+
+
+def node_row(node: NodeRecord, node_digest: str) -> dict[str, Any]:
+    """The ``UNWIND`` row that stores a node: its properties plus the helpers."""
+    props = encode_props(node.props)
+    props.update(
+        id=node.id, _hash=node_digest, _search=_search_text(node), _keys=_filter_keys(node)
+    )
+    return {"id": node.id, "props": props}
+
+
+def rel_row(rel: RelRecord) -> dict[str, Any]:
+    """The ``UNWIND`` row that stores a relationship (ends, properties, owner)."""
+    props = encode_props(rel.props)
+    props["_hash"] = digest(rel.props)
+    if rel.owner is not None:
+        props["_owner"] = rel.owner
+    return {"source": rel.source, "target": rel.target, "props": props}
