@@ -9,10 +9,11 @@ settings and key store on ``app.state``.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import KeyStore, Principal, Role
@@ -37,17 +38,19 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
 
 
-def get_store(request: Request) -> GraphStore:
+# The dependencies are ``async``: they do no blocking work (key checks that need
+# the key file go to a worker thread), and sync ones would each cost a thread hop.
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_keys(request: Request) -> KeyStore:
+async def get_keys(request: Request) -> KeyStore:
     keys: KeyStore = request.app.state.keys
     return keys
 
@@ -69,7 +72,7 @@ def _client_is_local(request: Request) -> bool:
         return True
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     settings: SettingsDep,
     keys: KeyStoreDep,
@@ -79,7 +82,7 @@ def get_principal(
     """The caller, from ``Authorization: Bearer`` or ``X-API-Key``; 401 if none is valid."""
     presented = bearer.credentials if bearer is not None else api_key
     if presented:
-        principal = keys.verify(presented)
+        principal = keys.remembered(presented) or await run_in_threadpool(keys.verify, presented)
         if principal is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
@@ -98,10 +101,10 @@ def get_principal(
     return principal
 
 
-def require(role: Role) -> Callable[[Principal], Principal]:
+def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through callers whose role is at least ``role`` (else 403)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.allows(role) and principal.key_id is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,

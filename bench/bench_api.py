@@ -16,7 +16,14 @@ scenario from ``--clients`` concurrent asyncio clients (httpx):
 Prints p50, p95, p99 and requests per second per scenario, and p50 / p95
 as a ratio to the baseline measured in the same run.
 
-Run: ``python bench/bench_api.py [--clients 50] [--requests 1000] [--localities N]``.
+The load comes from ``wrk`` (Debian package ``wrk``; a Lua script rotates
+through the scenario's URLs, each scenario runs ``--seconds``) when it is
+installed, else from the Python client, which sends ``--requests`` per
+scenario but spends CPU of its own on this 2-core machine; ``--tool``
+chooses.
+
+Run: ``python bench/bench_api.py [--clients 50] [--tool auto|wrk|httpx]
+[--requests 1000] [--seconds 10] [--localities N]``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -33,6 +42,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -131,6 +141,98 @@ async def _bench(base: str, key: str, scenarios: dict[str, list[str]], clients: 
         )
 
 
+_LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status + summary.errors.timeout))
+end
+"""
+
+
+def _wrk(base: str, key: str, urls: list[str], clients: int, seconds: int, folder: Path) -> str:
+    """One wrk run over ``urls``; the result line, with its figures."""
+    script = folder / "paths.lua"
+    listed = ",".join('"' + quote(u, safe="/?=&") + '"' for u in urls)
+    script.write_text(_LUA % listed)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--timeout",
+            "60s",
+            "-H",
+            f"Authorization: Bearer {key}",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
+    ).stdout
+    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", out)
+    if match is None:
+        raise SystemExit(f"wrk said: {out}")
+    return match.group(0)
+
+
+def _bench_wrk(
+    base: str,
+    key: str,
+    scenarios: dict[str, list[str]],
+    clients: int,
+    seconds: int,
+    folder: Path,
+) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    cold = []
+    for url in sorted(set(scenarios["analysis (cached)"])):
+        start = time.perf_counter()
+        httpx.get(base + url, headers=headers, timeout=120).raise_for_status()
+        cold.append((time.perf_counter() - start) * 1000)
+    _wrk(base, key, ["/healthz"], clients, 2, folder)  # warm up
+    rows = {}
+    for name, urls in scenarios.items():
+        parts = _wrk(base, key, urls, clients, seconds, folder).split()[1:]
+        n, micros = int(parts[0]), int(parts[1])
+        rows[name] = (
+            n,
+            float(parts[2]),
+            float(parts[3]),
+            float(parts[4]),
+            n / (micros / 1e6),
+            int(parts[5]),
+        )
+    print(
+        f"\n{clients} connections from wrk (2 threads), {seconds} s per scenario, "
+        f"server {base} (one uvicorn process)"
+    )
+    print(
+        f"analysis cold (first request per scope): median {statistics.median(cold):.0f} ms "
+        f"over {len(cold)} scopes"
+    )
+    base50, base95 = rows["healthz"][1], rows["healthz"][2]
+    print(
+        f"{'scenario':<20}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+        f"{'p50/base':>10}{'p95/base':>10}  non-2xx"
+    )
+    for name, (n, p50, p95, p99, rate, bad) in rows.items():
+        print(
+            f"{name:<20}{n:>7}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{rate:>8.0f}"
+            f"{p50 / base50:>10.2f}{p95 / base95:>10.2f}  {bad}"
+        )
+
+
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -148,7 +250,9 @@ def _wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float = 60
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=1000, help="per scenario")
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario (httpx)")
+    parser.add_argument("--seconds", type=int, default=10, help="per scenario (wrk)")
+    parser.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
     parser.add_argument("--localities", type=int, default=None, help="synthetic instead of demo")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -203,7 +307,11 @@ def main() -> None:
                     f"/api/v1/analysis?locality_id={pick(scopes)}" for _ in range(n)
                 ],
             }
-            asyncio.run(_bench(base, key, scenarios, args.clients))
+            use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
+            if use_wrk:
+                _bench_wrk(base, key, scenarios, args.clients, args.seconds, folder)
+            else:
+                asyncio.run(_bench(base, key, scenarios, args.clients))
         finally:
             proc.terminate()
             try:
