@@ -94,14 +94,22 @@ def ego(
     truncated = False
     for _ in range(depth):
         following: list[str] = []
-        for nid in frontier:
-            for rel, other in store.neighbours(nid):
-                if other.id not in nodes:
+        # One read of relationships per node, one read of all the new nodes per level.
+        level = [(nid, store.relationships(nid)) for nid in frontier]
+        wanted = {r.target if r.source == nid else r.source for nid, rs in level for r in rs}
+        fetched = store.get_many(wanted - nodes.keys())
+        for nid, node_rels in level:
+            for rel in node_rels:
+                other_id = rel.target if rel.source == nid else rel.source
+                if other_id not in nodes:
+                    other = fetched.get(other_id)
+                    if other is None:
+                        continue
                     if len(nodes) >= settings.max_ego_nodes:
                         truncated = True
                         continue
-                    nodes[other.id] = other
-                    following.append(other.id)
+                    nodes[other_id] = other
+                    following.append(other_id)
                 rels[rel.key] = rel
         frontier = following
         if truncated or not frontier:
