@@ -131,7 +131,10 @@ class Neo4jStore(GraphStore):
         auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
         if auth is None:
             auth = _auth_from_env()
-        retry = float((query.get("retry_seconds") or ["10"])[0])
+        try:
+            retry = float((query.get("retry_seconds") or ["10"])[0])
+        except ValueError as exc:
+            raise StoreUnavailable(f"retry_seconds in {shown!r} is not a number") from exc
         try:
             driver = GraphDatabase.driver(
                 target,
@@ -152,7 +155,9 @@ class Neo4jStore(GraphStore):
     def _unavailable(self, exc: Exception) -> PartnermapError:
         if isinstance(exc, AuthError):
             return StoreUnavailable(f"Neo4j at {self.url} refused the credentials: {exc.message}")
-        if isinstance(exc, ServiceUnavailable | SessionExpired | TransientError | OSError):
+        if isinstance(exc, TransientError):
+            return StoreUnavailable(f"Neo4j at {self.url} is busy, try again: {exc.message}")
+        if isinstance(exc, ServiceUnavailable | SessionExpired | OSError):
             return StoreUnavailable(f"cannot reach Neo4j at {self.url} (is it running?): {exc}")
         if isinstance(exc, ClientError) and "DatabaseNotFound" in (exc.code or ""):
             return StoreUnavailable(f"Neo4j at {self.url} has no database {self.database!r}")
