@@ -26,6 +26,7 @@ import argparse
 import inspect
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -320,9 +321,10 @@ def _synth_module() -> Any:
 
 def build_store(path: Path, localities: int, orgs_per_locality: int, seed: int) -> SQLiteStore:
     """Create (or reuse) a store with the synthetic graph."""
+    synth = _synth_module()
+    path = path.with_name(f"{'synth' if synth else 'gen'}-{path.name}")
     if path.exists():
         return SQLiteStore(path)
-    synth = _synth_module()
     store = SQLiteStore(path)
     t0 = time.perf_counter()
     if synth is not None:
@@ -337,10 +339,11 @@ def build_store(path: Path, localities: int, orgs_per_locality: int, seed: int) 
         report = ImportReport()
         batch = parse(out_dir, report)
         commit(store, batch, report)
+        shutil.rmtree(out_dir, ignore_errors=True)
         if not report.valid:
             first = "; ".join(e.message for e in report.errors[:3])
             raise SystemExit(f"the synthetic graph did not import: {first}")
-        source = f"importers.synth ({out_dir})"
+        source = "importers.synth"
     else:
         nodes, rels = generate_records(localities, orgs_per_locality, seed)
         store.write(nodes, rels)
