@@ -236,13 +236,18 @@ class Neo4jStore(GraphStore):
             touched: set[str] = set()
             changed = self._write_nodes(tx, node_list, digests, stats, touched, progress)
             derived = [r for n in changed for r in derived_relationships(n)]
+            # Derived first, as the embedded store does, so that an explicit
+            # relationship equal to one just derived counts as unchanged. A
+            # missing endpoint makes MATCH skip a row here, and the check below
+            # then rolls everything back.
+            self._merge_relationships(tx, derived)
             fresh = self._fresh_relationships(tx, rel_list, stats, progress)
             for rel in fresh:
                 stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
             touched.update(r.source for r in derived + fresh)
             touched.update(r.target for r in derived + fresh)
             self._check_endpoints(tx, touched)
-            self._merge_relationships(tx, derived + fresh)
+            self._merge_relationships(tx, fresh)
             stats.relationships_written += len(derived) + len(fresh)
             if stats.nodes_written or stats.relationships_written:
                 tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()

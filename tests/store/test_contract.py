@@ -289,6 +289,17 @@ def test_explicit_relationship_upsert(loaded: GraphStore) -> None:
     assert loaded.counts().relationships["PARTNERS_WITH"] == 1
 
 
+def test_explicit_copy_of_a_derived_relationship(store: GraphStore) -> None:
+    org = NodeRecord("Organization", "o1", {"name": "א", "sector": "other"})
+    program = NodeRecord("Program", "p1", {"name": "ב", "operator_id": "o1"})
+    same = RelRecord("OPERATES", "o1", "p1", {})
+    stats = store.write([org, program], [same])
+    assert (stats.relationships_written, stats.relationships_unchanged) == (1, 1)
+    stored = store.get_relationship(same.key)
+    assert stored is not None and stored.owner == "p1"
+    assert store.counts().relationships == {"OPERATES": 1}
+
+
 # -- conflicts and rollback -------------------------------------------------------------
 def test_dangling_reference_rolls_back_everything(loaded: GraphStore) -> None:
     before = loaded.counts()
