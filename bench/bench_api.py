@@ -99,10 +99,14 @@ async def _run(
             except asyncio.QueueEmpty:
                 return
             start = time.perf_counter()
-            response = await client.get(url)
-            await response.aread()
+            try:
+                response = await client.get(url)
+                await response.aread()
+                status = response.status_code
+            except httpx.TransportError:  # counted (as status 0), not retried
+                status = 0
             latencies.append((time.perf_counter() - start) * 1000)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
