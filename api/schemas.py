@@ -13,11 +13,13 @@ Examples
 {'age_max': 12}
 >>> "id" in ProgramUpdate.model_fields
 False
+>>> ProgramUpdate(domains="welfare;health").model_dump(exclude_unset=True)["domains"]
+[<Domain.welfare: 'welfare'>, <Domain.health: 'health'>]
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -52,8 +54,12 @@ def update_model(model: type[BaseModel], *, exclude: tuple[str, ...]) -> type[Ba
     for name, info in model.model_fields.items():
         if name in exclude:
             continue
-        annotation: Any = info.annotation
-        fields[name] = (annotation | None, Field(default=None, description=info.description))
+        # Keep the field's constraints and before-validators ("a;b" lists, bounds).
+        base: Any = info.annotation
+        annotation: Any = base | None
+        if info.metadata:
+            annotation = Annotated[annotation, *info.metadata]
+        fields[name] = (annotation, Field(default=None, description=info.description))
     return create_model(  # type: ignore[no-any-return,call-overload,unused-ignore]
         f"{model.__name__}Update",
         __config__=ConfigDict(extra="allow", str_strip_whitespace=True),

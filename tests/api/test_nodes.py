@@ -300,3 +300,18 @@ def test_hebrew_ids_in_urls(client: TestClient, as_role: Headers) -> None:
     )
     r = client.get("/api/v1/localities/ישוב-1", headers=as_role("viewer"))
     assert r.status_code == 200 and r.json()["name"] == "ירוחם"
+
+
+def test_patch_accepts_what_create_accepts(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    r = client.patch(
+        "/api/v1/programs/p1",
+        json={"domains": "early_childhood;welfare"},
+        headers=as_role("editor"),
+    )
+    assert r.status_code == 200 and r.json()["domains"] == ["early_childhood", "welfare"]
+    r = client.patch(
+        "/api/v1/localities/l1", json={"socioeconomic_cluster": 0}, headers=as_role("editor")
+    )
+    assert r.status_code == 422
