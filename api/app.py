@@ -209,6 +209,34 @@ def _error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, internal)
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI from the ``swagger-ui-bundle`` package, and ``/`` to the dashboards."""
+    import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse, RedirectResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(
+        "/static/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="partnermap API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(f"{API_PREFIX}/dashboard")
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The partnermap API.
 
@@ -242,7 +270,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         description="Stakeholder network analysis for local authorities. "
         "Send an API key as `Authorization: Bearer <key>` or `X-API-Key`.",
         lifespan=lifespan,
+        # Served from the package below, not from a CDN: the tool must work offline.
+        docs_url=None,
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.settings = settings
     app.state.store = store
     app.state.keys = keys

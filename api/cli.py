@@ -355,8 +355,9 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Load and summarise only; do not serve.")
     ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
 ) -> None:
-    """Load the bundled demo dataset into a fresh store (and serve it)."""
+    """Load the bundled demo dataset into a fresh store and serve it on 127.0.0.1:8000."""
     from rich.table import Table
     from rich.text import Text
 
@@ -392,11 +393,13 @@ def demo(
     if no_serve:
         out.print(Text(f"Explore it: partnermap stats --store {url}"))
         return
-    serve = globals().get("serve_app")  # the serve section's entry point
-    if serve is None:
-        out.print(Text(f"Serving is not available here; run: partnermap serve --store {url}"))
-        return
-    serve(url, "127.0.0.1", 8000, True)
+    base = f"http://127.0.0.1:{port}"
+    out.print(Text("Serving on loopback, open for reading (no key needed):", style="bold"))
+    out.print(Text(f"  dashboards  {base}/api/v1/dashboard"))
+    out.print(Text(f"  a town map  {base}/api/v1/maps/loc-sderot  (?lang=en for English)"))
+    out.print(Text(f"  API docs    {base}/docs"))
+    out.print(Text("Press Ctrl-C to stop."))
+    serve_app(url, "127.0.0.1", port, True)
 
 
 # == synth ==================================================================
