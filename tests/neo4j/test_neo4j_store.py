@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
+import neo4j
 import pytest
 from neo4j import GraphDatabase
 
@@ -212,3 +214,41 @@ def test_killed_server_leaves_no_partial_import(auth_server: Neo4jServer) -> Non
     with open_store(url) as after_restart:
         assert after_restart.counts().as_dict() == counts.as_dict()
         assert after_restart.get("p01499") == nodes[-1]
+
+
+class _RecordingDriver:
+    """The real driver, noting the arguments of every session opened on it."""
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self.sessions: list[dict[str, Any]] = []
+
+    def session(self, **config: Any) -> Any:
+        self.sessions.append(config)
+        return self._driver.session(**config)
+
+
+def test_every_query_names_its_database_and_values_stay_parameters(
+    neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements: list[str] = []
+    real_run = neo4j.ManagedTransaction.run
+
+    def spy(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+        statements.append(query)
+        return real_run(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(neo4j.ManagedTransaction, "run", spy)
+    with GraphDatabase.driver(neo4j_server.uri, auth=None) as driver:
+        recording = _RecordingDriver(driver)
+        store = Neo4jStore(recording, database="neo4j")  # type: ignore[arg-type]
+        store.clear()
+        evil = NodeRecord("Organization", EVIL_ID, {"name": EVIL, "sector": "other"})
+        store.write([evil], [RelRecord("PARTNERS_WITH", EVIL_ID, EVIL_ID, {"kind": EVIL})])
+        store.find(text=EVIL, kind=EVIL, locality_id=EVIL)
+        store.subgraph(EVIL)
+        store.relationships(EVIL_ID)
+        store.delete_nodes([EVIL_ID])
+    assert recording.sessions and all(s.get("database") == "neo4j" for s in recording.sessions)
+    assert len(statements) > 10
+    assert not [q for q in statements if "DETACH DELETE n //" in q or "o-'}" in q]
