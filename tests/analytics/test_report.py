@@ -145,3 +145,35 @@ def test_analyze_unknown_locality_exits_1(town: SQLiteStore, tmp_path: Path) -> 
     assert result.stdout == ""
     assert "nowhere" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_analyze_usage_errors_exit_2(town: SQLiteStore, tmp_path: Path) -> None:
+    url = _url(town, tmp_path)
+    bad_context = CliRunner().invoke(app, ["analyze", "--store", url, "--context", "war"])
+    assert bad_context.exit_code == 2 and "--context" in bad_context.stderr
+    both = CliRunner().invoke(
+        app, ["analyze", "--store", url, "--locality", L1, "--cluster", "c-south"]
+    )
+    assert both.exit_code == 2
+
+
+def test_analyze_cluster_and_context(town: SQLiteStore, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            "--store",
+            _url(town, tmp_path),
+            "--cluster",
+            "c-south",
+            "--json",
+            "--context",
+            "routine",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["scope"] == {"locality_id": None, "cluster_id": "c-south", "context": "routine"}
+    # in routine the emergency team does not count: b and c are not coordinated
+    pairs = {tuple(d["programs"]): d["coordinated"] for d in report["duplicates"]}
+    assert pairs[("p-lang-b", "p-lang-c")] is False
