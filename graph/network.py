@@ -53,7 +53,7 @@ import networkx as nx
 
 from graph.errors import NotFound, ValidationFailed
 from graph.model import NodeRecord, RelRecord, node_localities
-from graph.store.base import GraphStore, Subgraph
+from graph.store.base import GraphStore, Subgraph, prune_to_locality
 
 __all__ = [
     "CONTEXTS",
@@ -181,7 +181,8 @@ def locality_subgraph(
     The same nodes and relationships as the store's method (the locality,
     every node in it, the investments into its programs, every node one
     relationship away, the roles of every organisation included, and all
-    relationships among them), from one pass over everything instead of a
+    relationships among them, less what came from other localities:
+    :func:`~graph.store.base.prune_to_locality`), from one pass over everything instead of a
     query per node: :func:`scope_subgraph` uses it when the locality is
     most of the store.
 
@@ -217,7 +218,8 @@ def locality_subgraph(
     for nid in [k for k in kept if by_id[k].label == "Organization"]:
         kept.update(r.source for r in touching[nid] if r.type == "ROLE_IN" and r.target == nid)
     rels = [r for r in relationships if r.source in kept and r.target in kept]
-    return Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
+    whole = Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
+    return prune_to_locality(whole, locality_id)
 
 
 def _scope_localities(

@@ -38,7 +38,14 @@ from graph.model import (
     derived_relationships,
 )
 from graph.store import cypher, redact_url
-from graph.store.base import GraphCounts, GraphStore, ProgressCallback, Subgraph, WriteStats
+from graph.store.base import (
+    GraphCounts,
+    GraphStore,
+    ProgressCallback,
+    Subgraph,
+    WriteStats,
+    prune_to_locality,
+)
 from graph.store.neo4j_props import decode_props, digest, node_row, rel_row
 from graph.text import normalize
 
@@ -595,6 +602,6 @@ class Neo4jStore(GraphStore):
                 nodes[rec["id"]] = self._node(rec)
             wanted = sorted(nodes)
             rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=wanted)]
-            return Subgraph([nodes[i] for i in wanted], rels)
+            return prune_to_locality(Subgraph([nodes[i] for i in wanted], rels), locality_id)
 
         return self._run_read(work)
