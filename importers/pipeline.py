@@ -93,7 +93,13 @@ def _refs(node: NodeRecord) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def _wrong_label(value: str, label: str, targets: tuple[str, ...]) -> str:
-    return f"refers to {value!r}, a {label}, where a {' or '.join(targets)} is expected"
+    wanted = " or ".join(targets)
+    return f"refers to {value!r}, {_a(label)}, where {_a(wanted)} is expected"
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: "an Organization", "a Forum"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _check(
@@ -133,7 +139,7 @@ def _check(
                 "duplicate-id",
                 "id",
                 node.id,
-                f"id {node.id!r} already belongs to a {old.label} in the store",
+                f"id {node.id!r} already belongs to {_a(old.label)} in the store",
             )
 
     bad_rows: set[Origin] = {o for o, _ in problems}

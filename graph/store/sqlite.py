@@ -231,7 +231,7 @@ class SQLiteStore(GraphStore):
         conn.execute(f"DELETE FROM rels WHERE owner IN ({marks})", changed_ids)
         conn.executemany(
             "INSERT OR REPLACE INTO nodes(id, label, props, search) VALUES (?, ?, ?, ?)",
-            [(n.id, n.label, _dumps(n.props), _search_text(n)) for n in changed],
+            [(n.id, n.label, seen[n.id], _search_text(n)) for n in changed],
         )
         conn.executemany(
             "INSERT INTO node_keys(node_id, key, value) VALUES (?, ?, ?)",
