@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analytics.duplicates import find_duplicates
+from graph.analytics.duplicates import duplicate_groups, find_duplicates
 from graph.analytics.isolates import find_isolates
 from graph.analytics.metrics import scope_metrics
 from graph.errors import ValidationFailed
@@ -96,6 +96,8 @@ def report_from(
     }
     if "duplicates" in wanted:
         report["duplicates"] = find_duplicates(G, subgraph)
+        # Groups of three or more, besides their pairs (each pair carries its group_id).
+        report["duplicate_groups"] = duplicate_groups(report["duplicates"])
     if "isolates" in wanted:
         report["isolates"] = find_isolates(G)
     bridges: list[dict[str, Any]] | None = None
@@ -161,8 +163,9 @@ def analysis_report(
     >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "g.db")
     >>> _ = store.write([NodeRecord("Organization", "a", {"name": "א", "sector": "community"})])
     >>> report = analysis_report(store)
-    >>> list(report)
-    ['graph_version', 'scope', 'duplicates', 'isolates', 'bridges', 'leverage', 'metrics']
+    >>> list(report)  # doctest: +NORMALIZE_WHITESPACE
+    ['graph_version', 'scope', 'duplicates', 'duplicate_groups', 'isolates', 'bridges',
+     'leverage', 'metrics']
     >>> report["scope"]
     {'locality_id': None, 'cluster_id': None, 'context': 'both'}
     >>> store.close()

@@ -27,7 +27,8 @@ def town(sqlite_store: SQLiteStore) -> SQLiteStore:
 
 def test_report_has_the_spec_shape(town: SQLiteStore) -> None:
     report = analysis_report(town, locality_id=L1)
-    assert list(report) == SPEC_KEYS
+    assert [key for key in report if key in SPEC_KEYS] == SPEC_KEYS
+    assert set(report) - set(SPEC_KEYS) == {"duplicate_groups"}  # the one addition
     assert report["graph_version"] == town.graph_version()
     assert report["scope"] == {"locality_id": L1, "cluster_id": None, "context": "both"}
     dup = report["duplicates"][0]
@@ -177,3 +178,18 @@ def test_analyze_cluster_and_context(town: SQLiteStore, tmp_path: Path) -> None:
     # in routine the emergency team does not count: b and c are not coordinated
     pairs = {tuple(d["programs"]): d["coordinated"] for d in report["duplicates"]}
     assert pairs[("p-lang-b", "p-lang-c")] is False
+
+
+def test_groups_of_three_are_reported_as_a_group(sqlite_store: SQLiteStore) -> None:
+    """The demo plants three overlapping STEM programs in Sderot (importers/demo/FINDINGS.md)."""
+    from importers.demo import demo_path
+    from importers.registry import run_import
+
+    assert run_import(sqlite_store, demo_path()).valid
+    report = analysis_report(sqlite_store, locality_id="loc-sderot")
+    trio = ["prog-sde-makers", "prog-sde-robotics", "prog-sde-young-academy"]
+    groups = report["duplicate_groups"]
+    assert [g["programs"] for g in groups] == [trio]
+    assert groups[0]["pairs"] == 3 and groups[0]["coordinated_pairs"] == 1
+    in_group = [d for d in report["duplicates"] if d.get("group_id") == groups[0]["id"]]
+    assert sorted(p for d in in_group for p in d["programs"]) == sorted(trio * 2)
