@@ -14,9 +14,10 @@ returns five kinds of entries, each with a ``score`` in [0, 1] and
     locality belong to: the sectors not at the table, with the best
     connected organisations of each as candidates to invite. Score:
     0.5 + 0.5 x missing / locality sectors, x 1.0 for the forums meant to
-    seat every sector (local administration, steering committee, design
-    forum, emergency team) and x 0.7 for others (a leading team of five or
-    a professional team need not).
+    seat every sector (local administration, design forum, emergency team)
+    and x 0.7 for others (a steering committee or a professional team need
+    not); leading teams, peer forums and regional networks are small or
+    single-sector by design and are not judged.
 ``goal``
     A locality goal that no program advances (score 0.9), or whose
     programs have no investment (0.7, 0.8 when money for its locality and
@@ -73,10 +74,13 @@ DOMAIN_STAGES: dict[str, tuple[str, ...]] = {
     "other": _ALL_STAGES,
 }
 
-#: Forum kinds meant to seat every sector.
-CROSS_SECTOR_FORUMS = frozenset(
-    {"local_administration", "steering_committee", "design_forum", "emergency_team"}
-)
+#: Forum kinds meant to seat every sector. A steering committee is mostly the funders'
+#: table (authority, foundations, ministries), so it weighs less when a sector is missing.
+CROSS_SECTOR_FORUMS = frozenset({"local_administration", "design_forum", "emergency_team"})
+
+#: Forum kinds small or single-sector by design (a leading team of 5-6, peer forums of
+#: council heads, networks of partnership managers): a missing sector there is no finding.
+NOT_CROSS_SECTOR_FORUMS = frozenset({"leading_team", "peer_forum", "regional_network"})
 
 _STAGES_HE = {
     "early_childhood": "גיל רך (0–5)",
@@ -202,6 +206,8 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
         loc = forum.props.get("locality_id")
         members = ix.forum_orgs.get(forum.id, set())
         if loc not in in_scope or not members:
+            continue
+        if forum.props.get("kind") in NOT_CROSS_SECTOR_FORUMS:
             continue
         local_sectors = {str(o.props.get("sector") or "other") for o in orgs_of[loc]}
         seated = {str(ix.nodes[m].props.get("sector") or "other") for m in members}
