@@ -6,7 +6,7 @@ Formats
     The SPEC section 2 format: a folder of CSV files, a ``.zip`` of them, or
     an ``.xlsx`` workbook (:func:`importers.tabular.parse`).
 ``json``
-    partnermap's own export (:func:`importers.tabular.parse_json`).
+    partnermap's own export (:func:`importers.jsonexport.parse_json`).
 ``cbs``, ``localities``, ``moe``, ``360giving``, ``iati``, ``hxl``
     Public standards, each in its module under :mod:`importers.standards`,
     imported only when used. A module may define ``detect(path) -> bool``
@@ -35,14 +35,13 @@ Examples
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from graph.errors import PartnermapError, ValidationFailed
 from graph.store.base import GraphStore
-from importers import tabular
+from importers import jsonexport, tabular
 from importers.pipeline import Batch, commit
 from importers.report import ImportReport
 
@@ -94,21 +93,6 @@ def _standard_detects(path: Path, fmt: str) -> bool:
     return bool(answer) and sum(m == module_name for m, _ in _STANDARDS.values()) == 1
 
 
-def _is_our_json(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return False
-    if '"partnermap"' not in head:
-        return False
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and doc.get("format") == "partnermap"
-
-
 def _workbook_is_tabular(path: Path) -> bool:
     try:
         from python_calamine import CalamineWorkbook
@@ -152,7 +136,7 @@ def _detect(path: Path) -> str:
         return "tabular"
     if suffix in _WORKBOOKS and _workbook_is_tabular(path):
         return "tabular"
-    if suffix == ".json" and _is_our_json(path):
+    if suffix == ".json" and jsonexport.detect(path):
         return "json"
     # Standards detectors read headers, so they go before a lone file named like
     # ours (the statistics office's localities.csv is not our localities file).
@@ -173,7 +157,7 @@ def _parser(fmt: str) -> Parser:
     if fmt == "tabular":
         return tabular.parse
     if fmt == "json":
-        return tabular.parse_json
+        return jsonexport.parse_json
     if fmt not in _STANDARDS:
         raise ValidationFailed(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
     module_name, func = _STANDARDS[fmt]
@@ -233,7 +217,7 @@ def run_import(
             progress("read", done, None)
 
     try:
-        if parser is tabular.parse or parser is tabular.parse_json:
+        if parser is tabular.parse or parser is jsonexport.parse_json:
             batch = parser(path, report, store, progress=read_progress)
         else:
             batch = parser(path, report, store)

@@ -1,4 +1,4 @@
-"""The import format of SPEC section 2: CSV folders, ZIPs of CSVs, XLSX workbooks, our JSON.
+"""The import format of SPEC section 2: CSV folders, ZIPs of CSVs, XLSX workbooks.
 
 A source is a set of *sheets*, one per file of the format (``organizations``,
 ``programs``, ...): the CSV files of a folder or a ZIP (UTF-8, a BOM is
@@ -12,11 +12,8 @@ properties; unknown files are a warning; a missing ``organizations`` file is
 an error. References and repeated ids are checked afterwards, over the whole
 batch, by :func:`importers.pipeline.commit`.
 
-The JSON format is what :mod:`importers.export` writes:
-``{"format": "partnermap", "version": 1, "nodes": [...], "relationships": [...]}``
-with nodes as ``{"label", "id", ...properties}`` and relationships as
-``{"type", "source", "target", ...properties}``. Its issues name the file as
-``export.json:nodes`` (or ``:relationships``) and the item's position, from 1.
+Rows are validated by :mod:`importers.validation`; our own JSON export is
+read by :mod:`importers.jsonexport`.
 
 Examples
 --------
@@ -39,25 +36,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
-import json
-import types
-import typing
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import annotated_types
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel
 
 from graph.model import (
-    EDGE_MODELS,
-    NODE_MODELS,
     Forum,
     Goal,
     Investment,
@@ -68,12 +56,11 @@ from graph.model import (
     Program,
     ProgramPartner,
     Role,
-    edge_record,
-    to_record,
 )
 from graph.store.base import GraphStore
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
+from importers.validation import add_row
 
 __all__ = [
     "COLUMNS",
@@ -84,10 +71,8 @@ __all__ = [
     "WORKBOOK_SUFFIXES",
     "Sheet",
     "parse",
-    "parse_json",
     "read_sheets",
     "sniff",
-    "validate_row",
 ]
 
 #: File name (without ``.csv``) -> the model its rows are validated with, in reading order.
@@ -142,7 +127,6 @@ FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 #: A ZIP may not unpack to more than this (a guard against ZIP bombs).
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
-_DATE_FIELDS = {"since", "until", "start", "end"}
 _NAME_FIELDS = {"name", "name_he", "name_en", "name_ar"}
 _PROGRESS_EVERY = 2000
 
@@ -421,157 +405,7 @@ def read_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     return []
 
 
-# -- validation -----------------------------------------------------------------------
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The plain types inside Optional / list / Annotated."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, list):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
-    return [annotation]
-
-
-def _enum_values(model: type[BaseModel], field: str) -> list[str]:
-    info = model.model_fields.get(field)
-    if info is None:
-        return []
-    for kind in _unwrap(info.annotation):
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            return [str(member.value) for member in kind]
-    return []
-
-
-def _bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
-    info = model.model_fields.get(field)
-    low = high = None
-    for meta in info.metadata if info else []:
-        if isinstance(meta, annotated_types.Ge | annotated_types.Gt):
-            low = getattr(meta, "ge", None) if isinstance(meta, annotated_types.Ge) else meta.gt
-        if isinstance(meta, annotated_types.Le | annotated_types.Lt):
-            high = getattr(meta, "le", None) if isinstance(meta, annotated_types.Le) else meta.lt
-    return low, high
-
-
-def _model_level(msg: str, data: dict[str, Any]) -> tuple[str, str | None, Any]:
-    """Type, column and value of an error raised by a whole-model validator."""
-    if "age_min" in msg:
-        return "range", "age_min", data.get("age_min")
-    if msg.startswith("start "):
-        return "date", "start", data.get("start")
-    if "needs a program_id" in msg:
-        return "missing", "program_id", None
-    if "partner with itself" in msg:
-        return "value", "target_id", data.get("target_id")
-    return "value", None, None
-
-
-def _issue(
-    model: type[BaseModel], error: ErrorDetails, data: dict[str, Any]
-) -> tuple[str, str | None, Any, str]:
-    """Map one pydantic error to (type, column, value, message)."""
-    loc = error.get("loc", ())
-    field = str(loc[0]) if loc else None
-    kind = error["type"]
-    value = error.get("input")
-    msg = error.get("msg", "")
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if field is None:
-        itype, field, value = _model_level(msg, data)
-        return itype, field, value, msg
-    if isinstance(value, dict):
-        value = data.get(field)
-    if kind == "missing" or (value is None and kind.endswith("_type")):
-        return "missing", field, None, f"{field} is required"
-    if kind == "string_too_short":
-        return "missing", field, None, f"{field} is required"
-    if kind == "enum":
-        allowed = _enum_values(model, field)
-        return "enum", field, value, f"expected one of: {', '.join(allowed)}"
-    if kind in {"int_parsing", "int_from_float", "int_type"}:
-        return "number", field, value, "expected a whole number"
-    if kind in {"float_parsing", "float_type", "finite_number"}:
-        return "number", field, value, "expected a number"
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        low, high = _bounds(model, field)
-        if low is not None and high is not None:
-            expected = f"expected a value from {low} to {high}"
-        elif low is not None:
-            expected = f"expected a value of at least {low}"
-        else:
-            expected = f"expected a value of at most {high}"
-        return "range", field, value, expected
-    if field in _DATE_FIELDS or "date" in msg:
-        return "date", field, value, msg
-    return "value", field, value, msg
-
-
-@functools.cache
-def _optional_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(name for name, info in model.model_fields.items() if not info.is_required())
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def validate_row(
-    model: type[BaseModel],
-    data: dict[str, Any],
-    file: str,
-    row: int,
-    report: ImportReport,
-) -> BaseModel | None:
-    """Validate one row; record every problem in ``report`` and return the model or ``None``.
-
-    Examples
-    --------
-    >>> report = ImportReport()
-    >>> validate_row(Program, {"id": "p", "name": "x", "operator_id": "o",
-    ...     "age_min": "9", "age_max": "abc", "context": "sometimes"}, "programs.csv", 4, report)
-    >>> [(e.type, e.field, e.message) for e in report.errors]  # doctest: +NORMALIZE_WHITESPACE
-    [('number', 'age_max', 'expected a whole number'),
-     ('enum', 'context', 'expected one of: routine, emergency, both')]
-    """
-    # A blank cell is a missing value: optional fields then take their default
-    # (a blank currency is ILS, a blank context routine).
-    optional = _optional_fields(model)
-    data = {k: v for k, v in data.items() if not (k in optional and _is_blank(v))}
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        issues = [_issue(model, error, data) for error in exc.errors(include_url=False)]
-        missing = {field for itype, field, _, _ in issues if itype == "missing"}
-        for itype, field, value, message in issues:
-            if field == "name" and "title" in missing:
-                continue  # roles and goals take their name from the title: one problem
-            report.error(itype, file, row, field, value, message)
-        return None
-
-
 # -- parsing into a batch ---------------------------------------------------------------
-
-
-def _add_row(
-    model: type[BaseModel],
-    data: dict[str, Any],
-    origin: Origin,
-    batch: Batch,
-    report: ImportReport,
-) -> None:
-    obj = validate_row(model, data, origin.file, origin.row, report)
-    if obj is None:
-        node_id = data.get("id")
-        if isinstance(node_id, str) and node_id.strip():
-            batch.failed_ids.add(node_id.strip())
-        return
-    if model in EDGE_MODELS.values():
-        batch.add_relationship(edge_record(obj), origin)  # type: ignore[arg-type]
-    else:
-        batch.add_node(to_record(obj), origin)  # type: ignore[arg-type]
 
 
 def parse(
@@ -641,100 +475,11 @@ def parse(
         if found is None:
             continue
         for number, data in found.rows:
-            _add_row(model, data, Origin(found.name, number), batch, report)
+            add_row(model, data, Origin(found.name, number), batch, report)
             pending += 1
             if progress and pending >= _PROGRESS_EVERY:
                 progress(pending)
                 pending = 0
     if progress and pending:
         progress(pending)
-    return batch
-
-
-def _rel_fields(rel_type: str, item: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in item.items() if k not in {"type", "source", "target"}}
-    source, target = item.get("source"), item.get("target")
-    if rel_type == "MEMBER_OF":
-        data.update(member_id=source, forum_id=target)
-    elif rel_type == "PARTNERS_IN":
-        data.update(organization_id=source, program_id=target)
-    else:
-        data.update(source_id=source, target_id=target)
-    return data
-
-
-def parse_json(
-    path: Path,
-    report: ImportReport,
-    store: GraphStore | None = None,
-    *,
-    progress: Progress | None = None,
-) -> Batch:
-    """Read the JSON export format (see the module docstring) into a batch."""
-    path = Path(path)
-    batch = Batch()
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        _note(report, "encoding", path.name, f"not valid UTF-8: {exc}")
-        return batch
-    except (OSError, json.JSONDecodeError) as exc:
-        _note(report, "format", path.name, f"cannot read the JSON: {exc}")
-        return batch
-    if not isinstance(doc, dict) or doc.get("format") != "partnermap":
-        report.error(
-            "format",
-            path.name,
-            None,
-            "format",
-            None,
-            'expected a partnermap export: {"format": "partnermap", "version": 1, ...}',
-        )
-        return batch
-    if doc.get("version") != 1:
-        report.error("format", path.name, None, "version", doc.get("version"), "expected version 1")
-        return batch
-    nodes_name, rels_name = f"{path.name}:nodes", f"{path.name}:relationships"
-    for position, item in enumerate(doc.get("nodes") or [], start=1):
-        origin = Origin(nodes_name, position)
-        if not isinstance(item, dict):
-            report.error("format", nodes_name, position, None, None, "expected an object")
-            continue
-        label = item.get("label")
-        node_model = NODE_MODELS.get(str(label))
-        if node_model is None:
-            report.error(
-                "enum",
-                nodes_name,
-                position,
-                "label",
-                label,
-                f"expected one of: {', '.join(NODE_MODELS)}",
-            )
-            if isinstance(item.get("id"), str):
-                batch.failed_ids.add(item["id"])
-            continue
-        data = {k: v for k, v in item.items() if k != "label"}
-        _add_row(node_model, data, origin, batch, report)
-    for position, item in enumerate(doc.get("relationships") or [], start=1):
-        origin = Origin(rels_name, position)
-        if not isinstance(item, dict):
-            report.error("format", rels_name, position, None, None, "expected an object")
-            continue
-        rel_type = str(item.get("type"))
-        edge_model = EDGE_MODELS.get(rel_type)
-        if edge_model is None:
-            report.warning(
-                "ignored",
-                rels_name,
-                position,
-                "type",
-                rel_type,
-                f"only {', '.join(EDGE_MODELS)} are imported; other relationships follow "
-                "from the nodes' fields",
-            )
-            continue
-        _add_row(edge_model, _rel_fields(rel_type, item), origin, batch, report)
-    if progress:
-        progress(len(batch.nodes) + len(batch.relationships))
     return batch

@@ -35,7 +35,7 @@ from graph.store.base import GraphStore
 from graph.text import normalize
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
-from importers.tabular import validate_row
+from importers.validation import validate_row
 
 __all__ = [
     "LocalityMatcher",
