@@ -3,7 +3,16 @@
 The report is computed by :func:`graph.analytics.report.analysis_report`
 (imported when first needed) and cached per graph version and scope in a
 small LRU :class:`ReportCache`; concurrent requests for the same report
-wait for one computation rather than each starting their own.
+wait for one computation rather than each starting their own. The cache is
+built on :class:`BoundedCache`, which the map and dashboard pages share.
+
+``GET /analysis`` answers the whole report exactly as SPEC section 3 (the
+same object as ``partnermap analyze --json``). The list sections
+(``/duplicates``, ``/isolates``, ``/bridges``, ``/leverage``) answer one page,
+``{"data": [...], "count": total, "graph_version": ..., "scope": ...}``:
+on a national graph a section holds tens of thousands of findings (35,000
+isolates, 23 MB of JSON), too much for one answer. ``/metrics`` is one small
+object and is sent as it is.
 """
 
 from __future__ import annotations
@@ -11,21 +20,28 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import StoreDep, ViewerDep
-from graph.errors import NotFound, StoreUnavailable
+from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.routes.common import Limit, Offset, clamp_limit
+from graph.errors import NotFound, StoreUnavailable, ValidationFailed
 from graph.store.base import GraphStore
 
-__all__ = ["ReportCache", "router"]
+__all__ = ["PAGED_SECTIONS", "BoundedCache", "ReportCache", "router"]
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 
 Key = tuple[str, str | None, str]
 Compute = Callable[[GraphStore, str | None, str], dict[str, Any]]
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+#: The sections that are lists of findings, answered a page at a time.
+PAGED_SECTIONS = ("duplicates", "isolates", "bridges", "leverage")
 
 
 def _compute(store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
@@ -37,6 +53,80 @@ def _compute(store: GraphStore, locality_id: str | None, context: str) -> dict[s
         store, locality_id=locality_id, context=context, seed=0
     )
     return report
+
+
+class BoundedCache(Generic[K, V]):
+    """The ``size`` most recently used values by key, each computed once.
+
+    Concurrent :meth:`get` calls for one missing key wait for a single
+    computation; calls for other keys do not wait. A computation that raises
+    caches nothing. Keys should hold ``store.graph_version()`` so that a write
+    makes every older value unreachable (and soon evicted).
+
+    Examples
+    --------
+    >>> cache: BoundedCache[str, int] = BoundedCache(2)
+    >>> cache.get("a", lambda: 1), cache.get("a", lambda: 2), cache.get("b", lambda: 3)
+    (1, 1, 3)
+    >>> cache.get("c", lambda: 4), "a" in cache, len(cache)
+    (4, False, 2)
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._locks: dict[K, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def _cached(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The value of ``key``: the cached one, else ``compute()`` (then kept)."""
+        value = self._cached(key)
+        if value is not None:
+            return value
+        with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        try:
+            with key_lock:
+                value = self._cached(key)
+                if value is None:
+                    value = compute()
+                    with self._lock:
+                        self._items[key] = value
+                        while len(self._items) > self.size:
+                            old, _ = self._items.popitem(last=False)
+                            self._locks.pop(old, None)
+        finally:
+            with self._lock:
+                if key not in self._items:
+                    self._locks.pop(key, None)
+        return value
+
+
+@dataclass
+class _Entry:
+    """One report and its sections already encoded as JSON."""
+
+    report: dict[str, Any]
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
 
 
 class ReportCache:
@@ -55,59 +145,59 @@ class ReportCache:
     def __init__(self, size: int = 16, compute: Compute = _compute) -> None:
         self.size = size
         self._compute = compute
-        self._items: OrderedDict[Key, dict[str, Any]] = OrderedDict()
-        self._encoded: dict[tuple[Key, str], bytes] = {}
-        self._locks: dict[Key, threading.Lock] = {}
-        self._lock = threading.Lock()
+        self._items: BoundedCache[Key, _Entry] = BoundedCache(size)
 
-    def _cached(self, key: Key) -> dict[str, Any] | None:
-        with self._lock:
-            report = self._items.get(key)
-            if report is not None:
-                self._items.move_to_end(key)
-            return report
+    def _entry(self, store: GraphStore, locality_id: str | None, context: str) -> _Entry:
+        key = (store.graph_version(), locality_id, context)
+        return self._items.get(key, lambda: _Entry(self._compute(store, locality_id, context)))
 
     def get(self, store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
-        return self._get((store.graph_version(), locality_id, context), store)
+        """The report of this scope at the store's current version."""
+        return self._entry(store, locality_id, context).report
 
     def get_json(
         self, store: GraphStore, locality_id: str | None, context: str, section: str = ""
     ) -> bytes:
         """The report (or one ``section`` of it) as UTF-8 JSON, encoded once per version."""
-        key = (store.graph_version(), locality_id, context)
-        report = self._get(key, store)
-        with self._lock:
-            encoded = self._encoded.get((key, section))
+        entry = self._entry(store, locality_id, context)
+        encoded = entry.encoded.get(section)
         if encoded is None:
-            value = report.get(section) if section else report
-            encoded = json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
-            with self._lock:
-                if key in self._items:
-                    self._encoded[(key, section)] = encoded
+            encoded = _dumps(entry.report.get(section) if section else entry.report)
+            entry.encoded[section] = encoded  # a race only encodes twice
         return encoded
 
-    def _get(self, key: Key, store: GraphStore) -> dict[str, Any]:
-        locality_id, context = key[1], key[2]
-        report = self._cached(key)
-        if report is not None:
-            return report
-        with self._lock:
-            key_lock = self._locks.setdefault(key, threading.Lock())
-        with key_lock:
-            report = self._cached(key)
-            if report is None:
-                report = self._compute(store, locality_id, context)
-                with self._lock:
-                    self._items[key] = report
-                    while len(self._items) > self.size:
-                        old, _ = self._items.popitem(last=False)
-                        self._locks.pop(old, None)
-                        for done in [k for k in self._encoded if k[0] == old]:
-                            del self._encoded[done]
-        with self._lock:
-            if key not in self._items:
-                self._locks.pop(key, None)
-        return report
+    def get_page(
+        self,
+        store: GraphStore,
+        locality_id: str | None,
+        context: str,
+        section: str,
+        offset: int,
+        limit: int,
+    ) -> bytes:
+        """``limit`` findings of a list ``section`` from ``offset``, as UTF-8 JSON.
+
+        ``{"data": [...], "count": total, "graph_version": ..., "scope": ...}``.
+
+        Examples
+        --------
+        >>> cache = ReportCache(compute=lambda s, loc, ctx: {
+        ...     "graph_version": "v1", "scope": {"locality_id": loc}, "isolates": [1, 2, 3]})
+        >>> class Store:
+        ...     def graph_version(self): return "v1"
+        >>> json.loads(cache.get_page(Store(), None, "both", "isolates", 1, 1))
+        {'data': [2], 'count': 3, 'graph_version': 'v1', 'scope': {'locality_id': None}}
+        """
+        report = self._entry(store, locality_id, context).report
+        items: list[Any] = report.get(section) or []
+        return _dumps(
+            {
+                "data": items[offset : offset + limit],
+                "count": len(items),
+                "graph_version": report.get("graph_version"),
+                "scope": report.get("scope"),
+            }
+        )
 
 
 LocalityParam = Annotated[str | None, Query(description="One locality; default the whole graph.")]
@@ -125,19 +215,50 @@ _JSON_OBJECT: dict[int | str, dict[str, Any]] = {
 }
 _JSON_ANY: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The section as JSON (a list of findings, or the metrics object).",
-        "content": {"application/json": {"schema": {}}},
+        "description": "The metrics object as JSON.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
+_JSON_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One page of the section's findings and how many there are in all.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["data", "count", "graph_version", "scope"],
+                    "properties": {
+                        "data": {"type": "array", "items": {"type": "object"}},
+                        "count": {"type": "integer", "minimum": 0},
+                        "graph_version": {"type": "string"},
+                        "scope": {"type": "object"},
+                    },
+                }
+            }
+        },
+    }
+}
+_PAGE_DOC = """One page of the report's `{name}` list, in the report's order.
+
+Answers `{{"data": [...], "count": total, "graph_version": ..., "scope": ...}}`:
+`limit` findings (default and largest page set by the server; a larger
+`limit` is 422) from `offset`, with `count` the length of the whole list.
+This replaced the bare list these sections once sent: on a national graph a
+section holds tens of thousands of findings. `GET /analysis` still sends the
+whole report, unpaged, as `partnermap analyze --json`."""
+
+
+def _check_locality(store: GraphStore, locality_id: str | None) -> None:
+    if locality_id is not None:
+        loc = store.get(locality_id)
+        if loc is None or loc.label != "Locality":
+            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
 
 
 def _report(
     request: Request, store: GraphStore, locality_id: str | None, context: str, section: str = ""
 ) -> Response:
-    if locality_id is not None:
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    _check_locality(store, locality_id)
     cache: ReportCache = request.app.state.report_cache
     body = cache.get_json(store, locality_id, context, section)
     return Response(body, media_type="application/json")
@@ -156,25 +277,40 @@ def analysis(
     locality_id: LocalityParam = None,
     context: ContextParam = "both",
 ) -> Response:
+    """The whole report of SPEC section 3, unpaged (the sections page it)."""
     return _report(request, store, locality_id, context)
 
 
-def _section(name: str, doc: str) -> None:
+def _paged_section(name: str, doc: str) -> None:
     @router.get(
         f"/{name}",
         summary=doc,
+        description=_PAGE_DOC.format(name=name),
         name=f"analysis_{name}",
         response_class=Response,
-        responses=_JSON_ANY,
+        responses=_JSON_PAGE,
     )
     def section(
         request: Request,
         store: StoreDep,
+        settings: SettingsDep,
         _who: ViewerDep,
         locality_id: LocalityParam = None,
         context: ContextParam = "both",
+        limit: Limit = None,
+        offset: Offset = 0,
     ) -> Response:
-        return _report(request, store, locality_id, context, name)
+        if limit is not None and limit > settings.max_page_size:
+            raise ValidationFailed(
+                f"query limit: {limit} is above the largest page this server sends "
+                f"({settings.max_page_size})"
+            )
+        _check_locality(store, locality_id)
+        cache: ReportCache = request.app.state.report_cache
+        body = cache.get_page(
+            store, locality_id, context, name, offset, clamp_limit(limit, settings)
+        )
+        return Response(body, media_type="application/json")
 
 
 for _name, _doc in (
@@ -182,6 +318,23 @@ for _name, _doc in (
     ("isolates", "Actors with no or few ties"),
     ("bridges", "Actors that bridge sectors"),
     ("leverage", "Where a small push moves much"),
-    ("metrics", "Size, density and cross-sector share of the network"),
 ):
-    _section(_name, _doc)
+    _paged_section(_name, _doc)
+
+
+@router.get(
+    "/metrics",
+    summary="Size, density and cross-sector share of the network",
+    name="analysis_metrics",
+    response_class=Response,
+    responses=_JSON_ANY,
+)
+def metrics(
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    locality_id: LocalityParam = None,
+    context: ContextParam = "both",
+) -> Response:
+    """The report's `metrics` object as it is: small, so not paged."""
+    return _report(request, store, locality_id, context, "metrics")

@@ -12,11 +12,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.routes.analysis import ReportCache
+from api.auth import Role
+from api.routes.analysis import PAGED_SECTIONS, ReportCache
 from graph.analytics.report import analysis_report
+from graph.model import Organization, to_record
 from graph.store.sqlite import SQLiteStore
 
 Headers = Callable[[str], dict[str, str]]
+KeysFor = Callable[[FastAPI], dict[str, str]]
 SECTIONS = ["duplicates", "isolates", "bridges", "leverage", "metrics"]
 
 
@@ -54,7 +57,15 @@ def test_sections_are_parts_of_the_report(
     for name in SECTIONS:
         r = client.get(f"/api/v1/analysis/{name}?locality_id=l1", headers=as_role("viewer"))
         assert r.status_code == 200
-        assert r.json() == whole[name]
+        if name == "metrics":
+            assert r.json() == whole[name]
+            continue
+        assert r.json() == {
+            "data": whole[name],  # the town's sections fit in one default page
+            "count": len(whole[name]),
+            "graph_version": whole["graph_version"],
+            "scope": whole["scope"],
+        }
     isolates = {i["id"] for i in whole["isolates"]}
     assert "comm" in isolates  # the Arabic-named group with no tie
 
@@ -72,7 +83,7 @@ def test_repeated_requests_are_cached_until_a_write(
     assert (
         client.post("/api/v1/partnerships", json=body, headers=as_role("editor")).status_code == 201
     )
-    after = client.get("/api/v1/analysis/isolates", headers=as_role("viewer")).json()
+    after = client.get("/api/v1/analysis/isolates", headers=as_role("viewer")).json()["data"]
     assert len(calls) == 3
     assert "comm" not in {i["id"] for i in after if "isolate" in i["kinds"]}
 
@@ -114,3 +125,83 @@ def test_analysis_errors(town: SQLiteStore, client: TestClient, as_role: Headers
     r = client.get("/api/v1/analysis/bridges?context=always", headers=as_role("viewer"))
     assert r.status_code == 422
     assert client.get("/api/v1/analysis").status_code == 401
+
+
+@pytest.fixture
+def keys_for() -> KeysFor:
+    """Viewer headers for an app made with other settings than the ``app`` fixture's."""
+    return lambda app: {"Authorization": f"Bearer {app.state.keys.create(Role.viewer).secret}"}
+
+
+@pytest.fixture
+def crowded(town: SQLiteStore) -> SQLiteStore:
+    """The town and 30 more community groups without a tie: at least 31 isolates."""
+    town.write(
+        [
+            to_record(
+                Organization(
+                    id=f"g{i:02d}", name=f"קבוצה {i}", sector="community", locality_ids=["l1"]
+                )
+            )
+            for i in range(30)
+        ]
+    )
+    return town
+
+
+def test_sections_come_a_page_at_a_time(
+    crowded: SQLiteStore, make_app: Callable[..., FastAPI], keys_for: KeysFor
+) -> None:
+    app = make_app(default_page_size=10, max_page_size=20)
+    with TestClient(app) as client:
+        headers = keys_for(app)
+        whole = client.get("/api/v1/analysis", headers=headers).json()
+        isolates = whole["isolates"]
+        assert len(isolates) >= 31  # the whole report is not paged
+        first = client.get("/api/v1/analysis/isolates", headers=headers).json()
+        assert first["count"] == len(isolates) and first["data"] == isolates[:10]
+        assert first["graph_version"] == crowded.graph_version()
+        assert first["scope"] == whole["scope"]
+        pages: list[dict[str, Any]] = []
+        for offset in range(0, len(isolates), 20):
+            r = client.get(
+                "/api/v1/analysis/isolates",
+                params={"limit": 20, "offset": offset},
+                headers=headers,
+            )
+            assert r.status_code == 200 and r.json()["count"] == len(isolates)
+            pages += r.json()["data"]
+        assert pages == isolates  # every finding once, in the report's order
+        past = client.get(
+            "/api/v1/analysis/isolates", params={"offset": 10_000}, headers=headers
+        ).json()
+        assert past["data"] == [] and past["count"] == len(isolates)
+        for name in PAGED_SECTIONS:
+            r = client.get(f"/api/v1/analysis/{name}", params={"limit": 1}, headers=headers)
+            assert r.status_code == 200
+            assert r.json()["data"] == whole[name][:1]
+            assert r.json()["count"] == len(whole[name])
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": 21}, "limit"), ({"limit": 0}, "limit"), ({"offset": -1}, "offset")],
+)
+def test_page_bounds_are_422(
+    town: SQLiteStore,
+    make_app: Callable[..., FastAPI],
+    keys_for: KeysFor,
+    params: dict[str, int],
+    field: str,
+) -> None:
+    app = make_app(default_page_size=10, max_page_size=20)
+    with TestClient(app) as client:
+        r = client.get("/api/v1/analysis/bridges", params=params, headers=keys_for(app))
+        assert r.status_code == 422
+        assert field in json.dumps(r.json()["detail"])
+        assert (
+            client.get(
+                "/api/v1/analysis/bridges", params={"limit": 20}, headers=keys_for(app)
+            ).status_code
+            == 200
+        )
