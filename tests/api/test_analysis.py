@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.auth import Role
 from api.routes.analysis import PAGED_SECTIONS, ReportCache
 from graph.analytics.report import analysis_report
-from graph.model import Organization, to_record
+from graph.model import Organization, Sector, to_record
 from graph.store.sqlite import SQLiteStore
 
 Headers = Callable[[str], dict[str, str]]
@@ -140,7 +140,7 @@ def crowded(town: SQLiteStore) -> SQLiteStore:
         [
             to_record(
                 Organization(
-                    id=f"g{i:02d}", name=f"קבוצה {i}", sector="community", locality_ids=["l1"]
+                    id=f"g{i:02d}", name=f"קבוצה {i}", sector=Sector.community, locality_ids=["l1"]
                 )
             )
             for i in range(30)
