@@ -4,12 +4,20 @@ Every page is self-contained (scripts and styles inlined, nothing fetched
 from a network), Hebrew and right-to-left by default and English with
 ``?lang=en``. ``?context=`` keeps the ties of routine or emergency work.
 ``/maps/{locality_id}?download=true`` sends the map as a file to keep.
+
+Drawing a page costs seconds of CPU on a large locality (about 1.5 s for a
+2,000-node map), so every page is kept, encoded, in a :class:`BoundedCache`
+on ``app.state.page_cache`` by ``(page, graph_version, locality_id, lang,
+context, download)``: a repeated request reads the graph version and
+nothing else. A write makes a new graph version, hence new pages. The cache
+holds ``analysis_cache_size`` pages (a large map is a few MB).
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -17,6 +25,7 @@ from fastapi.responses import HTMLResponse
 from starlette.routing import NoMatchFound
 
 from api.deps import StoreDep, ViewerDep
+from api.routes.analysis import BoundedCache
 from graph.errors import NotFound
 from graph.model import NodeRecord
 from graph.store.base import GraphStore
@@ -29,7 +38,11 @@ from viz.maps import (
     render_map,
 )
 
-__all__ = ["display_name", "router"]
+__all__ = ["PageCache", "display_name", "page_cache", "router"]
+
+#: Encoded HTML pages by ``(page, graph_version, *request parts)``.
+PageCache = BoundedCache[tuple[str | bool, ...], bytes]
+_PAGE_CACHE_LOCK = threading.Lock()
 
 router = APIRouter(tags=["maps"])
 
@@ -53,6 +66,28 @@ def display_name(node: NodeRecord, lang: str) -> str:
     'Sderot'
     """
     return str(node.props.get(f"name_{pick_lang(lang)}") or node.name)
+
+
+def page_cache(request: Request) -> PageCache:
+    """The app's page cache, made on first use (size: ``analysis_cache_size``)."""
+    state = request.app.state
+    cache: PageCache | None = getattr(state, "page_cache", None)
+    if cache is None:
+        with _PAGE_CACHE_LOCK:
+            cache = getattr(state, "page_cache", None)
+            if cache is None:
+                settings = getattr(state, "settings", None)
+                cache = BoundedCache(settings.analysis_cache_size if settings else 16)
+                state.page_cache = cache
+    return cache
+
+
+def _cached_page(
+    request: Request, store: GraphStore, parts: tuple[str | bool, ...], draw: Callable[[], str]
+) -> bytes:
+    # The version is read first: a write while drawing can only make the page newer.
+    key = (parts[0], store.graph_version(), *parts[1:])
+    return page_cache(request).get(key, lambda: draw().encode("utf-8"))
 
 
 def _view(request: Request, store: GraphStore, locality_id: str, context: str) -> LocalityView:
@@ -94,35 +129,38 @@ def locality_map(
     context: ContextParam = "both",
     download: Annotated[bool, Query(description="Send as a file to save.")] = False,
 ) -> HTMLResponse:
-    view = _view(request, store, locality_id, context)
-    other = "en" if lang == "he" else "he"
-    links = (
-        {}
-        if download
-        else {
-            "other_lang": _url(
-                request,
-                "locality_map",
-                {"lang": other, "context": context},
-                locality_id=locality_id,
-            ),
-            "dashboard": _url(
-                request,
-                "locality_dashboard",
-                {"lang": lang, "context": context},
-                locality_id=locality_id,
-            ),
-        }
-    )
-    html = render_map(
-        view.network,
-        view.report,
-        sub=view.sub,
-        lang=lang,
-        context=context,
-        title=display_name(view.locality, lang),
-        links=links,
-    )
+    def draw() -> str:
+        view = _view(request, store, locality_id, context)
+        other = "en" if lang == "he" else "he"
+        links = (
+            {}
+            if download
+            else {
+                "other_lang": _url(
+                    request,
+                    "locality_map",
+                    {"lang": other, "context": context},
+                    locality_id=locality_id,
+                ),
+                "dashboard": _url(
+                    request,
+                    "locality_dashboard",
+                    {"lang": lang, "context": context},
+                    locality_id=locality_id,
+                ),
+            }
+        )
+        return render_map(
+            view.network,
+            view.report,
+            sub=view.sub,
+            lang=lang,
+            context=context,
+            title=display_name(view.locality, lang),
+            links=links,
+        )
+
+    html = _cached_page(request, store, ("map", locality_id, lang, context, download), draw)
     headers = {}
     if download:
         safe = "".join(
@@ -147,39 +185,46 @@ def locality_dashboard(
     lang: LangParam = "he",
     context: ContextParam = "both",
 ) -> HTMLResponse:
-    view = _view(request, store, locality_id, context)
-    other = "en" if lang == "he" else "he"
-    query = {"lang": lang, "context": context}
-    links = {
-        "index": _url(request, "dashboard_index", {"lang": lang}),
-        "map": _url(request, "locality_map", query, locality_id=locality_id),
-        "other_lang": _url(
-            request,
-            "locality_dashboard",
-            {"lang": other, "context": context},
-            locality_id=locality_id,
-        ),
-        "export_map": _url(
-            request, "locality_map", {**query, "download": "true"}, locality_id=locality_id
-        ),
-        "export_json": _export_url(request, locality_id, "json"),
-        "export_csv": _export_url(request, locality_id, "csv"),
-        "export_graphml": _export_url(request, locality_id, "graphml"),
-    }
-    for ctx in ("both", "routine", "emergency"):
-        links[f"context_{ctx}"] = _url(
-            request, "locality_dashboard", {"lang": lang, "context": ctx}, locality_id=locality_id
+    def draw() -> str:
+        view = _view(request, store, locality_id, context)
+        other = "en" if lang == "he" else "he"
+        query = {"lang": lang, "context": context}
+        links = {
+            "index": _url(request, "dashboard_index", {"lang": lang}),
+            "map": _url(request, "locality_map", query, locality_id=locality_id),
+            "other_lang": _url(
+                request,
+                "locality_dashboard",
+                {"lang": other, "context": context},
+                locality_id=locality_id,
+            ),
+            "export_map": _url(
+                request, "locality_map", {**query, "download": "true"}, locality_id=locality_id
+            ),
+            "export_json": _export_url(request, locality_id, "json"),
+            "export_csv": _export_url(request, locality_id, "csv"),
+            "export_graphml": _export_url(request, locality_id, "graphml"),
+        }
+        for ctx in ("both", "routine", "emergency"):
+            links[f"context_{ctx}"] = _url(
+                request,
+                "locality_dashboard",
+                {"lang": lang, "context": ctx},
+                locality_id=locality_id,
+            )
+        return render_dashboard(
+            view.network,
+            view.report,
+            sub=view.sub,
+            lang=lang,
+            context=context,
+            locality_name=display_name(view.locality, lang),
+            links=links,
         )
-    html = render_dashboard(
-        view.network,
-        view.report,
-        sub=view.sub,
-        lang=lang,
-        context=context,
-        locality_name=display_name(view.locality, lang),
-        links=links,
+
+    return HTMLResponse(
+        _cached_page(request, store, ("dashboard", locality_id, lang, context), draw)
     )
-    return HTMLResponse(html)
 
 
 @router.get(
@@ -192,17 +237,23 @@ def locality_dashboard(
 def dashboard_index(
     request: Request, store: StoreDep, _who: ViewerDep, lang: LangParam = "he"
 ) -> HTMLResponse:
-    localities = sorted(store.find("Locality"), key=lambda n: display_name(n, lang))
-    links: dict[str, dict[str, str]] = {
-        loc.id: {
-            "dashboard": _url(request, "locality_dashboard", {"lang": lang}, locality_id=loc.id),
-            "map": _url(request, "locality_map", {"lang": lang}, locality_id=loc.id),
+    def draw() -> str:
+        localities = sorted(store.find("Locality"), key=lambda n: display_name(n, lang))
+        links: dict[str, dict[str, str]] = {
+            loc.id: {
+                "dashboard": _url(
+                    request, "locality_dashboard", {"lang": lang}, locality_id=loc.id
+                ),
+                "map": _url(request, "locality_map", {"lang": lang}, locality_id=loc.id),
+            }
+            for loc in localities
         }
-        for loc in localities
-    }
-    other = "en" if lang == "he" else "he"
-    links[""] = {"other_lang": _url(request, "dashboard_index", {"lang": other})}
-    shown = [
-        NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)}) for n in localities
-    ]
-    return HTMLResponse(render_locality_index(shown, lang=lang, links=links))
+        other = "en" if lang == "he" else "he"
+        links[""] = {"other_lang": _url(request, "dashboard_index", {"lang": other})}
+        shown = [
+            NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)})
+            for n in localities
+        ]
+        return render_locality_index(shown, lang=lang, links=links)
+
+    return HTMLResponse(_cached_page(request, store, ("index", lang), draw))

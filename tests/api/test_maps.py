@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,9 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli import app as cli_app
 from api.config import Settings
+from api.routes import maps as maps_routes
 from api.routes.analysis import ReportCache
+from graph.model import Locality, MunicipalStatus, Organization, Sector, to_record
 from graph.store.sqlite import SQLiteStore
 
 
@@ -163,3 +166,91 @@ def test_cli_errors(db: Path, tmp_path: Path) -> None:
     )
     assert r.exit_code == 2
     assert not (tmp_path / "x.html").exists()
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
+    """Count the calls of ``api.routes.maps.<name>`` (and still call it)."""
+    calls: list[str] = []
+    real = getattr(maps_routes, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(maps_routes, name, counted)
+    return calls
+
+
+def test_pages_are_drawn_once_per_graph_version(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = _count(monkeypatch, "load_locality")
+    maps = _count(monkeypatch, "render_map")
+    dashboards = _count(monkeypatch, "render_dashboard")
+    indexes = _count(monkeypatch, "render_locality_index")
+    first = client.get("/api/v1/maps/l-sderot", params={"lang": "en"})
+    again = client.get("/api/v1/maps/l-sderot", params={"lang": "en"})
+    assert first.status_code == again.status_code == 200 and again.text == first.text
+    assert (len(loads), len(maps)) == (1, 1)  # the second answer read no graph, drew nothing
+    # each language, context and download flag is a page of its own
+    assert '<html lang="he" dir="rtl">' in client.get("/api/v1/maps/l-sderot").text
+    client.get("/api/v1/maps/l-sderot", params={"lang": "en", "context": "emergency"})
+    for _ in range(2):
+        saved = client.get("/api/v1/maps/l-sderot", params={"lang": "en", "download": "true"})
+        assert saved.headers["content-disposition"].startswith("attachment;")
+        assert "/api/v1/" not in saved.text
+    assert (len(loads), len(maps)) == (4, 4)
+    for _ in range(2):
+        assert client.get("/api/v1/dashboard/l-sderot").status_code == 200
+        assert client.get("/api/v1/dashboard").status_code == 200
+    assert (len(loads), len(dashboards), len(indexes)) == (5, 1, 1)
+
+    # a write is a new graph version: new pages, drawn from the new graph
+    store = client.app.state.store  # type: ignore[attr-defined]
+    store.write(
+        [
+            to_record(
+                Organization(
+                    id="new-org",
+                    name="עמותת מטמון חדשה",
+                    sector=Sector.nonprofit,
+                    locality_ids=["l-sderot"],
+                )
+            ),
+            to_record(
+                Locality(
+                    id="l-yeruham", name="ירוחם", municipal_status=MunicipalStatus.local_council
+                )
+            ),
+        ]
+    )
+    assert "עמותת מטמון חדשה" not in first.text
+    after = client.get("/api/v1/maps/l-sderot", params={"lang": "en"})
+    assert after.status_code == 200 and "עמותת מטמון חדשה" in after.text
+    assert "עמותת מטמון חדשה" in client.get("/api/v1/dashboard/l-sderot").text
+    assert "ירוחם" in client.get("/api/v1/dashboard").text
+    assert (len(loads), len(maps), len(dashboards), len(indexes)) == (7, 5, 2, 2)
+
+
+def test_missing_pages_are_not_kept(client: TestClient) -> None:
+    for _ in range(2):
+        assert client.get("/api/v1/maps/nowhere").status_code == 404
+    assert client.get("/api/v1/maps/l-sderot").status_code == 200
+    assert len(client.app.state.page_cache) == 1  # type: ignore[attr-defined]
+
+
+def test_page_cache_is_bounded(db: Path, tmp_path: Path) -> None:
+    settings = Settings(
+        store=f"sqlite:///{db}",
+        open_local_read=True,
+        keys_path=tmp_path / "k3.db",
+        analysis_cache_size=2,
+    )
+    app = create_app(settings)
+    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    with TestClient(app) as c:
+        for lang in ("he", "en"):
+            for ctx in ("both", "routine", "emergency"):
+                r = c.get("/api/v1/maps/l-sderot", params={"lang": lang, "context": ctx})
+                assert r.status_code == 200
+        assert len(app.state.page_cache) == 2
