@@ -27,8 +27,10 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Wide enough that no file name or column is folded across lines.
-    monkeypatch.setattr(cli.out, "width", 300)
+    # Wide enough that no file name or column is folded across lines. Through the
+    # environment, as Rich reads it: setting ``cli.out.width`` would leave the shared
+    # console pinned to the old width afterwards, and later tests' COLUMNS ignored.
+    monkeypatch.setenv("COLUMNS", "300")
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""The Typer ``app`` of ``partnermap`` and the helpers its commands share.
+
+Exit status: 0 success, 1 the input was rejected (nothing written), 2 usage
+error. ``--json`` prints machine-readable output on stdout and nothing else
+there; messages and progress go to stderr (:data:`err`), human output to
+stdout (:data:`out`).
+
+Examples
+--------
+>>> print_json({"name": "שדרות", "ties": 2})
+{
+  "name": "שדרות",
+  "ties": 2
+}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from graph.errors import StoreUnavailable
+from graph.store import GraphStore, default_store_url, open_store, redact_url
+
+__all__ = [
+    "JsonOpt",
+    "StoreOpt",
+    "app",
+    "describe_store",
+    "err",
+    "fail",
+    "out",
+    "print_json",
+    "store_from",
+]
+
+app = typer.Typer(
+    name="partnermap",
+    help="Stakeholder network analysis for local authorities: import, analyse, map, serve.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Human output and progress go to stderr so that ``--json`` keeps stdout clean.
+err = Console(stderr=True)
+out = Console()
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="PARTNERMAP_STORE",
+        help="Store URL: sqlite:///path.db (default: a file in your data folder) or "
+        "neo4j://user:password@host:7687.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def store_from(url: str | None) -> GraphStore:
+    """Open the store or exit 1 with a clear message."""
+    try:
+        return open_store(url or default_store_url())
+    except StoreUnavailable as exc:
+        fail(exc.message, code=1)
+
+
+def print_json(data: Any) -> None:
+    """Write JSON on stdout (UTF-8, Hebrew as is)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``code``."""
+    # markup off: messages carry names from users' files
+    err.print(f"error: {message}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def describe_store(store: GraphStore) -> str:
+    """The store's URL with any password hidden, for messages."""
+    return redact_url(store.url)

@@ -1,0 +1,115 @@
+"""``partnermap serve`` and ``partnermap keys``: the HTTP API and its keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from api.auth import KeyStore
+from api.commands.common import JsonOpt, StoreOpt, err, fail, out, print_json
+from graph.errors import StoreUnavailable
+from graph.store import redact_url
+
+__all__ = ["keys_app", "keys_create", "serve", "serve_app"]
+
+keys_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
+
+
+def _api_settings(**values: Any) -> Any:
+    """API settings from the environment and ``values``; exit 2 naming a bad one."""
+    from pydantic import ValidationError
+
+    from api.config import Settings
+
+    try:
+        return Settings(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in error["loc"])
+            where = f"PARTNERMAP_{field.upper()}: " if field else ""
+            problems.append(where + error["msg"].removeprefix("Value error, "))
+        fail("bad settings: " + "; ".join(problems), code=2)
+
+
+def serve_app(store_url: str, host: str, port: int, open_read: bool) -> None:
+    """Serve the HTTP API (and maps) with uvicorn until interrupted.
+
+    Open reading (no key needed for reads) is refused unless ``host`` is a
+    loopback address; the settings check exits 2 with a message then.
+    """
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _api_settings(store=store_url, host=host, port=port, open_local_read=open_read)
+    try:
+        api = create_app(settings)
+    except StoreUnavailable as exc:
+        fail(exc.message, code=1)
+    mode = "open local reading" if settings.open_local_read else "API keys required"
+    err.print(
+        f"partnermap API on http://{host}:{port}/docs ({mode}); store {redact_url(settings.store)}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind [default: 127.0.0.1].", show_default=False)
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [default: 8000].", show_default=False)
+    ] = None,
+    store: StoreOpt = None,
+    open_read: Annotated[
+        bool,
+        typer.Option("--open-read", help="Reads need no key (only on a loopback host)."),
+    ] = False,
+) -> None:
+    """Serve the HTTP API under /api/v1 (docs at /docs).
+
+    Unset options come from PARTNERMAP_HOST, PARTNERMAP_PORT, PARTNERMAP_STORE
+    and PARTNERMAP_OPEN_LOCAL_READ.
+    """
+    # Looked up on api.cli at call time, so tests can replace the server there.
+    from api import cli
+
+    settings = _api_settings(host=host, port=port, store=store, open_local_read=open_read or None)
+    cli.serve_app(settings.store, settings.host, settings.port, settings.open_local_read)
+
+
+def _key_store(store: str | None) -> KeyStore:
+    """The key file of ``store`` (as ``serve`` finds it), or exit 1 naming it."""
+    settings = _api_settings(store=store)
+    try:
+        return KeyStore(settings.resolved_keys_path())
+    except StoreUnavailable as exc:
+        fail(exc.message, code=1)
+
+
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make a new API key; it is printed once and only its hash is kept."""
+    from api.auth import Role
+
+    try:
+        chosen = Role(role.strip().lower())
+    except ValueError:
+        fail(f"--role: {role!r} is not one of viewer, editor, admin", code=2)
+    keys = _key_store(store)
+    new = keys.create(chosen)
+    keys.close()
+    if as_json:
+        print_json({"key": new.secret, "role": new.role.value})
+        return
+    err.print(f"key {new.key_id} ({new.role.value}) stored in {keys.path}", highlight=False)
+    err.print("Keep it now: it is not shown again.", highlight=False)
+    out.print(new.secret, highlight=False, markup=False, soft_wrap=True)
