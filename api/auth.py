@@ -37,7 +37,7 @@ from typing import Any
 
 from graph.errors import StoreUnavailable
 
-__all__ = ["AuditEntry", "KeyStore", "NewKey", "Principal", "Role"]
+__all__ = ["AuditEntry", "KeyInfo", "KeyStore", "NewKey", "Principal", "Role"]
 
 _PREFIX = "pmk"
 
@@ -97,6 +97,30 @@ class NewKey:
     key_id: str
     role: Role
     secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What may be shown about a stored key: never the key nor its hash."""
+
+    key_id: str
+    role: str
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def prefix(self) -> str:
+        """The public start of the key (``pmk_<key id>_``), to recognise it by."""
+        return f"{_PREFIX}_{self.key_id}_"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key_id": self.key_id,
+            "prefix": self.prefix,
+            "role": self.role,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +255,13 @@ class KeyStore:
             self._verified.clear()
         self._verified[digest] = (principal, time.monotonic() + self.cache_seconds)
         return principal
+
+    def keys(self) -> list[KeyInfo]:
+        """Every key made, revoked ones included, oldest first (ids, roles, dates)."""
+        rows = self._run(
+            "SELECT key_id, role, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id"
+        )
+        return [KeyInfo(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
 
     def revoke(self, key_id: str) -> bool:
         with self._lock:

@@ -57,6 +57,8 @@ app.command("analyze")(analyze.analyze_cmd)
 # == serve, keys ============================================================
 app.command()(serve.serve)
 serve.keys_app.command("create")(serve.keys_create)
+serve.keys_app.command("list")(serve.keys_list)
+serve.keys_app.command("revoke")(serve.keys_revoke)
 
 # == map ====================================================================
 app.command("map")(maps.map_cmd)

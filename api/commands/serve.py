@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Annotated, Any
 
 import typer
@@ -11,7 +12,7 @@ from api.commands.common import JsonOpt, StoreOpt, err, fail, out, print_json
 from graph.errors import StoreUnavailable
 from graph.store import redact_url
 
-__all__ = ["keys_app", "keys_create", "serve", "serve_app"]
+__all__ = ["keys_app", "keys_create", "keys_list", "keys_revoke", "serve", "serve_app"]
 
 keys_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
 
@@ -113,3 +114,85 @@ def keys_create(
     err.print(f"key {new.key_id} ({new.role.value}) stored in {keys.path}", highlight=False)
     err.print("Keep it now: it is not shown again.", highlight=False)
     out.print(new.secret, highlight=False, markup=False, soft_wrap=True)
+
+
+def keys_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """List the API keys: id, role, when made and when revoked (never the key itself)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    keys = _key_store(store)
+    try:
+        found = keys.keys()
+    except StoreUnavailable as exc:
+        fail(exc.message, code=1)
+    finally:
+        keys.close()
+    if as_json:
+        print_json([k.as_dict() for k in found])
+        return
+    table = Table(title=f"API keys in {keys.path} ({len(found)})", title_justify="left")
+    for column in ("id", "starts with", "role", "created", "revoked"):
+        table.add_column(column, overflow="fold")
+    for k in found:
+        # Text() cells: the key file is data, never Rich markup.
+        table.add_row(
+            Text(k.key_id),
+            Text(k.prefix),
+            Text(k.role),
+            Text(k.created_at),
+            Text(k.revoked_at or ""),
+        )
+    if not found:
+        table.caption = "none yet: partnermap keys create --role viewer"
+    out.print(table)
+
+
+def keys_revoke(
+    key_id: Annotated[
+        str,
+        typer.Argument(
+            help="The key's id, as keys list shows it (pmk_<id>_ works too).", show_default=False
+        ),
+    ],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke an API key: the API refuses it from now on (running servers within 30 s)."""
+    wanted = key_id.strip()
+    if wanted.startswith("pmk_"):
+        wanted = wanted.split("_", 2)[1]
+    keys = _key_store(store)
+    try:
+        known = {k.key_id: k for k in keys.keys()}
+        if wanted not in known:
+            fail(
+                f"KEY_ID: no key with id {key_id!r} in {keys.path} "
+                "(partnermap keys list shows the ids)",
+                code=1,
+            )
+        already = known[wanted].revoked_at is not None
+        keys.revoke(wanted)
+        info = next(k for k in keys.keys() if k.key_id == wanted)
+    except (StoreUnavailable, sqlite3.Error) as exc:
+        message = exc.message if isinstance(exc, StoreUnavailable) else str(exc)
+        fail(f"cannot revoke the key in {keys.path}: {message}", code=1)
+    finally:
+        keys.close()
+    if as_json:
+        print_json({**info.as_dict(), "already_revoked": already})
+        return
+    if already:
+        err.print(
+            f"key {info.key_id} ({info.role}) was already revoked at {info.revoked_at}",
+            highlight=False,
+            markup=False,
+        )
+        return
+    err.print(
+        f"revoked key {info.key_id} ({info.role}); a running server accepts it for at most "
+        f"{KeyStore.cache_seconds:g} s more",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
