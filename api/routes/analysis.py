@@ -63,6 +63,17 @@ class BoundedCache(Generic[K, V]):
     caches nothing. Keys should hold ``store.graph_version()`` so that a write
     makes every older value unreachable (and soon evicted).
 
+    Parameters
+    ----------
+    size : int
+        The most values kept.
+    max_weight : int, optional
+        With ``weigh``: the most total weight kept (say, bytes); the least
+        recently used values go first, and a value heavier than this alone
+        is returned but not kept.
+    weigh : callable, optional
+        A value's weight (say, ``len`` of encoded bytes).
+
     Examples
     --------
     >>> cache: BoundedCache[str, int] = BoundedCache(2)
@@ -70,10 +81,25 @@ class BoundedCache(Generic[K, V]):
     (1, 1, 3)
     >>> cache.get("c", lambda: 4), "a" in cache, len(cache)
     (4, False, 2)
+    >>> pages: BoundedCache[str, bytes] = BoundedCache(9, max_weight=5, weigh=len)
+    >>> pages.get("x", lambda: b"abc"), pages.get("y", lambda: b"de"), len(pages)
+    (b'abc', b'de', 2)
+    >>> pages.get("z", lambda: b"f"), "x" in pages, pages.weight
+    (b'f', False, 3)
     """
 
-    def __init__(self, size: int = 16) -> None:
+    def __init__(
+        self,
+        size: int = 16,
+        *,
+        max_weight: int | None = None,
+        weigh: Callable[[V], int] | None = None,
+    ) -> None:
         self.size = size
+        self.max_weight = max_weight
+        self._weigh = weigh
+        #: The total weight of the values kept (0 without ``weigh``).
+        self.weight = 0
         self._items: OrderedDict[K, V] = OrderedDict()
         self._locks: dict[K, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -93,6 +119,20 @@ class BoundedCache(Generic[K, V]):
                 self._items.move_to_end(key)
             return value
 
+    def _keep(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            if self._weigh is not None:
+                self.weight += self._weigh(value)
+            while self._items and (
+                len(self._items) > self.size
+                or (self.max_weight is not None and self.weight > self.max_weight)
+            ):
+                old, dropped = self._items.popitem(last=False)
+                self._locks.pop(old, None)
+                if self._weigh is not None:
+                    self.weight -= self._weigh(dropped)
+
     def get(self, key: K, compute: Callable[[], V]) -> V:
         """The value of ``key``: the cached one, else ``compute()`` (then kept)."""
         value = self._cached(key)
@@ -105,11 +145,7 @@ class BoundedCache(Generic[K, V]):
                 value = self._cached(key)
                 if value is None:
                     value = compute()
-                    with self._lock:
-                        self._items[key] = value
-                        while len(self._items) > self.size:
-                            old, _ = self._items.popitem(last=False)
-                            self._locks.pop(old, None)
+                    self._keep(key, value)
         finally:
             with self._lock:
                 if key not in self._items:

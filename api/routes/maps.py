@@ -10,7 +10,8 @@ Drawing a page costs seconds of CPU on a large locality (about 1.5 s for a
 on ``app.state.page_cache`` by ``(page, graph_version, locality_id, lang,
 context, download)``: a repeated request reads the graph version and
 nothing else. A write makes a new graph version, hence new pages. The cache
-holds ``analysis_cache_size`` pages (a large map is a few MB).
+holds at most ``analysis_cache_size`` pages and :data:`PAGE_CACHE_BYTES` (a
+2,000-node map is 4-5 MB).
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ from viz.maps import (
     render_map,
 )
 
-__all__ = ["PageCache", "display_name", "page_cache", "router"]
+__all__ = ["PAGE_CACHE_BYTES", "PageCache", "display_name", "page_cache", "router"]
+
+#: The most bytes of HTML the page cache keeps.
+PAGE_CACHE_BYTES = 64 * 1024 * 1024
 
 #: Encoded HTML pages by ``(page, graph_version, *request parts)``.
 PageCache = BoundedCache[tuple[str | bool, ...], bytes]
@@ -69,7 +73,7 @@ def display_name(node: NodeRecord, lang: str) -> str:
 
 
 def page_cache(request: Request) -> PageCache:
-    """The app's page cache, made on first use (size: ``analysis_cache_size``)."""
+    """The app's page cache, made on first use."""
     state = request.app.state
     cache: PageCache | None = getattr(state, "page_cache", None)
     if cache is None:
@@ -77,7 +81,11 @@ def page_cache(request: Request) -> PageCache:
             cache = getattr(state, "page_cache", None)
             if cache is None:
                 settings = getattr(state, "settings", None)
-                cache = BoundedCache(settings.analysis_cache_size if settings else 16)
+                cache = BoundedCache(
+                    settings.analysis_cache_size if settings else 16,
+                    max_weight=PAGE_CACHE_BYTES,
+                    weigh=len,
+                )
                 state.page_cache = cache
     return cache
 

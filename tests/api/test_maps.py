@@ -239,7 +239,7 @@ def test_missing_pages_are_not_kept(client: TestClient) -> None:
     assert len(client.app.state.page_cache) == 1  # type: ignore[attr-defined]
 
 
-def test_page_cache_is_bounded(db: Path, tmp_path: Path) -> None:
+def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(
         store=f"sqlite:///{db}",
         open_local_read=True,
@@ -249,8 +249,22 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path) -> None:
     app = create_app(settings)
     app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
     with TestClient(app) as c:
+        sizes = []
         for lang in ("he", "en"):
             for ctx in ("both", "routine", "emergency"):
                 r = c.get("/api/v1/maps/l-sderot", params={"lang": lang, "context": ctx})
                 assert r.status_code == 200
+                sizes.append(len(r.content))
         assert len(app.state.page_cache) == 2
+        assert app.state.page_cache.weight == sum(sizes[-2:])  # the two newest pages
+        size = max(sizes)
+    # by bytes too: room for one page, not two
+    monkeypatch.setattr(maps_routes, "PAGE_CACHE_BYTES", size + size // 2)
+    app = create_app(settings)
+    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    with TestClient(app) as c:
+        for ctx in ("routine", "emergency"):
+            r = c.get("/api/v1/maps/l-sderot", params={"lang": "en", "context": ctx})
+            assert r.status_code == 200
+        assert len(app.state.page_cache) == 1
+        assert app.state.page_cache.weight == len(r.content)
