@@ -25,6 +25,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -210,15 +211,18 @@ def _error_handlers(app: FastAPI) -> None:
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """Swagger UI from the ``swagger-ui-bundle`` package, and ``/`` to the dashboards."""
-    import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
+    """Swagger UI from the ``fastapi-offline`` package's assets, and ``/`` to the dashboards.
+
+    Its Swagger UI 5 renders OpenAPI 3.1, which FastAPI writes.
+    """
+    import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount(
         "/static/swagger",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
         name="swagger",
     )
 
@@ -229,7 +233,7 @@ def _offline_docs(app: FastAPI) -> None:
             title="partnermap API",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            swagger_favicon_url="/static/swagger/favicon.png",
         )
 
     @app.get("/", include_in_schema=False)

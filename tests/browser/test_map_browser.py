@@ -338,3 +338,15 @@ def test_filters_and_toggles(driver: webdriver.Chrome, server: str) -> None:
     driver.find_element(By.ID, "pm-toggle-roles").click()
     assert "r-pm" in _visible(driver)
     assert sample.HOLDER not in driver.page_source
+
+
+def test_api_docs_render_offline(server: str, driver: webdriver.Chrome) -> None:
+    """Swagger UI is served by the app (no CDN) and renders FastAPI's OpenAPI 3.1."""
+    driver.get(f"{server}/docs")
+    WebDriverWait(driver, 30).until(
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, ".opblock") or "Unable to render" in d.page_source
+        )
+    )
+    assert "Unable to render" not in driver.page_source
+    assert "/api/v1/organizations" in driver.page_source
