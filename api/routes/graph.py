@@ -95,7 +95,7 @@ def ego(
     for _ in range(depth):
         following: list[str] = []
         # One read of relationships per node, one read of all the new nodes per level.
-        level = [(nid, store.relationships(nid)) for nid in frontier]
+        level = list(store.relationships_of(frontier).items())
         wanted = {r.target if r.source == nid else r.source for nid, rs in level for r in rs}
         fetched = store.get_many(wanted - nodes.keys())
         for nid, node_rels in level:

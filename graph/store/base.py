@@ -224,6 +224,16 @@ class GraphStore(ABC):
     @abstractmethod
     def counts(self) -> GraphCounts: ...
 
+    def relationships_of(
+        self, ids: Sequence[str], *, types: Sequence[str] | None = None
+    ) -> dict[str, list[RelRecord]]:
+        """The relationships touching each of several nodes, both directions.
+
+        The same lists as :meth:`relationships` per node; stores override it
+        with one query per batch (ego networks read a whole level at once).
+        """
+        return {nid: self.relationships(nid, types=types) for nid in dict.fromkeys(ids)}
+
     def neighbours(
         self, node_id: str, *, types: Sequence[str] | None = None
     ) -> list[tuple[RelRecord, NodeRecord]]:

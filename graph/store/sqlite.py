@@ -478,6 +478,27 @@ class SQLiteStore(GraphStore):
                 out.append(rel)
         return out
 
+    def relationships_of(
+        self, ids: Sequence[str], *, types: Sequence[str] | None = None
+    ) -> dict[str, list[RelRecord]]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, list[RelRecord]] = {nid: [] for nid in wanted}
+        seen: set[tuple[str, str, str, str]] = set()
+        type_sql = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+        cols = "SELECT source, type, target, props, owner FROM rels"
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            params = [*chunk, *(types or [])]
+            rows = self._read(f"{cols} WHERE source IN ({marks}){type_sql}", params)
+            rows += self._read(f"{cols} WHERE target IN ({marks}){type_sql}", params)
+            for row in rows:
+                rel = self._rel(row)
+                for end in {rel.source, rel.target}:
+                    if end in out and (end, *rel.key) not in seen:
+                        seen.add((end, *rel.key))
+                        out[end].append(rel)
+        return out
+
     def get_relationship(self, key: tuple[str, str, str]) -> RelRecord | None:
         rows = self._read(
             "SELECT source, type, target, props, owner FROM rels "

@@ -430,6 +430,17 @@ def test_relationship_directions(loaded: GraphStore) -> None:
         loaded.relationships("o-muni", direction="sideways")
 
 
+def test_relationships_of_several_nodes(loaded: GraphStore) -> None:
+    ids = ["o-muni", "p-lang", "l-sderot", "nowhere", "o-muni"]
+    batch = loaded.relationships_of(ids)
+    assert list(batch) == ["o-muni", "p-lang", "l-sderot", "nowhere"]
+    for nid in batch:
+        assert sorted(r.key for r in batch[nid]) == sorted(r.key for r in loaded.relationships(nid))
+    assert batch["nowhere"] == []
+    typed = loaded.relationships_of(["o-muni"], types=["ROLE_IN"])
+    assert keys(typed["o-muni"]) == {("r-ceo", "ROLE_IN", "o-muni")}
+
+
 def test_owners_of_relationships(loaded: GraphStore) -> None:
     owners = {r.key: r.owner for r in loaded.iter_relationships()}
     assert owners[("o-jdc", "OPERATES", "p-lang")] == "p-lang"
