@@ -120,9 +120,14 @@ def edge_router(
     ) -> Any:
         rel = edge_record(body)
         mark_audit(request, rel.source, rel.target)
-        if store.get_relationship(rel.key) is not None:
-            raise Conflict(f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH")
-        return public(save(store, body))
+        # Check and write under one lock, as nodes do: two racing creates give one 409.
+        with write_lock(request):
+            if store.get_relationship(rel.key) is not None:
+                raise Conflict(
+                    f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH"
+                )
+            saved = save(store, body)
+        return public(saved)
 
     @router.patch(
         item,

@@ -64,3 +64,19 @@ def test_twenty_concurrent_writers(town: SQLiteStore, client: TestClient, as_rol
     assert town.graph_version() != version
     audit = client.get("/api/v1/audit?limit=1", headers=as_role("admin")).json()
     assert audit["count"] == WRITERS * (2 * PER_WRITER + 1)
+
+
+def test_racing_creates_of_one_relationship_give_one_201(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    """Twenty clients create the same new partnership at once: one 201, the rest 409."""
+    editor = as_role("editor")
+    body = {"source_id": "ngo", "target_id": "comm", "kind": "mou", "strength": 2}
+
+    def create(_: int) -> int:
+        return client.post("/api/v1/partnerships", json=body, headers=editor).status_code
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        codes = sorted(pool.map(create, range(WRITERS)))
+    assert codes == [201] + [409] * (WRITERS - 1)
+    assert town.get_relationship(("ngo", "PARTNERS_WITH", "comm")) is not None
