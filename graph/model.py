@@ -38,17 +38,24 @@ __all__ = [
     "AGE_STAGES",
     "EDGE_MODELS",
     "NODE_MODELS",
+    "Agreement",
+    "Assessment",
+    "Capability",
+    "Commitment",
+    "CompassRating",
     "Context",
     "Domain",
     "Forum",
     "ForumKind",
     "Goal",
+    "GoalReading",
     "Investment",
     "InvestmentKind",
     "InvestmentStatus",
     "Locality",
     "Membership",
     "MunicipalStatus",
+    "Need",
     "NodeModel",
     "NodeRecord",
     "Organization",
@@ -60,6 +67,8 @@ __all__ = [
     "Role",
     "RoleKind",
     "Sector",
+    "SurveyResponse",
+    "blank_to_none",
     "derived_relationships",
     "node_domains",
     "node_localities",
@@ -168,10 +177,14 @@ AGE_STAGES: dict[str, tuple[int, int]] = {
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
 
 
-def _blank_to_none(value: Any) -> Any:
+def blank_to_none(value: Any) -> Any:
+    """A blank cell is a missing value."""
     if isinstance(value, str) and value.strip() == "":
         return None
     return value
+
+
+_blank_to_none = blank_to_none
 
 
 def _split_list(value: Any) -> Any:
@@ -250,6 +263,8 @@ class Organization(NodeModel):
     parent_id: str | None = None
     locality_ids: IdList = Field(default_factory=list)
     registration_number: str | None = None
+    since: DateText = None
+    until: DateText = None
 
 
 class Role(NodeModel):
@@ -277,6 +292,8 @@ class Forum(NodeModel):
     convener_id: str | None = None
     meetings_per_year: int | None = Field(default=None, ge=0, le=366)
     context: Context = Context.routine
+    since: DateText = None
+    until: DateText = None
 
 
 class Program(NodeModel):
@@ -488,6 +505,8 @@ def derived_relationships(node: NodeRecord) -> list[RelRecord]:
     elif node.label == "Goal":
         add("IN_LOCALITY", nid, p.get("locality_id"))
         add("OWNED_BY", nid, p.get("owner_id"))
+    elif node.label in PROCESS_MODELS:
+        out.extend(process_relationships(node))
     return out
 
 
@@ -509,3 +528,21 @@ def node_domains(node: NodeRecord) -> list[str]:
     if dom and dom not in domains:
         domains.append(dom)
     return domains
+
+
+# The second-wave entities (SPEC sections 6-9) live in their own module; they are
+# nodes like the others. graph/__init__ imports this module first, so the cycle is safe.
+from graph.model_process import (  # noqa: E402
+    PROCESS_MODELS,
+    Agreement,
+    Assessment,
+    Capability,
+    Commitment,
+    CompassRating,
+    GoalReading,
+    Need,
+    SurveyResponse,
+    process_relationships,
+)
+
+NODE_MODELS.update(PROCESS_MODELS)

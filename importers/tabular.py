@@ -46,16 +46,24 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph.model import (
+    Agreement,
+    Assessment,
+    Capability,
+    Commitment,
+    CompassRating,
     Forum,
     Goal,
+    GoalReading,
     Investment,
     Locality,
     Membership,
+    Need,
     Organization,
     Partnership,
     Program,
     ProgramPartner,
     Role,
+    SurveyResponse,
 )
 from graph.store.base import GraphStore
 from importers.pipeline import Batch, Origin
@@ -87,6 +95,15 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "memberships": Membership,
     "program_partners": ProgramPartner,
     "partnerships": Partnership,
+    # second wave (SPEC sections 6-9)
+    "survey_responses": SurveyResponse,
+    "needs": Need,
+    "capabilities": Capability,
+    "goal_readings": GoalReading,
+    "agreements": Agreement,
+    "commitments": Commitment,
+    "compass_ratings": CompassRating,
+    "assessments": Assessment,
 }
 
 #: Relationship type -> the file its rows live in.
@@ -101,9 +118,13 @@ COLUMNS: dict[str, list[str]] = {
     "localities": (
         "id name municipal_status socioeconomic_cluster population district cluster_id"
     ).split(),
-    "organizations": "id name sector kind parent_id locality_ids registration_number".split(),
+    "organizations": (
+        "id name sector kind parent_id locality_ids registration_number since until"
+    ).split(),
     "roles": "id title kind organization_id holder since until".split(),
-    "forums": "id name kind locality_id domain convener_id meetings_per_year context".split(),
+    "forums": (
+        "id name kind locality_id domain convener_id meetings_per_year context since until"
+    ).split(),
     "memberships": "member_id forum_id position since until".split(),
     "programs": (
         "id name operator_id locality_id domains age_min age_max "
@@ -115,6 +136,21 @@ COLUMNS: dict[str, list[str]] = {
     ).split(),
     "partnerships": "source_id target_id kind context since until strength".split(),
     "goals": "id locality_id domain title indicator baseline target target_year owner_id".split(),
+    "survey_responses": (
+        "wave respondent_id partner_id reliability mission_support openness "
+        "power_influence involvement resource_contribution frequency context"
+    ).split(),
+    "needs": "id locality_id area category population severity note".split(),
+    "capabilities": (
+        "organization_id category capacity areas languages available_24_7 contact_role_id"
+    ).split(),
+    "goal_readings": "goal_id date value source".split(),
+    "agreements": (
+        "id title locality_id party_ids signed until budget governance_forum_id"
+    ).split(),
+    "commitments": "id agreement_id party_id description due status".split(),
+    "compass_ratings": "locality_id domain outcome year status statement evidence".split(),
+    "assessments": "locality_id criterion score assessor date note".split(),
 }
 
 #: File suffixes read as workbooks.

@@ -53,6 +53,7 @@ from graph.store.base import GraphStore, Subgraph
 from viz.charts import bar_chart, investment_breakdown, investment_series
 from viz.i18n import direction, label, pick_lang, t
 from viz.payload import HIGHLIGHT_COLOURS, SECTOR_COLOURS, map_payload
+from viz.sections import Section
 
 __all__ = [
     "HIGHLIGHT_COLOURS",
@@ -231,6 +232,7 @@ def render_dashboard(
     context: str = "both",
     links: Mapping[str, str] | None = None,
     seed: int = 0,
+    sections: Sequence[Section] = (),
 ) -> str:
     """The locality dashboard: the map, findings that focus it, charts and metrics.
 
@@ -246,6 +248,9 @@ def render_dashboard(
         URLs of ``other_lang``, ``index``, ``map``, ``export_map``,
         ``export_json``, ``export_csv``, ``export_graphml`` and
         ``context_both|routine|emergency``; a link that is missing is not shown.
+    sections : sequence of viz.sections.Section, optional
+        More tabs (what changed, health, readiness, plan, compass), shown
+        after the network tab in this order.
 
     Returns
     -------
@@ -298,6 +303,7 @@ def render_dashboard(
             links=dict(links or {}),
             context=context,
             colours=SECTOR_COLOURS,
+            sections=list(sections),
         )
     )
 

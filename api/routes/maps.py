@@ -29,6 +29,7 @@ from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from graph.errors import NotFound
 from graph.model import NodeRecord
+from graph.scope import Scope, parse_as_of
 from graph.store.base import GraphStore
 from viz.i18n import pick_lang
 from viz.maps import (
@@ -38,6 +39,7 @@ from viz.maps import (
     render_locality_index,
     render_map,
 )
+from viz.sections import SECTION_PARAMS, SectionRequest, build_sections
 
 __all__ = ["PAGE_CACHE_BYTES", "PageCache", "display_name", "page_cache", "router"]
 
@@ -91,7 +93,7 @@ def page_cache(request: Request) -> PageCache:
 
 
 def _cached_page(
-    request: Request, store: GraphStore, parts: tuple[str | bool, ...], draw: Callable[[], str]
+    request: Request, store: GraphStore, parts: tuple[Any, ...], draw: Callable[[], str]
 ) -> bytes:
     # The version is read first: a write while drawing can only make the page newer.
     key = (parts[0], store.graph_version(), *parts[1:])
@@ -220,6 +222,14 @@ def locality_dashboard(
                 {"lang": lang, "context": ctx},
                 locality_id=locality_id,
             )
+        section_request = SectionRequest(
+            store=store,
+            locality_id=locality_id,
+            lang=lang,
+            scope=Scope(locality_id, parse_as_of(params.get("as_of")), context),
+            params=params,
+            links=links,
+        )
         return render_dashboard(
             view.network,
             view.report,
@@ -228,11 +238,12 @@ def locality_dashboard(
             context=context,
             locality_name=display_name(view.locality, lang),
             links=links,
+            sections=build_sections(section_request),
         )
 
-    return HTMLResponse(
-        _cached_page(request, store, ("dashboard", locality_id, lang, context), draw)
-    )
+    params = {k: v for k, v in request.query_params.items() if k in SECTION_PARAMS or k == "as_of"}
+    key = ("dashboard", locality_id, lang, context, *sorted(params.items()))
+    return HTMLResponse(_cached_page(request, store, key, draw))
 
 
 @router.get(

@@ -41,6 +41,14 @@ PATHS: dict[str, str] = {
     "Program": "programs",
     "Investment": "investments",
     "Goal": "goals",
+    "SurveyResponse": "survey_responses",
+    "Need": "needs",
+    "Capability": "capabilities",
+    "GoalReading": "goal_readings",
+    "Agreement": "agreements",
+    "Commitment": "commitments",
+    "CompassRating": "compass_ratings",
+    "Assessment": "assessments",
 }
 
 

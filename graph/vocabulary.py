@@ -1,0 +1,216 @@
+"""One catalogue of words: every reason, label and term in Hebrew, English and Arabic.
+
+Analytics emit a *code* and its parameters; :func:`render` turns them into
+text in one language. The wordings live in ``graph/messages/*.toml``, one
+file per topic, each key with one wording per language::
+
+    [duplicate.ages_overlap]
+    en = "ages {a} and {b} overlap"
+    he = "טווחי הגילים {a} ו-{b} חופפים"
+    ar = "الفئات العمرية {a} و{b} متداخلة"
+
+A wording may have plural forms, chosen by the number in the parameter that
+the key names with ``plural``; the forms are Unicode CLDR's plural categories
+(``zero one two few many other``; Babel knows which apply to which language)::
+
+    [count.actors]
+    plural = "n"
+    en = { one = "{n} actor", other = "{n} actors" }
+    he = { one = "גורם אחד", other = "{n} גורמים" }
+
+Placeholders take a format after a colon: ``{amount:money}`` (shekels, in the
+language's number format), ``{n:num}``, ``{share:pct}`` (0.25 -> 25%),
+``{value:term.sector}`` (the label of an enumerated value, itself a key of
+the catalogue such as ``sector.business``) and ``{ids:list}``.
+
+Examples
+--------
+>>> render("vocabulary.example", "en", n=1)
+'1 actor'
+>>> render("vocabulary.example", "en", n=1200)
+'1,200 actors'
+>>> render("vocabulary.example", "he", n=1)
+'גורם אחד'
+>>> term("sector", "business", "he")
+'מגזר עסקי'
+>>> term("sector", "not-a-sector", "en")
+'not-a-sector'
+>>> fmt_money(1234567.4, "en")
+'₪1,234,567'
+>>> reasons([("vocabulary.example", {"n": 3})])["reasons_he"]
+['3 גורמים']
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "RTL_LANGS",
+    "Reason",
+    "catalogue",
+    "direction",
+    "fmt_money",
+    "fmt_number",
+    "fmt_percent",
+    "has",
+    "pick_lang",
+    "reasons",
+    "render",
+    "term",
+]
+
+LANGS: Final = ("he", "en", "ar")
+RTL_LANGS: Final = frozenset({"he", "ar"})
+DEFAULT_LANG: Final = "he"
+_LOCALES: Final = {"he": "he_IL", "en": "en_US", "ar": "ar_IL"}
+_MESSAGES: Final = Path(__file__).with_name("messages")
+
+#: A reason as analytics emit it: a catalogue key and its parameters.
+Reason = tuple[str, Mapping[str, Any]]
+
+
+def _is_leaf(table: Mapping[str, Any]) -> bool:
+    return any(lang in table for lang in LANGS)
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, dict[str, Any]], where: str):
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: {name} is not a table of wordings")
+        if _is_leaf(value):
+            if name in out:
+                raise ValueError(f"{where}: key {name} is defined twice in the catalogue")
+            out[name] = value
+        else:
+            _flatten(name, value, out, where)
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, Any]]:
+    """Every key of every ``messages/*.toml`` file, flattened to dotted keys."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(_MESSAGES.glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), out, path.name)
+    return out
+
+
+def pick_lang(lang: str | None) -> str:
+    """A supported language code (``he`` when unknown or missing)."""
+    code = (lang or "").strip().lower()[:2]
+    return code if code in LANGS else DEFAULT_LANG
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for Hebrew and Arabic, ``ltr`` otherwise."""
+    return "rtl" if pick_lang(lang) in RTL_LANGS else "ltr"
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key``."""
+    return key in catalogue()
+
+
+def fmt_number(value: Any, lang: str, digits: int = 2) -> str:
+    """A number in the language's format (grouped thousands, at most ``digits`` decimals)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    pattern = "#,##0" + ("." + "#" * digits if digits and isinstance(value, float) else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES[pick_lang(lang)])
+
+
+def fmt_money(amount: Any, lang: str, currency: str = "ILS") -> str:
+    """Whole shekels with the ₪ sign before the number, in every language."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return str(amount)
+    number = fmt_number(round(amount), lang, 0)
+    return f"₪{number}" if currency == "ILS" else f"{number} {currency}"
+
+
+def fmt_percent(share: Any, lang: str) -> str:
+    """A share in 0-1 as a whole percentage."""
+    if isinstance(share, bool) or not isinstance(share, int | float):
+        return str(share)
+    return f"{fmt_number(round(share * 100), lang, 0)}%"
+
+
+def term(kind: str, value: Any, lang: str) -> str:
+    """The label of an enumerated value (``term("sector", "business", "he")``), or the value."""
+    entry = catalogue().get(f"{kind}.{value}")
+    if entry is None:
+        return str(value)
+    text = entry.get(pick_lang(lang)) or entry.get("en")
+    return text if isinstance(text, str) else str(value)
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "money":
+            return fmt_money(value, self.lang)
+        if format_spec == "num":
+            return fmt_number(value, self.lang)
+        if format_spec == "pct":
+            return fmt_percent(value, self.lang)
+        if format_spec == "list":
+            items = value if isinstance(value, list | tuple) else [value]
+            return ", ".join(str(v) for v in items)
+        if format_spec.startswith("term."):
+            kind = format_spec[5:]
+            if isinstance(value, list | tuple):
+                return ", ".join(term(kind, v, self.lang) for v in value)
+            return term(kind, value, self.lang)
+        if not format_spec and isinstance(value, int | float) and not isinstance(value, bool):
+            return fmt_number(value, self.lang)
+        return super().format_field(value, format_spec)
+
+
+def _plural_category(lang: str, count: Any) -> str:
+    try:
+        return str(Locale.parse(_LOCALES[lang]).plural_form(abs(count)))
+    except (TypeError, ValueError):
+        return "other"
+
+
+def render(key: str, lang: str = "en", /, **params: Any) -> str:
+    """The wording of ``key`` in ``lang`` with ``params`` filled in.
+
+    An unknown key raises ``KeyError`` (a typo must fail in tests, not show a
+    code to a user); a language missing for a key falls back to English.
+    """
+    lang = pick_lang(lang)
+    entry = catalogue()[key]
+    wording: Any = entry.get(lang) or entry.get("en")
+    if isinstance(wording, dict):
+        count = params.get(str(entry.get("plural", "n")), 0)
+        wording = wording.get(_plural_category(lang, count)) or wording.get("other", "")
+    return _Formatter(lang).format(str(wording), **params)
+
+
+def reasons(items: Iterable[Reason]) -> dict[str, list[str]]:
+    """``reasons`` (English), ``reasons_he`` and ``reasons_ar`` of a list of codes."""
+    items = list(items)
+    return {
+        "reasons": [render(code, "en", **params) for code, params in items],
+        "reasons_he": [render(code, "he", **params) for code, params in items],
+        "reasons_ar": [render(code, "ar", **params) for code, params in items],
+    }
