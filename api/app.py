@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import KeyStore, Principal
 from api.config import Settings
-from api.routes import analysis, audit, edges, export, graph, health, imports, nodes
+from api.routes import analysis, audit, edges, export, graph, health, imports, nodes, reports
 from api.schemas import error_responses
 from graph.errors import PartnermapError
 from graph.store import open_store
@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit):
+    for module in (graph, analysis, export, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     if importlib.util.find_spec("api.routes.maps") is not None:
         from api.routes import maps  # type: ignore[attr-defined,unused-ignore]

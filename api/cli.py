@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from api.commands import analyze, data, maps, migrate, serve, synth
+from api.commands import analyze, data, maps, migrate, report, serve, synth
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -62,6 +62,9 @@ serve.keys_app.command("revoke")(serve.keys_revoke)
 
 # == map ====================================================================
 app.command("map")(maps.map_cmd)
+
+# == report =================================================================
+app.command("report")(report.report_cmd)
 
 # == migrate ================================================================
 app.command()(migrate.migrate)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs, installed only when missing:
 #  - Java 17 + Maven: tools/neo4j-local builds and runs a real Neo4j for the store tests;
-#  - Debian's Chromium + ChromeDriver: the browser test of the maps and dashboard.
+#  - Debian's Chromium + ChromeDriver: the browser test of the maps and dashboard, and PDF reports;
+#  - DejaVu fonts (Hebrew, Arabic) and poppler-utils (pdftotext) for the PDF report tests.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,9 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# PDF reports are printed by Chromium; DejaVu covers Hebrew and Arabic; pdftotext reads them back in tests.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -39,6 +39,7 @@ __all__ = [
     "build_sections",
     "registry",
     "render_fragment",
+    "template_helpers",
 ]
 
 #: Query parameters that dashboard sections read (besides lang, context and as_of).
@@ -92,6 +93,19 @@ def build_sections(request: SectionRequest) -> list[Section]:
     return out
 
 
+def template_helpers(lang: str) -> dict[str, Any]:
+    """Template helpers in one language: ``msg``, ``money``, ``num``, ``pct``, ``term``."""
+    from graph import vocabulary as v
+
+    return {
+        "msg": lambda key, **kw: v.render(key, lang, **kw),
+        "money": lambda amount: v.fmt_money(amount, lang),
+        "num": lambda value: v.fmt_number(value, lang),
+        "pct": lambda share: v.fmt_percent(share, lang),
+        "term": lambda kind, value: v.term(kind, value, lang),
+    }
+
+
 def render_fragment(template: str, lang: str, **context: Any) -> Markup:
     """Render ``sections/<template>`` with the page's helpers.
 
@@ -99,16 +113,8 @@ def render_fragment(template: str, lang: str, **context: Any) -> Markup:
     (:func:`graph.vocabulary.render` in the page's language), ``money``, ``num``, ``pct``
     and ``term(kind, value)``.
     """
-    from graph import vocabulary as v
     from viz.maps import _env, _page_strings
 
-    helpers = {
-        "msg": lambda key, **kw: v.render(key, lang, **kw),
-        "money": lambda amount: v.fmt_money(amount, lang),
-        "num": lambda value: v.fmt_number(value, lang),
-        "pct": lambda share: v.fmt_percent(share, lang),
-        "term": lambda kind, value: v.term(kind, value, lang),
-    }
-    page = {**_page_strings(lang), **helpers}
+    page = {**_page_strings(lang), **template_helpers(lang)}
     html = _env().get_template(f"sections/{template}").render(**page, **context)
     return Markup(html)  # noqa: S704 - rendered by our autoescaping environment

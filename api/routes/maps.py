@@ -214,6 +214,15 @@ def locality_dashboard(
             "export_json": _export_url(request, locality_id, "json"),
             "export_csv": _export_url(request, locality_id, "csv"),
             "export_graphml": _export_url(request, locality_id, "graphml"),
+            "report_xlsx": _url(
+                request,
+                "locality_report",
+                {"format": "xlsx", "lang": lang},
+                locality_id=locality_id,
+            ),
+            "report_pdf": _url(
+                request, "locality_report", {"format": "pdf", "lang": lang}, locality_id=locality_id
+            ),
         }
         for ctx in ("both", "routine", "emergency"):
             links[f"context_{ctx}"] = _url(

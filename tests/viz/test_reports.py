@@ -1,0 +1,138 @@
+"""Meeting-ready reports (viz/reports): workbook and PDF carry the town's findings in Hebrew."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from graph.store.sqlite import SQLiteStore
+from importers.registry import run_import
+from viz.reports import build_pack, pdf_bytes, workbook_bytes
+
+DEMO = Path(__file__).resolve().parents[2] / "importers" / "demo" / "data"
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
+    path = tmp_path_factory.mktemp("reports") / "demo.db"
+    store = SQLiteStore(path)
+    report = run_import(store, DEMO)
+    assert report.valid
+    return store
+
+
+def test_workbook_has_a_sheet_per_section_right_to_left_with_typed_columns(demo_store):
+    pack = build_pack(demo_store, "loc-sderot", lang="he")
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(pack)))
+    assert book.sheetnames[:6] == [
+        "סיכום",
+        "תכניות כפולות",
+        "גורמים מבודדים",
+        "גשרים בין מגזרים",
+        "נקודות מינוף",
+        "מדדי הרשת",
+    ]
+    assert all(book[name].sheet_view.rightToLeft for name in book.sheetnames)
+    dups = book["תכניות כפולות"]
+    header = [c.value for c in dups[1]]
+    assert header[0] == "תכניות" and "השקעה (₪)" in header
+    money_col = header.index("השקעה (₪)") + 1
+    amounts = [dups.cell(row=r, column=money_col).value for r in range(2, dups.max_row + 1)]
+    # The demo plants the Sderot STEM duplicates (FINDINGS.md): the amounts are numbers, not text.
+    assert amounts and all(isinstance(a, int | float) for a in amounts)
+    texts = " ".join(str(c.value) for row in dups.iter_rows() for c in row if c.value)
+    assert "רובוטיקה אחרי הצהריים" in texts
+    summary = " ".join(str(c.value) for c in book["סיכום"]["A"] if c.value)
+    assert "שדרות" in summary and "גורמים" in summary
+
+
+def test_workbook_in_english_is_left_to_right(demo_store):
+    book = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(build_pack(demo_store, "loc-sderot", lang="en")))
+    )
+    assert "Duplicated programs" in book.sheetnames
+    assert not book["Summary"].sheet_view.rightToLeft
+
+
+def test_formula_like_names_stay_text(tmp_path):
+    store = SQLiteStore(tmp_path / "f.db")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "localities.csv").write_text("id,name\nl1,עיר\n", encoding="utf-8")
+    (folder / "organizations.csv").write_text(
+        'id,name,sector,locality_ids\no1,\'=HYPERLINK("http://x"),community,l1\n', encoding="utf-8"
+    )
+    assert run_import(store, folder).valid
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(build_pack(store, "l1"))))
+    cells = [c for ws in book for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+
+
+needs_pdf = pytest.mark.skipif(
+    shutil.which("chromium") is None or shutil.which("pdftotext") is None,
+    reason="scripts/setup-system.sh installs chromium and poppler-utils",
+)
+
+
+@needs_pdf
+def test_pdf_hebrew_is_real_text_in_logical_order(demo_store, tmp_path):
+    pdf = pdf_bytes(build_pack(demo_store, "loc-sderot", lang="he"))
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    # pdftotext marks direction runs; table cells wrap names over lines.
+    plain = " ".join("".join(c for c in text if c not in "\u202a\u202b\u202c\u200e\u200f").split())
+    assert "דוח שותפויות" in plain  # logical order: reversed text would read "תויופתוש חוד"
+    assert "גורמים מבודדים" in plain
+    assert "עמותת מדע בגובה העיניים" in plain  # an isolate of FINDINGS.md, in its table
+
+
+def test_cli_report_writes_the_workbook_and_refuses_bad_usage(demo_store, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "sderot.xlsx"
+    store_url = demo_store.url
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "--locality",
+            "loc-sderot",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+            "--store",
+            store_url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames[0] == "סיכום"
+    bad = runner.invoke(
+        app,
+        [
+            "report",
+            "--locality",
+            "loc-sderot",
+            "--format",
+            "docx",
+            "-o",
+            str(out),
+            "--store",
+            store_url,
+        ],
+    )
+    assert bad.exit_code == 2 and "--format" in bad.output
+    missing = runner.invoke(
+        app, ["report", "--locality", "loc-nowhere", "-o", str(out), "--store", store_url]
+    )
+    assert missing.exit_code == 1 and "loc-nowhere" in missing.output
