@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -38,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import KeyStore, Principal
 from api.config import Settings
-from api.routes import analysis, audit, edges, export, graph, health, imports, nodes, reports
+from api.routes import analysis, audit, edges, export, graph, health, imports, maps, nodes, reports
 from api.schemas import error_responses
 from graph.errors import PartnermapError
 from graph.store import open_store
@@ -308,8 +307,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(router, prefix=API_PREFIX, responses=writes)
     for module in (graph, analysis, export, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
-    if importlib.util.find_spec("api.routes.maps") is not None:
-        from api.routes import maps  # type: ignore[attr-defined,unused-ignore]
-
-        app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
+    app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

@@ -71,10 +71,7 @@ _WORKBOOKS = tabular.WORKBOOK_SUFFIXES
 
 def _standard_detects(path: Path, fmt: str) -> bool:
     module_name = _STANDARDS[fmt][0]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return False
+    module = importlib.import_module(module_name)
     shared = getattr(module, "detect", None)
     detector = getattr(module, f"detect_{fmt}", None)
     if detector is None and fmt == "cbs":
@@ -161,11 +158,7 @@ def _parser(fmt: str) -> Parser:
     if fmt not in _STANDARDS:
         raise ValidationFailed(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
     module_name, func = _STANDARDS[fmt]
-    try:
-        module = importlib.import_module(module_name)
-        parser: Parser = getattr(module, func)
-    except (ImportError, AttributeError) as exc:
-        raise ValidationFailed(f"the {fmt} importer is not available: {exc}") from exc
+    parser: Parser = getattr(importlib.import_module(module_name), func)
     return parser
 
 

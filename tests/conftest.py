@@ -14,6 +14,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO.parent / "shared" / "data").resolve()
 
 
+_NEO4J_TESTS = REPO / "tests" / "neo4j"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/neo4j needs a real Neo4j (Java): mark it ``neo4j``."""
+    for item in items:
+        if _NEO4J_TESTS in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.neo4j)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

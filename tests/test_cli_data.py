@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import api.cli as cli
 import importers.demo
+from api.commands import serve as serve_cmds
 from tests.importers.fixtures_tabular import (
     BAD_ROWS,
     bad_tables,
@@ -208,7 +209,7 @@ def test_demo_default_store_is_a_separate_file_replaced_each_run(tmp_path, monke
     with SQLiteStore(demo_db) as store:
         store.write([NodeRecord("Locality", "stray", {"name": "זר"})])
     served: list[tuple] = []
-    monkeypatch.setattr(cli, "serve_app", lambda *args: served.append(args), raising=False)
+    monkeypatch.setattr(serve_cmds, "serve_app", lambda *args: served.append(args))
     code, _, stderr = invoke("demo")
     assert code == 0, stderr
     assert served == [(f"sqlite:///{demo_db}", "127.0.0.1", 8000, True)]

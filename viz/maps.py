@@ -36,7 +36,6 @@ True
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -123,10 +122,7 @@ class LocalityView:
     report: dict[str, Any] | None
 
 
-def _analysis_report(store: GraphStore, G: nx.Graph, sub: Subgraph) -> dict[str, Any] | None:
-    # The map is still useful without findings while the analytics are not installed.
-    if importlib.util.find_spec("graph.analytics.report") is None:
-        return None
+def _analysis_report(store: GraphStore, G: nx.Graph, sub: Subgraph) -> dict[str, Any]:
     from graph.analytics.report import report_from
 
     report: dict[str, Any] = report_from(G, sub, graph_version=store.graph_version(), seed=0)

@@ -77,11 +77,8 @@ def serve(
     Unset options come from PARTNERMAP_HOST, PARTNERMAP_PORT, PARTNERMAP_STORE
     and PARTNERMAP_OPEN_LOCAL_READ.
     """
-    # Looked up on api.cli at call time, so tests can replace the server there.
-    from api import cli
-
     settings = _api_settings(host=host, port=port, store=store, open_local_read=open_read or None)
-    cli.serve_app(settings.store, settings.host, settings.port, settings.open_local_read)
+    serve_app(settings.store, settings.host, settings.port, settings.open_local_read)
 
 
 def _key_store(store: str | None) -> KeyStore:

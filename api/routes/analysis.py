@@ -28,7 +28,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes.common import Limit, Offset, clamp_limit
-from graph.errors import NotFound, StoreUnavailable, ValidationFailed
+from graph.errors import NotFound, ValidationFailed
 from graph.store.base import GraphStore
 
 __all__ = ["PAGED_SECTIONS", "BoundedCache", "ReportCache", "router"]
@@ -45,10 +45,8 @@ PAGED_SECTIONS = ("duplicates", "isolates", "bridges", "leverage")
 
 
 def _compute(store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
-    try:
-        from graph.analytics.report import analysis_report
-    except ImportError as exc:
-        raise StoreUnavailable(f"the analysis module is not available: {exc}") from exc
+    from graph.analytics.report import analysis_report
+
     report: dict[str, Any] = analysis_report(
         store, locality_id=locality_id, context=context, seed=0
     )

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from api.config import Settings
 from api.deps import EditorDep, SettingsDep, StoreDep
 from api.routes.common import mark_audit
-from graph.errors import PartnermapError, StoreUnavailable
+from graph.errors import PartnermapError
 from graph.store.base import GraphStore
 
 __all__ = ["router"]
@@ -98,10 +98,8 @@ def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Pat
 
 
 def _run(store: GraphStore, path: Path, dry_run: bool, partial: bool) -> dict[str, Any]:
-    try:
-        from importers.registry import run_import
-    except ImportError as exc:
-        raise StoreUnavailable(f"the importers are not available: {exc}") from exc
+    from importers.registry import run_import
+
     report = run_import(store, path, format=None, dry_run=dry_run, partial=partial)
     result: dict[str, Any] = report.as_dict()
     return result

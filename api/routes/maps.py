@@ -16,7 +16,6 @@ holds at most ``analysis_cache_size`` pages and :data:`PAGE_CACHE_BYTES` (a
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
@@ -106,7 +105,7 @@ def _view(request: Request, store: GraphStore, locality_id: str, context: str) -
         raise NotFound(f"path locality_id: no locality with id {locality_id!r}")
     report: dict[str, Any] | None = None
     cache = getattr(request.app.state, "report_cache", None)
-    if cache is not None and importlib.util.find_spec("graph.analytics.report") is not None:
+    if cache is not None:
         report = cache.get(store, locality_id, context)
     return load_locality(store, locality_id, context=context, report=report)
 

@@ -6,21 +6,20 @@ interventions, isolated actors, cross-sector bridges, leverage points and
 the metrics. It is what ``partnermap analyze --json`` prints and what
 ``GET /api/v1/analysis`` returns.
 
-Bridges and leverage come from :mod:`graph.analytics.bridges` and
-:mod:`graph.analytics.leverage`; while either is missing from an install
-its list is empty and the rest of the report still stands.
+A finding that fails raises: a broken module never turns into an empty list.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
+from graph.analytics.bridges import find_bridges
 from graph.analytics.duplicates import duplicate_groups, find_duplicates
 from graph.analytics.isolates import find_isolates
+from graph.analytics.leverage import find_leverage
 from graph.analytics.metrics import scope_metrics
 from graph.errors import ValidationFailed
 from graph.network import build_network, gc_paused, scope_subgraph
@@ -29,14 +28,6 @@ from graph.store.base import GraphStore, Subgraph
 __all__ = ["SECTIONS", "analysis_report", "report_from"]
 
 SECTIONS = ("duplicates", "isolates", "bridges", "leverage", "metrics")
-
-
-def _optional(module: str, name: str) -> Callable[..., list[dict[str, Any]]] | None:
-    try:
-        found = getattr(importlib.import_module(f"graph.analytics.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
-    return found
 
 
 def _by_score(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -102,15 +93,11 @@ def report_from(
         report["isolates"] = find_isolates(G)
     bridges: list[dict[str, Any]] | None = None
     if "bridges" in wanted or "leverage" in wanted:
-        find_bridges = _optional("bridges", "find_bridges")
-        bridges = _by_score(find_bridges(G, seed=seed)) if find_bridges else []
+        bridges = _by_score(find_bridges(G, seed=seed))
         if "bridges" in wanted:
             report["bridges"] = bridges
     if "leverage" in wanted:
-        find_leverage = _optional("leverage", "find_leverage")
-        report["leverage"] = (
-            _by_score(find_leverage(G, subgraph, bridges=bridges)) if find_leverage else []
-        )
+        report["leverage"] = _by_score(find_leverage(G, subgraph, bridges=bridges))
     if "metrics" in wanted:
         report["metrics"] = scope_metrics(G, subgraph)
     return report

@@ -63,11 +63,9 @@ def open_store(url: str | None = None) -> GraphStore:
 
         return SQLiteStore(path)
     if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
-        try:
-            from graph.store.neo4j import Neo4jStore  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:  # pragma: no cover - until the Neo4j store lands
-            raise StoreUnavailable(f"the Neo4j store is not available: {exc}") from exc
-        return Neo4jStore.from_url(url)  # type: ignore[no-any-return,unused-ignore]
+        from graph.store.neo4j import Neo4jStore
+
+        return Neo4jStore.from_url(url)
     raise StoreUnavailable(
         f"unknown store URL {redact_url(url)!r}: use sqlite:///path.db or neo4j://user:pass@host:7687"
     )

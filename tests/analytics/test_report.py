@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -78,14 +77,10 @@ def test_scope_errors(town: SQLiteStore) -> None:
         analysis_report(town, sections=["gossip"])
 
 
-def test_sections_and_missing_modules(town: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sections(town: SQLiteStore) -> None:
     only = analysis_report(town, sections=["metrics"])
     assert list(only) == ["graph_version", "scope", "metrics"]
-    # a module not installed yet leaves its list empty, the rest stands
-    monkeypatch.setitem(sys.modules, "graph.analytics.bridges", None)
-    monkeypatch.setitem(sys.modules, "graph.analytics.leverage", None)
     report = analysis_report(town, locality_id=L1)
-    assert report["bridges"] == [] and report["leverage"] == []
     assert len(report["duplicates"]) == 3
     assert set(SECTIONS) <= set(report)
 
@@ -193,3 +188,19 @@ def test_groups_of_three_are_reported_as_a_group(sqlite_store: SQLiteStore) -> N
     assert groups[0]["pairs"] == 3 and groups[0]["coordinated_pairs"] == 1
     in_group = [d for d in report["duplicates"] if d.get("group_id") == groups[0]["id"]]
     assert sorted(p for d in in_group for p in d["programs"]) == sorted(trio * 2)
+
+
+def test_a_broken_finding_fails_loudly(town: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug in bridges.py must surface, not turn into "bridges": [] (the old _optional did that).
+    import graph.analytics.report as report_module
+
+    def broken(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        raise ZeroDivisionError("a bug in bridges")
+
+    monkeypatch.setattr(report_module, "find_bridges", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug in bridges"):
+        analysis_report(town, locality_id=L1)
+    with pytest.raises(ZeroDivisionError):
+        analysis_report(town, locality_id=L1, sections=["leverage"])  # leverage needs bridges
+    # The sections that do not need bridges still answer.
+    assert "isolates" in analysis_report(town, locality_id=L1, sections=["isolates"])

@@ -19,7 +19,8 @@ def neo4j_server() -> Iterator[Neo4jServer]:
     stop_shared()
 
 
-@pytest.fixture(params=["sqlite", "neo4j"])
+# The Neo4j half carries the neo4j marker: pytest -m "not neo4j" runs the SQLite half alone.
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     opened: GraphStore
     if request.param == "sqlite":
