@@ -21,7 +21,9 @@ the key names with ``plural``; the forms are Unicode CLDR's plural categories
 Placeholders take a format after a colon: ``{amount:money}`` (shekels, in the
 language's number format), ``{n:num}``, ``{share:pct}`` (0.25 -> 25%),
 ``{value:term.sector}`` (the label of an enumerated value, itself a key of
-the catalogue such as ``sector.business``) and ``{ids:list}``.
+the catalogue such as ``sector.business``), ``{ids:list}`` and
+``{places:tagged.tie}`` (``[kind, name]`` pairs: each name after the label of
+its kind, ``"forum X; partnership Y"``).
 
 Examples
 --------
@@ -174,6 +176,9 @@ class _Formatter(string.Formatter):
         if format_spec == "list":
             items = value if isinstance(value, list | tuple) else [value]
             return ", ".join(str(v) for v in items)
+        if format_spec.startswith("tagged."):
+            kind = format_spec[7:]
+            return "; ".join(f"{term(kind, code, self.lang)} {name}" for code, name in value)
         if format_spec.startswith("term."):
             kind = format_spec[5:]
             if isinstance(value, list | tuple):

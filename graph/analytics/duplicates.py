@@ -38,24 +38,9 @@ from graph.model import NodeRecord
 from graph.network import context_allows
 from graph.store.base import Subgraph
 from graph.text import normalize
+from graph.vocabulary import Reason, reasons
 
-__all__ = ["DOMAIN_LABELS_HE", "duplicate_groups", "find_duplicates"]
-
-#: Hebrew labels of the domains, for reasons shown to users.
-DOMAIN_LABELS_HE = {
-    "early_childhood": "גיל רך",
-    "formal_education": "חינוך פורמלי",
-    "informal_education": "חינוך בלתי פורמלי",
-    "meaningful_service": "שירות משמעותי",
-    "higher_education": "השכלה גבוהה",
-    "employment": "תעסוקה",
-    "stem21": "מדעים ומיומנויות המאה ה-21",
-    "welfare": "רווחה",
-    "health": "בריאות",
-    "community": "קהילה",
-    "emergency": "חירום",
-    "other": "אחר",
-}
+__all__ = ["duplicate_groups", "find_duplicates"]
 
 _WEIGHTS = {
     "ages": 0.25,
@@ -66,7 +51,6 @@ _WEIGHTS = {
     "description": 0.15,
 }
 _UNKNOWN = 0.5
-_KIND_WORDS = {"forum": ("forum", "פורום"), "partnership": ("partnership", "שותפות")}
 #: Target populations this alike (token-set ratio, 0-100) count as overlapping.
 _TARGET_MATCH = 80.0
 
@@ -270,53 +254,32 @@ def _pair(
     total = money.get(a.id, 0.0) + money.get(b.id, 0.0)
     loc_name = localities.get(a.locality_id, a.locality_id)
     op_a, op_b = _name_of(G, a.operator), _name_of(G, b.operator)
-    dom_en = ", ".join(domains)
-    dom_he = ", ".join(DOMAIN_LABELS_HE.get(d, d) for d in domains)
-    reasons = [
-        f"same locality: {loc_name}",
-        f"different operators: {op_a} and {op_b}",
-        f"shared domain: {dom_en}",
-    ]
-    reasons_he = [
-        f"אותה רשות: {loc_name}",
-        f"מפעילים שונים: {op_a} ו{op_b}",
-        f"תחום משותף: {dom_he}",
+    why: list[Reason] = [
+        ("duplicate.same_locality", {"name": loc_name}),
+        ("duplicate.different_operators", {"a": op_a, "b": op_b}),
+        ("duplicate.shared_domains", {"domains": list(domains), "n": len(domains)}),
     ]
     if ages is None:
-        reasons.append("ages not given for both programs")
-        reasons_he.append("טווח הגילים לא צוין בשתי התכניות")
+        why.append(("duplicate.ages_unknown", {}))
     else:
-        reasons.append(f"ages {a.ages()} and {b.ages()} overlap")
-        reasons_he.append(f"טווחי הגילים {a.ages()} ו-{b.ages()} חופפים")
+        why.append(("duplicate.ages_overlap", {"a": a.ages(), "b": b.ages()}))
     if period is None:
-        reasons.append(f"periods {a.period()} and {b.period()} may overlap (a date is missing)")
-        reasons_he.append(f"התקופות {a.period()} ו-{b.period()} עשויות לחפוף (חסר תאריך)")
+        why.append(("duplicate.periods_may_overlap", {"a": a.period(), "b": b.period()}))
     else:
-        reasons.append(f"periods {a.period()} and {b.period()} overlap")
-        reasons_he.append(f"התקופות {a.period()} ו-{b.period()} חופפות")
+        why.append(("duplicate.periods_overlap", {"a": a.period(), "b": b.period()}))
     if target is not None:
-        reasons.append("same target population")
-        reasons_he.append("אותה אוכלוסיית יעד")
-    for key, en, he in (
-        ("name", "similar names", "שמות דומים"),
-        ("description", "similar descriptions", "תיאורים דומים"),
-    ):
+        why.append(("duplicate.same_target", {}))
+    for key in ("name", "description"):
         value = parts[key]
         if value is not None and value >= 0.6:
-            reasons.append(f"{en} ({round(value * 100)}%)")
-            reasons_he.append(f"{he} ({round(value * 100)}%)")
+            why.append((f"duplicate.similar_{key}s", {"share": value}))
     if coordination:
-        seen = list(dict.fromkeys((e["kind"], e["name"]) for e in coordination))
-        where = "; ".join(f"{_KIND_WORDS[k][0]} {name}" for k, name in seen)
-        where_he = "; ".join(f"{_KIND_WORDS[k][1]} {name}" for k, name in seen)
-        reasons.append(f"coordinated: their operators or funders meet in {where}")
-        reasons_he.append(f"מתואמות: המפעילים או המממנים נפגשים ב{where_he}")
+        places = list(dict.fromkeys((e["kind"], e["name"]) for e in coordination))
+        why.append(("duplicate.coordinated", {"places": places}))
     else:
-        reasons.append("not coordinated: operators and funders share no forum or partnership")
-        reasons_he.append("לא מתואמות: אין למפעילים ולמממנים פורום או שותפות משותפים")
+        why.append(("duplicate.not_coordinated", {}))
     if total:
-        reasons.append(f"₪{total:,.0f} invested in the two programs")
-        reasons_he.append(f"₪{total:,.0f} הושקעו בשתי התכניות")
+        why.append(("duplicate.invested", {"amount": total}))
     return {
         "programs": [a.id, b.id],
         "names": [a.name, b.name],
@@ -329,8 +292,7 @@ def _pair(
         "coordination": coordination,
         "investment_total": round(total, 2),
         "group_id": None,
-        "reasons": reasons,
-        "reasons_he": reasons_he,
+        **reasons(why),
     }
 
 
@@ -356,7 +318,7 @@ def find_duplicates(
         SPEC section 3 ``duplicates`` entries (``programs``, ``locality_id``,
         ``domains``, ``score``, ``coordinated``, ``investment_total``,
         ``reasons``) plus ``names``, ``operators``, ``operator_names``, ``coordination``,
-        ``group_id`` and ``reasons_he``; sorted by score descending, then
+        ``group_id``, ``reasons_he`` and ``reasons_ar``; sorted by score descending, then
         program ids.
 
     Examples
@@ -422,7 +384,7 @@ def duplicate_groups(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     -------
     list of dict
         ``id``, ``programs`` (sorted), ``locality_id``, ``pairs`` (how many
-        pairs), ``coordinated_pairs``, ``reasons`` and ``reasons_he``.
+        pairs), ``coordinated_pairs``, ``reasons``, ``reasons_he`` and ``reasons_ar``.
 
     Examples
     --------
@@ -453,14 +415,14 @@ def duplicate_groups(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "locality_id": inside[0]["locality_id"],
                 "pairs": len(inside),
                 "coordinated_pairs": coordinated,
-                "reasons": [
-                    f"{len(members)} programs duplicate each other in {len(inside)} pairs, "
-                    f"{coordinated} of them coordinated"
-                ],
-                "reasons_he": [
-                    f"{len(members)} תכניות חופפות זו לזו ב-{len(inside)} זוגות, "
-                    f"מתוכם {coordinated} מתואמים"
-                ],
+                **reasons(
+                    [
+                        (
+                            "duplicate.group",
+                            {"n": len(members), "pairs": len(inside), "coordinated": coordinated},
+                        )
+                    ]
+                ),
             }
         )
     return groups

@@ -25,29 +25,11 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["ISOLATE_KINDS", "SECTOR_LABELS_HE", "find_isolates"]
+from graph.vocabulary import Reason, reasons
+
+__all__ = ["ISOLATE_KINDS", "find_isolates"]
 
 ISOLATE_KINDS = ("isolate", "disconnected", "no_forum", "sector_siloed", "single_tie")
-
-#: Hebrew labels of the sectors, for reasons shown to users.
-SECTOR_LABELS_HE = {
-    "local_authority": "רשות מקומית",
-    "government": "ממשלה",
-    "nonprofit": "מגזר שלישי",
-    "philanthropy": "פילנתרופיה",
-    "business": "עסקים",
-    "academia": "אקדמיה",
-    "community": "קהילה",
-    "other": "אחר",
-}
-
-_TIE_WORDS = {
-    "partnership": ("partnership", "שותפות"),
-    "forum": ("forum", "פורום"),
-    "program": ("program", "תכנית"),
-    "funding": ("funding", "מימון"),
-    "part_of": ("part of", "שייכות ארגונית"),
-}
 
 
 def _main_component(G: nx.Graph) -> set[str]:
@@ -86,7 +68,7 @@ def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[di
     list of dict
         One entry per organisation with at least one kind: ``id``, ``name``,
         ``sector``, ``kinds`` (in :data:`ISOLATE_KINDS` order),
-        ``locality_ids``, ``degree``, ``reasons`` and ``reasons_he``; sorted
+        ``locality_ids``, ``degree``, ``reasons``, ``reasons_he`` and ``reasons_ar``; sorted
         by first kind, then name, then id.
 
     Examples
@@ -125,41 +107,28 @@ def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[di
     for oid in _judged(G):
         attrs = G.nodes[oid]
         sector = str(attrs.get("sector") or "other")
-        sector_he = SECTOR_LABELS_HE.get(sector, sector)
         degree = G.degree(oid)
-        found: list[str] = []
-        reasons: list[str] = []
-        reasons_he: list[str] = []
+        found: list[tuple[str, Reason]] = []
         if degree == 0:
-            found.append("isolate")
-            reasons.append("no tie to any organisation: no partnership, forum, program or funding")
-            reasons_he.append("אין קשר לאף ארגון: לא שותפות, לא פורום, לא תכנית ולא מימון")
+            found.append(("isolate", ("isolate.no_tie", {})))
         elif main and oid not in main:
-            found.append("disconnected")
             size = len(nx.node_connected_component(G, oid))
-            reasons.append(
-                f"not connected to the main network of {main_size} organisations "
-                f"(its own group has {size})"
+            found.append(
+                ("disconnected", ("isolate.disconnected", {"main": main_size, "size": size}))
             )
-            reasons_he.append(f"מנותק מהרשת המרכזית של {main_size} ארגונים (בקבוצה שלו {size})")
         if not attrs.get("forum_ids"):
-            found.append("no_forum")
-            reasons.append("sits in no forum")
-            reasons_he.append("אינו חבר באף פורום")
+            found.append(("no_forum", ("isolate.no_forum", {})))
         if degree > 0 and all(G.nodes[n].get("sector") == sector for n in G[oid]):
-            found.append("sector_siloed")
-            reasons.append(f"all its {degree} ties are within its own sector ({sector})")
-            reasons_he.append(f"כל {degree} הקשרים שלו בתוך המגזר שלו ({sector_he})")
+            found.append(
+                ("sector_siloed", ("isolate.sector_siloed", {"n": degree, "sector": sector}))
+            )
         if degree == 1:
-            found.append("single_tie")
             (other,) = G[oid]
             tie = G.edges[oid, other]
-            via_en = ", ".join(_TIE_WORDS.get(k, (k, k))[0] for k in tie.get("kinds", []))
-            via_he = ", ".join(_TIE_WORDS.get(k, (k, k))[1] for k in tie.get("kinds", []))
             other_name = G.nodes[other].get("name", other)
-            reasons.append(f"only one tie: to {other_name} ({via_en})")
-            reasons_he.append(f"קשר אחד בלבד: אל {other_name} ({via_he})")
-        keep = [k for k in found if k in wanted]
+            via = list(tie.get("kinds", []))
+            found.append(("single_tie", ("isolate.single_tie", {"name": other_name, "via": via})))
+        keep = [k for k, _ in found if k in wanted]
         if not keep:
             continue
         out.append(
@@ -170,8 +139,7 @@ def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[di
                 "kinds": keep,
                 "locality_ids": list(attrs.get("locality_ids") or []),
                 "degree": degree,
-                "reasons": [r for k, r in zip(found, reasons, strict=True) if k in wanted],
-                "reasons_he": [r for k, r in zip(found, reasons_he, strict=True) if k in wanted],
+                **reasons(r for k, r in found if k in wanted),
             }
         )
     order = {k: i for i, k in enumerate(ISOLATE_KINDS)}

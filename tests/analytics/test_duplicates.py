@@ -77,7 +77,13 @@ def test_entry_shape_and_values(town: SQLiteStore) -> None:
     assert ab["reasons"][0] == "same locality: קריית מלאכי"
     assert "ages 0-3 and 1-4 overlap" in ab["reasons"]
     assert "טווחי הגילים 0-3 ו-1-4 חופפים" in ab["reasons_he"]
-    assert len(ab["reasons"]) == len(ab["reasons_he"])
+    assert len(ab["reasons"]) == len(ab["reasons_he"]) == len(ab["reasons_ar"])
+    # the domain by its label, never its code; money in the catalogue's one format
+    assert "shared domain: Early childhood" in ab["reasons"]
+    assert "תחום משותף: גיל רך" in ab["reasons_he"]
+    assert "مجال مشترك: الطفولة المبكرة" in ab["reasons_ar"]
+    assert "₪250,000 invested in the two programs" in ab["reasons"]
+    assert not any("early_childhood" in r for r in ab["reasons"] + ab["reasons_he"])
     # sorted by score, best first
     assert [d["score"] for d in dups] == sorted((d["score"] for d in dups), reverse=True)
     # the two near-identical programs (same ages, target, description) score highest

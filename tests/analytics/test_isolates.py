@@ -73,7 +73,10 @@ def test_reasons_and_order(town: SQLiteStore) -> None:
     ]
     assert residents["reasons_he"][1] == 'קשר אחד בלבד: אל מתנ"ס קריית מלאכי (שותפות)'
     siloed = next(e for e in entries if e["id"] == "o-welfare-dept")
-    assert "all its 1 ties are within its own sector (local_authority)" in siloed["reasons"]
+    # one tie is "its only tie" (not "all its 1 ties"), and the sector by its label
+    assert "its only tie is within its own sector (Local authority)" in siloed["reasons"]
+    assert "הקשר היחיד שלו בתוך המגזר שלו (רשות מקומית)" in siloed["reasons_he"]
+    assert "علاقته الوحيدة داخل قطاعه (سلطة محلية)" in siloed["reasons_ar"]
 
 
 def test_filter_kinds(town: SQLiteStore) -> None:
