@@ -37,7 +37,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import KeyStore, Principal
 from api.config import Settings
-from api.routes import analysis, audit, edges, export, graph, health, imports, maps, nodes, reports
+from api.routes import (
+    analysis,
+    audit,
+    edges,
+    export,
+    graph,
+    health,
+    imports,
+    maps,
+    nodes,
+    readiness,
+    reports,
+)
 from api.schemas import error_responses
 from graph.errors import PartnermapError
 from graph.store import open_store
@@ -305,7 +317,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit, reports):
+    for module in (graph, analysis, export, audit, reports, readiness):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from api.commands import analyze, data, maps, migrate, report, serve, synth
+from api.commands import analyze, data, maps, migrate, readiness, report, serve, synth
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -53,6 +53,10 @@ app.command()(synth.synth)
 
 # == analyze ================================================================
 app.command("analyze")(analyze.analyze_cmd)
+
+# == readiness, path ========================================================
+app.command("readiness")(readiness.readiness_cmd)
+app.command("path")(readiness.path_cmd)
 
 # == serve, keys ============================================================
 app.command()(serve.serve)

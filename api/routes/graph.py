@@ -73,6 +73,28 @@ class NetworkCache:
         return network
 
 
+def _in_context(
+    rel: RelRecord,
+    known: dict[str, NodeRecord],
+    fetched: dict[str, NodeRecord],
+    context: str,
+) -> bool:
+    """Whether a relationship, and the forum or program at either end, belong to ``context``."""
+    from graph.network import context_allows
+
+    if rel.type == "PARTNERS_WITH" and not context_allows(rel.props.get("context"), context):
+        return False
+    for end in (rel.source, rel.target):
+        node = known.get(end) or fetched.get(end)
+        if (
+            node is not None
+            and node.label in ("Forum", "Program")
+            and not context_allows(node.props.get("context"), context)
+        ):
+            return False
+    return True
+
+
 @router.get("/ego/{node_id}", response_model=EgoGraph, summary="The neighbourhood of a node")
 def ego(
     node_id: Annotated[str, Path(description="Any node's id.")],
@@ -80,6 +102,7 @@ def ego(
     settings: SettingsDep,
     _who: ViewerDep,
     depth: Annotated[int, Query(ge=1, le=10, description="Relationships away.")] = 1,
+    context: ContextParam = "both",
 ) -> Any:
     if depth > settings.max_ego_depth:
         raise ValidationFailed(
@@ -101,6 +124,8 @@ def ego(
         for nid, node_rels in level:
             for rel in node_rels:
                 other_id = rel.target if rel.source == nid else rel.source
+                if context != "both" and not _in_context(rel, nodes, fetched, context):
+                    continue  # a partnership, forum or program of the other context
                 if other_id not in nodes:
                     other = fetched.get(other_id)
                     if other is None:

@@ -1,0 +1,133 @@
+"""Readiness over HTTP and the CLI; ego networks and paths of one context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api import cli
+from graph.analytics.readiness import readiness_report
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.readiness_fixture import write_town
+
+Headers = Callable[[str], dict[str, str]]
+runner = CliRunner()
+
+
+def test_readiness_route_equals_the_analysis(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    write_town(sqlite_store)
+    r = client.get(
+        "/api/v1/analysis/readiness",
+        params={"locality_id": "l", "as_of": "2026-11-30"},
+        headers=as_role("viewer"),
+    )
+    assert r.status_code == 200
+    assert r.json() == readiness_report(sqlite_store, "l", as_of=dt.date(2026, 11, 30))
+    assert r.json()["invite_to_emergency_team"][0]["id"] == "bakery"
+    # 2019: the emergency partnership city-bakery had not ended yet.
+    old = client.get(
+        "/api/v1/analysis/readiness",
+        params={"locality_id": "l", "as_of": "2019-06-01"},
+        headers=as_role("viewer"),
+    ).json()
+    # ... and the closed kitchen had not closed: a provider nobody reaches.
+    assert {u["id"] for u in old["unreachable_providers"]} == {"gone", "nat"}
+
+
+def test_readiness_route_errors(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    write_town(sqlite_store)
+    h = as_role("viewer")
+    r = client.get("/api/v1/analysis/readiness", params={"locality_id": "nowhere"}, headers=h)
+    assert r.status_code == 404 and "locality_id" in r.json()["detail"]
+    r = client.get("/api/v1/analysis/readiness", params={"locality_id": "vol"}, headers=h)
+    assert r.status_code == 404
+    r = client.get(
+        "/api/v1/analysis/readiness", params={"locality_id": "l", "as_of": "soon"}, headers=h
+    )
+    assert r.status_code == 422 and "as_of" in r.json()["detail"]
+    assert client.get("/api/v1/analysis/readiness", headers=h).status_code == 422
+    assert client.get("/api/v1/analysis/readiness?locality_id=l").status_code == 401
+
+
+def test_ego_of_one_context(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    write_town(sqlite_store)
+    h = as_role("viewer")
+
+    def ids(context: str) -> set[str]:
+        r = client.get(f"/api/v1/graph/ego/bakery?context={context}", headers=h)
+        assert r.status_code == 200
+        return {n["id"] for n in r.json()["nodes"]}
+
+    # bakery: a routine forum, a routine partnership with vol, an (ended) emergency
+    # partnership with city, its own locality and capability.
+    assert {"routine-forum", "vol", "city"} <= ids("both")
+    assert "routine-forum" not in ids("emergency") and "vol" not in ids("emergency")
+    assert "city" in ids("emergency")
+    assert "city" not in ids("routine")  # at depth 1 city is only the emergency partner
+    assert "routine-forum" in ids("routine") and "vol" in ids("routine")
+    r = client.get("/api/v1/graph/ego/bakery?context=sometimes", headers=h)
+    assert r.status_code == 422
+
+
+def test_path_route_of_one_context(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    write_town(sqlite_store)
+    h = as_role("viewer")
+    both = client.get("/api/v1/graph/path?source=r-city&target=far", headers=h).json()
+    assert both["length"] == 2
+    routine = client.get(
+        "/api/v1/graph/path?source=r-city&target=far&context=routine", headers=h
+    ).json()
+    # city-vol is an emergency partnership: routine goes round by the forum and the bakery.
+    assert [n["id"] for n in routine["nodes"]] == ["city", "bakery", "vol", "far"]
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(cli.app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_cli_readiness_json_and_tables(sqlite_store: SQLiteStore, tmp_path: Path) -> None:
+    write_town(sqlite_store)
+    url = sqlite_store.url
+    code, out = _run("readiness", "--locality", "l", "--as-of", "2026-11-30", "--json",
+                     "--store", url)  # fmt: skip
+    assert code == 0
+    assert json.loads(out) == readiness_report(sqlite_store, "l", as_of=dt.date(2026, 11, 30))
+    code, out = _run("readiness", "--locality", "l", "--lang", "en", "--store", url)
+    assert code == 0
+    assert "Whom to invite to the emergency team" in out and "Bakery" in out
+    code, out = _run("readiness", "--locality", "l", "--store", url)
+    assert code == 0 and "את מי כדאי להזמין לצוות החירום" in out
+    code, _ = _run("readiness", "--locality", "nowhere", "--store", url)
+    assert code == 1
+    code, _ = _run("readiness", "--locality", "l", "--lang", "fr", "--store", url)
+    assert code == 2
+
+
+def test_cli_path_with_context(sqlite_store: SQLiteStore) -> None:
+    write_town(sqlite_store)
+    url = sqlite_store.url
+    code, out = _run("path", "r-city", "far", "--context", "emergency", "--json", "--store", url)
+    assert code == 0
+    body = json.loads(out)
+    assert [n["id"] for n in body["nodes"]] == ["city", "vol", "far"]
+    assert body["ties"][1]["evidence"][0]["id"] == "p-both"
+    code, out = _run("path", "r-city", "far", "--context", "routine", "--json", "--store", url)
+    assert code == 0 and json.loads(out)["length"] == 3  # by the routine forum and the bakery
+    code, out = _run("path", "city", "far", "--context", "emergency", "--store", url)
+    assert code == 0 and "2 step(s)" in out
+    assert _run("path", "ghost", "far", "--store", url)[0] == 1
+    assert _run("path", "city", "far", "--context", "x", "--store", url)[0] == 2
