@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord
 from graph.store.base import GraphStore
+from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
 
 __all__ = ["REFERENCES", "Batch", "Origin", "commit"]
@@ -198,6 +199,14 @@ def _check(
                     bad_rows.add(origin)
                     new_bad = True
                     break
+        # Capabilities against the rest: areas named by needs, a contact role of their own.
+        alive_nodes = {n.id: n for n, o in nodes if o not in bad_rows}
+        cap_problems = batch_problems(store, alive_nodes, stored)
+        for node, origin in nodes:
+            for cp in cap_problems.get(node.id, []) if origin not in bad_rows else []:
+                problem(origin, cp.type, cp.field, cp.value, cp.message)
+                bad_rows.add(origin)
+                new_bad = True
         if not new_bad or not partial:
             break
 

@@ -63,10 +63,21 @@ def _get(store: GraphStore, model: type[NodeModel], node_id: str) -> NodeRecord:
     return record
 
 
+def _check_capability(store: GraphStore, record: NodeRecord) -> None:
+    """A contact role of another organisation is 409; an area no need names is 422."""
+    from importers.readiness_checks import store_problems
+
+    for problem in store_problems(store, record):
+        error = Conflict if problem.field == "contact_role_id" else ValidationFailed
+        raise error(f"body.{problem.field}: {problem.message}")
+
+
 def _save(store: GraphStore, node: NodeModel) -> NodeRecord:
     record = to_record(node)
     check_text(record.props, f"the {node.label}")
     check_references(store, node.label, record.props)
+    if node.label == "Capability":
+        _check_capability(store, record)
     store.write([record])
     return record
 

@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from api import cli
 from graph.analytics.readiness import readiness_report
 from graph.store.sqlite import SQLiteStore
+from importers.registry import run_import
 from tests.analytics.readiness_fixture import write_town
+from tests.importers.test_readiness_import import FILES, _write
 
 Headers = Callable[[str], dict[str, str]]
 runner = CliRunner()
@@ -131,3 +133,33 @@ def test_cli_path_with_context(sqlite_store: SQLiteStore) -> None:
     assert code == 0 and "2 step(s)" in out
     assert _run("path", "ghost", "far", "--store", url)[0] == 1
     assert _run("path", "city", "far", "--context", "x", "--store", url)[0] == 2
+
+
+def test_api_create_and_update_check_the_same(
+    sqlite_store: SQLiteStore, tmp_path: Path, client: TestClient, as_role: Headers
+) -> None:
+    assert run_import(sqlite_store, _write(tmp_path / "ok", FILES)).valid
+    h = as_role("editor")
+    body = {"organization_id": "vol", "category": "water", "capacity": 5, "areas": ["שכונה ג"]}
+    r = client.post("/api/v1/capabilities", json=body, headers=h)
+    assert r.status_code == 422 and "שכונה ג" in r.json()["detail"]
+    assert "body.areas" in r.json()["detail"]
+    body = {"organization_id": "vol", "category": "water", "contact_role_id": "r-city"}
+    r = client.post("/api/v1/capabilities", json=body, headers=h)
+    assert r.status_code == 409 and "body.contact_role_id" in r.json()["detail"]
+    body = {"organization_id": "vol", "category": "water", "capacity": -1}
+    assert client.post("/api/v1/capabilities", json=body, headers=h).status_code == 422
+    body = {"organization_id": "ghost", "category": "water"}
+    assert client.post("/api/v1/capabilities", json=body, headers=h).status_code == 409
+    assert sqlite_store.get("capability:vol:water") is None
+    ok = {"organization_id": "vol", "category": "water", "areas": ["שכונה ב"]}
+    assert client.post("/api/v1/capabilities", json=ok, headers=h).status_code == 201
+    r = client.patch(
+        "/api/v1/capabilities/capability:vol:water", json={"areas": ["מרכז"]}, headers=h
+    )
+    assert r.status_code == 422  # "מרכז" is an area of l2, not of vol's l
+    assert sqlite_store.get("capability:vol:water").props["areas"] == ["שכונה ב"]
+    # The national organisation may name an area of any locality.
+    r = client.patch("/api/v1/capabilities/capability:nat:water", json={"areas": ["שכונה ב"]},
+                     headers=h)  # fmt: skip
+    assert r.status_code == 200

@@ -1,0 +1,189 @@
+"""Checks of emergency capabilities that one row alone cannot make (SPEC section 7).
+
+A row of ``capabilities.csv`` is checked against the rest of the graph:
+
+* **areas**: a locality's areas are the ``area`` values of its needs
+  (``needs.csv``, in the same import or already stored). Every area a
+  capability names must be an area of one of its organisation's localities
+  (of any locality when the organisation is national). An empty ``areas``
+  means the whole locality and is always fine.
+* **contact role**: ``contact_role_id`` must be a role *of the same
+  organisation* (a role of another organisation is not its contact).
+
+Unknown organisations and roles are reported by the reference check of
+:mod:`importers.pipeline`; a negative capacity by the row's own validation.
+The same function serves the import and the API's create and update.
+
+Examples
+--------
+>>> from graph.model import NodeRecord as N
+>>> cap = N("Capability", "capability:o:food", {"organization_id": "o", "category": "food",
+...          "areas": ["north", "moon"], "contact_role_id": "r"})
+>>> org = N("Organization", "o", {"locality_ids": ["l"]})
+>>> role = N("Role", "r", {"organization_id": "other"})
+>>> for p in capability_problems(cap, org, role, {"l": {"north", "south"}}):
+...     print(p.type, p.field, p.value)
+unknown-area areas moon
+wrong-contact contact_role_id r
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graph.model import NodeRecord
+from graph.store.base import GraphStore
+
+__all__ = [
+    "CapabilityProblem",
+    "batch_problems",
+    "capability_problems",
+    "known_areas",
+    "store_problems",
+]
+
+_SHOWN_AREAS = 12
+
+
+@dataclass(frozen=True)
+class CapabilityProblem:
+    """One problem of a capability: an issue type, the field, the value and a message."""
+
+    type: str
+    field: str
+    value: str
+    message: str
+
+
+def capability_problems(
+    capability: NodeRecord,
+    organization: NodeRecord | None,
+    contact_role: NodeRecord | None,
+    areas: Mapping[str, set[str]],
+) -> list[CapabilityProblem]:
+    """The problems of one capability, given its organisation, contact role and known areas.
+
+    ``areas`` maps a locality id to the areas its needs name. An organisation
+    or role that is ``None`` (unknown) is left to the reference check.
+    """
+    out: list[CapabilityProblem] = []
+    named = [str(a) for a in capability.props.get("areas") or []]
+    if organization is not None and named:
+        localities = [str(x) for x in organization.props.get("locality_ids") or []]
+        scope = localities or sorted(areas)
+        known: set[str] = set().union(*(areas.get(loc, set()) for loc in scope)) if scope else set()
+        where = (
+            f"locality {', '.join(localities)}"
+            if localities
+            else "any locality (the organisation is national)"
+        )
+        for area in named:
+            if area in known:
+                continue
+            listed = sorted(known)
+            expected = (
+                "expected one of: "
+                + ", ".join(listed[:_SHOWN_AREAS])
+                + (", …" if len(listed) > _SHOWN_AREAS else "")
+                if listed
+                else "no need names any area there yet: import needs.csv first"
+            )
+            out.append(
+                CapabilityProblem(
+                    "unknown-area",
+                    "areas",
+                    area,
+                    f"area {area!r} is named by no need of {where} "
+                    f"(areas are the areas of needs.csv); {expected}",
+                )
+            )
+    if contact_role is not None and organization is not None:
+        owner = contact_role.props.get("organization_id")
+        if contact_role.label == "Role" and owner != organization.id:
+            out.append(
+                CapabilityProblem(
+                    "wrong-contact",
+                    "contact_role_id",
+                    contact_role.id,
+                    f"role {contact_role.id!r} belongs to {owner!r}, not to "
+                    f"{organization.id!r}: expected a role of the capability's organisation",
+                )
+            )
+    return out
+
+
+def known_areas(needs: list[NodeRecord]) -> dict[str, set[str]]:
+    """Locality id -> the areas its needs name."""
+    out: dict[str, set[str]] = {}
+    for need in needs:
+        loc, area = need.props.get("locality_id"), need.props.get("area")
+        if loc and area:
+            out.setdefault(str(loc), set()).add(str(area))
+    return out
+
+
+def store_problems(store: GraphStore, capability: NodeRecord) -> list[CapabilityProblem]:
+    """:func:`capability_problems` of a capability about to be written through the API."""
+    p = capability.props
+    org = store.get(str(p.get("organization_id") or ""))
+    role = store.get(str(p.get("contact_role_id"))) if p.get("contact_role_id") else None
+    needs: list[NodeRecord] = []
+    if org is not None and p.get("areas"):
+        localities = org.props.get("locality_ids") or []
+        if localities:
+            for loc in localities:
+                needs.extend(store.find("Need", locality_id=str(loc)))
+        else:
+            needs = list(store.iter_nodes("Need"))
+    return capability_problems(capability, org, role, known_areas(needs))
+
+
+def batch_problems(
+    store: GraphStore,
+    alive: Mapping[str, NodeRecord],
+    stored: Mapping[str, NodeRecord],
+) -> dict[str, list[CapabilityProblem]]:
+    """The problems of every capability among ``alive`` (the batch's rows still valid).
+
+    Organisations, roles and needs are looked up in the batch first, then in
+    ``stored`` (what the store holds of the ids the batch refers to) and, for
+    needs, in the store.
+    """
+    caps = [n for n in alive.values() if n.label == "Capability"]
+    if not caps:
+        return {}
+
+    def lookup(node_id: object) -> NodeRecord | None:
+        key = str(node_id or "")
+        return alive.get(key) or stored.get(key)
+
+    localities: set[str] = set()
+    national = False
+    for cap in caps:
+        org = lookup(cap.props.get("organization_id"))
+        if org is None or not cap.props.get("areas"):
+            continue
+        locs = org.props.get("locality_ids") or []
+        localities.update(str(x) for x in locs)
+        national = national or not locs
+    needs: dict[str, NodeRecord] = {}
+    if national:
+        needs.update((n.id, n) for n in store.iter_nodes("Need"))
+    else:
+        for loc in sorted(localities):
+            needs.update((n.id, n) for n in store.find("Need", locality_id=loc))
+    needs.update((n.id, n) for n in alive.values() if n.label == "Need")
+    areas = known_areas(list(needs.values()))
+    out: dict[str, list[CapabilityProblem]] = {}
+    for cap in caps:
+        role_id = cap.props.get("contact_role_id")
+        found = capability_problems(
+            cap,
+            lookup(cap.props.get("organization_id")),
+            lookup(role_id) if role_id else None,
+            areas,
+        )
+        if found:
+            out[cap.id] = found
+    return out
