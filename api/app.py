@@ -47,6 +47,7 @@ from api.routes import (
     imports,
     maps,
     nodes,
+    plan,
     readiness,
     reports,
 )
@@ -317,7 +318,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit, reports, readiness):
+    for module in (graph, analysis, export, audit, reports, readiness, plan):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from api.commands import analyze, data, maps, migrate, readiness, report, serve, synth
+from api.commands import analyze, data, maps, migrate, plan, readiness, report, serve, synth
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -53,6 +53,9 @@ app.command()(synth.synth)
 
 # == analyze ================================================================
 app.command("analyze")(analyze.analyze_cmd)
+
+# == plan ===================================================================
+app.command("plan")(plan.plan_cmd)
 
 # == readiness, path ========================================================
 app.command("readiness")(readiness.readiness_cmd)
