@@ -53,6 +53,18 @@ def test_workbook_has_a_sheet_per_section_right_to_left_with_typed_columns(demo_
     assert "שדרות" in summary and "גורמים" in summary
 
 
+def test_workbook_adds_the_plan_when_the_town_has_goals(demo_store):
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(build_pack(demo_store, "loc-sderot"))))
+    goals = book["יעדים יישוביים"]
+    header = [c.value for c in goals[1]]
+    assert header[:3] == ["יעד", "תחומים", "מצב"]
+    # the demo's Sderot goal (goals.csv): a STEM continuum, its status in Hebrew words
+    titles = [row[0] for row in goals.iter_rows(min_row=2, values_only=True)]
+    assert "רצף STEM מהגן ועד התיכון" in titles
+    statuses = {row[2] for row in goals.iter_rows(min_row=2, values_only=True)}
+    assert statuses <= {"הושג", "בדרך ליעד", "בפיגור", "אין נתונים"}
+
+
 def test_workbook_in_english_is_left_to_right(demo_store):
     book = openpyxl.load_workbook(
         io.BytesIO(workbook_bytes(build_pack(demo_store, "loc-sderot", lang="en")))

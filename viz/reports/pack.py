@@ -78,7 +78,9 @@ TableProvider = Callable[[GraphStore, str, str, dt.date], list[Table]]
 
 def table_providers() -> list[TableProvider]:
     """Providers of extra tables (plan, readiness, health), in the order they appear."""
-    return []
+    from viz.reports.extra import plan_tables, readiness_tables
+
+    return [plan_tables, readiness_tables]
 
 
 def _reasons(entry: Mapping[str, Any], lang: str) -> str:

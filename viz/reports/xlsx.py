@@ -92,6 +92,7 @@ def workbook_bytes(pack: Pack) -> bytes:
                 pack.title: [
                     render("report.as_of", pack.lang, date=pack.as_of.isoformat()),
                     *pack.summary,
+                    *(table.note for table in pack.tables if table.note),
                 ]
             }
         )

@@ -1,0 +1,133 @@
+"""Tables of the report pack beyond the network findings: the plan and emergency readiness.
+
+Each provider returns the tables of one analysis for a locality, or an empty
+list when the locality has no data for it (no goals or agreements, no needs),
+so a town without a plan gets no empty plan pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from graph.analytics.plan import plan_report
+from graph.analytics.readiness import readiness_report
+from graph.scope import Scope
+from graph.store.base import GraphStore
+from graph.vocabulary import render, term
+from viz.reports.pack import Column, Table
+
+__all__ = ["plan_tables", "readiness_tables"]
+
+
+def _col(key: str, lang: str, kind: str = "text") -> Column:
+    return Column(key, render(f"report.col.{key}", lang), kind)
+
+
+def _reasons(entry: Mapping[str, Any], lang: str) -> str:
+    key = "reasons" if lang == "en" else f"reasons_{lang}"
+    return "; ".join(str(r) for r in entry.get(key) or entry.get("reasons") or [])
+
+
+def plan_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date) -> list[Table]:
+    """The locality's goals with progress and money, and its overdue commitments."""
+    plan = plan_report(store, Scope(locality_id, as_of))
+    goals = plan.get("goals") or []
+    overdue = plan.get("overdue_commitments") or []
+    if not goals and not plan.get("agreements"):
+        return []
+    leverage = plan.get("leverage") or {}
+    if leverage.get("ratio") is not None:
+        note = render(
+            "report.note.plan_leverage",
+            lang,
+            ratio=leverage["ratio"],
+            external=leverage.get("external") or 0,
+            authority=leverage.get("authority") or 0,
+        )
+    else:
+        note = render("report.note.plan_no_leverage", lang)
+    goal_rows = []
+    for goal in goals:
+        money = goal.get("money") or {}
+        goal_rows.append(
+            {
+                "goal": goal.get("title"),
+                "domains": term("domain", goal.get("domain"), lang) if goal.get("domain") else "",
+                "status": term("plan.status", goal.get("status"), lang),
+                "progress": goal.get("progress"),
+                "money": (money.get("committed") or 0) + (money.get("paid") or 0),
+                "reasons": _reasons(goal, lang),
+            }
+        )
+    names = {n.id: n.name for n in store.get_many({c.get("party_id") for c in overdue}).values()}
+    tables = [
+        Table(
+            "plan_goals",
+            render("report.sheet.plan_goals", lang),
+            [
+                _col("goal", lang),
+                _col("domains", lang),
+                _col("status", lang),
+                _col("progress", lang, "share"),
+                _col("money", lang, "money"),
+                _col("reasons", lang),
+            ],
+            goal_rows,
+            note=note,
+        )
+    ]
+    if overdue:
+        tables.append(
+            Table(
+                "plan_commitments",
+                render("report.sheet.plan_commitments", lang),
+                [_col("party", lang), _col("commitment", lang), _col("due", lang)],
+                [
+                    {
+                        "party": names.get(c.get("party_id"), c.get("party_id")),
+                        "commitment": c.get("description"),
+                        "due": c.get("due"),
+                    }
+                    for c in overdue
+                ],
+            )
+        )
+    return tables
+
+
+def readiness_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date) -> list[Table]:
+    """Each emergency need with who covers it, its coverage and status."""
+    ready = readiness_report(store, locality_id, as_of=as_of)
+    needs = ready.get("needs") or []
+    if not needs:
+        return []
+    rows = [
+        {
+            "need": term("category", n.get("category"), lang),
+            "area": n.get("area"),
+            "population": n.get("population"),
+            "providers": ", ".join(str(p.get("name")) for p in n.get("providers") or []),
+            "coverage": n.get("coverage"),
+            "status": term("readiness_status", n.get("status"), lang),
+            "reasons": _reasons(n, lang),
+        }
+        for n in needs
+    ]
+    return [
+        Table(
+            "readiness",
+            render("report.sheet.readiness", lang),
+            [
+                _col("need", lang),
+                _col("area", lang),
+                _col("population", lang, "number"),
+                _col("providers", lang),
+                _col("coverage", lang, "share"),
+                _col("status", lang),
+                _col("reasons", lang),
+            ],
+            rows,
+        )
+    ]
