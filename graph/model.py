@@ -20,7 +20,9 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -33,6 +35,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from graph.hygiene import clean_text, id_problem, is_finite_tree
 
 __all__ = [
     "AGE_STAGES",
@@ -70,8 +75,10 @@ __all__ = [
     "SurveyResponse",
     "blank_to_none",
     "derived_relationships",
+    "is_id_field",
     "node_domains",
     "node_localities",
+    "parent_cycle",
     "to_record",
 ]
 
@@ -175,6 +182,8 @@ AGE_STAGES: dict[str, tuple[int, int]] = {
 }
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+#: The earliest year a date may name (``0000`` is no year; nothing here is older).
+_MIN_YEAR = "1000"
 
 
 def blank_to_none(value: Any) -> Any:
@@ -198,15 +207,20 @@ def _split_list(value: Any) -> Any:
 def _check_date(value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        value = value.isoformat()
     text = str(value).strip()
-    if isinstance(value, int) and not isinstance(value, bool):
-        text = str(value)
     if not _DATE_RE.match(text):
         raise ValueError("expected a date as YYYY or YYYY-MM-DD")
+    if text[:4] < _MIN_YEAR:
+        raise ValueError(f"expected a date as YYYY or YYYY-MM-DD, from the year {_MIN_YEAR} on")
     if len(text) == 10:
-        month, day = int(text[5:7]), int(text[8:10])
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            raise ValueError("expected a date as YYYY or YYYY-MM-DD")
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text} is not a day of the calendar (expected YYYY-MM-DD)") from None
     return text
 
 
@@ -216,16 +230,54 @@ DateText = Annotated[str | None, BeforeValidator(_check_date)]
 RequiredText = Annotated[str, Field(min_length=1)]
 
 
-class _Base(BaseModel):
-    """Blank cells are missing values; unknown extra columns are kept."""
+def is_id_field(name: str) -> bool:
+    """Whether a field (or an unknown extra column) holds ids: ``id``, ``*_id``, ``*_ids``.
 
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, use_enum_values=False)
+    >>> is_id_field("parent_id"), is_id_field("party_ids"), is_id_field("holder")
+    (True, True, False)
+    """
+    return name == "id" or name.endswith(("_id", "_ids"))
+
+
+def _clean_value(key: str, value: Any) -> Any:
+    """One input value: blank to missing, ids checked, text cleaned, numbers finite."""
+    if isinstance(value, str):
+        if value.strip() == "":
+            return None
+        if is_id_field(key):
+            problem = id_problem(value)
+            if problem is not None:
+                raise PydanticCustomError("id_chars", f"{key}: {problem}")
+            return value
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_value(key, v) for v in value]
+    if not is_finite_tree(value):
+        raise PydanticCustomError(
+            "finite_number", f"{key}: expected a finite number (not NaN or infinity)"
+        )
+    return value
+
+
+class _Base(BaseModel):
+    """Blank cells are missing values; unknown extra columns are kept.
+
+    Every model of the graph, and every model that subclasses this one (the
+    second wave's too), shares the input rules here: ids without control or
+    invisible characters (:func:`graph.hygiene.id_problem`), text without
+    control characters (:func:`graph.hygiene.clean_text`), and only finite
+    numbers, in declared fields (``allow_inf_nan=False``) and extra columns alike.
+    """
+
+    model_config = ConfigDict(
+        extra="allow", str_strip_whitespace=True, use_enum_values=False, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _blanks(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: _blank_to_none(v) for k, v in data.items() if k is not None}
+            return {k: _clean_value(str(k), v) for k, v in data.items() if k is not None}
         return data
 
 
@@ -244,6 +296,9 @@ class NodeModel(_Base):
     def _id_chars(cls, value: str) -> str:
         if any(ch in value for ch in ";\n\r\t"):
             raise ValueError("an id may not contain ';', tabs or line breaks")
+        problem = id_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 
@@ -265,6 +320,12 @@ class Organization(NodeModel):
     registration_number: str | None = None
     since: DateText = None
     until: DateText = None
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> Organization:
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise ValueError(f"parent_id: organisation {self.id!r} cannot be its own parent")
+        return self
 
 
 class Role(NodeModel):
@@ -528,6 +589,27 @@ def node_domains(node: NodeRecord) -> list[str]:
     if dom and dom not in domains:
         domains.append(dom)
     return domains
+
+
+def parent_cycle(start: str, parent_of: Callable[[str], str | None]) -> list[str] | None:
+    """The ``parent_id`` loop reached from ``start``, or ``None`` when the chain ends.
+
+    ``parent_of`` gives an organisation's parent id (``None`` at the top).
+
+    >>> parents = {"a": "b", "b": "c", "c": "a", "d": "a"}
+    >>> parent_cycle("d", parents.get), parent_cycle("x", parents.get)
+    (['a', 'b', 'c', 'a'], None)
+    """
+    seen: dict[str, int] = {}
+    chain: list[str] = []
+    current: str | None = start
+    while current is not None:
+        if current in seen:
+            return [*chain[seen[current] :], current]
+        seen[current] = len(chain)
+        chain.append(current)
+        current = parent_of(current)
+    return None
 
 
 # The second-wave entities (SPEC sections 6-9) live in their own module; they are

@@ -52,6 +52,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.hygiene import dumps_finite
 from graph.model import EDGE_MODELS, NODE_MODELS, RelRecord
 from graph.store.base import GraphStore, Subgraph
 from importers.tabular import COLUMNS, FILE_MODELS, FORMULA_CHARS, REL_FILES
@@ -75,7 +76,7 @@ _LABEL_FILES = {
     if m is model
 }
 _NAME_COLUMNS = ("name", "name_he", "name_en", "name_ar")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _GEXF_RESERVED = (
     *("id", "label", "pid", "start", "end", "parents", "slices", "spells", "viz"),
     *("weight", "type", "key", "entity", "rel_type"),
@@ -191,8 +192,14 @@ def _attr(value: Any) -> str | None:
     return _XML_INVALID.sub("", _cell(value))
 
 
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
 def _attrs(props: dict[str, Any], gexf: bool) -> dict[str, str]:
-    attrs = {k: v for k, v in ((k, _attr(v)) for k, v in props.items()) if v is not None}
+    attrs = {_xml_text(k): v for k, v in ((k, _attr(v)) for k, v in props.items()) if v is not None}
+    # an attribute name must be a name GraphML/GEXF readers accept
+    attrs = {k: v for k, v in attrs.items() if k}
     for key in _GEXF_RESERVED if gexf else ("id", "label", "type", "key"):
         if key in attrs:
             # GEXF gives these names a meaning of its own (start/end make a dynamic graph)
@@ -215,20 +222,23 @@ def to_networkx(source: GraphStore | Subgraph, *, gexf: bool = False) -> nx.Mult
     """
     graph = _graph(source)
     G = nx.MultiDiGraph()
+    # Ids, names and property names go into XML too: a store written before ids
+    # were checked (or by another tool) must still give a well-formed file.
     for node in graph.nodes:
         attrs = _attrs(node.props, gexf)
         if gexf:
             attrs["entity"] = node.label
-            attrs["label"] = node.name
+            attrs["label"] = _xml_text(node.name)
         else:
             attrs["label"] = node.label
-        G.add_node(node.id, **attrs)
+        G.add_node(_xml_text(node.id), **attrs)
     for rel in graph.relationships:
-        if rel.source not in G or rel.target not in G:
+        start, end = _xml_text(rel.source), _xml_text(rel.target)
+        if start not in G or end not in G:
             continue  # a subgraph's edge to a node outside it
         attrs = _attrs(rel.props, gexf)
         attrs["rel_type" if gexf else "type"] = rel.type
-        G.add_edge(rel.source, rel.target, key=rel.type, **attrs)
+        G.add_edge(start, end, key=rel.type, **attrs)
     return G
 
 
@@ -255,7 +265,7 @@ def export_bytes(source: GraphStore | Subgraph, fmt: str) -> bytes:
     """
     graph = _graph(source)
     if fmt == "json":
-        text = json.dumps(_json_doc(graph), ensure_ascii=False, indent=1)
+        text = dumps_finite(_json_doc(graph), ensure_ascii=False, indent=1)
         return text.encode("utf-8")
     if fmt == "csv":
         return _zip_bytes(_csv_tables(graph))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.errors import PartnermapError
-from graph.model import NodeRecord, RelRecord
+from graph.model import NodeRecord, RelRecord, parent_cycle
 from graph.store.base import GraphStore
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
@@ -116,6 +116,42 @@ def _a(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
+def _parent_loops(
+    store: GraphStore,
+    nodes: list[tuple[NodeRecord, Origin]],
+    stored: dict[str, NodeRecord],
+    problem: Callable[[Origin, str, str | None, str, str], None],
+) -> None:
+    """Report every organisation whose ``parent_id`` chain (batch over store) loops."""
+    batch_parents = {n.id: n.props.get("parent_id") for n, _ in nodes if n.label == "Organization"}
+    known = {k: v.props.get("parent_id") for k, v in stored.items()}
+
+    def parent_of(org_id: str) -> str | None:
+        if org_id in batch_parents:
+            return batch_parents[org_id]
+        if org_id not in known:
+            found = store.get(org_id)
+            known[org_id] = found.props.get("parent_id") if found is not None else None
+        value = known[org_id]
+        return str(value) if value else None
+
+    reported: set[str] = set()
+    for node, origin in nodes:
+        if node.label != "Organization" or not node.props.get("parent_id"):
+            continue
+        loop = parent_cycle(node.id, parent_of)
+        if loop is None or node.id not in loop or node.id in reported:
+            continue
+        reported.update(loop)
+        problem(
+            origin,
+            "cycle",
+            "parent_id",
+            str(node.props["parent_id"]),
+            f"parent_id makes a loop: {' → '.join(loop)}",
+        )
+
+
 def _check(
     store: GraphStore, batch: Batch, report: ImportReport, partial: bool
 ) -> tuple[list[NodeRecord], list[RelRecord]]:
@@ -156,6 +192,15 @@ def _check(
                 f"id {node.id!r} already belongs to {_a(old.label)} in the store",
             )
 
+    loops: list[tuple[Origin, ImportIssue]] = []
+    _parent_loops(
+        store,
+        nodes,
+        stored,
+        lambda o, t, f, v, m: loops.append((o, ImportIssue(t, o.file, o.row, f, v, m))),
+    )
+    if partial:  # rows that hang from a dropped loop fall away with it
+        problems.extend(loops)
     bad_rows: set[Origin] = {o for o, _ in problems}
     # Resolve references until nothing more falls away (partial mode drops
     # rows whose targets were dropped).
@@ -209,6 +254,9 @@ def _check(
                 new_bad = True
         if not new_bad or not partial:
             break
+    if not partial:  # reported after the references, which need not repeat them
+        problems.extend(loops)
+        bad_rows.update(o for o, _ in loops)
 
     for _, issue in problems:
         if partial:

@@ -84,6 +84,11 @@ def _model_level(msg: str, data: dict[str, Any]) -> tuple[str, str | None, Any]:
         return "missing", "program_id", None
     if "partner with itself" in msg:
         return "value", "target_id", data.get("target_id")
+    # The shared input rules of graph.model name their column first: "parent_id: ...".
+    head, sep, _ = msg.partition(": ")
+    if sep and head in data:
+        kind = "number" if "finite number" in msg else "value"
+        return kind, head, data.get(head)
     return "value", None, None
 
 
@@ -112,7 +117,9 @@ def _issue(
         return "enum", field, value, f"expected one of: {', '.join(allowed)}"
     if kind in {"int_parsing", "int_from_float", "int_type"}:
         return "number", field, value, "expected a whole number"
-    if kind in {"float_parsing", "float_type", "finite_number"}:
+    if kind == "finite_number":
+        return "number", field, value, "expected a finite number (not NaN or infinity)"
+    if kind in {"float_parsing", "float_type"}:
         return "number", field, value, "expected a number"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         low, high = _bounds(model, field)

@@ -36,7 +36,6 @@ True
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +46,7 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from graph.hygiene import dumps_finite
 from graph.model import NodeRecord
 from graph.store.base import GraphStore, Subgraph
 from viz.charts import bar_chart, investment_breakdown, investment_series
@@ -85,10 +85,11 @@ def script_json(data: Any) -> Markup:
 
     >>> str(script_json({"n": "</script><b>&\u2028"}))
     '{"n": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    >>> import json
     >>> json.loads(str(script_json({"n": "</script>"})))["n"]
     '</script>'
     """
-    text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    text = dumps_finite(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
     return Markup(text)  # noqa: S704 - escaped above for a <script> context
 
 

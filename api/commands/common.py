@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Any, NoReturn
 
@@ -24,6 +23,7 @@ import typer
 from rich.console import Console
 
 from graph.errors import StoreUnavailable
+from graph.hygiene import dumps_finite
 from graph.store import GraphStore, default_store_url, open_store, redact_url
 
 __all__ = [
@@ -73,7 +73,7 @@ def store_from(url: str | None) -> GraphStore:
 
 def print_json(data: Any) -> None:
     """Write JSON on stdout (UTF-8, Hebrew as is)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(dumps_finite(data, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
 
 

@@ -17,7 +17,6 @@ object and is sent as it is.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -29,6 +28,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes.common import Limit, Offset, clamp_limit
 from graph.errors import NotFound, ValidationFailed
+from graph.hygiene import dumps_finite
 from graph.store.base import GraphStore
 
 __all__ = ["PAGED_SECTIONS", "BoundedCache", "ReportCache", "router"]
@@ -160,7 +160,7 @@ class _Entry:
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    return dumps_finite(value, ensure_ascii=False, default=str).encode("utf-8")
 
 
 class ReportCache:
@@ -219,6 +219,7 @@ class ReportCache:
         ...     "graph_version": "v1", "scope": {"locality_id": loc}, "isolates": [1, 2, 3]})
         >>> class Store:
         ...     def graph_version(self): return "v1"
+        >>> import json
         >>> json.loads(cache.get_page(Store(), None, "both", "isolates", 1, 1))
         {'data': [2], 'count': 3, 'graph_version': 'v1', 'scope': {'locality_id': None}}
         """

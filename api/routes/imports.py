@@ -18,12 +18,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api.config import Settings
 from api.deps import EditorDep, SettingsDep, StoreDep
 from api.routes.common import mark_audit
 from graph.errors import PartnermapError
+from graph.hygiene import dumps_finite
 from graph.store.base import GraphStore
 
 __all__ = ["router"]
@@ -147,5 +148,11 @@ async def create_import(
         shutil.rmtree(work, ignore_errors=True)
     if not report.get("valid", False) and not partial:
         body = {"detail": "the import was rejected: nothing was written", **report}
-        return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-    return report
+        return Response(
+            dumps_finite(body, ensure_ascii=False, default=str),
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            media_type="application/json",
+        )
+    return Response(
+        dumps_finite(report, ensure_ascii=False, default=str), media_type="application/json"
+    )
