@@ -29,6 +29,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -194,6 +195,26 @@ def _error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"detail": errors}, status_code=422)
 
+    async def request_error(request: Request, exc: Exception) -> JSONResponse:
+        # FastAPI's own handler echoes the input back, and a NaN in it made the
+        # answer itself fail (a 500 and a reset connection): leave the input out.
+        assert isinstance(exc, RequestValidationError)
+        errors = []
+        for e in exc.errors():
+            if e.get("type") == "string_unicode":  # a lone surrogate from a \ud800 escape
+                where = ".".join(str(part) for part in e.get("loc", ()))
+                return JSONResponse(
+                    {"detail": f"{where}: the request holds text that is not valid Unicode"},
+                    status_code=400,
+                )
+            loc = [str(part) for part in e.get("loc", ())]
+            msg = str(e.get("msg", ""))
+            head, sep, _ = msg.partition(": ")
+            if sep and e.get("type") in {"finite_number", "id_chars"} and head.isidentifier():
+                loc.append(head)  # a whole-body rule that names its field
+            errors.append({"loc": loc, "msg": msg, "type": str(e.get("type", ""))})
+        return JSONResponse({"detail": errors}, status_code=422)
+
     async def bad_text(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(
             {"detail": "the request holds text that is not valid Unicode"}, status_code=400
@@ -218,6 +239,7 @@ def _error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(405, method_not_allowed)
     app.add_exception_handler(PartnermapError, domain_error)
     app.add_exception_handler(ValidationError, model_error)
+    app.add_exception_handler(RequestValidationError, request_error)
     app.add_exception_handler(UnicodeError, bad_text)
     app.add_exception_handler(Exception, internal)
 

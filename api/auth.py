@@ -2,9 +2,18 @@
 
 A key looks like ``pmk_<key id>_<secret>``; the key id is public (it names
 the key in the audit trail), the secret is 32 random bytes. Only the
-SHA-256 of the whole key is stored, in a small SQLite file kept apart from
-the graph, and a presented key is compared with it in constant time. Roles
-are ordered ``viewer < editor < admin``.
+SHA-256 of the whole key is stored, in a small SQLite file (mode 0600) kept
+apart from the graph, and a presented key is compared with it in constant
+time. Roles are ordered ``viewer < editor < admin``.
+
+A key may be **scoped to localities** (``localities``): it then reads and
+writes only what belongs to them (see :mod:`api.access`). A key may carry the
+**personal data** permission (admins always do): only such keys see role
+holders' names.
+
+Every request asks the key file again (one indexed read on a connection kept
+for it): a revoked key is refused at once, also when another process (the
+``partnermap keys revoke`` command) revoked it.
 
 Examples
 --------
@@ -18,6 +27,11 @@ Examples
 True
 >>> principal.allows(Role.viewer), principal.allows(Role.admin)
 (True, False)
+>>> scoped = keys.verify(keys.create(Role.viewer, localities=["l1"]).secret)
+>>> sorted(scoped.localities), scoped.personal_data
+(['l1'], False)
+>>> keys.revoke(key.key_id), keys.verify(key.secret)
+(True, None)
 """
 
 from __future__ import annotations
@@ -25,10 +39,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -47,7 +61,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
     hash TEXT NOT NULL,
     role TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    revoked_at TEXT
+    revoked_at TEXT,
+    localities TEXT,
+    personal_data INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -77,13 +93,24 @@ _RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2}
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a key's id and role, or the anonymous open-local reader."""
+    """Who is calling: a key's id and role, or the anonymous open-local reader.
+
+    ``localities`` is ``None`` for a key that sees every locality, else the
+    ids of the only localities it may read and write. ``personal_data`` says
+    whether it may see personal data (role holders' names).
+    """
 
     key_id: str | None
     role: Role
+    localities: frozenset[str] | None = None
+    personal_data: bool = False
 
     def allows(self, needed: Role) -> bool:
         return self.role.rank >= needed.rank
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.personal_data or self.role is Role.admin
 
     @property
     def who(self) -> str:
@@ -97,6 +124,8 @@ class NewKey:
     key_id: str
     role: Role
     secret: str
+    localities: tuple[str, ...] = ()
+    personal_data: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +136,8 @@ class KeyInfo:
     role: str
     created_at: str
     revoked_at: str | None
+    localities: tuple[str, ...] = ()
+    personal_data: bool = False
 
     @property
     def prefix(self) -> str:
@@ -120,6 +151,8 @@ class KeyInfo:
             "role": self.role,
             "created_at": self.created_at,
             "revoked_at": self.revoked_at,
+            "localities": list(self.localities),
+            "personal_data": self.personal_data or self.role == Role.admin.value,
         }
 
 
@@ -164,14 +197,12 @@ class KeyStore:
         The file; created with its folder (mode 0600) if missing.
     """
 
-    #: How long a verified key is trusted without asking the file again (revocation delay).
-    cache_seconds: float = 30.0
-
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         self._lock = threading.Lock()
+        self._read_lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._reader: sqlite3.Connection | None = None
         with self._lock:
             self._connect()
 
@@ -180,88 +211,141 @@ class KeyStore:
         if self._db is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.path.touch(mode=0o600, exist_ok=True)
+                if not self.path.exists():
+                    # Made 0600 before SQLite opens it (SQLite gives its -wal and -shm the same).
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
                 db = sqlite3.connect(
                     self.path, isolation_level=None, check_same_thread=False, timeout=30
                 )
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA busy_timeout=30000")
                 db.executescript(_SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(api_keys)")}
+                for column, kind in (
+                    ("localities", "TEXT"),
+                    ("personal_data", "INTEGER NOT NULL DEFAULT 0"),
+                ):
+                    if column not in columns:  # a key file made before scopes existed
+                        db.execute(f"ALTER TABLE api_keys ADD COLUMN {column} {kind}")
             except (OSError, sqlite3.Error) as exc:
-                raise StoreUnavailable(f"cannot open the key file {self.path}: {exc}") from exc
+                raise StoreUnavailable(f"cannot open the key file {self.path.name}: {exc}") from exc
             self._db = db
         return self._db
 
     def close(self) -> None:
-        """Close the connection; the next use opens it again."""
+        """Close the connections; the next use opens them again."""
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._connect().execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StoreUnavailable(f"the key file {self.path} cannot be used: {exc}") from exc
+                raise StoreUnavailable(
+                    f"the key file {self.path.name} cannot be used: {exc}"
+                ) from exc
 
     # -- keys -------------------------------------------------------------------
-    def create(self, role: Role) -> NewKey:
-        """Make and record a new key; the returned secret is not kept anywhere."""
+    def create(
+        self,
+        role: Role,
+        *,
+        localities: list[str] | tuple[str, ...] | None = None,
+        personal_data: bool = False,
+    ) -> NewKey:
+        """Make and record a new key; the returned secret is not kept anywhere.
+
+        ``localities`` scopes the key to those localities (empty or ``None``:
+        every locality); ``personal_data`` lets it see role holders' names.
+        """
         key_id = secrets.token_hex(6)
         secret = f"{_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+        scope = tuple(dict.fromkeys(loc.strip() for loc in localities or () if loc.strip()))
         self._run(
-            "INSERT INTO api_keys(key_id, hash, role, created_at) VALUES (?, ?, ?, ?)",
-            (key_id, _digest(secret), role.value, _now()),
+            "INSERT INTO api_keys(key_id, hash, role, created_at, localities, personal_data) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                key_id,
+                _digest(secret),
+                role.value,
+                _now(),
+                json.dumps(list(scope), ensure_ascii=False) if scope else None,
+                int(personal_data),
+            ),
         )
-        return NewKey(key_id, role, secret)
+        return NewKey(key_id, role, secret, scope, personal_data)
 
-    def remembered(self, presented: str) -> Principal | None:
-        """The principal of a key verified in the last :attr:`cache_seconds`, else ``None``.
+    def _lookup(self, key_id: str) -> list[tuple[Any, ...]]:
+        """The live row of ``key_id``, read on a connection of its own.
 
-        Never touches the file, so it is cheap enough to call on the event loop.
+        Cheap (an indexed read, no write lock, never waiting for a writer in
+        WAL mode), so it runs for every request, on the caller's thread.
         """
-        hit = self._verified.get(_digest(presented.strip()))
-        if hit is not None and hit[1] > time.monotonic():
-            return hit[0]
-        return None
+        sql = (
+            "SELECT hash, role, localities, personal_data FROM api_keys "
+            "WHERE key_id = ? AND revoked_at IS NULL"
+        )
+        with self._read_lock:
+            try:
+                if self._reader is None:
+                    self._connect_lock_free()
+                    reader = sqlite3.connect(
+                        self.path, isolation_level=None, check_same_thread=False, timeout=5
+                    )
+                    reader.execute("PRAGMA query_only=1")
+                    self._reader = reader
+                return self._reader.execute(sql, (key_id,)).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(
+                    f"the key file {self.path.name} cannot be read: {exc}"
+                ) from exc
+
+    def _connect_lock_free(self) -> None:
+        with self._lock:
+            self._connect()
 
     def verify(self, presented: str) -> Principal | None:
-        """The principal a presented key stands for, or ``None`` for an unknown key.
+        """The principal a presented key stands for, or ``None`` for an unknown or revoked key.
 
-        A verified key is remembered (by its hash, never in clear) for
-        :attr:`cache_seconds`, so a busy client does not cost a file read per request.
+        Asks the key file every time: revocation takes effect at the next request.
         """
         presented = presented.strip()
         parts = presented.split("_", 2)
         if len(parts) != 3 or parts[0] != _PREFIX or not parts[1]:
             return None
-        hit = self.remembered(presented)
-        if hit is not None:
-            return hit
-        digest = _digest(presented)
-        rows = self._run(
-            "SELECT hash, role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
-            (parts[1],),
-        )
+        rows = self._lookup(parts[1])
         if not rows:
             return None
-        stored, role = rows[0]
-        if not hmac.compare_digest(str(stored), digest):
+        stored, role, scope, personal = rows[0]
+        if not hmac.compare_digest(str(stored), _digest(presented)):
             return None
-        principal = Principal(parts[1], Role(role))
-        if len(self._verified) > 1000:
-            self._verified.clear()
-        self._verified[digest] = (principal, time.monotonic() + self.cache_seconds)
-        return principal
+        localities = frozenset(json.loads(scope)) if scope else None
+        return Principal(parts[1], Role(role), localities, bool(personal))
 
     def keys(self) -> list[KeyInfo]:
-        """Every key made, revoked ones included, oldest first (ids, roles, dates)."""
+        """Every key made, revoked ones included, oldest first (ids, roles, scopes, dates)."""
         rows = self._run(
-            "SELECT key_id, role, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id"
+            "SELECT key_id, role, created_at, revoked_at, localities, personal_data "
+            "FROM api_keys ORDER BY created_at, key_id"
         )
-        return [KeyInfo(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
+        return [
+            KeyInfo(
+                str(r[0]),
+                str(r[1]),
+                str(r[2]),
+                r[3],
+                tuple(json.loads(r[4])) if r[4] else (),
+                bool(r[5]),
+            )
+            for r in rows
+        ]
 
     def revoke(self, key_id: str) -> bool:
         with self._lock:
@@ -269,9 +353,6 @@ class KeyStore:
                 "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
                 (_now(), key_id),
             )
-            self._verified = {
-                d: hit for d, hit in self._verified.items() if hit[0].key_id != key_id
-            }
             return cur.rowcount > 0
 
     # -- audit ------------------------------------------------------------------

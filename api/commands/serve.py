@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from api.auth import KeyStore
-from api.commands.common import JsonOpt, StoreOpt, err, fail, out, print_json
+from api.commands.common import JsonOpt, StoreOpt, err, fail, out, print_json, store_from
 from graph.errors import StoreUnavailable
+from graph.hygiene import terminal_safe
 from graph.store import redact_url
 
 __all__ = ["keys_app", "keys_create", "keys_list", "keys_revoke", "serve", "serve_app"]
@@ -92,23 +93,66 @@ def _key_store(store: str | None) -> KeyStore:
 
 def keys_create(
     role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")],
+    locality: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--locality",
+            help="Scope the key to this locality id (repeat for several): it reads and "
+            "writes only what belongs to them, and reads national actors.",
+            show_default=False,
+        ),
+    ] = None,
+    personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--personal-data",
+            help="The key may see personal data (role holders' names); admins always may.",
+        ),
+    ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a new API key; it is printed once and only its hash is kept."""
     from api.auth import Role
+    from graph.hygiene import id_problem
 
     try:
         chosen = Role(role.strip().lower())
     except ValueError:
         fail(f"--role: {role!r} is not one of viewer, editor, admin", code=2)
+    scope = [loc.strip() for loc in locality or []]
+    for loc in scope:
+        problem = id_problem(loc) if loc else "a locality id may not be empty"
+        if problem is not None:
+            fail(f"--locality: {problem}", code=2)
+    if scope:
+        target = store_from(store)
+        try:
+            found = target.get_many(scope)
+        finally:
+            target.close()
+        unknown = [loc for loc in scope if loc not in found or found[loc].label != "Locality"]
+        if unknown:
+            fail(f"--locality: no locality with id {', '.join(map(repr, unknown))}", code=1)
     keys = _key_store(store)
-    new = keys.create(chosen)
+    new = keys.create(chosen, localities=scope, personal_data=personal_data)
     keys.close()
     if as_json:
-        print_json({"key": new.secret, "role": new.role.value})
+        print_json(
+            {
+                "key": new.secret,
+                "role": new.role.value,
+                "localities": list(new.localities),
+                "personal_data": new.personal_data or new.role is Role.admin,
+            }
+        )
         return
-    err.print(f"key {new.key_id} ({new.role.value}) stored in {keys.path}", highlight=False)
+    where = f" for {', '.join(new.localities)}" if new.localities else ""
+    err.print(
+        terminal_safe(f"key {new.key_id} ({new.role.value}{where}) stored in {keys.path}"),
+        highlight=False,
+        markup=False,
+    )
     err.print("Keep it now: it is not shown again.", highlight=False)
     out.print(new.secret, highlight=False, markup=False, soft_wrap=True)
 
@@ -129,7 +173,15 @@ def keys_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         print_json([k.as_dict() for k in found])
         return
     table = Table(title=f"API keys in {keys.path} ({len(found)})", title_justify="left")
-    for column in ("id", "starts with", "role", "created", "revoked"):
+    for column in (
+        "id",
+        "starts with",
+        "role",
+        "localities",
+        "personal data",
+        "created",
+        "revoked",
+    ):
         table.add_column(column, overflow="fold")
     for k in found:
         # Text() cells: the key file is data, never Rich markup.
@@ -137,6 +189,8 @@ def keys_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
             Text(k.key_id),
             Text(k.prefix),
             Text(k.role),
+            Text(terminal_safe(", ".join(k.localities)) or "all"),
+            Text("yes" if k.as_dict()["personal_data"] else "no"),
             Text(k.created_at),
             Text(k.revoked_at or ""),
         )
@@ -155,7 +209,7 @@ def keys_revoke(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Revoke an API key: the API refuses it from now on (running servers within 30 s)."""
+    """Revoke an API key: the API refuses it from now on (running servers too, at once)."""
     wanted = key_id.strip()
     if wanted.startswith("pmk_"):
         wanted = wanted.split("_", 2)[1]
@@ -187,8 +241,7 @@ def keys_revoke(
         )
         return
     err.print(
-        f"revoked key {info.key_id} ({info.role}); a running server accepts it for at most "
-        f"{KeyStore.cache_seconds:g} s more",
+        f"revoked key {info.key_id} ({info.role}); running servers refuse it from now on",
         highlight=False,
         markup=False,
         soft_wrap=True,

@@ -27,7 +27,7 @@ from api.routes.common import (
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, ValidationFailed
-from graph.model import NODE_MODELS, NodeModel, NodeRecord, to_record
+from graph.model import NODE_MODELS, NodeModel, NodeRecord, parent_cycle, to_record
 from graph.store.base import GraphStore
 
 __all__ = ["PATHS", "node_router", "routers"]
@@ -72,12 +72,27 @@ def _check_capability(store: GraphStore, record: NodeRecord) -> None:
         raise error(f"body.{problem.field}: {problem.message}")
 
 
+def _check_parent_loop(store: GraphStore, record: NodeRecord) -> None:
+    if record.label != "Organization" or not record.props.get("parent_id"):
+        return
+
+    def parent_of(org_id: str) -> str | None:
+        found = record if org_id == record.id else store.get(org_id)
+        value = found.props.get("parent_id") if found is not None else None
+        return str(value) if value else None
+
+    loop = parent_cycle(record.id, parent_of)
+    if loop is not None:
+        raise ValidationFailed(f"body.parent_id: it makes a loop: {' → '.join(loop)}")
+
+
 def _save(store: GraphStore, node: NodeModel) -> NodeRecord:
     record = to_record(node)
     check_text(record.props, f"the {node.label}")
     check_references(store, node.label, record.props)
     if node.label == "Capability":
         _check_capability(store, record)
+    _check_parent_loop(store, record)
     store.write([record])
     return record
 

@@ -60,7 +60,7 @@ def test_create_list_revoke_then_401(store_url: str, tmp_path: Path) -> None:
 
     settings = Settings(store=store_url)
     app = create_app(settings)
-    app.state.keys.cache_seconds = 0  # every request asks the key file
+
     with TestClient(app) as client:
         headers = {"X-API-Key": viewer}
         assert client.get("/api/v1/localities", headers=headers).status_code == 200

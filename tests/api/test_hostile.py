@@ -1,0 +1,151 @@
+"""Hostile requests (issue 17): non-finite numbers, invisible ids, parent loops, revoked keys."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.auth import Role
+from graph.model import NodeRecord
+from graph.store.sqlite import SQLiteStore
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _strict_json(text: str) -> object:
+    """Parse as JSON proper: ``NaN`` and ``Infinity`` are not JSON."""
+
+    def refuse(name: str) -> float:
+        raise AssertionError(f"bare {name} in a JSON answer")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    ("amount", "status"),
+    [("NaN", 422), ("Infinity", 422), ("-Infinity", 422), ("1e400", 422), ('"Infinity"', 422)],
+)
+def test_non_finite_amounts_get_422_naming_the_field(
+    client: TestClient, town: SQLiteStore, as_role, amount: str, status: int
+) -> None:
+    body = f'{{"id": "inv9", "funder_id": "fund", "program_id": "p1", "amount": {amount}}}'
+    answer = client.post("/api/v1/investments", content=body, headers={**as_role("editor"), **JSON})
+    assert answer.status_code == status, answer.text
+    detail = _strict_json(answer.text)["detail"]  # type: ignore[index]
+    assert any(e["loc"] == ["body", "amount"] for e in detail), detail
+    assert town.get("inv9") is None
+
+
+def test_non_finite_extra_property_gets_422(client: TestClient, town: SQLiteStore, as_role) -> None:
+    body = '{"id": "o9", "name": "x", "sector": "other", "score": NaN}'
+    answer = client.post(
+        "/api/v1/organizations", content=body, headers={**as_role("editor"), **JSON}
+    )
+    assert answer.status_code == 422
+    assert _strict_json(answer.text)["detail"][0]["loc"] == ["body", "score"]  # type: ignore[index]
+
+
+def test_patch_with_nan_gets_422(client: TestClient, town: SQLiteStore, as_role) -> None:
+    answer = client.patch(
+        "/api/v1/investments/inv1", content='{"amount": NaN}', headers={**as_role("editor"), **JSON}
+    )
+    assert answer.status_code == 422, answer.text
+    assert town.get("inv1").props["amount"] == 250000  # type: ignore[union-attr]
+
+
+def test_no_bare_infinity_in_analysis_or_export(
+    client: TestClient, town: SQLiteStore, as_role
+) -> None:
+    # An infinite amount written straight into the store, as an older version could have.
+    stored = town.get("inv1")
+    assert stored is not None
+    town.write([NodeRecord("Investment", "inv1", {**stored.props, "amount": math.inf})])
+    for url in (
+        "/api/v1/analysis",
+        "/api/v1/analysis?locality_id=l1",
+        "/api/v1/export?format=json",
+    ):
+        answer = client.get(url, headers=as_role("viewer"))
+        assert answer.status_code == 200, (url, answer.text[:200])
+        _strict_json(answer.text)
+
+
+@pytest.mark.parametrize("bad", ["o\u202e9", "o\u200b9", "o\x009", "o\u20689"])
+def test_invisible_characters_in_ids_get_422(
+    client: TestClient, town: SQLiteStore, as_role, bad: str
+) -> None:
+    answer = client.post(
+        "/api/v1/organizations",
+        json={"id": bad, "name": "x", "sector": "other"},
+        headers=as_role("editor"),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "id"]
+
+
+def test_control_characters_are_stripped_from_names(
+    client: TestClient, town: SQLiteStore, as_role
+) -> None:
+    answer = client.post(
+        "/api/v1/organizations",
+        json={"id": "o9", "name": "ש\x1b[2Jם\x00", "sector": "other"},
+        headers=as_role("editor"),
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["name"] == "ש[2Jם"
+
+
+def test_parent_loops_get_422(client: TestClient, town: SQLiteStore, as_role) -> None:
+    editor = as_role("editor")
+    assert (
+        client.post(
+            "/api/v1/organizations",
+            json={"id": "dept", "name": "אגף", "sector": "local_authority", "parent_id": "muni"},
+            headers=editor,
+        ).status_code
+        == 201
+    )
+    answer = client.patch("/api/v1/organizations/muni", json={"parent_id": "dept"}, headers=editor)
+    assert answer.status_code == 422
+    assert "muni → dept → muni" in answer.json()["detail"]
+    own = client.patch("/api/v1/organizations/muni", json={"parent_id": "muni"}, headers=editor)
+    assert own.status_code == 422
+    assert "parent_id" not in town.get("muni").props  # type: ignore[union-attr]
+
+
+def test_revocation_in_another_process_is_immediate(
+    app: FastAPI, town: SQLiteStore, tmp_path: Path
+) -> None:
+    """The CLI in another process revokes a key; the very next request gets 401."""
+    key = app.state.keys.create(Role.viewer)
+    headers = {"X-API-Key": key.secret}
+    env = {**os.environ, "PARTNERMAP_KEYS_PATH": str(tmp_path / "keys.sqlite3")}
+    with TestClient(app) as client:
+        for _ in range(3):  # a busy client: the key was checked just now
+            assert client.get("/api/v1/localities", headers=headers).status_code == 200
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from api.cli import main; main()",
+                "keys",
+                "revoke",
+                key.key_id,
+                "--store",
+                town.url,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert client.get("/api/v1/localities", headers=headers).status_code == 401
