@@ -79,7 +79,9 @@ def registry() -> list[Builder]:
 
     Each feature adds its builder here with one import and one list entry.
     """
-    builders: list[Builder] = []
+    from viz.section_readiness import readiness_section
+
+    builders: list[Builder] = [readiness_section]
     return builders
 
 

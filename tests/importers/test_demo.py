@@ -34,6 +34,7 @@ from graph.model import (
     Role,
     RoleKind,
 )
+from graph.model_process import Capability, Need
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.demo.build import COLUMNS, build
@@ -52,6 +53,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "investments": Investment,
     "partnerships": Partnership,
     "goals": Goal,
+    "needs": Need,
+    "capabilities": Capability,
 }
 LABELS = {
     "localities": "Locality",
@@ -64,6 +67,8 @@ LABELS = {
     "memberships": "MEMBER_OF",
     "program_partners": "PARTNERS_IN",
     "partnerships": "PARTNERS_WITH",
+    "needs": "Need",
+    "capabilities": "Capability",
 }
 SEVEN = {"local_authority", "government", "nonprofit", "philanthropy", "business", "academia",
          "community"}  # fmt: skip
