@@ -43,6 +43,7 @@ from api.routes import (
     audit,
     edges,
     export,
+    fund,
     graph,
     health,
     imports,
@@ -340,7 +341,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit, reports, readiness, plan):
+    for module in (graph, analysis, export, audit, reports, readiness, plan, fund):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

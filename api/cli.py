@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from api.commands import analyze, data, maps, migrate, plan, readiness, report, serve, synth
+from api.commands import analyze, data, fund, maps, migrate, plan, readiness, report, serve, synth
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -60,6 +60,10 @@ app.command("plan")(plan.plan_cmd)
 # == readiness, path ========================================================
 app.command("readiness")(readiness.readiness_cmd)
 app.command("path")(readiness.path_cmd)
+
+# == fund: compass, rank-localities =========================================
+app.command("compass")(fund.compass_cmd)
+app.command("rank-localities")(fund.rank_localities_cmd)
 
 # == serve, keys ============================================================
 app.command()(serve.serve)

@@ -35,6 +35,7 @@ from pydantic import Field, model_validator
 from graph.model import (
     Context,
     DateText,
+    Domain,
     IdList,
     NodeModel,
     NodeRecord,
@@ -265,11 +266,17 @@ class Commitment(NodeModel):
 
 
 class CompassRating(NodeModel):
-    """One cell of the infrastructure outcomes compass in one year."""
+    """One cell of the infrastructure outcomes compass in one year.
+
+    ``domain`` is a mobility domain of the data model (:class:`graph.model.Domain`):
+    seed 003 rates the outcomes per locality mobility domain (גיל רך, חינוך בלתי
+    פורמלי, ECOSTEM21, ...), the same domains programs and goals carry, so a
+    compass cell lines up with the programs and goals of its domain.
+    """
 
     label: ClassVar[str] = "CompassRating"
     locality_id: RequiredText
-    domain: RequiredText
+    domain: Domain
     outcome: CompassOutcome
     year: int = Field(ge=1948, le=2100)
     status: CompassStatus

@@ -31,6 +31,7 @@ from importers.demo.catalog import (
     town_orgs,
     town_roles,
 )
+from importers.demo.fund import FUND_COLUMNS, assessment_rows, compass_rows
 from importers.demo.networks import FORUMS, PARTNERSHIPS
 from importers.demo.readiness import COLUMNS as READINESS_COLUMNS
 from importers.demo.readiness import tables as readiness_tables
@@ -61,6 +62,7 @@ COLUMNS: dict[str, list[str]] = {
               "target_year", "owner_id"],
 }  # fmt: skip
 COLUMNS.update(READINESS_COLUMNS)
+COLUMNS.update(FUND_COLUMNS)
 
 _PARTNER_ROLE = {
     "business": "שותף עסקי",
@@ -172,6 +174,8 @@ def tables() -> dict[str, list[Row]]:
             "owner_id": f"role-{g.owner}",
         })  # fmt: skip
     out.update(readiness_tables())
+    out["compass_ratings"] = compass_rows()
+    out["assessments"] = assessment_rows()
     return out
 
 

@@ -35,6 +35,7 @@ from graph.model import (
     RoleKind,
 )
 from graph.model_process import Capability, Need
+from graph.model_process import Assessment, CompassRating
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.demo.build import COLUMNS, build
@@ -55,6 +56,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "goals": Goal,
     "needs": Need,
     "capabilities": Capability,
+    "compass_ratings": CompassRating,
+    "assessments": Assessment,
 }
 LABELS = {
     "localities": "Locality",
@@ -69,6 +72,8 @@ LABELS = {
     "partnerships": "PARTNERS_WITH",
     "needs": "Need",
     "capabilities": "Capability",
+    "compass_ratings": "CompassRating",
+    "assessments": "Assessment",
 }
 SEVEN = {"local_authority", "government", "nonprofit", "philanthropy", "business", "academia",
          "community"}  # fmt: skip

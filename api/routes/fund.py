@@ -1,0 +1,123 @@
+"""The fund's instruments over HTTP: ``/analysis/compass`` and ``/analysis/localities``.
+
+Both answer the same JSON as ``partnermap compass --json`` and
+``partnermap rank-localities --json`` (the API always uses the rubric that
+ships). Ranking needs every locality's summary
+(:func:`graph.analytics.overview.locality_summaries`: one read of the whole
+store), so summaries and rankings are cached per graph version, as-of date
+and context in :func:`fund_cache`; the all-localities dashboard reads the
+same cache through :func:`overview`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import StoreDep, ViewerDep
+from api.routes.analysis import BoundedCache
+from graph.errors import NotFound
+from graph.scope import Scope, parse_as_of
+from graph.store.base import GraphStore
+
+__all__ = ["fund_cache", "overview", "router"]
+
+router = APIRouter(prefix="/analysis", tags=["analysis"])
+
+FundCache = BoundedCache[tuple[str, ...], Any]
+_LOCK = threading.Lock()
+
+AsOfParam = Annotated[
+    str | None,
+    Query(description="See the data as of YYYY or YYYY-MM-DD (default today)."),
+]
+ContextParam = Annotated[
+    Literal["both", "routine", "emergency"],
+    Query(description="Keep forums, programs and partnerships of this context (and of both)."),
+]
+_JSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}},
+          "description": "The answer, as the CLI's --json."},
+}  # fmt: skip
+
+
+def fund_cache(request: Request) -> FundCache:
+    """The app's cache of summaries and rankings, made on first use."""
+    state = request.app.state
+    cache: FundCache | None = getattr(state, "fund_cache", None)
+    if cache is None:
+        with _LOCK:
+            cache = getattr(state, "fund_cache", None)
+            if cache is None:
+                cache = BoundedCache(8)
+                state.fund_cache = cache
+    return cache
+
+
+def overview(
+    request: Request, store: GraphStore, scope: Scope
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Every locality's summary and the default ranking, cached per graph version."""
+    from graph.analytics.overview import locality_summaries
+    from graph.analytics.selection import rank_localities
+
+    cache = fund_cache(request)
+    key = (store.graph_version(), scope.as_of.isoformat(), scope.context)
+    summaries: dict[str, dict[str, Any]] = cache.get(
+        ("summaries", *key), lambda: locality_summaries(store, scope)
+    )
+    ranking: dict[str, Any] = cache.get(
+        ("ranking", *key), lambda: rank_localities(store, scope=scope, summaries=summaries)
+    )
+    return summaries, ranking
+
+
+def _json(data: Any) -> Response:
+    body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/compass",
+    summary="The infrastructure outcomes compass of a locality (as `partnermap compass --json`)",
+    name="analysis_compass",
+    response_class=Response,
+    responses=_JSON,
+)
+def compass(
+    store: StoreDep,
+    _who: ViewerDep,
+    locality_id: Annotated[str, Query(description="The locality (its id).")],
+    as_of: AsOfParam = None,
+) -> Response:
+    """Outcome × domain cells with their first and latest status and the change; met shares."""
+    from graph.analytics.compass import compass_report
+
+    scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
+    loc = store.get(locality_id)
+    if loc is None or loc.label != "Locality":
+        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    return _json(compass_report(store, scope))
+
+
+@router.get(
+    "/localities",
+    summary="Localities ranked by the selection rubric (as `partnermap rank-localities --json`)",
+    name="analysis_localities",
+    response_class=Response,
+    responses=_JSON,
+)
+def localities(
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    as_of: AsOfParam = None,
+    context: ContextParam = "both",
+) -> Response:
+    """Ranking with a per-criterion breakdown (value, points, weight) and missing criteria."""
+    scope = Scope(None, parse_as_of(as_of, "query as_of"), context)
+    _, ranking = overview(request, store, scope)
+    return _json(ranking)

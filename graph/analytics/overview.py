@@ -1,0 +1,368 @@
+"""Every locality at a glance: one summary per locality, from one read of the store.
+
+The strategist's home page (the all-localities dashboard) and the locality
+selection rubric (:mod:`graph.analytics.selection`) both need, for each of
+up to 255 localities, the findings a locality's own analysis would give:
+how many duplicated interventions (and how many uncoordinated), how many
+isolated actors, the cross-sector tie share, whether a partnerships manager
+is in post and a local administration meets, and its money by source with
+the leverage ratio. Asking the store for each locality's subgraph costs a
+query per node; :func:`locality_summaries` instead reads every node and
+relationship once, indexes them, cuts them to the as-of date
+(the rule of :func:`graph.scope.cut`), and carves each locality's subgraph from memory
+with the same rules as :meth:`GraphStore.subgraph` (then
+:func:`~graph.store.base.prune_to_locality`), so each summary agrees with
+that locality's own report.
+
+Money follows SPEC section 8 and is read from every record, not the as-of
+cut (a program that ended still brought its money): investments of years up
+to the as-of date into the locality's programs or the locality itself, by
+the funder's sector (``local_authority``, ``government``, ``philanthropy``,
+``business``, ``other``); leverage counts the committed and paid part, ``authority`` from
+local-authority funders, ``external`` from all others, ``ratio`` =
+external / authority (``None`` without authority money).
+
+Uncovered needs come from the readiness analysis
+(:func:`graph.analytics.readiness.readiness_report`, through
+:func:`uncovered_needs_hook`) and goals behind from the plan analysis
+(``graph.analytics.plan.plan_from``, through :func:`goals_behind_hook`, a
+hook until that module lands); both are ``None`` where the locality has no
+such data.
+
+Examples
+--------
+>>> from graph.model import NodeRecord as N, RelRecord as R
+>>> import datetime as dt
+>>> nodes = [N("Locality", "l", {"name": "ירוחם"}),
+...          N("Organization", "a", {"name": "עירייה", "sector": "local_authority",
+...                                  "locality_ids": ["l"]}),
+...          N("Organization", "b", {"name": "ועד", "sector": "community",
+...                                  "locality_ids": ["l"]})]
+>>> s = summaries_from(nodes, [], Scope(as_of=dt.date(2026, 1, 1)))["l"]
+>>> s["organizations"], s["isolates"], s["partnerships_manager"]
+(2, 2, False)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import networkx as nx
+
+from graph.analytics.duplicates import find_duplicates
+from graph.analytics.isolates import find_isolates
+from graph.model import NodeRecord, RelRecord, node_localities
+from graph.network import build_network, gc_paused
+from graph.scope import DATED_NODES, DATED_RELATIONSHIPS, Scope, counts_at, start_date
+from graph.store.base import GraphStore, Subgraph, prune_to_locality
+
+__all__ = [
+    "MONEY_SOURCES",
+    "goals_behind_hook",
+    "locality_summaries",
+    "summaries_from",
+    "uncovered_needs_hook",
+]
+
+#: Nodes with more relationships than this are indexed as hubs.
+_HUB_DEGREE = 200
+
+#: The funder sectors money is shown by (others count as ``other``).
+MONEY_SOURCES = ("local_authority", "government", "philanthropy", "business", "other")
+
+
+class _Index:
+    """Nodes by id, relationships by node, and each locality's own nodes."""
+
+    def __init__(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> None:
+        self.by_id = {n.id: n for n in nodes}
+        self.touching: dict[str, list[RelRecord]] = defaultdict(list)
+        for rel in rels:
+            self.touching[rel.source].append(rel)
+            if rel.target != rel.source:
+                self.touching[rel.target].append(rel)
+        # Hubs (national ministries, big funders) touch thousands of relationships;
+        # their ties to small nodes are found from the small side, their ties to
+        # each other from this short list.
+        self.hubs = {nid for nid, rs in self.touching.items() if len(rs) > _HUB_DEGREE}
+        self.hub_rels: dict[str, list[RelRecord]] = defaultdict(list)
+        for hub in self.hubs:
+            for rel in self.touching[hub]:
+                if rel.source in self.hubs and rel.target in self.hubs:
+                    self.hub_rels[hub].append(rel)
+        self.roles: dict[str, list[str]] = defaultdict(list)
+        self.funders: dict[str, list[str]] = defaultdict(list)
+        for rel in rels:
+            if rel.type == "ROLE_IN":
+                self.roles[rel.target].append(rel.source)
+            elif rel.type == "FUNDS":
+                self.funders[rel.target].append(rel.source)
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for n in nodes:
+            for loc in node_localities(n):
+                self.members[loc].add(n.id)
+
+    def subgraph(self, locality_id: str) -> Subgraph:
+        """What :func:`graph.network.locality_subgraph` gives, without a full scan."""
+        by_id, touching = self.by_id, self.touching
+        core = set(self.members.get(locality_id, ()))
+        core.add(locality_id)
+        for nid in [c for c in core if c in by_id and by_id[c].label == "Program"]:
+            core.update(self.funders.get(nid, ()))
+        ids = set(core)
+        for nid in core:
+            if nid == locality_id:
+                continue
+            for rel in touching[nid]:
+                ids.add(rel.source)
+                ids.add(rel.target)
+        kept = {nid for nid in ids if nid in by_id}
+        for nid in [k for k in kept if by_id[k].label == "Organization"]:
+            kept.update(self.roles.get(nid, ()))
+        seen: set[tuple[str, str, str]] = set()
+        rels = []
+        for nid in kept:
+            for r in self.hub_rels[nid] if nid in self.hubs else touching[nid]:
+                if r.source in kept and r.target in kept and r.key not in seen:
+                    seen.add(r.key)
+                    rels.append(r)
+        whole = Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
+        return prune_to_locality(whole, locality_id)
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        found: Callable[..., Any] = getattr(
+            importlib.import_module(f"graph.analytics.{module}"), name
+        )
+    except (ImportError, AttributeError):
+        return None
+    return found
+
+
+def uncovered_needs_hook(
+    sub: Subgraph, locality_id: str, scope: Scope, extra: Sequence[NodeRecord] = ()
+) -> int | None:
+    """How many of the locality's emergency needs have no provider (SPEC section 7).
+
+    Asks :func:`graph.analytics.readiness.readiness_report` of ``sub`` plus
+    ``extra`` (every capability with its organisation and contact role, as
+    :func:`~graph.analytics.readiness.readiness_subgraph` reads them).
+    ``None`` when the locality has no ``Need`` records or the readiness
+    analysis is not installed.
+    """
+    if not any(n.label == "Need" for n in sub.nodes):
+        return None
+    compute = _optional("readiness", "readiness_report")
+    if compute is None:
+        return None
+    have = {n.id for n in sub.nodes}
+    nodes = list(sub.nodes) + [n for n in extra if n.id not in have]
+    result = compute(Subgraph(nodes, sub.relationships), locality_id, as_of=scope.as_of)
+    return sum(1 for need in result.get("needs", []) if need.get("status") == "uncovered")
+
+
+def goals_behind_hook(sub: Subgraph, locality_id: str, scope: Scope) -> int | None:
+    """How many of the locality's goals are ``behind`` (SPEC section 8).
+
+    ``None`` when the locality has no goal readings or the plan analysis
+    (``graph.analytics.plan.plan_from``) is not installed.
+    """
+    if not any(n.label == "GoalReading" for n in sub.nodes):
+        return None
+    compute = _optional("plan", "plan_from")
+    if compute is None:
+        return None
+    try:
+        result = compute(sub, scope=Scope(locality_id, scope.as_of, scope.context))
+    except TypeError:
+        return None
+    return sum(1 for goal in result.get("goals", []) if goal.get("status") == "behind")
+
+
+def _amount(node: NodeRecord) -> float:
+    try:
+        return max(float(node.props.get("amount") or 0.0), 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _cut(sub: Subgraph, scope: Scope) -> Subgraph:
+    """:func:`graph.scope.cut`, deciding each distinct (start, end) pair once."""
+    live: dict[tuple[str, Any, Any], bool] = {}
+
+    def keep(label: str, fields: tuple[str, str] | None, props: dict[str, Any]) -> bool:
+        if fields is None:
+            return True
+        key = (label, props.get(fields[0]), props.get(fields[1]))
+        if key[1] is None and key[2] is None:
+            return True
+        found = live.get(key)
+        if found is None:
+            found = live[key] = counts_at(key[1], key[2], scope.as_of)
+        return found
+
+    nodes = [n for n in sub.nodes if keep(n.label, DATED_NODES.get(n.label), n.props)]
+    if len(nodes) == len(sub.nodes):
+        dropped: set[str] = set()
+    else:
+        dropped = {n.id for n in sub.nodes} - {n.id for n in nodes}
+    rels = [
+        r
+        for r in sub.relationships
+        if r.source not in dropped
+        and r.target not in dropped
+        and keep(r.type, DATED_RELATIONSHIPS.get(r.type), r.props)
+    ]
+    return Subgraph(nodes, rels)
+
+
+def _empty_money() -> dict[str, Any]:
+    return {
+        "total": 0.0,
+        "by_source": dict.fromkeys(MONEY_SOURCES, 0.0),
+        "leverage": {"authority": 0.0, "external": 0.0, "ratio": None, "matching": 0.0},
+    }
+
+
+def _money(nodes: Sequence[NodeRecord], scope: Scope) -> dict[str, dict[str, Any]]:
+    """Money by locality, from every record (ended programs' money still counts)."""
+    by_id = {n.id: n for n in nodes}
+    out: dict[str, dict[str, Any]] = defaultdict(_empty_money)
+    for inv in nodes:
+        if inv.label != "Investment":
+            continue
+        year = start_date(inv.props.get("year")) if inv.props.get("year") else None
+        if year is not None and year > scope.as_of:
+            continue  # not yet: money of later years
+        target = inv.props.get("program_id")
+        program = by_id.get(str(target)) if target else None
+        loc = program.props.get("locality_id") if program else inv.props.get("locality_id")
+        if not loc:
+            continue
+        funder = by_id.get(str(inv.props.get("funder_id")))
+        sector = str(funder.props.get("sector") or "other") if funder else "other"
+        entry = out[str(loc)]
+        amount = _amount(inv)
+        entry["total"] += amount
+        entry["by_source"][sector if sector in MONEY_SOURCES else "other"] += amount
+        if inv.props.get("status") in ("committed", "paid"):
+            lev = entry["leverage"]
+            lev["authority" if sector == "local_authority" else "external"] += amount
+            if inv.props.get("kind") == "matching":
+                lev["matching"] += amount
+    for entry in out.values():
+        lev = entry["leverage"]
+        lev["ratio"] = round(lev["external"] / lev["authority"], 4) if lev["authority"] else None
+    return out
+
+
+def _cross_share(G: nx.Graph) -> float | None:
+    m = G.number_of_edges()
+    if not m:
+        return None
+    sectors = dict(G.nodes(data="sector"))
+    cross = sum(1 for u, v in G.edges if (sectors[u] or "other") != (sectors[v] or "other"))
+    return round(cross / m, 6)
+
+
+def _summary(
+    ix: _Index, loc: NodeRecord, scope: Scope, context: str, extra: Sequence[NodeRecord]
+) -> dict[str, Any]:
+    sub = ix.subgraph(loc.id)
+    G = build_network(sub, locality_id=loc.id, context=context)
+    duplicates = find_duplicates(G, sub)
+    isolates = find_isolates(G)
+    local_orgs = {
+        n.id for n in sub.nodes if n.label == "Organization" and loc.id in node_localities(n)
+    }
+    manager = any(
+        n.label == "Role"
+        and n.props.get("kind") == "partnerships_manager"
+        and n.props.get("organization_id") in local_orgs
+        for n in sub.nodes
+    )
+    administration = any(
+        n.label == "Forum"
+        and n.props.get("kind") == "local_administration"
+        and n.props.get("locality_id") == loc.id
+        for n in sub.nodes
+    )
+    return {
+        "id": loc.id,
+        "name": loc.name,
+        "organizations": len(local_orgs),
+        "ties": G.number_of_edges(),
+        "duplicates": len(duplicates),
+        "uncoordinated_duplicates": sum(1 for d in duplicates if not d.get("coordinated")),
+        "isolates": len(isolates),
+        "no_tie": sum(1 for i in isolates if "isolate" in i.get("kinds", ())),
+        "cross_sector_share": _cross_share(G),
+        "partnerships_manager": manager,
+        "local_administration": administration,
+        "uncovered_needs": uncovered_needs_hook(sub, loc.id, scope, extra),
+        "goals_behind": goals_behind_hook(sub, loc.id, scope),
+    }
+
+
+def summaries_from(
+    nodes: Sequence[NodeRecord],
+    rels: Iterable[RelRecord],
+    scope: Scope,
+    *,
+    locality_ids: Iterable[str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per-locality summaries of records in memory (see :func:`locality_summaries`)."""
+    with gc_paused():
+        nodes = list(nodes)
+        money = _money(nodes, scope)
+        view = _cut(Subgraph(nodes, list(rels)), scope)
+        ix = _Index(view.nodes, view.relationships)
+        wanted = set(locality_ids) if locality_ids is not None else None
+        capabilities = [n for n in view.nodes if n.label == "Capability"]
+        related = {str(c.props.get(k) or "") for c in capabilities
+                   for k in ("organization_id", "contact_role_id")} - {""}  # fmt: skip
+        extra = capabilities + [ix.by_id[i] for i in sorted(related) if i in ix.by_id]
+        out: dict[str, dict[str, Any]] = {}
+        for loc in sorted((n for n in view.nodes if n.label == "Locality"), key=lambda n: n.id):
+            if wanted is None or loc.id in wanted:
+                out[loc.id] = _summary(ix, loc, scope, scope.context, extra)
+                out[loc.id]["money"] = money.get(loc.id) or _empty_money()
+        return out
+
+
+def locality_summaries(
+    store: GraphStore, scope: Scope, *, locality_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """One summary per locality of ``store``, by locality id.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Read once: every node and every relationship.
+    scope : Scope
+        Its ``as_of`` cuts what has ended or not yet started; its
+        ``context`` filters forums, programs and partnerships; its
+        ``locality_id`` is ignored (every locality is summarised).
+    locality_ids : iterable of str, optional
+        Only these localities (default all).
+
+    Returns
+    -------
+    dict
+        Locality id -> ``{"id", "name", "organizations", "ties",
+        "duplicates", "uncoordinated_duplicates", "isolates", "no_tie",
+        "cross_sector_share" (None without ties), "partnerships_manager",
+        "local_administration", "money": {"total", "by_source",
+        "leverage": {"authority", "external", "ratio", "matching"}},
+        "uncovered_needs", "goals_behind"}``. ``isolates`` counts the
+        organisations the locality's isolates list names (any kind),
+        ``no_tie`` those with no tie at all.
+    """
+    return summaries_from(
+        list(store.iter_nodes()), list(store.iter_relationships()), scope,
+        locality_ids=locality_ids,
+    )  # fmt: skip

@@ -1,0 +1,170 @@
+"""Per-locality summaries (graph/analytics/overview.py) and the demo's fund instruments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from graph.analytics.compass import compass_report
+from graph.analytics.duplicates import find_duplicates
+from graph.analytics.isolates import find_isolates
+from graph.analytics.overview import _Index, locality_summaries, summaries_from
+from graph.analytics.selection import rank_localities
+from graph.model import NodeRecord, RelRecord
+from graph.network import build_network, locality_subgraph
+from graph.scope import Scope, cut
+from graph.store.sqlite import SQLiteStore
+from importers.registry import run_import
+
+DEMO = Path(__file__).resolve().parents[2] / "importers" / "demo" / "data"
+AS_OF = dt.date(2024, 6, 30)  # inside most demo programs' periods
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
+    store = SQLiteStore(tmp_path_factory.mktemp("demo") / "g.db")
+    report = run_import(store, DEMO)
+    assert report.valid, report.flatten()[:3]
+    return store
+
+
+def test_index_carves_the_same_subgraph_as_locality_subgraph(demo: SQLiteStore) -> None:
+    nodes, rels = list(demo.iter_nodes()), list(demo.iter_relationships())
+    ix = _Index(nodes, rels)
+    for loc in demo.iter_nodes("Locality"):
+        mine, theirs = ix.subgraph(loc.id), locality_subgraph(nodes, rels, loc.id)
+        assert [n.id for n in mine.nodes] == [n.id for n in theirs.nodes]
+        assert sorted(r.key for r in mine.relationships) == sorted(
+            r.key for r in theirs.relationships
+        )
+
+
+def test_summaries_agree_with_each_localitys_own_analysis(demo: SQLiteStore) -> None:
+    scope = Scope(as_of=AS_OF)
+    summaries = locality_summaries(demo, scope)
+    assert len(summaries) == 9
+    everything = cut(demo.subgraph(None), scope)
+    for loc_id, summary in summaries.items():
+        sub = locality_subgraph(everything.nodes, list(everything.relationships), loc_id)
+        G = build_network(sub, locality_id=loc_id)
+        dups = find_duplicates(G, sub)
+        assert summary["duplicates"] == len(dups), loc_id
+        assert summary["uncoordinated_duplicates"] == sum(not d["coordinated"] for d in dups)
+        assert summary["isolates"] == len(find_isolates(G)), loc_id
+    # FINDINGS.md: Sderot has three duplicate pairs, one coordinated; Kiryat Malachi one, not.
+    assert summaries["loc-sderot"]["duplicates"] == 3
+    assert summaries["loc-sderot"]["uncoordinated_duplicates"] == 2
+    assert summaries["loc-kiryat-malachi"]["uncoordinated_duplicates"] == 1
+    assert all(s["partnerships_manager"] for s in summaries.values())
+
+
+def test_money_by_source_and_leverage_by_hand() -> None:
+    loc = NodeRecord("Locality", "l", {"name": "ל"})
+    orgs = [
+        NodeRecord("Organization", "muni", {"name": "m", "sector": "local_authority",
+                                            "locality_ids": ["l"]}),
+        NodeRecord("Organization", "fund", {"name": "f", "sector": "philanthropy"}),
+        NodeRecord("Organization", "gov", {"name": "g", "sector": "government"}),
+        NodeRecord("Organization", "ngo", {"name": "n", "sector": "nonprofit"}),
+    ]  # fmt: skip
+    prog = NodeRecord("Program", "p", {"name": "p", "locality_id": "l", "operator_id": "muni",
+                                       "start": "2020", "end": "2022"})  # fmt: skip
+
+    def inv(i: str, funder: str, amount: int, year: int, status: str, kind: str = "grant"):
+        return NodeRecord(
+            "Investment",
+            i,
+            {
+                "funder_id": funder,
+                "program_id": "p",
+                "amount": amount,
+                "year": year,
+                "status": status,
+                "kind": kind,
+            },
+        )
+
+    invs = [
+        inv("i1", "muni", 100_000, 2021, "paid", "budget"),
+        inv("i2", "fund", 300_000, 2021, "committed", "matching"),
+        inv("i3", "gov", 200_000, 2022, "planned"),  # planned: money by source, not leverage
+        inv("i4", "ngo", 50_000, 2021, "paid"),  # nonprofit -> "other"
+        inv("i5", "fund", 999_000, 2030, "committed"),  # a later year: not yet
+        NodeRecord("Investment", "i6", {"funder_id": "gov", "locality_id": "l",
+                                        "amount": 10_000, "year": 2023, "status": "paid"}),
+    ]  # fmt: skip
+    rels = [RelRecord("FUNDS", i.id, "p") for i in invs[:5]]
+    s = summaries_from([loc, *orgs, prog, *invs], rels, Scope(as_of=dt.date(2025, 1, 1)))["l"]
+    money = s["money"]
+    # The program ended in 2022: its money still counts (read from every record).
+    assert money["by_source"] == {
+        "local_authority": 100_000,
+        "government": 210_000,
+        "philanthropy": 300_000,
+        "business": 0,
+        "other": 50_000,
+    }
+    assert money["total"] == 660_000
+    # authority 100,000 paid; external 300,000 + 50,000 + 10,000 (committed or paid)
+    assert money["leverage"] == {"authority": 100_000, "external": 360_000, "ratio": 3.6,
+                                 "matching": 300_000}  # fmt: skip
+
+
+def test_demo_compass_planted_cells(demo: SQLiteStore) -> None:
+    out = compass_report(demo, Scope("loc-sderot", dt.date(2026, 11, 30)))
+    assert out["years"] == [2022, 2024]
+    cells = {(c["outcome"], c["domain"]): c["change"] for c in out["cells"]}
+    assert cells["public_participation", "informal_education"] == "declined"
+    assert cells["continuum", "stem21"] == "same"
+    assert cells["workforce", "employment"] == "single"
+    assert sum(1 for c in cells.values() if c == "improved") == 28 - 3
+    shares = {o["outcome"]: o for o in out["outcomes"]}
+    # 2022: three partly + one met = 2.5 / 4; 2024: three met + one partly = 3.5 / 4
+    assert shares["public_participation"]["met_share_first"] == pytest.approx(0.625)
+    assert shares["public_participation"]["met_share_latest"] == pytest.approx(0.875)
+    # workforce 2022: employment not rated, three partly over three domains
+    assert shares["workforce"]["met_share_first"] == pytest.approx(0.5)
+    assert shares["workforce"]["domains_first"] == 3
+    km = compass_report(demo, Scope("loc-kiryat-malachi", dt.date(2026, 11, 30)))
+    km_shares = {o["outcome"]: o for o in km["outcomes"]}
+    assert km_shares["policy_influence"]["met_share_latest"] == 0.0
+    # data_culture 2024: early_childhood met, three partly -> (1 + 1.5) / 4
+    assert km_shares["data_culture"]["met_share_latest"] == pytest.approx(0.625)
+    yer = compass_report(demo, Scope("loc-yeruham", dt.date(2026, 11, 30)))
+    changes = {c["change"] for c in yer["cells"]}
+    assert changes == {"same", "declined"}
+    assert compass_report(demo, Scope("loc-ashkelon"))["years"] == []
+
+
+def test_demo_assessments_two_assessors(demo: SQLiteStore) -> None:
+    out = rank_localities(demo, scope=Scope(as_of=dt.date(2026, 11, 30)))
+    by_id = {e["id"]: e for e in out["localities"]}
+    assert len(by_id) == 9
+    assert by_id["loc-yeruham"]["criteria"]["urgency"]["value"] == 4.5
+    assert by_id["loc-ofakim"]["criteria"]["stable_leadership"]["value"] == 1.5
+    assert by_id["loc-nof-hagalil"]["criteria"]["community_cooperation"]["value"] == 1.5
+    assert all(e["missing"] == [] for e in out["localities"])
+    assert by_id["loc-nof-hagalil"]["rank"] == 9
+
+
+def test_uncovered_needs_come_from_the_readiness_analysis() -> None:
+    loc = NodeRecord("Locality", "l", {"name": "ל"})
+    muni = NodeRecord("Organization", "muni", {"name": "m", "sector": "local_authority",
+                                               "locality_ids": ["l"]})  # fmt: skip
+    red = NodeRecord("Organization", "red", {"name": "national", "sector": "nonprofit"})
+    needs = [
+        NodeRecord("Need", "n1", {"locality_id": "l", "area": "north", "category": "food",
+                                  "population": 100, "severity": 3}),
+        NodeRecord("Need", "n2", {"locality_id": "l", "area": "north", "category": "shelter",
+                                  "population": 100, "severity": 3}),
+    ]  # fmt: skip
+    # A national organisation (no locality) can supply food anywhere; nobody supplies shelter.
+    cap = NodeRecord("Capability", "c1", {"organization_id": "red", "category": "food",
+                                          "capacity": 500, "areas": []})  # fmt: skip
+    rels = [RelRecord("CAN_PROVIDE", "red", "c1")]
+    s = summaries_from([loc, muni, red, *needs, cap], rels, Scope(as_of=dt.date(2026, 1, 1)))
+    assert s["l"]["uncovered_needs"] == 1
+    no_needs = summaries_from([loc, muni], [], Scope(as_of=dt.date(2026, 1, 1)))
+    assert no_needs["l"]["uncovered_needs"] is None
