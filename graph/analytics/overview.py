@@ -25,9 +25,9 @@ external / authority (``None`` without authority money).
 Uncovered needs come from the readiness analysis
 (:func:`graph.analytics.readiness.readiness_report`, through
 :func:`uncovered_needs_hook`) and goals behind from the plan analysis
-(``graph.analytics.plan.plan_from``, through :func:`goals_behind_hook`, a
-hook until that module lands); both are ``None`` where the locality has no
-such data.
+(:func:`graph.analytics.plan.collective_plan` of the locality's goals and
+readings, through :func:`goals_behind_hook`); both are ``None`` where the
+locality has no such data.
 
 Examples
 --------
@@ -165,21 +165,21 @@ def uncovered_needs_hook(
     return sum(1 for need in result.get("needs", []) if need.get("status") == "uncovered")
 
 
-def goals_behind_hook(sub: Subgraph, locality_id: str, scope: Scope) -> int | None:
+def goals_behind_hook(
+    locality: NodeRecord, goals: Sequence[NodeRecord], scope: Scope
+) -> int | None:
     """How many of the locality's goals are ``behind`` (SPEC section 8).
 
-    ``None`` when the locality has no goal readings or the plan analysis
-    (``graph.analytics.plan.plan_from``) is not installed.
+    Asks :func:`graph.analytics.plan.collective_plan` of the locality's goals
+    and all their readings (uncut: every reading counts). ``None`` when no
+    goal of the locality has a reading, or the plan analysis is not installed.
     """
-    if not any(n.label == "GoalReading" for n in sub.nodes):
+    if not any(n.label == "GoalReading" for n in goals):
         return None
-    compute = _optional("plan", "plan_from")
+    compute = _optional("plan", "collective_plan")
     if compute is None:
         return None
-    try:
-        result = compute(sub, scope=Scope(locality_id, scope.as_of, scope.context))
-    except TypeError:
-        return None
+    result = compute(Subgraph([locality, *goals], []), Scope(locality.id, scope.as_of))
     return sum(1 for goal in result.get("goals", []) if goal.get("status") == "behind")
 
 
@@ -218,6 +218,22 @@ def _cut(sub: Subgraph, scope: Scope) -> Subgraph:
         and keep(r.type, DATED_RELATIONSHIPS.get(r.type), r.props)
     ]
     return Subgraph(nodes, rels)
+
+
+def _goals(nodes: Sequence[NodeRecord]) -> dict[str, list[NodeRecord]]:
+    """Each locality's goals and their readings, from every record."""
+    goal_loc = {
+        n.id: str(n.props.get("locality_id"))
+        for n in nodes
+        if n.label == "Goal" and n.props.get("locality_id")
+    }
+    out: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        if n.label == "Goal" and n.id in goal_loc:
+            out[goal_loc[n.id]].append(n)
+        elif n.label == "GoalReading" and n.props.get("goal_id") in goal_loc:
+            out[goal_loc[str(n.props.get("goal_id"))]].append(n)
+    return out
 
 
 def _empty_money() -> dict[str, Any]:
@@ -304,7 +320,6 @@ def _summary(
         "partnerships_manager": manager,
         "local_administration": administration,
         "uncovered_needs": uncovered_needs_hook(sub, loc.id, scope, extra),
-        "goals_behind": goals_behind_hook(sub, loc.id, scope),
     }
 
 
@@ -319,6 +334,7 @@ def summaries_from(
     with gc_paused():
         nodes = list(nodes)
         money = _money(nodes, scope)
+        goals = _goals(nodes)
         view = _cut(Subgraph(nodes, list(rels)), scope)
         ix = _Index(view.nodes, view.relationships)
         wanted = set(locality_ids) if locality_ids is not None else None
@@ -331,6 +347,7 @@ def summaries_from(
             if wanted is None or loc.id in wanted:
                 out[loc.id] = _summary(ix, loc, scope, scope.context, extra)
                 out[loc.id]["money"] = money.get(loc.id) or _empty_money()
+                out[loc.id]["goals_behind"] = goals_behind_hook(loc, goals.get(loc.id, []), scope)
         return out
 
 

@@ -168,3 +168,24 @@ def test_uncovered_needs_come_from_the_readiness_analysis() -> None:
     assert s["l"]["uncovered_needs"] == 1
     no_needs = summaries_from([loc, muni], [], Scope(as_of=dt.date(2026, 1, 1)))
     assert no_needs["l"]["uncovered_needs"] is None
+
+
+def test_goals_behind_come_from_the_plan_analysis() -> None:
+    loc = NodeRecord("Locality", "l", {"name": "ל"})
+    # Goal g: 1,200 -> 1,800 by 2027 from 2023, read 1,380 in mid-2025: progress 0.3 against
+    # 0.6 of the time gone at the end of 2025 (plan.py's own example): behind.
+    # Goal h: 0 -> 10 by 2027, read 10: achieved.
+    nodes = [
+        loc,
+        NodeRecord("Goal", "g", {"locality_id": "l", "title": "Youth", "baseline": 1200,
+                                 "target": 1800, "target_year": 2027, "baseline_year": 2023}),
+        NodeRecord("GoalReading", "r", {"goal_id": "g", "date": "2025-06-30", "value": 1380}),
+        NodeRecord("Goal", "h", {"locality_id": "l", "title": "x", "baseline": 0, "target": 10,
+                                 "target_year": 2027, "baseline_year": 2023}),
+        NodeRecord("GoalReading", "s", {"goal_id": "h", "date": "2025-06-30", "value": 10}),
+    ]  # fmt: skip
+    s = summaries_from(nodes, [], Scope(as_of=dt.date(2025, 12, 31)))
+    assert s["l"]["goals_behind"] == 1
+    assert (
+        summaries_from([loc], [], Scope(as_of=dt.date(2025, 12, 31)))["l"]["goals_behind"] is None
+    )
