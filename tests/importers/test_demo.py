@@ -34,8 +34,7 @@ from graph.model import (
     Role,
     RoleKind,
 )
-from graph.model_process import Capability, Need
-from graph.model_process import Assessment, CompassRating
+from graph.model_process import Assessment, Capability, CompassRating, Need
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.demo.build import COLUMNS, build
