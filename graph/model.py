@@ -129,6 +129,7 @@ class ForumKind(StrEnum):
     emergency_team = "emergency_team"
     peer_forum = "peer_forum"
     regional_network = "regional_network"
+    round_table = "round_table"
     other = "other"
 
 

@@ -46,13 +46,16 @@ import igraph as ig
 import networkx as nx
 
 from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
+from graph.vocabulary import Reason, reasons
 
 __all__ = [
     "EXACT_MAX_NODES",
+    "KEY_BETWEENNESS",
     "PIVOTS",
-    "SECTOR_NAMES_HE",
     "cross_sector_betweenness",
     "find_bridges",
+    "is_key_bridge",
+    "split_bridges",
     "structural_holes",
 ]
 
@@ -61,17 +64,9 @@ EXACT_MAX_NODES = 3000
 #: Pivot sources drawn (with the ``seed``) when sampling.
 PIVOTS = 256
 
-#: Hebrew names of the sectors, for ``reasons_he``.
-SECTOR_NAMES_HE: dict[str, str] = {
-    "local_authority": "רשות מקומית",
-    "government": "ממשלה",
-    "nonprofit": "מגזר שלישי",
-    "philanthropy": "פילנתרופיה",
-    "business": "עסקי",
-    "academia": "אקדמיה",
-    "community": "קהילה",
-    "other": "אחר",
-}
+#: A bridge on at least this share of the cross-sector shortest paths matters
+#: (:func:`is_key_bridge`), besides those that alone link some actors.
+KEY_BETWEENNESS = 0.05
 
 # Weights of the score components (they add up to 1).
 _W_BETWEENNESS = 0.4
@@ -365,56 +360,72 @@ def _sector_list(groups: Iterable[Any]) -> list[str]:
     return sorted({str(g) for g in groups if g is not None})
 
 
-def _he(sectors: Iterable[str]) -> str:
-    return ", ".join(SECTOR_NAMES_HE.get(s, s) for s in sectors)
-
-
-def _reasons(entry: dict[str, Any], undirected: bool) -> tuple[list[str], list[str]]:
-    en: list[str] = []
-    he: list[str] = []
+def _reasons(entry: dict[str, Any], undirected: bool) -> list[Reason]:
+    why: list[Reason] = []
     counts = entry["brokerage"]
-    pct = f"{100 * entry['cross_sector_betweenness']:.1f}%"
-    if entry["cross_sector_betweenness"] > 0:
-        en.append(f"on {pct} of the shortest paths between actors of different sectors")
-        he.append(f"נמצא/ת על {pct} מהמסלולים הקצרים ביותר בין גורמים ממגזרים שונים")
+    share = entry["cross_sector_betweenness"]
+    if share >= 0.005:  # below that it would read "on 0% of the shortest paths"
+        why.append(("bridge.betweenness", {"share": share}))
     if entry["articulation_point"]:
         n, sectors = entry["actors_only_through"], entry["sectors_only_through"]
-        en.append(
-            f"the only link of {n} actor(s) ({', '.join(sectors)}) to the rest of the network"
-        )
-        he.append(f"החוליה היחידה המחברת {n} גורמים ({_he(sectors)}) לשאר הרשת")
+        why.append(("bridge.only_link", {"n": n, "sectors": sectors}))
     if counts["liaison"]:
-        en.append(
-            f"liaison on {counts['liaison']:,} brokerage paths between two other sectors "
-            "whose actors are not tied"
-        )
-        he.append(f"מקשר/ת (liaison) ב-{counts['liaison']:,} מסלולי תיווך בין שני מגזרים אחרים")
+        why.append(("bridge.liaison", {"n": counts["liaison"]}))
     joins = counts["representative"] + (0 if undirected else counts["gatekeeper"])
     if joins:
-        role = "gatekeeper/representative" if undirected else "representative + gatekeeper"
-        en.append(
-            f"joins its own sector ({entry['sector']}) to other sectors on {joins:,} "
-            f"open paths ({role})"
-        )
-        he.append(
-            f"מחבר/ת את המגזר שלו ({_he([str(entry['sector'])])}) למגזרים אחרים "
-            f"ב-{joins:,} מסלולים פתוחים (שומר סף/נציג)"
-        )
+        why.append(("bridge.joins", {"n": joins, "sector": entry["sector"]}))
     if counts["itinerant"]:
-        en.append(f"links {counts['itinerant']:,} open paths inside another sector (itinerant)")
-        he.append(f"מתווך/ת ב-{counts['itinerant']:,} מסלולים פתוחים בתוך מגזר אחר (itinerant)")
+        why.append(("bridge.itinerant", {"n": counts["itinerant"]}))
     if entry["sectors_connected"]:
         others = entry["sectors_connected"]
-        en.append(f"tied to {len(others)} other sector(s): {', '.join(others)}")
-        he.append(f"קשור/ה ל-{len(others)} מגזרים אחרים: {_he(others)}")
+        why.append(("bridge.sectors_connected", {"n": len(others), "sectors": others}))
     constraint = entry.get("constraint")
     if constraint is not None and constraint < 0.5:
-        en.append(
-            f"low network constraint ({constraint:.2f}): many contacts who are not tied "
-            "to each other (structural holes)"
-        )
-        he.append(f"אילוץ רשת נמוך ({constraint:.2f}): קשרים רבים שאינם קשורים זה לזה")
-    return en, he
+        why.append(("bridge.low_constraint", {"value": constraint}))
+    return why
+
+
+def is_key_bridge(entry: dict[str, Any], threshold: float = KEY_BETWEENNESS) -> bool:
+    """Whether a bridge matters: it alone links some actors to the rest of the
+    network (an articulation point), or it lies on at least ``threshold`` of
+    the shortest paths between actors of different sectors.
+
+    Examples
+    --------
+    >>> is_key_bridge({"articulation_point": True, "cross_sector_betweenness": 0.0})
+    True
+    >>> is_key_bridge({"articulation_point": False, "cross_sector_betweenness": 0.049})
+    False
+    """
+    return bool(entry["articulation_point"]) or entry["cross_sector_betweenness"] >= threshold
+
+
+def split_bridges(
+    entries: list[dict[str, Any]], threshold: float = KEY_BETWEENNESS
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The bridges that matter (:func:`is_key_bridge`), and a note on the rest.
+
+    Returns
+    -------
+    tuple
+        The key bridges in their order, and ``{"count", "threshold",
+        "reasons", "reasons_he", "reasons_ar"}`` about the others (``count``
+        0 and no reasons when there are none).
+
+    Examples
+    --------
+    >>> weak = {"articulation_point": False, "cross_sector_betweenness": 0.01}
+    >>> strong = {"articulation_point": False, "cross_sector_betweenness": 0.2}
+    >>> key, note = split_bridges([strong, weak, weak])
+    >>> len(key), note["count"], note["reasons"]
+    (1, 2, ['2 more actors link sectors weakly: each on less than 5% of the cross-sector \
+shortest paths and cutting no one off; not listed.'])
+    """
+    key = [e for e in entries if is_key_bridge(e, threshold)]
+    rest = len(entries) - len(key)
+    note: dict[str, Any] = {"count": rest, "threshold": threshold}
+    note.update(reasons([("bridge.others", {"n": rest, "share": threshold})] if rest else []))
+    return key, note
 
 
 def find_bridges(
@@ -467,7 +478,7 @@ def find_bridges(
     list of dict
         Entries ``{"id", "name", "sector", "sectors_connected", "brokerage",
         "cross_sector_betweenness", "articulation_point", "score",
-        "reasons", "reasons_he", "sectors_only_through",
+        "reasons", "reasons_he", "reasons_ar", "sectors_only_through",
         "actors_only_through", "effective_size", "constraint"}``, by score
         descending. ``sectors_connected`` are the sectors of the node's
         neighbours other than its own; ``sectors_only_through`` and
@@ -483,7 +494,7 @@ def find_bridges(
     >>> [(b["id"], b["sectors_connected"], b["articulation_point"]) for b in find_bridges(G)]
     [('m', ['business', 'nonprofit'], True)]
     >>> find_bridges(G)[0]["reasons"][0]
-    'on 100.0% of the shortest paths between actors of different sectors'
+    'on 100% of the shortest paths between actors of different sectors'
 
     References
     ----------
@@ -555,7 +566,7 @@ def find_bridges(
             "effective_size": None if math.isnan(effective) else round(effective, 4),
             "constraint": None if math.isnan(constraint) else round(constraint, 4),
         }
-        entry["reasons"], entry["reasons_he"] = _reasons(entry, undirected)
+        entry.update(reasons(_reasons(entry, undirected)))
         entries.append(entry)
     entries.sort(key=lambda e: (-e["score"], str(e["id"])))
     return entries[:top]

@@ -2,7 +2,8 @@
 
 For fund strategists (SPEC section 3 ``leverage``). :func:`find_leverage`
 returns five kinds of entries, each with a ``score`` in [0, 1] and
-``reasons`` in English and Hebrew (``reasons_he``):
+``reasons`` in English, Hebrew (``reasons_he``) and Arabic (``reasons_ar``),
+rendered by :mod:`graph.vocabulary` from one list of reason codes:
 
 ``actor``
     An organisation whose support would join otherwise separate sectors or
@@ -44,15 +45,15 @@ subgraph when the scope is the whole graph).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from graph.analytics.bridges import SECTOR_NAMES_HE, find_bridges
+from graph.analytics.bridges import find_bridges
 from graph.model import AGE_STAGES, NodeRecord
 from graph.store.base import Subgraph
+from graph.vocabulary import LANGS, Reason, reasons, render
 
 __all__ = ["DOMAIN_STAGES", "find_leverage"]
 
@@ -76,32 +77,14 @@ DOMAIN_STAGES: dict[str, tuple[str, ...]] = {
 
 #: Forum kinds meant to seat every sector. A steering committee is mostly the funders'
 #: table (authority, foundations, ministries), so it weighs less when a sector is missing.
-CROSS_SECTOR_FORUMS = frozenset({"local_administration", "design_forum", "emergency_team"})
+CROSS_SECTOR_FORUMS = frozenset(
+    {"local_administration", "design_forum", "emergency_team", "round_table"}
+)
 
 #: Forum kinds small or single-sector by design (a leading team of 5-6, peer forums of
 #: council heads, networks of partnership managers): a missing sector there is no finding.
 NOT_CROSS_SECTOR_FORUMS = frozenset({"leading_team", "peer_forum", "regional_network"})
 
-_STAGES_HE = {
-    "early_childhood": "גיל רך (0–5)",
-    "school": "גילאי בית ספר (6–17)",
-    "service": "שירות (18–21)",
-    "young_adults": "צעירים (22–35)",
-}
-_DOMAINS_HE = {
-    "early_childhood": "גיל רך",
-    "formal_education": "חינוך פורמלי",
-    "informal_education": "חינוך בלתי פורמלי",
-    "meaningful_service": "שירות משמעותי",
-    "higher_education": "השכלה גבוהה",
-    "employment": "תעסוקה",
-    "stem21": "מדע, טכנולוגיה ומיומנויות המאה ה-21",
-    "welfare": "רווחה",
-    "health": "בריאות",
-    "community": "קהילה",
-    "emergency": "חירום",
-    "other": "אחר",
-}
 _CANDIDATES = 3
 _GOALS_FOR_FULL_SCORE = 3
 
@@ -177,14 +160,6 @@ def _scope_localities(G: nx.Graph, ix: _Index) -> list[str]:
     return [loc for loc in listed if loc in known]
 
 
-def _sectors_he(sectors: Iterable[str]) -> str:
-    return ", ".join(SECTOR_NAMES_HE.get(s, s) for s in sectors)
-
-
-def _domain_he(domain: str) -> str:
-    return _DOMAINS_HE.get(domain, domain)
-
-
 def _stages(program: NodeRecord) -> set[str] | None:
     """Stages an age range touches; ``None`` when the program gives no ages."""
     lo, hi = program.props.get("age_min"), program.props.get("age_max")
@@ -225,20 +200,13 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
         weight = 1.0 if kind in CROSS_SECTOR_FORUMS else 0.7
         score = weight * (0.5 + 0.5 * len(missing) / len(local_sectors))
         loc_name = ix.nodes[loc].name
-        invite = ", ".join(c["name"] for c in candidates)
-        reasons = [
-            f"no member from {', '.join(missing)}: {len(missing)} of the "
-            f"{len(local_sectors)} sectors active in {loc_name} are not at the table",
-            f"candidates to invite: {invite}",
-        ]
-        reasons_he = [
-            f"אין בפורום נציגות של {_sectors_he(missing)}: {len(missing)} מתוך "
-            f"{len(local_sectors)} המגזרים הפעילים ב{loc_name} אינם סביב השולחן",
-            f"מועמדים להזמנה: {invite}",
+        params = {"missing": missing, "n": len(missing), "total": len(local_sectors)}
+        why: list[Reason] = [
+            ("leverage.forum_missing", {**params, "locality": loc_name}),
+            ("leverage.forum_candidates", {"names": [c["name"] for c in candidates]}),
         ]
         if kind in CROSS_SECTOR_FORUMS:
-            reasons.append(f"a {kind.replace('_', ' ')} is meant to seat every sector")
-            reasons_he.append("פורום מסוג זה אמור לכלול את כל המגזרים")
+            why.append(("leverage.forum_meant", {"kind": kind}))
         out.append(
             {
                 "id": forum.id,
@@ -250,8 +218,7 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
                 "missing_sectors": missing,
                 "candidates": candidates,
                 "score": round(score, 4),
-                "reasons": reasons,
-                "reasons_he": reasons_he,
+                **reasons(why),
             }
         )
     return out
@@ -273,25 +240,17 @@ def _goal_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
         programs = sorted(programs_of.get(goal.id, []))
         money = sum(ix.program_money.get(p, 0.0) for p in programs)
         waiting = ix.open_money.get((loc, str(domain)), 0.0) if domain else 0.0
+        why: list[Reason]
         if not programs:
             score, gap = 0.9, "no_program"
-            reasons = ["no program advances this goal"]
-            reasons_he = ["אין אף תכנית שמקדמת את היעד"]
+            why = [("leverage.goal_no_program", {})]
         elif money <= 0:
             score, gap = (0.8 if waiting else 0.7), "no_money"
-            reasons = [f"none of its {len(programs)} program(s) has an investment"]
-            reasons_he = [f"לאף אחת מ-{len(programs)} התכניות שמקדמות את היעד אין השקעה"]
+            why = [("leverage.goal_no_money", {"n": len(programs)})]
         else:
             continue
         if waiting:
-            reasons.append(
-                f"{waiting:,.0f} invested in the locality's {domain} domain "
-                "is not yet allocated to a program"
-            )
-            reasons_he.append(
-                f"{waiting:,.0f} ש״ח שהושקעו בתחום {_domain_he(str(domain))} ביישוב "
-                "טרם הוקצו לתכנית"
-            )
+            why.append(("leverage.goal_waiting", {"amount": waiting, "domain": domain}))
         out.append(
             {
                 "id": goal.id,
@@ -303,8 +262,7 @@ def _goal_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
                 "programs": programs,
                 "unallocated_money": waiting,
                 "score": score,
-                "reasons": reasons,
-                "reasons_he": reasons_he,
+                **reasons(why),
             }
         )
     return out
@@ -344,35 +302,28 @@ def _continuum_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]
         has_goal = key in goal_domains
         score = 0.4 + 0.4 * len(missing) / len(relevant) + (0.2 if has_goal else 0.0)
         loc_name = ix.nodes[loc].name if loc in ix.nodes else loc
-        reasons = [
-            f"no program for {', '.join(missing)} in {domain} "
-            f"({programs[key]} program(s) cover other ages)"
-        ]
-        reasons_he = [
-            f"אין תכנית בתחום {_domain_he(domain)} לשלבים: "
-            + ", ".join(_STAGES_HE.get(s, s) for s in missing)
-        ]
+        why: list[Reason]
         if not programs[key]:
-            reasons = [f"a goal in {domain} but no program in the domain at all"]
-            reasons_he = [f"יש יעד בתחום {_domain_he(domain)} אך אין בו אף תכנית"]
-        elif has_goal:
-            reasons.append(f"the locality has a goal in {domain}")
-            reasons_he.append(f"ליישוב יש יעד בתחום {_domain_he(domain)}")
+            why = [("leverage.domain_no_program", {"domain": domain})]
+        else:
+            params = {"stages": missing, "domain": domain, "n": programs[key]}
+            why = [("leverage.stages_missing", params)]
+            if has_goal:
+                why.append(("leverage.domain_has_goal", {"domain": domain}))
         if no_ages[key]:
-            reasons.append(f"{no_ages[key]} program(s) give no age range")
-            reasons_he.append(f"ל-{no_ages[key]} תכניות אין טווח גילים")
+            why.append(("leverage.no_ages", {"n": no_ages[key]}))
         out.append(
             {
                 "id": f"{loc}:{domain}",
                 "kind": "locality_domain",
-                "name": f"{loc_name} – {domain}",
+                # Shown as a name: the domain by its Hebrew label (the default language).
+                "name": render("leverage.domain_name", "he", locality=loc_name, domain=domain),
                 "locality_id": loc,
                 "domain": domain,
                 "missing_stages": missing,
                 "covered_stages": [s for s in relevant if s in covered[key]],
                 "score": round(score, 4),
-                "reasons": reasons,
-                "reasons_he": reasons_he,
+                **reasons(why),
             }
         )
     return out
@@ -397,19 +348,15 @@ def _program_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
             + 0.15 * min(1.0, len(goals) / 2)
             + (0.2 if not funders else 0.1)
         )
-        titles = ", ".join(ix.nodes[g].name for g in goals)
-        reasons = [f"advances {len(goals)} goal(s): {titles}"]
-        reasons_he = [f"מקדמת {len(goals)} יעדים: {titles}"]
+        titles = [ix.nodes[g].name for g in goals]
+        why: list[Reason] = [("leverage.program_goals", {"n": len(goals), "titles": titles})]
         if len(sectors) >= 2:
-            reasons.append(f"already run across {len(sectors)} sectors: {', '.join(sectors)}")
-            reasons_he.append(f"מופעלת כבר בשיתוף {len(sectors)} מגזרים: {_sectors_he(sectors)}")
+            why.append(("leverage.program_sectors", {"n": len(sectors), "sectors": sectors}))
         if funders:
             funder = ix.nodes[funders[0]].name if funders[0] in ix.nodes else funders[0]
-            reasons.append(f"a single funder ({funder}): room for matching money")
-            reasons_he.append(f"מממן יחיד ({funder}): מקום להשקעה תואמת")
+            why.append(("leverage.single_funder", {"name": funder}))
         else:
-            reasons.append("no investment yet: strengthening it builds on what exists")
-            reasons_he.append("אין עדיין השקעה: חיזוק התכנית בונה על הקיים")
+            why.append(("leverage.no_investment", {}))
         out.append(
             {
                 "id": program.id,
@@ -421,8 +368,7 @@ def _program_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
                 "funders": funders,
                 "investment_total": ix.program_money.get(program.id, 0.0),
                 "score": round(score, 4),
-                "reasons": reasons,
-                "reasons_he": reasons_he,
+                **reasons(why),
             }
         )
     return out
@@ -467,18 +413,20 @@ def _actor_entries(
         score = 0.6 * bridge_score + 0.4 * min(1.0, len(goals) / _GOALS_FOR_FULL_SCORE)
         if score <= 0:
             continue
-        reasons: list[str] = []
-        reasons_he: list[str] = []
+        # A bridge's own reasons, each language's wording inside this one's.
+        said: dict[str, list[str]] = {"reasons": [], "reasons_he": [], "reasons_ar": []}
         if bridge:
-            reasons += [f"cross-sector bridge: {r}" for r in bridge["reasons"][:2]]
-            reasons_he += [f"גשר בין מגזרים: {r}" for r in bridge.get("reasons_he", [])[:2]]
+            for lang in LANGS:
+                field = "reasons" if lang == "en" else f"reasons_{lang}"
+                said[field] += [
+                    render("leverage.as_bridge", lang, text=text)
+                    for text in (bridge.get(field) or [])[:2]
+                ]
         if goals:
-            titles = ", ".join(ix.nodes[g].name for g in goals)
-            reasons.append(
-                f"the only actor shared by {len(goals)} goals that have no other actor "
-                f"in common: {titles}"
-            )
-            reasons_he.append(f"הגורם היחיד המשותף ל-{len(goals)} יעדים: {titles}")
+            titles = [ix.nodes[g].name for g in goals]
+            shared = reasons([("leverage.shared_goals", {"n": len(goals), "titles": titles})])
+            for field, texts in shared.items():
+                said[field] += texts
         node = G.nodes[actor] if actor in G else {}
         name = node.get("name") or (ix.nodes[actor].name if actor in ix.nodes else str(actor))
         out.append(
@@ -491,8 +439,7 @@ def _actor_entries(
                 "sectors_only_through": (bridge or {}).get("sectors_only_through", []),
                 "goals_joined": goals,
                 "score": round(score, 4),
-                "reasons": reasons,
-                "reasons_he": reasons_he,
+                **said,
             }
         )
     return out

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analytics.bridges import find_bridges
+from graph.analytics.bridges import find_bridges, split_bridges
 from graph.analytics.duplicates import duplicate_groups, find_duplicates
 from graph.analytics.isolates import find_isolates
 from graph.analytics.leverage import find_leverage
@@ -95,7 +95,8 @@ def report_from(
     if "bridges" in wanted or "leverage" in wanted:
         bridges = _by_score(find_bridges(G, seed=seed))
         if "bridges" in wanted:
-            report["bridges"] = bridges
+            # The bridges that matter, and a note on how many weaker ones are left out.
+            report["bridges"], report["bridges_others"] = split_bridges(bridges)
     if "leverage" in wanted:
         report["leverage"] = _by_score(find_leverage(G, subgraph, bridges=bridges))
     if "metrics" in wanted:
@@ -132,8 +133,11 @@ def analysis_report(
     -------
     dict
         ``{"graph_version", "scope", "duplicates", "isolates", "bridges",
-        "leverage", "metrics"}``; ``duplicates``, ``bridges`` and
-        ``leverage`` sorted by score descending, ``isolates`` by kind then name.
+        "leverage", "metrics"}`` plus ``duplicate_groups`` and
+        ``bridges_others`` (the count of weaker bridges left out of ``bridges``,
+        see :func:`graph.analytics.bridges.split_bridges`, and a note on them);
+        ``duplicates``, ``bridges`` and ``leverage`` sorted by score descending,
+        ``isolates`` by kind then name.
 
     Raises
     ------
@@ -152,7 +156,7 @@ def analysis_report(
     >>> report = analysis_report(store)
     >>> list(report)  # doctest: +NORMALIZE_WHITESPACE
     ['graph_version', 'scope', 'duplicates', 'duplicate_groups', 'isolates', 'bridges',
-     'leverage', 'metrics']
+     'bridges_others', 'leverage', 'metrics']
     >>> report["scope"]
     {'locality_id': None, 'cluster_id': None, 'context': 'both'}
     >>> store.close()

@@ -27,7 +27,7 @@ def town(sqlite_store: SQLiteStore) -> SQLiteStore:
 def test_report_has_the_spec_shape(town: SQLiteStore) -> None:
     report = analysis_report(town, locality_id=L1)
     assert [key for key in report if key in SPEC_KEYS] == SPEC_KEYS
-    assert set(report) - set(SPEC_KEYS) == {"duplicate_groups"}  # the one addition
+    assert set(report) - set(SPEC_KEYS) == {"duplicate_groups", "bridges_others"}  # additions
     assert report["graph_version"] == town.graph_version()
     assert report["scope"] == {"locality_id": L1, "cluster_id": None, "context": "both"}
     dup = report["duplicates"][0]
@@ -204,3 +204,37 @@ def test_a_broken_finding_fails_loudly(town: SQLiteStore, monkeypatch: pytest.Mo
         analysis_report(town, locality_id=L1, sections=["leverage"])  # leverage needs bridges
     # The sections that do not need bridges still answer.
     assert "isolates" in analysis_report(town, locality_id=L1, sections=["isolates"])
+
+
+def test_bridges_listed_are_the_ones_that_matter(tmp_path: Path) -> None:
+    # The demo's Sderot: 35 actors, 27 of them bridge sectors somehow. Listed are the
+    # articulation points and those on >= 5% of the cross-sector shortest paths; the rest
+    # is one count and a note. The full list comes from find_bridges on the same network.
+    from graph.analytics.bridges import KEY_BETWEENNESS, find_bridges
+    from graph.network import build_network, scope_subgraph
+    from importers.demo import demo_path
+    from importers.registry import run_import
+
+    with SQLiteStore(tmp_path / "demo.db") as store:
+        assert run_import(store, demo_path()).valid
+        report = analysis_report(store, locality_id="loc-sderot")
+        sub = scope_subgraph(store, locality_id="loc-sderot")
+        everyone = find_bridges(build_network(sub, locality_id="loc-sderot"))
+    listed, note = report["bridges"], report["bridges_others"]
+    assert len(everyone) == 27
+    assert 0 < len(listed) < len(everyone)
+    for b in listed:
+        assert b["articulation_point"] or b["cross_sector_betweenness"] >= KEY_BETWEENNESS
+    left_out = [b for b in everyone if b["id"] not in {x["id"] for x in listed}]
+    assert all(
+        not b["articulation_point"] and b["cross_sector_betweenness"] < KEY_BETWEENNESS
+        for b in left_out
+    )
+    assert note["count"] == len(left_out) == len(everyone) - len(listed)
+    assert note["reasons"] == [
+        f"{note['count']} more actors link sectors weakly: each on less than 5% of the "
+        "cross-sector shortest paths and cutting no one off; not listed."
+    ]
+    assert note["reasons_he"][0].startswith(f"{note['count']} גורמים נוספים")
+    # No listed bridge says "on 0%" of the paths any more.
+    assert not any("on 0%" in r for b in listed for r in b["reasons"])
