@@ -79,9 +79,10 @@ def registry() -> list[Builder]:
 
     Each feature adds its builder here with one import and one list entry.
     """
+    from viz.plan_section import plan_section
     from viz.section_readiness import readiness_section
 
-    builders: list[Builder] = [readiness_section]
+    builders: list[Builder] = [readiness_section, plan_section]
     return builders
 
 

@@ -1,0 +1,175 @@
+"""The plan tab of the dashboard in a real headless Chromium, Hebrew and English.
+
+The plan town (tests/analytics/plan_town.py) is served as of 2026-06-30 by the real
+app; its values are worked out by hand there. One commitment's description is a
+script, which must show as text and run nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from api.app import create_app
+from api.config import Settings
+from graph.model import to_record
+from graph.model_process import Commitment
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.plan_town import plan_town_records
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("plan-browser")
+    store = SQLiteStore(folder / "g.db")
+    nodes, rels = plan_town_records()
+    nodes.append(
+        to_record(
+            Commitment(id="c-script", agreement_id="a1", party_id="biz", description=SCRIPT,
+                       due="2026-12-01", status="done")
+        )
+    )  # fmt: skip
+    store.write(nodes, rels)
+    store.close()
+    port = _free_port()
+    settings = Settings(
+        store=f"sqlite:///{folder / 'g.db'}",
+        host="127.0.0.1",
+        port=port,
+        open_local_read=True,
+        keys_path=folder / "keys.db",
+    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[webdriver.Chrome]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
+    profile = tempfile.mkdtemp(prefix="pm-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(arg)
+    options.unhandled_prompt_behavior = "ignore"
+    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    browser.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield browser
+    browser.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _open_tab(driver: webdriver.Chrome, url: str) -> None:
+    driver.get(url)
+    driver.find_element(By.CSS_SELECTOR, 'a.pm-tab-link[href="#tab-plan"]').click()
+    assert driver.find_element(By.ID, "tab-plan").is_displayed()
+    assert not driver.find_element(By.ID, "tab-network").is_displayed()
+
+
+def _rect(driver: webdriver.Chrome, css: str) -> dict[str, float]:
+    return driver.execute_script(  # type: ignore[no-any-return]
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, width: r.width};",
+        css,
+    )
+
+
+def _assert_no_alert(driver: webdriver.Chrome) -> None:
+    try:
+        alert = driver.switch_to.alert
+    except NoAlertPresentException:
+        return
+    text = alert.text
+    alert.dismiss()
+    raise AssertionError(f"a script ran: alert({text!r})")
+
+
+def test_plan_tab_in_hebrew(driver: webdriver.Chrome, server: str) -> None:
+    _open_tab(driver, f"{server}/api/v1/dashboard/town?as_of=2026-06-30")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    cards = driver.find_elements(By.CSS_SELECTOR, "#tab-plan .pm-plan-card")
+    assert [c.get_attribute("data-status") for c in cards] == [
+        "behind", "no_data", "on_track", "achieved"
+    ]  # fmt: skip
+    # g-behind: a quarter of the way (the fill), 545/729 = 74.8% of the time (the mark),
+    # both measured from the right edge in Hebrew.
+    bar = _rect(driver, '[data-goal="g-behind"] .pm-plan-progress')
+    fill = _rect(driver, '[data-goal="g-behind"] .pm-plan-fill')
+    mark = _rect(driver, '[data-goal="g-behind"] .pm-plan-mark')
+    assert fill["width"] / bar["width"] == pytest.approx(0.25, abs=0.01)
+    assert fill["right"] == pytest.approx(bar["right"], abs=1)
+    assert (bar["right"] - mark["left"]) / bar["width"] == pytest.approx(0.7476, abs=0.02)
+    text = driver.find_element(By.ID, "tab-plan").text
+    assert "₪3.1 מבחוץ על כל שקל של הרשות" in text
+    assert "בפיגור: רק 25% מהדרך ליעד עברו, כשכבר חלפו 75% מהזמן" in text
+    rows = driver.find_elements(By.CSS_SELECTOR, "#tab-plan tbody tr")
+    assert rows[0].get_attribute("data-commitment") == "c1"
+    assert "pm-plan-overdue" in (rows[0].get_attribute("class") or "")
+    assert "באיחור של 91 ימים" in rows[0].text
+    assert [r for r in rows if "pm-plan-overdue" in (r.get_attribute("class") or "")] == [rows[0]]
+    # leverage by year: two years, two bars each
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#tab-plan svg.pm-plan-chart rect")) == 4
+    _assert_no_alert(driver)
+    script_row = driver.find_element(By.CSS_SELECTOR, '[data-commitment="c-script"]')
+    assert SCRIPT in script_row.text
+    driver.save_screenshot(str(ARTIFACTS / "plan-he.png"))
+
+
+def test_plan_tab_in_english(driver: webdriver.Chrome, server: str) -> None:
+    _open_tab(driver, f"{server}/api/v1/dashboard/town?as_of=2026-06-30&lang=en")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "ltr"
+    bar = _rect(driver, '[data-goal="g-on"] .pm-plan-progress')
+    fill = _rect(driver, '[data-goal="g-on"] .pm-plan-fill')
+    assert fill["left"] == pytest.approx(bar["left"], abs=1)
+    assert fill["width"] / bar["width"] == pytest.approx(0.63, abs=0.01)
+    text = driver.find_element(By.ID, "tab-plan").text
+    assert "₪3.1 from outside for every shekel of the authority" in text
+    assert "₪120,000 in the locality serves no goal" in text
+    assert "overdue by 91 days" in text
+    _assert_no_alert(driver)
+    driver.save_screenshot(str(ARTIFACTS / "plan-en.png"))
