@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import web
 from api.auth import KeyStore, Principal
 from api.config import Settings
 from api.routes import (
@@ -343,5 +344,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(router, prefix=API_PREFIX, responses=writes)
     for module in (graph, analysis, export, audit, reports, readiness, plan, fund):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
+    web.install(app)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     return app

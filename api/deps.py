@@ -71,6 +71,15 @@ def _client_is_local(request: Request) -> bool:
         return True
 
 
+async def _session_principal(request: Request) -> Principal | None:
+    """A browser session's principal, through the hook :mod:`api.web` installs (reads only)."""
+    resolve = getattr(request.app.state, "session_principal", None)
+    if resolve is None:
+        return None
+    principal: Principal | None = await resolve(request)
+    return principal
+
+
 async def get_principal(
     request: Request,
     settings: SettingsDep,
@@ -78,7 +87,8 @@ async def get_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Principal:
-    """The caller, from ``Authorization: Bearer`` or ``X-API-Key``; 401 if none is valid."""
+    """The caller, from ``Authorization: Bearer`` or ``X-API-Key``, else a browser session
+    (reads only); 401 if none is valid."""
     presented = bearer.credentials if bearer is not None else api_key
     if presented:
         # One indexed read of the key file on this thread: cheaper than a hop to a
@@ -90,6 +100,8 @@ async def get_principal(
                 "the API key is not valid",
                 headers={"WWW-Authenticate": "Bearer"},
             )
+    elif (session := await _session_principal(request)) is not None:
+        principal = session
     elif settings.open_local_read and _client_is_local(request):
         principal = _OPEN_READER
     else:

@@ -8,9 +8,10 @@ accepted), or the sheets of one workbook named like the files without
 :class:`~importers.report.ImportIssue` naming the file, the row (the header is
 row 1), the column, the value and what was expected. All rows are read even
 after errors, so one pass reports every problem. Unknown columns are kept as
-properties; unknown files are a warning; a missing ``organizations`` file is
-an error. References and repeated ids are checked afterwards, over the whole
-batch, by :func:`importers.pipeline.commit`.
+properties; unknown files are a warning (sheets whose name starts with ``_``
+are skipped: helper sheets such as the template's lists); a missing
+``organizations`` file is an error. References and repeated ids are checked
+afterwards, over the whole batch, by :func:`importers.pipeline.commit`.
 
 Rows are validated by :mod:`importers.validation`; our own JSON export is
 read by :mod:`importers.jsonexport`.
@@ -474,6 +475,8 @@ def parse(
     sheets = read_sheets(Path(path), report)
     by_stem: dict[str, Sheet] = {}
     for sheet in sheets:
+        if sheet.stem.startswith("_"):
+            continue  # a workbook's helper sheet (the template's drop-down lists), not data
         if sheet.stem not in FILE_MODELS:
             _warn(
                 report,

@@ -31,7 +31,10 @@ from graph.errors import Conflict, NotFound, ValidationFailed
 from graph.model import Membership, Partnership, ProgramPartner, RelRecord, edge_record
 from graph.store.base import GraphStore
 
-__all__ = ["edge_router", "memberships", "partnerships", "program_partners", "routers"]
+__all__ = ["ENDS", "edge_router", "memberships", "partnerships", "program_partners", "routers"]
+
+#: Path segment -> (model, source field, target field) of every relationship resource made here.
+ENDS: dict[str, tuple[type[BaseModel], str, str]] = {}
 
 
 def edge_router(
@@ -39,6 +42,7 @@ def edge_router(
 ) -> APIRouter:
     """The CRUD router of one explicit relationship type, mounted at ``/{path}``."""
     rel_type: str = model.rel_type  # type: ignore[attr-defined]
+    ENDS[path] = (model, source_field, target_field)
     update = update_model(model, exclude=(source_field, target_field))
     page = ListPublic[model]  # type: ignore[valid-type]
     router = APIRouter(prefix=f"/{path}", tags=[path])

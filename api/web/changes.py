@@ -1,0 +1,342 @@
+"""Writes from the browser: checked as the API checks them, recorded with their values, undoable.
+
+Every write goes through the same checks as the JSON routes: the model of
+:mod:`graph.model` (:class:`pydantic.ValidationError`), the text check and
+:func:`api.routes.common.check_references` (:class:`~graph.errors.Conflict`),
+under the app's write lock. A write that lands becomes a :class:`Change`
+holding the state *before* and *after* (``None`` where the item did not
+exist; a deleted node's explicit relationships too) in the change log, and
+one row of the API's audit trail (:meth:`api.auth.KeyStore.record`) whose ids
+end with ``change:<seq>``.
+
+Undoing a change writes its *before* state back, and is itself a change.
+It is allowed only while the item is as the change left it (its *after*
+state): an item changed since, by anyone, cannot be undone from an older
+change. The store's own rules still hold: a created node that something
+now refers to cannot be deleted, and a deleted node whose references are
+gone cannot come back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from api.auth import KeyStore, Principal
+from api.routes.common import check_references, check_text
+from api.web.forms import Resource
+from graph.errors import Conflict, NotFound, StoreUnavailable
+from graph.model import NodeModel, RelRecord, edge_record, to_record
+from graph.store.base import GraphStore
+
+__all__ = ["Change", "ChangeLog", "Writer", "state_of"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    key_id TEXT,
+    action TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    item TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    undo_of INTEGER,
+    undone_by INTEGER
+);
+"""
+
+State = dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One landed write: what it touched and the states before and after."""
+
+    seq: int
+    at: float
+    key_id: str | None
+    action: str  # create, update, delete, undo
+    resource: str
+    item: tuple[str, ...]
+    before: State
+    after: State
+    undo_of: int | None
+    undone_by: int | None
+
+    def diff(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field that differs."""
+        old = (self.before or {}).get("props", {})
+        new = (self.after or {}).get("props", {})
+        return [
+            (name, old.get(name), new.get(name))
+            for name in sorted(set(old) | set(new))
+            if old.get(name) != new.get(name)
+        ]
+
+
+class ChangeLog:
+    """The values of browser writes, in a SQLite file (the sessions' file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                if self._db is None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self.path.touch(mode=0o600, exist_ok=True)
+                    db = sqlite3.connect(
+                        self.path, isolation_level=None, check_same_thread=False, timeout=30
+                    )
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(_SCHEMA)
+                    self._db = db
+                cur = self._db.execute(sql, params)
+                rows = cur.fetchall()
+                if sql.lstrip().upper().startswith("INSERT"):
+                    return [(cur.lastrowid,)]
+                return rows
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreUnavailable(f"the change log {self.path} cannot be used: {exc}") from exc
+
+    def add(
+        self,
+        key_id: str | None,
+        action: str,
+        resource: str,
+        item: tuple[str, ...],
+        before: State,
+        after: State,
+        undo_of: int | None = None,
+    ) -> int:
+        seq = int(
+            self._run(
+                "INSERT INTO changes(at, key_id, action, resource, item, before, after, undo_of) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    key_id,
+                    action,
+                    resource,
+                    json.dumps(list(item), ensure_ascii=False),
+                    None if before is None else json.dumps(before, ensure_ascii=False),
+                    None if after is None else json.dumps(after, ensure_ascii=False),
+                    undo_of,
+                ),
+            )[0][0]
+        )
+        if undo_of is not None:
+            self._run("UPDATE changes SET undone_by = ? WHERE seq = ?", (seq, undo_of))
+        return seq
+
+    def get_many(self, seqs: list[int]) -> dict[int, Change]:
+        if not seqs:
+            return {}
+        marks = ", ".join("?" for _ in seqs)
+        columns = "seq, at, key_id, action, resource, item, before, after, undo_of, undone_by"
+        query = f"SELECT {columns} FROM changes WHERE seq IN ({marks})"  # noqa: S608 - only ?s
+        rows = self._run(query, tuple(seqs))
+        return {
+            int(r[0]): Change(
+                int(r[0]),
+                float(r[1]),
+                r[2],
+                str(r[3]),
+                str(r[4]),
+                tuple(json.loads(r[5])),
+                None if r[6] is None else json.loads(r[6]),
+                None if r[7] is None else json.loads(r[7]),
+                r[8],
+                r[9],
+            )
+            for r in rows
+        }
+
+    def get(self, seq: int) -> Change | None:
+        return self.get_many([seq]).get(seq)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+def state_of(store: GraphStore, resource: Resource, item: tuple[str, ...]) -> State:
+    """The item as stored now (``{"props": ...}``), or ``None`` when it does not exist."""
+    if resource.is_edge:
+        rel = store.get_relationship((item[0], resource.label, item[1]))
+        if rel is None or rel.owner is not None:
+            return None
+        return {"props": dict(rel.props)}
+    node = store.get(item[0])
+    if node is None or node.label != resource.label:
+        return None
+    return {"props": dict(node.props)}
+
+
+def _explicit_rels(store: GraphStore, node_id: str) -> list[dict[str, Any]]:
+    return [
+        {"type": r.type, "source": r.source, "target": r.target, "props": dict(r.props)}
+        for r in store.relationships(node_id)
+        if r.owner is None
+    ]
+
+
+class Writer:
+    """Browser writes for one user: validated, written under the lock, logged and audited."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        lock: threading.Lock,
+        log: ChangeLog,
+        keys: KeyStore,
+        principal: Principal,
+    ) -> None:
+        self.store = store
+        self.lock = lock
+        self.log = log
+        self.keys = keys
+        self.principal = principal
+
+    # -- what the API's routes do, with the states kept ---------------------------------
+    def _model(self, resource: Resource, item: tuple[str, ...], props: dict[str, Any]) -> Any:
+        if resource.ends is None:
+            return resource.model.model_validate({**props, "id": item[0]})
+        source, target = resource.ends
+        return resource.model.model_validate({**props, source: item[0], target: item[1]})
+
+    def _write(self, resource: Resource, model: Any) -> None:
+        if resource.ends is None:
+            node: NodeModel = model
+            record = to_record(node)
+            check_text(record.props, f"the {node.label}")
+            check_references(self.store, node.label, record.props)
+            self.store.write([record])
+        else:
+            rel = edge_record(model)
+            check_text(rel.props, f"the {resource.path[:-1]}")
+            check_text([rel.source, rel.target], f"the {resource.path[:-1]}")
+            check_references(self.store, rel.type, {"source": rel.source, "target": rel.target})
+            self.store.write(relationships=[rel])
+
+    def _set(
+        self, resource: Resource, item: tuple[str, ...], target: State, rels: list[Any]
+    ) -> None:
+        """Make the item be ``target`` (``None``: delete it), restoring ``rels`` with a node."""
+        if target is None:
+            if resource.ends is None:
+                if self.store.delete_nodes([item[0]]) == 0:
+                    raise NotFound(f"no {resource.label} with id {item[0]!r}")
+            elif self.store.delete_relationships([(item[0], resource.label, item[1])]) == 0:
+                raise NotFound(f"no {resource.path[:-1]} from {item[0]!r} to {item[1]!r}")
+            return
+        self._write(resource, self._model(resource, item, target["props"]))
+        if rels:
+            ends = self.store.get_many({e for r in rels for e in (r["source"], r["target"])})
+            back = [
+                RelRecord(r["type"], r["source"], r["target"], r["props"])
+                for r in rels
+                if r["source"] in ends and r["target"] in ends
+            ]
+            self.store.write(relationships=back)
+
+    def _audit(
+        self, method: str, resource: Resource, item: tuple[str, ...], status: int, seq: int | None
+    ) -> None:
+        ids = [*item] + ([f"change:{seq}"] if seq is not None else [])
+        self.keys.record(self.principal, method, f"/web/{resource.path}", ids, status)
+
+    # -- the four writes ------------------------------------------------------------------
+    def create(self, resource: Resource, data: dict[str, Any]) -> int:
+        """Create from form data; raises the model's or the API's errors; the change's seq."""
+        model = resource.model.model_validate(data)
+        item = resource.key_of(model.model_dump())
+        with self.lock:
+            if state_of(self.store, resource, item) is not None or (
+                resource.ends is None and self.store.get(item[0]) is not None
+            ):
+                what = f"id {item[0]!r}" if resource.ends is None else "this relationship"
+                raise Conflict(f"{what} already exists: edit it instead")
+            self._write(resource, model)
+            after = state_of(self.store, resource, item)
+            seq = self.log.add(self.principal.key_id, "create", resource.path, item, None, after)
+        self._audit("POST", resource, item, 201, seq)
+        return seq
+
+    def update(self, resource: Resource, item: tuple[str, ...], data: dict[str, Any]) -> int:
+        """Replace the model's fields with the form's (other stored properties are kept)."""
+        fields = set(resource.model.model_fields)
+        with self.lock:
+            before = state_of(self.store, resource, item)
+            if before is None:
+                raise NotFound(f"no {resource.label} {' → '.join(item)}")
+            extras = {k: v for k, v in before["props"].items() if k not in fields}
+            model = self._model(resource, item, {**extras, **data})
+            self._write(resource, model)
+            after = state_of(self.store, resource, item)
+            seq = self.log.add(self.principal.key_id, "update", resource.path, item, before, after)
+        self._audit("PATCH", resource, item, 200, seq)
+        return seq
+
+    def delete(self, resource: Resource, item: tuple[str, ...]) -> int:
+        with self.lock:
+            before = state_of(self.store, resource, item)
+            if before is None:
+                raise NotFound(f"no {resource.label} {' → '.join(item)}")
+            if resource.ends is None:
+                before = {**before, "rels": _explicit_rels(self.store, item[0])}
+            self._set(resource, item, None, [])
+            seq = self.log.add(self.principal.key_id, "delete", resource.path, item, before, None)
+        self._audit("DELETE", resource, item, 204, seq)
+        return seq
+
+    def undoable(self, change: Change, resource: Resource) -> bool:
+        """Whether the item is still as ``change`` left it (so undoing it loses nothing)."""
+        if change.undone_by is not None:
+            return False
+        now = state_of(self.store, resource, change.item)
+        after = change.after
+        return (now is None and after is None) or (
+            now is not None and after is not None and now["props"] == after["props"]
+        )
+
+    def undo(self, change: Change, resource: Resource) -> int:
+        """Write back ``change.before``; raises :class:`Conflict` when that is not safe."""
+        with self.lock:
+            if change.undone_by is not None:
+                raise Conflict(f"change {change.seq} was undone already")
+            if not self.undoable(change, resource):
+                raise Conflict(f"{' → '.join(change.item)} changed after change {change.seq}")
+            now = state_of(self.store, resource, change.item)
+            if now is not None and resource.ends is None and change.before is None:
+                now = {**now, "rels": _explicit_rels(self.store, change.item[0])}
+            rels = (change.before or {}).get("rels") or []
+            self._set(resource, change.item, change.before, rels)
+            after = state_of(self.store, resource, change.item)
+            seq = self.log.add(
+                self.principal.key_id,
+                "undo",
+                resource.path,
+                change.item,
+                now,
+                after,
+                undo_of=change.seq,
+            )
+        method = "DELETE" if change.before is None else "PUT" if now is None else "PATCH"
+        self._audit(method, resource, change.item, 200, seq)
+        return seq
+
+    def refused(self, method: str, resource: Resource, item: tuple[str, ...], status: int) -> None:
+        """Put a refused write in the audit trail too, as the API's middleware does."""
+        self._audit(method, resource, item, status, None)

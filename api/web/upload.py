@@ -1,0 +1,200 @@
+"""Upload in the browser: a dry run first, the report as a table, then a confirmation to land it.
+
+``POST /web/imports`` takes a workbook, a zip of CSV files or one CSV file
+(the same preparation as ``POST /api/v1/imports``, and the same size
+limits), runs the import pipeline with ``dry_run`` and shows the report:
+one row per problem (file, row, column, value, what was expected). A valid
+upload is kept on the server under a random token for
+:data:`PENDING_SECONDS`; ``POST /web/imports/confirm`` imports it for real
+(checked again: the graph may have changed meanwhile) and records the
+import in the audit trail. ``GET /web/template.xlsx`` is the template
+(:mod:`api.web.template`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+
+from api.auth import KeyStore
+from api.config import Settings
+from api.routes.imports import _prepare
+from api.web.pages import FormDep, UserDep, WebUser, current_lang, render
+from api.web.template import build_template
+from api.web.text import t
+from graph.errors import PartnermapError
+from graph.store.base import GraphStore
+from importers.registry import run_import
+
+__all__ = ["PENDING_SECONDS", "router"]
+
+router = APIRouter(prefix="/web", include_in_schema=False)
+
+#: How long a checked upload waits for its confirmation.
+PENDING_SECONDS = 3600.0
+_CHUNK = 1024 * 1024
+_LOCK = threading.Lock()
+
+
+@dataclass
+class _Pending:
+    key_id: str | None
+    filename: str
+    work: Path
+    path: Path
+    created: float
+
+
+def _pending(request: Request) -> dict[str, _Pending]:
+    state = request.app.state
+    with _LOCK:
+        found: dict[str, _Pending] | None = getattr(state, "pending_uploads", None)
+        if found is None:
+            found = {}
+            state.pending_uploads = found
+        now = time.monotonic()
+        for token, item in list(found.items()):
+            if now - item.created > PENDING_SECONDS:
+                shutil.rmtree(item.work, ignore_errors=True)
+                del found[token]
+    return found
+
+
+def _page(request: Request, user: WebUser, **context: Any) -> HTMLResponse:
+    status = int(context.pop("status_code", 200))
+    return render(
+        request, "web/upload.html", title_key="upload", user=user, status_code=status, **context
+    )
+
+
+def _record(request: Request, user: WebUser, filename: str, status: int, dry: bool) -> None:
+    keys: KeyStore = request.app.state.keys
+    path = "/web/imports" + ("?dry_run=true" if dry else "")
+    keys.record(user.principal, "POST", path, [f"upload:{filename}"], status)
+
+
+def _forbidden(request: Request, user: WebUser) -> HTMLResponse | None:
+    if user.can_edit:
+        return None
+    lang = current_lang(request)
+    message = t(lang, "forbidden", role=user.principal.role.value)
+    return render(request, "web/message.html", user=user, message=message, status_code=403)
+
+
+@router.get("/imports", response_class=HTMLResponse)
+def upload_page(request: Request, user: UserDep) -> HTMLResponse:
+    return _forbidden(request, user) or _page(request, user)
+
+
+@router.post("/imports", response_class=HTMLResponse)
+async def check_upload(request: Request, form: FormDep) -> Response:
+    user, data = form
+    refused = _forbidden(request, user)
+    if refused is not None:
+        await run_in_threadpool(_record, request, user, "?", 403, True)
+        return refused
+    upload = data.get("file")
+    lang = current_lang(request)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page(request, user, error=t(lang, "upload_none"), status_code=400)
+    settings: Settings = request.app.state.settings
+    store: GraphStore = request.app.state.store
+    filename = upload.filename
+    work = Path(tempfile.mkdtemp(prefix="partnermap-web-import-"))
+    keep = False
+    try:
+        raw = work / "upload.bin"
+        size = 0
+        with raw.open("wb") as out:
+            while chunk := await upload.read(_CHUNK):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise PartnermapError(
+                        f"the upload is larger than {settings.max_upload_bytes} bytes"
+                    )
+                out.write(chunk)
+        if size == 0:
+            raise PartnermapError(f"the upload {filename!r} is empty")
+        path = await run_in_threadpool(_prepare, raw, filename, work, settings)
+        report = await run_in_threadpool(run_import, store, path, dry_run=True)
+    except PartnermapError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        await run_in_threadpool(_record, request, user, filename, exc.status_code, True)
+        return _page(request, user, error=exc.message, filename=filename, status_code=400)
+    finally:
+        await upload.close()
+    result = report.as_dict()
+    token = ""
+    try:
+        if report.valid:
+            token = secrets.token_urlsafe(24)
+            _pending(request)[token] = _Pending(
+                user.principal.key_id, filename, work, path, time.monotonic()
+            )
+            keep = True
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    await run_in_threadpool(_record, request, user, filename, 200 if report.valid else 422, True)
+    return _page(
+        request,
+        user,
+        report=result,
+        filename=filename,
+        token=token,
+        status_code=200 if report.valid else 422,
+    )
+
+
+@router.post("/imports/confirm", response_class=HTMLResponse)
+async def confirm_upload(request: Request, form: FormDep) -> Response:
+    user, data = form
+    refused = _forbidden(request, user)
+    if refused is not None:
+        return refused
+    token = str(data.get("token") or "")
+    pending = _pending(request)
+    with _LOCK:
+        item = pending.get(token)
+        if item is not None and item.key_id == user.principal.key_id:
+            del pending[token]
+        else:
+            item = None
+    if item is None:
+        return _page(request, user, error=t(current_lang(request), "upload_gone"), status_code=410)
+    store: GraphStore = request.app.state.store
+    try:
+        report = await run_in_threadpool(run_import, store, item.path, dry_run=False)
+    finally:
+        shutil.rmtree(item.work, ignore_errors=True)
+    status = 200 if report.valid else 422
+    await run_in_threadpool(_record, request, user, item.filename, status, False)
+    return _page(
+        request,
+        user,
+        report=report.as_dict(),
+        filename=item.filename,
+        landed=report.valid,
+        status_code=status,
+    )
+
+
+@router.get("/template.xlsx")
+async def template(request: Request, user: UserDep) -> Response:
+    body = await run_in_threadpool(build_template)
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="partnermap-template.xlsx"'},
+    )
