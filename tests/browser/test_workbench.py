@@ -32,6 +32,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from api.app import create_app
@@ -133,8 +134,18 @@ def _sign_in(driver: webdriver.Chrome, server: Server, role: str, start: str = "
     driver.get(server.url + start)
     WebDriverWait(driver, 15).until(lambda d: "/signin" in d.current_url)
     driver.find_element(By.ID, "pm-key").send_keys(server.keys[role])
-    driver.find_element(By.CSS_SELECTOR, "form.pm-form button[type=submit]").click()
+    _submit(driver, driver.find_element(By.CSS_SELECTOR, "form.pm-form button[type=submit]"))
     WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith(start))
+
+
+def _submit(driver: webdriver.Chrome, element: WebElement) -> None:
+    """Click (or submit) and wait until the browser has left the page it was on."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    if element.tag_name == "input" and element.get_attribute("type") == "search":
+        element.submit()
+    else:
+        element.click()
+    WebDriverWait(driver, 20).until(staleness_of(page))
 
 
 def _shot(driver: webdriver.Chrome, name: str) -> None:
@@ -169,13 +180,13 @@ def test_sign_in_edit_member_upload_sign_out(
     driver.get(server.url + "/web/organizations")
     search = driver.find_element(By.ID, "pm-q")
     search.send_keys("אור לגיל")
-    search.submit()
-    _wait(driver, "#pm-items a").click()
+    _submit(driver, search)
+    _submit(driver, _wait(driver, "#pm-items a"))
     name = _field(driver, "name")
     name.clear()
     name.send_keys("עמותת אור לגיל הרך — סניף שדרות")
     Select(_field(driver, "sector")).select_by_value("community")
-    driver.find_element(By.ID, "pm-save").click()
+    _submit(driver, driver.find_element(By.ID, "pm-save"))
     assert "נשמר" in _wait(driver, "#pm-notice").text
     ngo = server.store.get("ngo")
     assert ngo is not None
@@ -190,7 +201,7 @@ def test_sign_in_edit_member_upload_sign_out(
     parent = _field(driver, "parent_id")
     parent.clear()
     parent.send_keys("no-such-org")
-    driver.find_element(By.ID, "pm-save").click()
+    _submit(driver, driver.find_element(By.ID, "pm-save"))
     error = _wait(driver, "[data-field='parent_id'] .pm-error")
     assert error.text == "parent_id 'no-such-org' refers to an id that exists nowhere"
     assert server.store.get("ngo").props["sector"] == "community"  # nothing written
@@ -200,13 +211,18 @@ def test_sign_in_edit_member_upload_sign_out(
     driver.get(server.url + "/web/forums/item?id=f1")
     picker = _wait(driver, "#pm-add-memberships-forum_id .pm-pick-input")
     picker.send_keys("Sderot Tech")
-    option = _wait(driver, "#pm-add-memberships-forum_id .pm-pick-option")
-    assert option.get_attribute("data-id") == "biz"
-    option.click()
+    # Results of shorter prefixes may show first and be replaced: click the settled one.
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script(
+            "const o = document.querySelectorAll('#pm-add-memberships-forum_id .pm-pick-option');"
+            "if (o.length === 1 && o[0].dataset.id === 'biz') { o[0].click(); return true; }"
+            "return false;"
+        )
+    )
     form = driver.find_element(By.ID, "pm-add-memberships-forum_id")
     assert form.find_element(By.NAME, "member_id").get_attribute("value") == "biz"
     Select(form.find_element(By.NAME, "position")).select_by_value("observer")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     members = _wait(driver, "#pm-related-memberships table")
     assert "Sderot Tech Ltd" in members.text
     rel = server.store.get_relationship(("biz", "MEMBER_OF", "f1"))
@@ -226,7 +242,7 @@ def test_sign_in_edit_member_upload_sign_out(
     )
     driver.get(server.url + "/web/imports")
     driver.find_element(By.ID, "pm-file").send_keys(str(bad))
-    driver.find_element(By.ID, "pm-check").click()
+    _submit(driver, driver.find_element(By.ID, "pm-check"))
     table = _wait(driver, "#pm-report")
     rows = [
         [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
@@ -257,18 +273,18 @@ def test_sign_in_edit_member_upload_sign_out(
         },
     )
     driver.find_element(By.ID, "pm-file").send_keys(str(good))
-    driver.find_element(By.ID, "pm-check").click()
+    _submit(driver, driver.find_element(By.ID, "pm-check"))
     # One organisation and one membership, as the dry run counts them.
     assert _wait(driver, "#pm-valid").text == "הקובץ תקין: 1 פריטים ו־1 קשרים מוכנים לקליטה."
     assert server.store.get("o-youth") is None
-    driver.find_element(By.ID, "pm-confirm").click()
+    _submit(driver, driver.find_element(By.ID, "pm-confirm"))
     landed = _wait(driver, "#pm-landed").text
     assert "נקלט" in landed
     assert server.store.get("o-youth") is not None
     assert server.store.get_relationship(("o-youth", "MEMBER_OF", "f1")) is not None
 
     # Sign out: the pages send the browser back to sign in.
-    driver.find_element(By.ID, "pm-signout").click()
+    _submit(driver, driver.find_element(By.ID, "pm-signout"))
     WebDriverWait(driver, 15).until(lambda d: "/signin" in d.current_url)
     driver.get(server.url + "/web/organizations")
     assert "/signin" in driver.current_url
@@ -282,14 +298,14 @@ def test_admin_reads_the_audit_trail_and_undoes_a_change(
     name = _field(driver, "name")
     name.clear()
     name.send_keys("جمعية الأمل للشباب")
-    driver.find_element(By.ID, "pm-save").click()
+    _submit(driver, driver.find_element(By.ID, "pm-save"))
     _wait(driver, "#pm-notice")
     assert server.store.get("comm").props["name"] == "جمعية الأمل للشباب"
     driver.get(server.url + "/web/audit")
     first = _wait(driver, "#pm-audit tbody tr")
     assert "جمعية الأمل للشباب" in first.text and "جمعية الأمل" in first.text
     _shot(driver, "audit-he")
-    first.find_element(By.CSS_SELECTOR, ".pm-undo").click()
+    _submit(driver, first.find_element(By.CSS_SELECTOR, ".pm-undo"))
     _wait(driver, "#pm-notice")
     assert server.store.get("comm").props["name"] == "جمعية الأمل"
 
@@ -301,7 +317,7 @@ def test_a_form_without_its_csrf_token_is_refused(driver: webdriver.Chrome, serv
     name = _field(driver, "name")
     name.clear()
     name.send_keys("שם שלא יישמר")
-    driver.find_element(By.ID, "pm-save").click()
+    _submit(driver, driver.find_element(By.ID, "pm-save"))
     message = _wait(driver, "#pm-message")
     assert "אסימון האבטחה" in message.text
     assert server.store.get("far").props["name"] == 'מתנ"ס קריית שמונה'
