@@ -24,8 +24,8 @@ Examples
 >>> cookie, session = sessions.open(keys.verify(key.secret))
 >>> key.secret in cookie, len(cookie) >= 43
 (False, True)
->>> sessions.principal(cookie, keys).role
-<Role.editor: 'editor'>
+>>> sessions.principal(cookie, keys) == keys.verify(key.secret)
+True
 >>> keys.revoke(key.key_id)
 True
 >>> sessions.principal(cookie, keys) is None
@@ -185,11 +185,10 @@ class SessionStore:
 
     def principal_of(self, session: Session, keys: KeyStore) -> Principal | None:
         """The principal of a live session, or ``None`` when its key was revoked (then ended)."""
-        role = _active_role(keys, session.key_id)
-        if role is None:
+        principal = _active_principal(keys, session.key_id)
+        if principal is None:
             self.end_key(session.key_id)
-            return None
-        return Principal(session.key_id, role)
+        return principal
 
     def end(self, session: Session) -> None:
         """Sign out: the session is deleted."""
@@ -206,9 +205,13 @@ class SessionStore:
         return int(self._run("SELECT count(*) FROM sessions")[0][0])
 
 
-def _active_role(keys: KeyStore, key_id: str) -> Role | None:
-    """The role of a key that is not revoked, read from the key file now."""
+def _active_principal(keys: KeyStore, key_id: str) -> Principal | None:
+    """The principal of a key that is not revoked (role, locality scope, personal-data
+    permission), read from the key file now."""
     for info in keys.keys():
         if info.key_id == key_id:
-            return None if info.revoked_at else Role(info.role)
+            if info.revoked_at:
+                return None
+            scope = frozenset(info.localities) if info.localities else None
+            return Principal(key_id, Role(info.role), scope, info.personal_data)
     return None

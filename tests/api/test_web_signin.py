@@ -220,3 +220,13 @@ def test_sessions_expire(tmp_path: Path) -> None:
     live = SessionStore(tmp_path / "s3.sqlite3")
     cookie, _ = live.open(principal)
     assert live.principal(cookie, keys) == principal
+
+
+def test_a_session_carries_its_keys_scope_and_permissions(web: TestClient, app: FastAPI) -> None:
+    from api.auth import Role
+
+    key = app.state.keys.create(Role.viewer, localities=["l1"], personal_data=True)
+    sign_in(web, key.secret)
+    principal = app.state.sessions.principal(web.cookies.get("pm_session"), app.state.keys)
+    assert principal == app.state.keys.verify(key.secret)
+    assert principal.localities == frozenset({"l1"}) and principal.personal_data
