@@ -1,84 +1,44 @@
-"""``partnermap analyze``: the analysis report as tables (Hebrew or English) or JSON."""
+"""``partnermap analyze``: the analysis report as tables (Hebrew, English or Arabic) or JSON.
+
+Every word comes from the catalogue (:mod:`graph.vocabulary`): headers, the labels of
+sectors, kinds and contexts, the names of the measures; numbers and money in the
+language's format. No code and no raw dict reaches the screen.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
 
 from api.commands.common import JsonOpt, StoreOpt, fail, out, print_json, store_from
 from graph.errors import PartnermapError
+from graph.vocabulary import (
+    LANGS,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    has,
+    render,
+    term,
+)
 
 __all__ = ["analyze_cmd"]
 
 
 _ANALYZE_SHOWN = 25
 
-_ANALYZE_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "duplicates": "Duplicated interventions",
-        "isolates": "Isolated actors",
-        "bridges": "Cross-sector bridges",
-        "leverage": "Leverage points",
-        "metrics": "Metrics",
-        "programs": "programs",
-        "operators": "operators",
-        "score": "score",
-        "coordinated": "coordinated",
-        "invested": "invested (₪)",
-        "reasons": "reasons",
-        "name": "name",
-        "sector": "sector",
-        "kinds": "kinds",
-        "sectors": "sectors connected",
-        "kind": "kind",
-        "measure": "measure",
-        "value": "value",
-        "yes": "yes",
-        "no": "no",
-        "none": "none found",
-        "more": "{n} more not shown; --json lists them all",
-        "scope": "Analysis of {scope} (context: {context}, graph version {version})",
-        "whole": "the whole graph",
-    },
-    "he": {
-        "duplicates": "כפילויות בהתערבויות",
-        "isolates": "גורמים מבודדים",
-        "bridges": "גשרים בין מגזרים",
-        "leverage": "נקודות מינוף",
-        "metrics": "מדדים",
-        "programs": "תכניות",
-        "operators": "מפעילים",
-        "score": "ציון",
-        "coordinated": "מתואמות",
-        "invested": "השקעה (₪)",
-        "reasons": "נימוקים",
-        "name": "שם",
-        "sector": "מגזר",
-        "kinds": "סוגים",
-        "sectors": "מגזרים מחוברים",
-        "kind": "סוג",
-        "measure": "מדד",
-        "value": "ערך",
-        "yes": "כן",
-        "no": "לא",
-        "none": "לא נמצאו",
-        "more": "עוד {n} לא מוצגים; ‎--json‎ מציג את כולם",
-        "scope": "ניתוח של {scope} (הקשר: {context}, גרסת גרף {version})",
-        "whole": "הגרף כולו",
-    },
-}
+
+def _w(key: str, lang: str, **params: Any) -> str:
+    return render(f"cli.{key}", lang, **params)
 
 
 def _analyze_reasons(entry: dict[str, Any], lang: str) -> str:
-    reasons = entry.get("reasons_he") if lang == "he" else None
-    return "\n".join(str(r) for r in (reasons or entry.get("reasons") or []))
+    field = "reasons" if lang == "en" else f"reasons_{lang}"
+    return "\n".join(str(r) for r in (entry.get(field) or entry.get("reasons") or []))
 
 
-def _analyze_table(
-    title: str, columns: list[str], rows: list[list[str]], words: dict[str, str]
-) -> Any:
+def _analyze_table(title: str, columns: list[str], rows: list[list[str]], lang: str) -> Any:
     from rich.table import Table
     from rich.text import Text
 
@@ -89,100 +49,136 @@ def _analyze_table(
         # Text() cells: names come from users' files and are never Rich markup.
         table.add_row(*(Text(cell) for cell in row))
     if not rows:
-        table.caption = words["none"]
+        table.caption = _w("none", lang)
     elif len(rows) > _ANALYZE_SHOWN:
-        table.caption = words["more"].format(n=len(rows) - _ANALYZE_SHOWN)
+        table.caption = _w("more", lang, n=len(rows) - _ANALYZE_SHOWN)
     return table
+
+
+#: How each metric's value reads: a kind of term for the keys of a breakdown, and
+#: whether its numbers are money, shares (0-1) or counts.
+_SHARES = {"density", "cross_sector_tie_share", "largest_component_share"}
+_BREAKDOWN_TERMS = {
+    "by_sector": "sector",
+    "ties_by_kind": "tie",
+    "by_age_stage": "age_stage",
+    "by_domain": "domain",
+    "by_status": "investment_status",
+}
+
+
+def _metric_label(key: str, lang: str) -> str:
+    return term("metric", key, lang) if has(f"metric.{key}") else key.replace("_", " ")
+
+
+def _metric_value(key: str, value: Any, lang: str, money: bool = False) -> str:
+    """A metric's value in plain words: labels for codes, money and shares formatted."""
+    if isinstance(value, dict):
+        kind = _BREAKDOWN_TERMS.get(key.removeprefix("investment_"))
+        lines = []
+        for code, amount in value.items():
+            if kind is None and key.endswith("sector_pair"):
+                name = " – ".join(term("sector", part, lang) for part in str(code).split("|"))
+            else:
+                name = term(kind, code, lang) if kind else str(code)
+            lines.append(f"{name}: {_metric_value(key, amount, lang, money)}")
+        return "\n".join(lines)
+    if isinstance(value, list):
+        return "\n".join(
+            f"{item.get('name') or item.get('id')}: {fmt_money(item.get('amount'), lang)}"
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    if money:
+        return fmt_money(value, lang)
+    if key in _SHARES:
+        return fmt_percent(value, lang)
+    return fmt_number(value, lang)
+
+
+def _metric_rows(metrics: dict[str, Any], lang: str) -> list[list[str]]:
+    rows = [
+        [_metric_label(key, lang), _metric_value(key, value, lang)]
+        for key, value in metrics.items()
+        if key != "investment"
+    ]
+    for key, value in (metrics.get("investment") or {}).items():
+        name = f"investment_{key}"
+        rows.append(
+            [_metric_label(name, lang), _metric_value(name, value, lang, money=key != "count")]
+        )
+    return rows
 
 
 def _print_analysis(report: dict[str, Any], lang: str) -> None:
     from rich.text import Text
 
-    w = _ANALYZE_WORDS[lang]
     scope = report["scope"]
-    where = scope.get("locality_id") or scope.get("cluster_id") or w["whole"]
-    head = w["scope"].format(
-        scope=where, context=scope.get("context"), version=report["graph_version"]
+    where = scope.get("locality_id") or scope.get("cluster_id") or _w("whole", lang)
+    head = _w(
+        "scope", lang, scope=where, context=scope.get("context"), version=report["graph_version"]
     )
     out.print(Text(head, style="bold"))
+    yes, no = _w("yes", lang), _w("no", lang)
     dup_rows = [
         [
             "\n".join(d.get("names") or d["programs"]),
             "\n".join(d.get("operator_names") or d.get("operators") or []),
-            f"{d['score']:.2f}",
-            w["yes"] if d["coordinated"] else w["no"],
-            f"{d.get('investment_total') or 0:,.0f}",
+            fmt_number(d["score"], lang),
+            yes if d["coordinated"] else no,
+            fmt_money(d.get("investment_total") or 0, lang),
             _analyze_reasons(d, lang),
         ]
         for d in report["duplicates"]
     ]
+    columns = ["programs", "operators", "score", "coordinated", "invested", "reasons"]
     out.print(
-        _analyze_table(
-            w["duplicates"],
-            [
-                w["programs"],
-                w["operators"],
-                w["score"],
-                w["coordinated"],
-                w["invested"],
-                w["reasons"],
-            ],
-            dup_rows,
-            w,
-        )
+        _analyze_table(_w("duplicates", lang), [_w(c, lang) for c in columns], dup_rows, lang)
     )
     iso_rows = [
-        [i["name"], i["sector"], ", ".join(i["kinds"]), _analyze_reasons(i, lang)]
+        [
+            i["name"],
+            term("sector", i["sector"], lang),
+            ", ".join(term("isolate_kind", k, lang) for k in i["kinds"]),
+            _analyze_reasons(i, lang),
+        ]
         for i in report["isolates"]
     ]
-    out.print(
-        _analyze_table(
-            w["isolates"], [w["name"], w["sector"], w["kinds"], w["reasons"]], iso_rows, w
-        )
-    )
+    columns = ["name", "sector", "kinds", "reasons"]
+    out.print(_analyze_table(_w("isolates", lang), [_w(c, lang) for c in columns], iso_rows, lang))
     bridge_rows = [
         [
             str(b.get("name") or b["id"]),
-            str(b.get("sector") or ""),
-            ", ".join(b.get("sectors_connected") or []),
-            f"{float(b.get('score') or 0):.2f}",
+            term("sector", b.get("sector") or "", lang),
+            ", ".join(term("sector", s, lang) for s in b.get("sectors_connected") or []),
+            fmt_number(float(b.get("score") or 0), lang),
             _analyze_reasons(b, lang),
         ]
         for b in report["bridges"]
     ]
-    out.print(
-        _analyze_table(
-            w["bridges"],
-            [w["name"], w["sector"], w["sectors"], w["score"], w["reasons"]],
-            bridge_rows,
-            w,
-        )
-    )
+    columns = ["name", "sector", "sectors", "score", "reasons"]
+    table = _analyze_table(_w("bridges", lang), [_w(c, lang) for c in columns], bridge_rows, lang)
+    note = _analyze_reasons(report.get("bridges_others") or {}, lang)
+    if note and not table.caption:
+        table.caption = note
+    out.print(table)
     lev_rows = [
         [
             str(e.get("name") or e["id"]),
-            str(e.get("kind") or ""),
-            f"{float(e.get('score') or 0):.2f}",
+            term("leverage_kind", e.get("kind") or "", lang),
+            fmt_number(float(e.get("score") or 0), lang),
             _analyze_reasons(e, lang),
         ]
         for e in report["leverage"]
     ]
+    columns = ["name", "kind", "score", "reasons"]
+    out.print(_analyze_table(_w("leverage", lang), [_w(c, lang) for c in columns], lev_rows, lang))
+    metric_rows = _metric_rows(report["metrics"], lang)
+    columns = ["measure", "value"]
     out.print(
-        _analyze_table(w["leverage"], [w["name"], w["kind"], w["score"], w["reasons"]], lev_rows, w)
+        _analyze_table(_w("metrics", lang), [_w(c, lang) for c in columns], metric_rows, lang)
     )
-    metrics = report["metrics"]
-    metric_rows = [
-        [
-            key,
-            json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value),
-        ]
-        for key, value in metrics.items()
-        if key != "investment"
-    ]
-    for key, value in (metrics.get("investment") or {}).items():
-        if key != "by_funder":
-            metric_rows.append([f"investment.{key}", json.dumps(value, ensure_ascii=False)])
-    out.print(_analyze_table(w["metrics"], [w["measure"], w["value"]], metric_rows, w))
 
 
 def analyze_cmd(
@@ -195,7 +191,7 @@ def analyze_cmd(
         typer.Option("--cluster", help="Analyse a cluster of localities.", show_default=False),
     ] = None,
     context: Annotated[str, typer.Option("--context", help="both, routine or emergency.")] = "both",
-    lang: Annotated[str, typer.Option("--lang", help="he (default) or en.")] = "he",
+    lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     seed: Annotated[int, typer.Option("--seed", help="Seed of sampled measures.")] = 0,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
@@ -203,8 +199,8 @@ def analyze_cmd(
     """Find duplicated interventions, isolated actors, bridges and leverage points."""
     from graph.analytics.report import analysis_report
 
-    if lang not in ("he", "en"):
-        fail(f"--lang: {lang!r} is not one of he, en", code=2)
+    if lang not in LANGS:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}", code=2)
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
     if locality is not None and cluster is not None:

@@ -114,6 +114,40 @@ def test_analyze_tables_in_hebrew_and_english(town: SQLiteStore, tmp_path: Path)
     assert "Duplicated interventions" in en.stdout and "Isolated actors" in en.stdout
 
 
+@pytest.mark.parametrize("lang", ["he", "en", "ar"])
+def test_analyze_prints_labels_never_codes(town: SQLiteStore, tmp_path: Path, lang: str) -> None:
+    # The planted town has community isolates in no forum, locality_domain leverage
+    # points, local_authority and context "both": every one must reach the screen as a label.
+    report = analysis_report(town, locality_id=L1)
+    assert any(i["sector"] == "local_authority" for i in report["isolates"])
+    assert any("no_forum" in i["kinds"] for i in report["isolates"])
+    assert any(e["kind"] == "locality_domain" for e in report["leverage"])
+    result = CliRunner().invoke(
+        app,
+        ["analyze", "--store", _url(town, tmp_path), "--locality", L1, "--lang", lang],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    codes = (
+        "local_authority",
+        "no_forum",
+        "locality_domain",
+        "cross_sector_tie_share",
+        "by_sector",
+    )
+    for code in codes:
+        assert code not in text, code
+    assert "{" not in text  # no raw dict
+    words = {
+        "he": ("רשות מקומית", "לא חבר באף פורום", "שגרה וחירום", "צפיפות", "תחום ביישוב"),
+        "en": ("Local authority", "in no forum", "Routine and emergency", "Density"),
+        "ar": ("سلطة محلية", "ليس عضوًا في أي منتدى", "الروتين والطوارئ", "الكثافة"),
+    }[lang]
+    for word in words:
+        assert word in text, word
+
+
 def test_analyze_names_are_not_markup(sqlite_store: SQLiteStore, tmp_path: Path) -> None:
     from graph.model import NodeRecord
 
