@@ -187,6 +187,7 @@ def render_map(
     context: str = "both",
     links: Mapping[str, str] | None = None,
     seed: int = 0,
+    readiness: Mapping[str, Any] | None = None,
 ) -> str:
     """One self-contained HTML page with the interactive map.
 
@@ -199,6 +200,10 @@ def render_map(
     links : mapping, optional
         ``{"other_lang": url, "dashboard": url}`` when served by the API;
         a saved file has none.
+    readiness : mapping, optional
+        The emergency view (:func:`viz.readiness_map.readiness_overlay`):
+        providers marked with their contact role, the emergency team drawn
+        as a group.
 
     Returns
     -------
@@ -207,6 +212,8 @@ def render_map(
     """
     lang = pick_lang(lang)
     payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
+    if readiness is not None:
+        payload["readiness"] = dict(readiness)
     return (
         _env()
         .get_template("map.html")
@@ -215,6 +222,7 @@ def render_map(
             title=t(lang, "map_title", name=title or t(lang, "app_name")),
             data=script_json(payload),
             links=dict(links or {}),
+            readiness=readiness is not None,
         )
     )
 

@@ -137,9 +137,25 @@ def locality_map(
     lang: LangParam = "he",
     context: ContextParam = "both",
     download: Annotated[bool, Query(description="Send as a file to save.")] = False,
+    view_name: Annotated[
+        Literal["network", "readiness"],
+        Query(
+            alias="view",
+            description="readiness: mark the providers of the locality's emergency needs "
+            "(with their contact role) and draw the emergency team as a group.",
+        ),
+    ] = "network",
 ) -> HTMLResponse:
     def draw() -> str:
         view = _view(request, store, locality_id, context)
+        overlay = None
+        if view_name == "readiness":
+            from graph.analytics.readiness import readiness_report
+            from graph.vocabulary import render
+            from viz.readiness_map import readiness_overlay
+
+            report = readiness_report(store, locality_id, as_of=parse_as_of(None))
+            overlay = readiness_overlay(report, lang, team_name=render("readiness.ui.team", lang))
         other = "en" if lang == "he" else "he"
         links = (
             {}
@@ -167,9 +183,11 @@ def locality_map(
             context=context,
             title=display_name(view.locality, lang),
             links=links,
+            readiness=overlay,
         )
 
-    html = _cached_page(request, store, ("map", locality_id, lang, context, download), draw)
+    key = ("map", locality_id, lang, context, download, view_name)
+    html = _cached_page(request, store, key, draw)
     headers = {}
     if download:
         safe = "".join(
@@ -223,6 +241,12 @@ def locality_dashboard(
                 request, "locality_report", {"format": "pdf", "lang": lang}, locality_id=locality_id
             ),
         }
+        links["readiness_map"] = _url(
+            request,
+            "locality_map",
+            {"lang": lang, "context": "emergency", "view": "readiness"},
+            locality_id=locality_id,
+        )
         for ctx in ("both", "routine", "emergency"):
             links[f"context_{ctx}"] = _url(
                 request,

@@ -163,3 +163,19 @@ def test_api_create_and_update_check_the_same(
     r = client.patch("/api/v1/capabilities/capability:nat:water", json={"areas": ["שכונה ב"]},
                      headers=h)  # fmt: skip
     assert r.status_code == 200
+
+
+def test_map_view_readiness(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    write_town(sqlite_store)
+    h = as_role("viewer")
+    plain = client.get("/api/v1/maps/l", headers=h)
+    assert plain.status_code == 200 and "partnermap emergency view" not in plain.text
+    r = client.get("/api/v1/maps/l?view=readiness&context=emergency&lang=en", headers=h)
+    assert r.status_code == 200
+    assert "partnermap emergency view" in r.text  # readiness.js is in the page
+    assert '"contact": "רכזת מתנדבים"' in r.text
+    assert client.get("/api/v1/maps/l?view=nothing", headers=h).status_code == 422
+    dashboard = client.get("/api/v1/dashboard/l?lang=en", headers=h).text
+    assert "view=readiness" in dashboard and 'id="tab-readiness"' in dashboard

@@ -1,0 +1,140 @@
+"""The emergency view in a real headless Chromium: the dashboard's 3W tab and the map's overlay.
+
+Serves the hand-worked town of tests/analytics/readiness_fixture.py through the real app,
+opens the readiness tab (by its anchor) and checks the coloured cells a user sees, then opens
+the map with ``view=readiness`` and checks that the providers carry their contact role, the
+unreachable ones a dashed border, and that the team's members are the group drawn.
+Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from api.app import create_app
+from api.config import Settings
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.readiness_fixture import write_town
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("readiness-browser")
+    store = SQLiteStore(folder / "g.db")
+    write_town(store)
+    store.close()
+    port = _free_port()
+    settings = Settings(
+        store=f"sqlite:///{folder / 'g.db'}",
+        host="127.0.0.1",
+        port=port,
+        open_local_read=True,
+        keys_path=folder / "keys.db",
+    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[webdriver.Chrome]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
+    profile = tempfile.mkdtemp(prefix="pm-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1440,900",
+    ):
+        options.add_argument(arg)  # fmt: skip
+    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    browser.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield browser
+    browser.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_dashboard_tab_shows_the_3w_matrix(server: str, driver: webdriver.Chrome) -> None:
+    driver.get(f"{server}/api/v1/dashboard/l?lang=en#tab-readiness")
+    section = driver.find_element(By.ID, "tab-readiness")
+    assert section.is_displayed()  # the tab is the :target
+    cells = section.find_elements(By.CSS_SELECTOR, "td[data-need]")
+    by_need = {c.get_attribute("data-need"): c for c in cells}
+    assert len(by_need) == 7
+    water = by_need["n-water-south"]
+    assert water.get_attribute("data-status") == "uncovered"
+    assert water.text.startswith("Uncovered")
+    # The colour a user sees: uncovered is red-ish, covered green-ish.
+    red = water.value_of_css_property("background-color")
+    green = by_need["n-food-north"].value_of_css_property("background-color")
+    assert red == "rgba(244, 199, 195, 1)" and green == "rgba(200, 230, 201, 1)"
+    food_north = by_need["n-food-north"].text
+    assert "Bakery (50)" in food_north and "110 of 100 (100%)" in food_north
+    legend = section.find_element(By.CLASS_NAME, "pm-r-legend").text
+    assert "no organisation can supply it" in legend
+    driver.save_screenshot(str(ARTIFACTS / "readiness-dashboard-en.png"))
+    driver.get(f"{server}/api/v1/dashboard/l?lang=he#tab-readiness")
+    section = driver.find_element(By.ID, "tab-readiness")
+    assert "מי עושה מה ואיפה" in section.text
+    assert section.find_element(By.CLASS_NAME, "pm-ready").get_attribute("dir") == "rtl"
+    driver.save_screenshot(str(ARTIFACTS / "readiness-dashboard-he.png"))
+
+
+def test_map_marks_providers_and_the_team(server: str, driver: webdriver.Chrome) -> None:
+    driver.get(f"{server}/api/v1/maps/l?context=emergency&view=readiness")
+    WebDriverWait(driver, 60, poll_frequency=0.1).until(
+        lambda d: d.execute_script("return !!(window.pmMap && pmMap.readiness && pmMap.settled)")
+    )
+    state = driver.execute_script(
+        "var n = pmMap.network.body.data.nodes;"
+        "return {providers: pmMap.readiness.providers.sort(), members: pmMap.readiness.members,"
+        " vol: n.get('vol').label, bakery: n.get('bakery').shapeProperties,"
+        " volBorder: n.get('vol').color.border, cityBorder: n.get('city').color.border};"
+    )
+    assert state["providers"] == ["bakery", "city", "far", "nat", "vol"]
+    assert state["members"] == ["city", "mda"]
+    assert state["vol"].endswith("\nרכזת מתנדבים")  # the contact role under the name
+    assert state["bakery"]["borderDashes"] == [6, 4]  # nobody on the team reaches it
+    assert state["volBorder"] == "#E66100" and state["cityBorder"] == "#E66100"
+    legend = driver.find_element(By.ID, "pm-legend").text
+    assert "חבר בצוות החירום" in legend
+    driver.save_screenshot(str(ARTIFACTS / "readiness-map-he.png"))
