@@ -22,7 +22,9 @@ rendered by :mod:`graph.vocabulary` from one list of reason codes:
 ``goal``
     A locality goal that no program advances (score 0.9), or whose
     programs have no investment (0.7, 0.8 when money for its locality and
-    domain is waiting unallocated).
+    domain is waiting unallocated); + 0.1 when the collective plan finds it
+    behind schedule as of the scope's date (:func:`graph.analytics.plan.goal_standings`;
+    ``plan_status`` says which).
 ``locality_domain``
     A locality and domain (with at least one program or goal there) where
     stages of the 0-35 continuum (:data:`graph.model.AGE_STAGES`) that the
@@ -44,6 +46,7 @@ subgraph when the scope is the whole graph).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +54,9 @@ from typing import Any
 import networkx as nx
 
 from graph.analytics.bridges import find_bridges
+from graph.analytics.plan import goal_standings
 from graph.model import AGE_STAGES, NodeRecord
+from graph.scope import today
 from graph.store.base import Subgraph
 from graph.vocabulary import LANGS, Reason, reasons, render
 
@@ -86,6 +91,7 @@ CROSS_SECTOR_FORUMS = frozenset(
 NOT_CROSS_SECTOR_FORUMS = frozenset({"leading_team", "peer_forum", "regional_network"})
 
 _CANDIDATES = 3
+_BEHIND_BONUS = 0.1
 _GOALS_FOR_FULL_SCORE = 3
 
 
@@ -150,6 +156,14 @@ def _index(subgraph: Subgraph) -> _Index:
         elif inv.props.get("locality_id") and inv.props.get("domain"):
             ix.open_money[(str(inv.props["locality_id"]), str(inv.props["domain"]))] += amount
     return ix
+
+
+def _as_of(G: nx.Graph) -> dt.date:
+    """The scope's as-of date (``G.graph["scope"]["as_of"]``), today when it has none."""
+    value = (G.graph.get("scope") or {}).get("as_of")
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10]) if value else today()
 
 
 def _scope_localities(G: nx.Graph, ix: _Index) -> list[str]:
@@ -224,7 +238,9 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
     return out
 
 
-def _goal_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
+def _goal_entries(
+    ix: _Index, localities: list[str], standings: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     in_scope = set(localities)
     programs_of: dict[str, list[str]] = defaultdict(list)
     for pid, goal_ids in ix.program_goals.items():
@@ -251,6 +267,17 @@ def _goal_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
             continue
         if waiting:
             why.append(("leverage.goal_waiting", {"amount": waiting, "domain": domain}))
+        standing = standings.get(goal.id) or {}
+        if standing.get("status") == "behind":
+            # The collective plan says it is behind schedule too: the most urgent gap.
+            score = round(min(1.0, score + _BEHIND_BONUS), 4)
+            why.insert(
+                0,
+                (
+                    "plan.leverage_point.behind",
+                    {"progress": standing["progress"], "elapsed": standing["time_elapsed"] or 0},
+                ),
+            )
         out.append(
             {
                 "id": goal.id,
@@ -261,6 +288,7 @@ def _goal_entries(ix: _Index, localities: list[str]) -> list[dict[str, Any]]:
                 "gap": gap,
                 "programs": programs,
                 "unallocated_money": waiting,
+                "plan_status": standing.get("status", "no_data"),
                 "score": score,
                 **reasons(why),
             }
@@ -502,7 +530,7 @@ def find_leverage(
     entries = (
         _actor_entries(G, ix, localities, bridges)
         + _forum_entries(G, ix, localities)
-        + _goal_entries(ix, localities)
+        + _goal_entries(ix, localities, goal_standings(subgraph, _as_of(G)))
         + _program_entries(ix, localities)
         + _continuum_entries(ix, localities)
     )

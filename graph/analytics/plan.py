@@ -56,6 +56,7 @@ __all__ = [
     "SOURCES",
     "collective_plan",
     "goal_progress",
+    "goal_standings",
     "goal_status",
     "plan_report",
     "time_elapsed",
@@ -244,6 +245,48 @@ def _readings(plan: _Plan) -> dict[str, list[tuple[dt.date, NodeRecord]]]:
     return out
 
 
+def _standing(
+    goal: NodeRecord, readings: list[tuple[dt.date, NodeRecord]], as_of: dt.date
+) -> tuple[float | None, float | None, str]:
+    """(progress, time elapsed, status) of a goal from its readings up to ``as_of``."""
+    p = goal.props
+    latest = _number(readings[-1][1].props.get("value")) if readings else None
+    progress = goal_progress(p.get("baseline"), p.get("target"), latest)
+    base_year = _number(p.get("baseline_year"))
+    start = dt.date(int(base_year), 1, 1) if base_year else (readings[0][0] if readings else None)
+    elapsed = time_elapsed(start, p.get("target_year"), as_of)
+    return progress, elapsed, goal_status(progress, elapsed)
+
+
+def goal_standings(subgraph: Subgraph, as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """``{"status", "progress", "time_elapsed"}`` of every goal of ``subgraph`` at ``as_of``.
+
+    The same judgement as :func:`collective_plan`'s goals, for analyses that need only that
+    (the report's leverage points).
+
+    Examples
+    --------
+    >>> from graph.model import NodeRecord as N
+    >>> sub = Subgraph([N("Goal", "g", {"baseline": 0, "target": 10, "target_year": 2025}),
+    ...                 N("GoalReading", "r1", {"goal_id": "g", "date": "2024-01-01", "value": 0}),
+    ...                 N("GoalReading", "r2", {"goal_id": "g", "date": "2025-01-01", "value": 2})],
+    ...                [])
+    >>> goal_standings(sub, dt.date(2025, 1, 1))["g"]
+    {'status': 'behind', 'progress': 0.2, 'time_elapsed': 0.5014}
+    """
+    plan = _index(subgraph, Scope(None, as_of))
+    readings = _readings(plan)
+    out = {}
+    for goal in plan.by_label["Goal"]:
+        progress, elapsed, status = _standing(goal, readings.get(goal.id, []), as_of)
+        out[goal.id] = {
+            "status": status,
+            "progress": round(progress, 4) if progress is not None else None,
+            "time_elapsed": elapsed,
+        }
+    return out
+
+
 def _goal_reasons(
     goal: NodeRecord,
     status: str,
@@ -303,11 +346,7 @@ def _goal_entry(
     if readings:
         node = readings[-1][1]
         latest = {"date": str(node.props.get("date")), "value": _number(node.props.get("value"))}
-    progress = goal_progress(p.get("baseline"), p.get("target"), latest and latest["value"])
-    base_year = _number(p.get("baseline_year"))
-    start = dt.date(int(base_year), 1, 1) if base_year else (readings[0][0] if readings else None)
-    elapsed = time_elapsed(start, p.get("target_year"), as_of)
-    status = goal_status(progress, elapsed)
+    progress, elapsed, status = _standing(goal, readings, as_of)
     money = _Money()
     program_ids = programs_of.get(goal.id, [])
     for pid in program_ids:

@@ -33,6 +33,8 @@ from importers.demo.catalog import (
 )
 from importers.demo.fund import FUND_COLUMNS, assessment_rows, compass_rows
 from importers.demo.networks import FORUMS, PARTNERSHIPS
+from importers.demo.plan import PLAN_COLUMNS, plan_investments
+from importers.demo.plan import tables as plan_tables
 from importers.demo.readiness import COLUMNS as READINESS_COLUMNS
 from importers.demo.readiness import tables as readiness_tables
 
@@ -63,6 +65,7 @@ COLUMNS: dict[str, list[str]] = {
 }  # fmt: skip
 COLUMNS.update(READINESS_COLUMNS)
 COLUMNS.update(FUND_COLUMNS)
+COLUMNS.update(PLAN_COLUMNS)
 
 _PARTNER_ROLE = {
     "business": "שותף עסקי",
@@ -176,6 +179,8 @@ def tables() -> dict[str, list[Row]]:
     out.update(readiness_tables())
     out["compass_ratings"] = compass_rows()
     out["assessments"] = assessment_rows()
+    out["investments"].extend(plan_investments())
+    out.update(plan_tables())
     return out
 
 

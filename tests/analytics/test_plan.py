@@ -159,3 +159,27 @@ def test_reasons_in_three_languages(plan: dict) -> None:
     assert on["reasons"][-1] == (
         "₪300,000 paid, ₪400,000 committed and ₪500,000 planned for its programs"
     )
+
+
+def test_a_goal_behind_schedule_with_no_money_is_a_stronger_leverage_point() -> None:
+    import networkx as nx
+
+    from graph.analytics.leverage import find_leverage
+
+    nodes, rels = plan_town_records()
+    G = nx.Graph()
+    G.graph["scope"] = {"locality_ids": ["town"], "as_of": AS_OF.isoformat()}
+    goals = {e["id"]: e for e in find_leverage(G, Subgraph(nodes, rels)) if e["kind"] == "goal"}
+    # g-behind: no program (0.9) and behind schedule (+0.1); g-none: no program, no reading
+    assert set(goals) == {"g-behind", "g-none"}
+    assert (goals["g-behind"]["score"], goals["g-behind"]["plan_status"]) == (1.0, "behind")
+    assert goals["g-behind"]["reasons"][:2] == [
+        "behind schedule: 25% of the way with 75% of the time gone, and no money",
+        "no program advances this goal",
+    ]
+    assert goals["g-behind"]["reasons_he"][0] == "בפיגור: 25% מהדרך כשחלפו 75% מהזמן, ואין לו כסף"
+    assert (goals["g-none"]["score"], goals["g-none"]["plan_status"]) == (0.9, "no_data")
+    # As of 2024-12-31 the goal has no reading yet: no judgement, no bonus.
+    G.graph["scope"]["as_of"] = "2024-12-31"
+    early = {e["id"]: e for e in find_leverage(G, Subgraph(nodes, rels)) if e["kind"] == "goal"}
+    assert (early["g-behind"]["score"], early["g-behind"]["plan_status"]) == (0.9, "no_data")

@@ -34,7 +34,15 @@ from graph.model import (
     Role,
     RoleKind,
 )
-from graph.model_process import Assessment, Capability, CompassRating, Need
+from graph.model_process import (
+    Agreement,
+    Assessment,
+    Capability,
+    Commitment,
+    CompassRating,
+    GoalReading,
+    Need,
+)
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.demo.build import COLUMNS, build
@@ -57,6 +65,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "capabilities": Capability,
     "compass_ratings": CompassRating,
     "assessments": Assessment,
+    "goal_readings": GoalReading,
+    "agreements": Agreement,
+    "commitments": Commitment,
 }
 LABELS = {
     "localities": "Locality",
@@ -73,6 +84,9 @@ LABELS = {
     "capabilities": "Capability",
     "compass_ratings": "CompassRating",
     "assessments": "Assessment",
+    "goal_readings": "GoalReading",
+    "agreements": "Agreement",
+    "commitments": "Commitment",
 }
 SEVEN = {"local_authority", "government", "nonprofit", "philanthropy", "business", "academia",
          "community"}  # fmt: skip
