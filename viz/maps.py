@@ -320,9 +320,15 @@ def _fmt_metric(value: Any) -> str:
 
 
 def render_locality_index(
-    localities: Sequence[NodeRecord], *, lang: str = "he", links: Mapping[str, Mapping[str, str]]
+    localities: Sequence[NodeRecord],
+    *,
+    lang: str = "he",
+    links: Mapping[str, Mapping[str, str]],
+    summaries: Mapping[str, Mapping[str, Any]] | None = None,
+    ranking: Mapping[str, Any] | None = None,
+    computed: str = "",
 ) -> str:
-    """The list of localities, each with links to its dashboard and map.
+    """The strategist's home: every locality in one sortable table.
 
     Parameters
     ----------
@@ -333,30 +339,95 @@ def render_locality_index(
     links : mapping
         A locality id to ``{"dashboard": url, "map": url}``, and ``""`` to
         ``{"other_lang": url}``.
+    summaries : mapping, optional
+        Locality id -> :func:`graph.analytics.overview.locality_summaries`
+        entry. With them each row shows its duplicates, isolated actors,
+        uncovered needs, goals behind (bars, scaled to the largest value in
+        the column), money by source (a stacked bar scaled to the town with
+        the most money) with the total, the leverage ratio and the rubric
+        score; without them, only the CBS columns.
+    ranking : mapping, optional
+        :func:`graph.analytics.selection.rank_localities` (the rubric score and rank).
+    computed : str, optional
+        A line saying how long the summaries took.
 
     Returns
     -------
     str
-        One HTML page.
+        One HTML page; its own small script sorts the table by any column.
+
+    Examples
+    --------
+    >>> loc = NodeRecord("Locality", "l", {"name": "<b>ירוחם</b>", "population": 11031})
+    >>> html = render_locality_index([loc], lang="en", links={})
+    >>> "&lt;b&gt;ירוחם&lt;/b&gt;" in html, "11,031" in html
+    (True, True)
     """
+    from graph import vocabulary as v
+    from graph.analytics.overview import MONEY_SOURCES
+
     lang = pick_lang(lang)
-    rows = [
-        {
+    scores = {
+        e["id"]: (e.get("score"), e.get("rank")) for e in (ranking or {}).get("localities", [])
+    }
+    rows = []
+    for loc in localities:
+        summary = (summaries or {}).get(loc.id)
+        score, rank = scores.get(loc.id, (None, None))
+        words = ""
+        if summary:
+            parts = [
+                f"{v.term('money_source', src, lang)}: {v.fmt_money(amount, lang)}"
+                for src, amount in summary["money"]["by_source"].items()
+                if amount
+            ]
+            words = "; ".join(parts)
+        population = loc.props.get("population")
+        rows.append({
+            "id": loc.id,
             "name": loc.name,
-            "status": label(lang, "municipal_status", loc.props.get("municipal_status")),
+            "status": loc.props.get("municipal_status") or "",
+            "status_label": label(lang, "municipal_status", loc.props.get("municipal_status")),
             "cluster": loc.props.get("socioeconomic_cluster") or "",
-            "population": loc.props.get("population") or "",
+            "population": population if isinstance(population, int | float) else "",
             "links": links.get(loc.id, {}),
-        }
-        for loc in localities
-    ]
+            "summary": summary,
+            "score": score,
+            "rank": rank,
+            "money_words": words,
+        })  # fmt: skip
+
+    def top(get: Any) -> float:
+        values = [get(r["summary"]) for r in rows if r["summary"]]
+        return float(max((x for x in values if x is not None), default=0) or 0)
+
+    tops = {
+        "duplicates": top(lambda s: s["duplicates"]),
+        "isolates": top(lambda s: s["isolates"]),
+        "uncovered": top(lambda s: s["uncovered_needs"]),
+        "behind": top(lambda s: s["goals_behind"]),
+        "money": top(lambda s: s["money"]["total"]),
+    }
+    helpers = {
+        "msg": lambda key, **kw: v.render(key, lang, **kw),
+        "money": lambda amount: v.fmt_money(amount, lang),
+        "num": lambda value: v.fmt_number(value, lang),
+        "pct": lambda share: v.fmt_percent(share, lang),
+        "term": lambda kind, value: v.term(kind, value, lang),
+    }
     return (
         _env()
         .get_template("index.html")
         .render(
             **_page_strings(lang),
+            **helpers,
             title=t(lang, "localities_title"),
             rows=rows,
             links=dict(links.get("", {})),
+            summary_mode=summaries is not None,
+            tops=tops,
+            sources=MONEY_SOURCES,
+            colours=SECTOR_COLOURS,
+            computed=computed,
         )
     )

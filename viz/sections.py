@@ -80,9 +80,10 @@ def registry() -> list[Builder]:
     Each feature adds its builder here with one import and one list entry.
     """
     from viz.plan_section import plan_section
+    from viz.section_compass import compass_section
     from viz.section_readiness import readiness_section
 
-    builders: list[Builder] = [readiness_section, plan_section]
+    builders: list[Builder] = [readiness_section, plan_section, compass_section]
     return builders
 
 

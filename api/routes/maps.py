@@ -282,29 +282,57 @@ def locality_dashboard(
     "/dashboard",
     response_class=HTMLResponse,
     responses=_HTML,
-    summary="The localities, each with links to its dashboard and map",
+    summary="Every locality in one sortable table: findings, money, leverage, rubric score",
     name="dashboard_index",
 )
 def dashboard_index(
-    request: Request, store: StoreDep, _who: ViewerDep, lang: LangParam = "he"
+    request: Request,
+    store: StoreDep,
+    _who: ViewerDep,
+    lang: LangParam = "he",
+    as_of: Annotated[
+        str | None, Query(description="See the data as of YYYY or YYYY-MM-DD (default today).")
+    ] = None,
 ) -> HTMLResponse:
+    """The strategist's home. Summaries and ranking are computed in one pass and cached
+    per graph version and date (``api.routes.fund.overview``)."""
+    from api.routes.fund import overview
+    from graph.vocabulary import render
+
+    scope = Scope(None, parse_as_of(as_of, "query as_of"))
+
     def draw() -> str:
-        localities = sorted(store.find("Locality"), key=lambda n: display_name(n, lang))
+        summaries, ranking, seconds = overview(request, store, scope)
+        order = {e["id"]: e["rank"] for e in ranking["localities"]}
+        localities = sorted(
+            store.find("Locality"),
+            key=lambda n: (order.get(n.id, len(order) + 1), display_name(n, lang)),
+        )
+        query = {"lang": lang, **({"as_of": as_of} if as_of else {})}
         links: dict[str, dict[str, str]] = {
             loc.id: {
-                "dashboard": _url(
-                    request, "locality_dashboard", {"lang": lang}, locality_id=loc.id
-                ),
+                "dashboard": _url(request, "locality_dashboard", query, locality_id=loc.id),
                 "map": _url(request, "locality_map", {"lang": lang}, locality_id=loc.id),
             }
             for loc in localities
         }
         other = "en" if lang == "he" else "he"
-        links[""] = {"other_lang": _url(request, "dashboard_index", {"lang": other})}
+        links[""] = {
+            "other_lang": _url(request, "dashboard_index", {**query, "lang": other}),
+        }
         shown = [
             NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)})
             for n in localities
         ]
-        return render_locality_index(shown, lang=lang, links=links)
+        computed = render("fund.index.computed", lang, seconds=round(seconds, 1), n=len(summaries))
+        return render_locality_index(
+            shown,
+            lang=lang,
+            links=links,
+            summaries=summaries,
+            ranking=ranking,
+            computed=computed,
+        )
 
-    return HTMLResponse(_cached_page(request, store, ("index", lang), draw))
+    key = ("index", lang, scope.as_of.isoformat())
+    return HTMLResponse(_cached_page(request, store, key, draw))

@@ -104,3 +104,31 @@ def test_rank_cli_rejects_a_malformed_rubric(town: SQLiteStore, tmp_path) -> Non
     result = CliRunner().invoke(cli, ["rank-localities", "--rubric", str(bad), "--store", town.url])
     assert result.exit_code == 1
     assert f"--rubric: {bad}, line 3: [weights] leadership" in " ".join(result.stderr.split())
+
+
+def test_dashboard_index_shows_each_localitys_summary(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    _fund_data(town)
+    h = as_role("viewer")
+    r = client.get("/api/v1/dashboard", params={"lang": "en", "as_of": "2026-11-30"}, headers=h)
+    assert r.status_code == 200
+    html = r.text
+    # l1 (ranked first: it has assessments) before l2; each row opens its dashboard.
+    assert html.index('data-id="l1"') < html.index('data-id="l2"')
+    assert "/api/v1/dashboard/l1?lang=en&amp;as_of=2026-11-30" in html
+    # The counts shown are locality_summaries' (tested against each town's own analysis).
+    from graph.analytics.overview import locality_summaries
+
+    s = locality_summaries(town, Scope(None, dt.date(2026, 11, 30)))["l1"]
+    assert f'data-isolates="{s["isolates"]}"' in html
+    assert 'data-duplicates="0"' in html
+    # Money: the foundation's 250,000 of 2024 into p1 (a year before the as-of date).
+    assert s["money"]["by_source"]["philanthropy"] == 250_000
+    assert "₪250,000" in html and "Philanthropy: ₪250,000" in html
+    assert "No authority money".lower() in html.lower()
+    assert "Rubric score" in html and "took" in html
+    bad = client.get("/api/v1/dashboard", params={"as_of": "someday"}, headers=h)
+    assert bad.status_code in (400, 422) and "as_of" in bad.text
+    he = client.get("/api/v1/dashboard", params={"as_of": "2026-11-30"}, headers=h)
+    assert 'dir="rtl"' in he.text and "ציון מחוון" in he.text
