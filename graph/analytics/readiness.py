@@ -93,9 +93,10 @@ _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 def serves(capability: dict[str, Any], org_localities: Iterable[str], need: dict[str, Any]) -> bool:
     """Whether a capability of an organisation (in ``org_localities``) serves a need.
 
-    Same category; the need's locality is one of the organisation's, or the
-    organisation is national (no localities); the need's area is among the
-    capability's ``areas``, or ``areas`` is empty (the whole locality).
+    Same category; the need's locality is one of the organisation's (or of the
+    capability's own ``locality_ids``, when it names some), or the organisation
+    is national (no localities); the need's area is among the capability's
+    ``areas``, or ``areas`` is empty (the whole locality).
 
     >>> need = {"locality_id": "l", "area": "north", "category": "food"}
     >>> serves({"category": "food", "areas": []}, ["l"], need)
@@ -104,10 +105,13 @@ def serves(capability: dict[str, Any], org_localities: Iterable[str], need: dict
     False
     >>> serves({"category": "food"}, [], need), serves({"category": "food"}, ["other"], need)
     (True, False)
+    >>> serves({"category": "food", "locality_ids": ["other"]}, [], need)
+    False
     """
     if capability.get("category") != need.get("category"):
         return False
-    localities = list(org_localities)
+    # A capability may name its own localities (a 3W table says where each service runs).
+    localities = list(capability.get("locality_ids") or org_localities)
     if localities and need.get("locality_id") not in localities:
         return False
     areas = list(capability.get("areas") or [])

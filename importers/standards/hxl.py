@@ -32,6 +32,19 @@ HXL column                                   partnermap
 ``#status``, ``#date+start``, ``#date+end``  Program ``status``, ``start``, ``end``
 ===========================================  =================================================
 
+Emergency capabilities (SPEC section 7): a row whose ``#sector`` names an
+emergency service (:data:`SECTOR_CATEGORIES`: food security → food, shelter
+and camp management → shelter, WASH → water, health and nutrition → medical,
+psychosocial support → mental_health, logistics → transport, telecom and
+information management → information, relief items → equipment) also says
+that its organisation can supply that category there: one Capability per
+organisation and category, id ``capability:<org>:<category>``, with
+``locality_ids`` the areas it works in (it serves only those), the
+humanitarian sectors in ``hxl_sectors``, and no capacity (a 3W counts
+activities and beneficiaries reached, not what an organisation could still
+supply). Protection, education, livelihoods, registration, coordination and
+other sectors name no emergency category and give no capability.
+
 One Program per operator + sector + area (+ activity when the table has an
 activity column), id ``hxl:<org>:<sector>:<area>[:<activity>]``, with
 ``context`` emergency (3W tables are humanitarian response). The rows of
@@ -52,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import Domain, Locality, Organization, Program, ProgramPartner, Sector, edge_record
+from graph.model_process import Capability, NeedCategory
 from graph.store.base import GraphStore
 from graph.text import normalize
 from importers.pipeline import Batch, Origin
@@ -70,6 +84,7 @@ from importers.standards.common import (
 
 __all__ = [
     "ORG_TYPES",
+    "SECTOR_CATEGORIES",
     "SECTOR_DOMAINS",
     "Columns",
     "detect",
@@ -147,6 +162,38 @@ SECTOR_DOMAINS: dict[str, tuple[Domain, ...]] = {
     "other": (Domain.other,),
 }
 _SECTOR_INDEX = {normalize(k.replace("&", " and ")): v for k, v in SECTOR_DOMAINS.items()}
+
+#: Humanitarian sectors that are emergency services -> the need category they supply.
+SECTOR_CATEGORIES: dict[str, NeedCategory] = {
+    "food security": NeedCategory.food,
+    "food": NeedCategory.food,
+    "food distribution": NeedCategory.food,
+    "shelter": NeedCategory.shelter,
+    "shelter / other infrastructure": NeedCategory.shelter,
+    "camp management": NeedCategory.shelter,
+    "camp coordination and camp management": NeedCategory.shelter,
+    "water & sanitation": NeedCategory.water,
+    "water sanitation & hygiene": NeedCategory.water,
+    "water, sanitation and hygiene": NeedCategory.water,
+    "wash": NeedCategory.water,
+    "health": NeedCategory.medical,
+    "reproductive health": NeedCategory.medical,
+    "hiv/aids": NeedCategory.medical,
+    "nutrition": NeedCategory.medical,
+    "malaria prevention and control": NeedCategory.medical,
+    "health care referral services": NeedCategory.medical,
+    "mental health": NeedCategory.mental_health,
+    "mental health and psychosocial support": NeedCategory.mental_health,
+    "logistics": NeedCategory.transport,
+    "transportation": NeedCategory.transport,
+    "transport / logistics": NeedCategory.transport,
+    "telecom": NeedCategory.information,
+    "emergency telecommunications": NeedCategory.information,
+    "information management": NeedCategory.information,
+    "core relief items (cris)": NeedCategory.equipment,
+    "non-food items": NeedCategory.equipment,
+}
+_CATEGORY_INDEX = {normalize(k.replace("&", " and ")): v for k, v in SECTOR_CATEGORIES.items()}
 
 #: ``#org+type`` values -> sector (keys compared normalised).
 ORG_TYPES: dict[str, Sector] = {
@@ -333,6 +380,7 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
     nodes = NodeCollector(batch)
     warned_sectors: set[str] = set()
     rels: set[tuple[str, str, str]] = set()
+    capabilities: dict[tuple[str, str], tuple[Origin, set[str], set[str]]] = {}
     for rownum, row in enumerate(rows[tag_idx + 1 :], start=tag_idx + 2):
         if not any(str(v or "").strip() for v in row):
             continue
@@ -393,6 +441,12 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
             if record is None:
                 continue
             nodes.add(record, origin)
+        category = _CATEGORY_INDEX.get(normalize(sector.replace("&", " and "))) if sector else None
+        if category is not None:
+            cap = capabilities.setdefault((org_id, category.value), (origin, set(), set()))
+            if loc_id:
+                cap[1].add(loc_id)
+            cap[2].add(sector)
         for key, role in (("funder", "funder"), ("lead", "lead"), ("lead2", "lead")):
             partner = get(key)
             if not partner:
@@ -405,6 +459,18 @@ def parse(path: Path, report: ImportReport, store: GraphStore) -> Batch:
             rels.add((partner_id, program_id, role))
             edge = ProgramPartner(program_id=program_id, organization_id=partner_id, role=role)
             batch.add_relationship(edge_record(edge), origin)
+    for (org_id, cat), (origin, localities, sectors) in sorted(capabilities.items()):
+        data = {
+            "organization_id": org_id,
+            "category": cat,
+            "locality_ids": sorted(localities),
+            "hxl_sectors": sorted(sectors),
+        }
+        record = build_node(Capability, data, report, origin)
+        if record is not None:
+            # Another 3W file may have said where else it works: unite, do not overwrite.
+            stored = store.get(record.id)
+            nodes.add(record, origin, stored if stored and stored.label == "Capability" else None)
     return batch
 
 
