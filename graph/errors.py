@@ -6,6 +6,7 @@ __all__ = [
     "Conflict",
     "NotFound",
     "PartnermapError",
+    "PreconditionFailed",
     "StoreUnavailable",
     "ValidationFailed",
 ]
@@ -37,6 +38,12 @@ class Conflict(PartnermapError):
     """A write would leave a dangling reference or repeat an id."""
 
     status_code = 409
+
+
+class PreconditionFailed(PartnermapError):
+    """A conditional write found the data changed since it was read (a stale ETag)."""
+
+    status_code = 412
 
 
 class StoreUnavailable(PartnermapError):

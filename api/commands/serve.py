@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from typing import Annotated, Any
 
@@ -35,11 +36,15 @@ def _api_settings(**values: Any) -> Any:
         fail("bad settings: " + "; ".join(problems), code=2)
 
 
-def serve_app(store_url: str, host: str, port: int, open_read: bool) -> None:
+def serve_app(store_url: str, host: str, port: int, open_read: bool, *, workers: int = 1) -> None:
     """Serve the HTTP API (and maps) with uvicorn until interrupted.
 
     Open reading (no key needed for reads) is refused unless ``host`` is a
     loopback address; the settings check exits 2 with a message then.
+    With ``workers`` above 1, that many server processes share the port and
+    the store: each builds the app from the same ``PARTNERMAP_*`` settings,
+    and the store (not a lock in one process) keeps ids unique and refuses
+    stale writes.
     """
     import uvicorn
 
@@ -51,13 +56,35 @@ def serve_app(store_url: str, host: str, port: int, open_read: bool) -> None:
     except StoreUnavailable as exc:
         fail(exc.message, code=1)
     mode = "open local reading" if settings.open_local_read else "API keys required"
+    many = f", {workers} worker processes" if workers > 1 else ""
     err.print(
-        f"partnermap API on http://{host}:{port}/docs ({mode}); store {redact_url(settings.store)}",
+        f"partnermap API on http://{host}:{port}/docs ({mode}{many}); "
+        f"store {redact_url(settings.store)}",
         highlight=False,
         markup=False,
         soft_wrap=True,
     )
-    uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False)
+    if workers <= 1:
+        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    # The worker processes build their own app from the environment.
+    os.environ.update(
+        PARTNERMAP_STORE=settings.store,
+        PARTNERMAP_HOST=host,
+        PARTNERMAP_PORT=str(port),
+        PARTNERMAP_OPEN_LOCAL_READ="true" if settings.open_local_read else "false",
+    )
+    if settings.keys_path is not None:
+        os.environ["PARTNERMAP_KEYS_PATH"] = str(settings.keys_path)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 def serve(
@@ -72,6 +99,15 @@ def serve(
         bool,
         typer.Option("--open-read", help="Reads need no key (only on a loopback host)."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes sharing the port and the store (default 1).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API under /api/v1 (docs at /docs).
 
@@ -79,7 +115,11 @@ def serve(
     and PARTNERMAP_OPEN_LOCAL_READ.
     """
     settings = _api_settings(host=host, port=port, store=store, open_local_read=open_read or None)
-    serve_app(settings.store, settings.host, settings.port, settings.open_local_read)
+    args = (settings.store, settings.host, settings.port, settings.open_local_read)
+    if workers > 1:
+        serve_app(*args, workers=workers)
+    else:
+        serve_app(*args)
 
 
 def _key_store(store: str | None) -> KeyStore:

@@ -10,19 +10,26 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 
 from api.config import Settings
-from graph.errors import Conflict, ValidationFailed
-from graph.store.base import GraphStore
+from graph.errors import Conflict, PreconditionFailed, ValidationFailed
+from graph.store.base import GraphStore, digest
 from importers.pipeline import REFERENCES
 
 __all__ = [
+    "PATCH_RETRIES",
     "Limit",
     "Offset",
     "check_references",
     "check_text",
     "clamp_limit",
+    "etag",
+    "if_match",
     "mark_audit",
     "write_lock",
 ]
+
+#: A PATCH without If-Match re-reads and re-merges when another writer got in
+#: between its read and its write; this many times, then 409.
+PATCH_RETRIES = 50
 
 Limit = Annotated[
     int | None,
@@ -36,12 +43,43 @@ def clamp_limit(limit: int | None, settings: Settings) -> int:
     return min(limit or settings.default_page_size, settings.max_page_size)
 
 
-def write_lock(request: Request) -> threading.Lock:
-    """The app's lock around read-modify-write sequences (PATCH, create-if-absent).
+def etag(props: dict[str, Any]) -> str:
+    """The ETag header of a node or relationship: its properties' digest, quoted.
 
-    The store makes each write atomic; this lock makes "read, merge, write"
-    atomic too, so that concurrent PATCHes of one node do not lose each other's
-    changes (within one server process).
+    The same on every server process and store, so any replica can check it.
+
+    >>> etag({"name": "א"}) == etag({"name": "א"}), etag({"name": "א"})[0]
+    (True, '"')
+    """
+    return f'"{digest(props)}"'
+
+
+def if_match(request: Request, current: dict[str, Any] | None = None) -> str | None:
+    """The digest an ``If-Match`` header asks for, or ``None`` without the header.
+
+    ``*`` matches whatever is stored (``current``). A tag that does not match
+    ``current`` is :class:`PreconditionFailed` (412) at once.
+    """
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    tags = [t.strip().removeprefix("W/").strip('"') for t in header.split(",") if t.strip()]
+    now = digest(current) if current is not None else None
+    if "*" in tags and now is not None:
+        return now
+    if now is not None and now not in tags:
+        raise PreconditionFailed(
+            "If-Match: it changed since you read it (the ETag is stale); read it again"
+        )
+    return tags[0] if tags else ""
+
+
+def write_lock(request: Request) -> threading.Lock:
+    """A lock of this process (kept for callers that want one; the API no longer needs it).
+
+    Uniqueness and "read, merge, write" are checked by the store inside the
+    write's transaction (``create_only`` and ``expect`` of
+    :meth:`graph.store.base.GraphStore.write`), so they hold across processes.
     """
     lock: threading.Lock = request.app.state.write_lock
     return lock

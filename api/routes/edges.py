@@ -6,7 +6,8 @@ A relationship is named by its two ends in the URL:
 ``/program_partners/{organization_id}/{program_id}``. Both ends must exist
 and be of the right kind (else 409); the bodies are
 :class:`graph.model.Partnership`, :class:`graph.model.Membership` and
-:class:`graph.model.ProgramPartner`.
+:class:`graph.model.ProgramPartner`. ETags and ``If-Match`` work as for
+nodes (:mod:`api.routes.nodes`), checked by the store.
 """
 
 # No `from __future__ import annotations`: the route signatures use types made at run time.
@@ -18,18 +19,24 @@ from pydantic import BaseModel
 
 from api.deps import EditorDep, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import (
+    PATCH_RETRIES,
     Limit,
     Offset,
     check_references,
     check_text,
     clamp_limit,
+    etag,
+    if_match,
     mark_audit,
-    write_lock,
 )
 from api.schemas import ListPublic, update_model
-from graph.errors import Conflict, NotFound, ValidationFailed
+from graph.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from graph.model import Membership, Partnership, ProgramPartner, RelRecord, edge_record
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, RecordKey
+
+_STALE: dict[int | str, dict[str, Any]] = {
+    412: {"description": "If-Match names an ETag that is no longer current."}
+}
 
 __all__ = ["ENDS", "edge_router", "memberships", "partnerships", "program_partners", "routers"]
 
@@ -61,12 +68,18 @@ def edge_router(
             raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
         return rel
 
-    def save(store: GraphStore, body: BaseModel) -> RelRecord:
+    def save(
+        store: GraphStore,
+        body: BaseModel,
+        *,
+        create: bool = False,
+        expect: dict[RecordKey, str] | None = None,
+    ) -> RelRecord:
         rel = edge_record(body)  # type: ignore[arg-type]
         check_text(rel.props, f"the {path[:-1]}")
         check_text([rel.source, rel.target], f"the {path[:-1]}")
         check_references(store, rel_type, {"source": rel.source, "target": rel.target})
-        store.write(relationships=[rel])
+        store.write(relationships=[rel], create_only=[rel.key] if create else (), expect=expect)
         return rel
 
     @router.get("", response_model=page, summary=f"List {path}")
@@ -106,8 +119,12 @@ def edge_router(
         return {"data": [public(r) for r in rels[offset : offset + size]], "count": len(rels)}
 
     @router.get(item, response_model=model, summary=f"Get one of the {path}")
-    def get_edge(source: Source, target: Target, store: StoreDep, _who: ViewerDep) -> Any:
-        return public(fetch(store, source, target))
+    def get_edge(
+        source: Source, target: Target, response: Response, store: StoreDep, _who: ViewerDep
+    ) -> Any:
+        rel = fetch(store, source, target)
+        response.headers["ETag"] = etag(rel.props)
+        return public(rel)
 
     @router.post(
         "",
@@ -119,30 +136,36 @@ def edge_router(
     def create_edge(
         body: Annotated[model, Body()],  # type: ignore[valid-type]
         request: Request,
+        response: Response,
         store: StoreDep,
         _who: EditorDep,
     ) -> Any:
         rel = edge_record(body)
         mark_audit(request, rel.source, rel.target)
-        # Check and write under one lock, as nodes do: two racing creates give one 409.
-        with write_lock(request):
-            if store.get_relationship(rel.key) is not None:
-                raise Conflict(
-                    f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH"
-                )
-            saved = save(store, body)
+        message = f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH"
+        if store.get_relationship(rel.key) is not None:
+            raise Conflict(message)
+        try:
+            # The store refuses it if another request or process created it meanwhile.
+            saved = save(store, body, create=True)
+        except Conflict as exc:
+            taken = store.get_relationship(rel.key) is not None
+            raise Conflict(message if taken else exc.message) from exc
+        response.headers["ETag"] = etag(saved.props)
         return public(saved)
 
     @router.patch(
         item,
         response_model=model,
         summary=f"Change some fields of one of the {path}",
+        responses=_STALE,
     )
     def update_edge(
         source: Source,
         target: Target,
         body: Annotated[update, Body()],  # type: ignore[valid-type]
         request: Request,
+        response: Response,
         store: StoreDep,
         _who: EditorDep,
     ) -> Any:
@@ -152,19 +175,37 @@ def edge_router(
         for field, value in ((source_field, source), (target_field, target)):
             if field in changes and changes[field] != value:
                 raise ValidationFailed(f"body.{field}: the ends of a relationship cannot change")
-        with write_lock(request):
+        key = (source, rel_type, target)
+        for _ in range(PATCH_RETRIES):
             current = fetch(store, source, target)
+            wanted = if_match(request, current.props)
+            read = wanted if wanted is not None else etag(current.props).strip('"')
             merged = {**current.props, **changes, source_field: source, target_field: target}
-            saved = save(store, model.model_validate(merged))
-        return public(saved)
+            try:
+                saved = save(store, model.model_validate(merged), expect={key: read})
+            except PreconditionFailed:
+                if wanted is not None:
+                    raise
+                continue  # another writer got in between: merge onto what it wrote
+            response.headers["ETag"] = etag(saved.props)
+            return public(saved)
+        raise Conflict(f"the {path[:-1]} is being changed by others too often; try again")
 
-    @router.delete(item, status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete one of {path}")
+    @router.delete(
+        item,
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary=f"Delete one of {path}",
+        responses=_STALE,
+    )
     def delete_edge(
         source: Source, target: Target, request: Request, store: StoreDep, _who: EditorDep
     ) -> Response:
         mark_audit(request, source, target)
-        fetch(store, source, target)
-        if store.delete_relationships([(source, rel_type, target)]) == 0:
+        key = (source, rel_type, target)
+        current = fetch(store, source, target)
+        wanted = if_match(request, current.props)
+        expect: dict[RecordKey, str] | None = {key: wanted} if wanted is not None else None
+        if store.delete_relationships([key], expect=expect) == 0:
             raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -6,6 +6,11 @@ paging, get, create (201), partial update (PATCH), delete (204). Bodies are
 the models of :mod:`graph.model`; a reference to an id that exists nowhere,
 or to a node of the wrong kind, is 409, and so is a delete that would leave
 another node's reference dangling.
+
+Every read and write answers an ``ETag``; PATCH and DELETE with ``If-Match``
+are refused with 412 when the node changed since. The store checks ids and
+ETags inside the write's transaction, so several server processes on one
+store give one 201 per id and lose no update.
 """
 
 # No `from __future__ import annotations`: the route signatures use types made at run time.
@@ -17,18 +22,20 @@ from pydantic import BaseModel
 
 from api.deps import EditorDep, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import (
+    PATCH_RETRIES,
     Limit,
     Offset,
     check_references,
     check_text,
     clamp_limit,
+    etag,
+    if_match,
     mark_audit,
-    write_lock,
 )
 from api.schemas import ListPublic, update_model
-from graph.errors import Conflict, NotFound, ValidationFailed
+from graph.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from graph.model import NODE_MODELS, NodeModel, NodeRecord, parent_cycle, to_record
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, RecordKey
 
 __all__ = ["PATHS", "node_router", "routers"]
 
@@ -86,15 +93,26 @@ def _check_parent_loop(store: GraphStore, record: NodeRecord) -> None:
         raise ValidationFailed(f"body.parent_id: it makes a loop: {' → '.join(loop)}")
 
 
-def _save(store: GraphStore, node: NodeModel) -> NodeRecord:
+def _save(
+    store: GraphStore,
+    node: NodeModel,
+    *,
+    create: bool = False,
+    expect: dict[RecordKey, str] | None = None,
+) -> NodeRecord:
     record = to_record(node)
     check_text(record.props, f"the {node.label}")
     check_references(store, node.label, record.props)
     if node.label == "Capability":
         _check_capability(store, record)
     _check_parent_loop(store, record)
-    store.write([record])
+    store.write([record], create_only=[record.id] if create else (), expect=expect)
     return record
+
+
+_STALE: dict[int | str, dict[str, Any]] = {
+    412: {"description": "If-Match names an ETag that is no longer current."}
+}
 
 
 def node_router(model: type[NodeModel], path: str) -> APIRouter:
@@ -140,8 +158,13 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         _who: ViewerDep,
     ) -> Any:
         # Validated on the way out already; FastAPI would validate it a second time.
-        node = _public(model, _get(store, model, node_id))
-        return Response(node.model_dump_json(), media_type="application/json")
+        record = _get(store, model, node_id)
+        node = _public(model, record)
+        return Response(
+            node.model_dump_json(),
+            media_type="application/json",
+            headers={"ETag": etag(record.props)},
+        )
 
     @router.post(
         "",
@@ -153,27 +176,34 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
     def create_node(
         body: Annotated[model, Body()],  # type: ignore[valid-type]
         request: Request,
+        response: Response,
         store: StoreDep,
         _who: EditorDep,
     ) -> Any:
         node: NodeModel = body
         mark_audit(request, node.id)
-        with write_lock(request):
-            if store.get(node.id) is not None:
-                raise Conflict(f"id {node.id!r} already exists: use PATCH to change it")
-            record = _save(store, node)
+        message = f"id {node.id!r} already exists: use PATCH to change it"
+        if store.get(node.id) is not None:
+            raise Conflict(message)
+        try:
+            # The store refuses the id if another request or process created it meanwhile.
+            record = _save(store, node, create=True)
+        except Conflict as exc:
+            raise Conflict(message if store.get(node.id) is not None else exc.message) from exc
+        response.headers["ETag"] = etag(record.props)
         return _public(model, record)
 
     @router.patch(
         "/{node_id}",
         response_model=model,
         summary=f"Change some fields of a {label}",
-        responses={409: {"description": "A reference would be dangling."}},
+        responses={409: {"description": "A reference would be dangling."}, **_STALE},
     )
     def update_node(
         node_id: str,
         body: Annotated[update, Body()],  # type: ignore[valid-type]
         request: Request,
+        response: Response,
         store: StoreDep,
         _who: EditorDep,
     ) -> Any:
@@ -182,22 +212,33 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
         if "id" in changes and changes["id"] != node_id:
             raise ValidationFailed(f"body.id: the id of {label} {node_id!r} cannot be changed")
-        with write_lock(request):
+        for _ in range(PATCH_RETRIES):
             current = _get(store, model, node_id)
+            wanted = if_match(request, current.props)
+            read = wanted if wanted is not None else etag(current.props).strip('"')
             merged = {**current.props, **changes, "id": node_id}
-            record = _save(store, model.model_validate(merged))
-        return _public(model, record)
+            try:
+                record = _save(store, model.model_validate(merged), expect={node_id: read})
+            except PreconditionFailed:
+                if wanted is not None:
+                    raise
+                continue  # another writer got in between: merge onto what it wrote
+            response.headers["ETag"] = etag(record.props)
+            return _public(model, record)
+        raise Conflict(f"{label} {node_id!r} is being changed by others too often; try again")
 
     @router.delete(
         "/{node_id}",
         status_code=status.HTTP_204_NO_CONTENT,
         summary=f"Delete a {label}",
-        responses={409: {"description": "Another node still refers to it."}},
+        responses={409: {"description": "Another node still refers to it."}, **_STALE},
     )
     def delete_node(node_id: str, request: Request, store: StoreDep, _who: EditorDep) -> Response:
         mark_audit(request, node_id)
-        _get(store, model, node_id)
-        if store.delete_nodes([node_id]) == 0:
+        current = _get(store, model, node_id)
+        wanted = if_match(request, current.props)
+        expect: dict[RecordKey, str] | None = {node_id: wanted} if wanted is not None else None
+        if store.delete_nodes([node_id], expect=expect) == 0:
             raise NotFound(f"no {label} with id {node_id!r}")
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -9,19 +9,67 @@ Writing data that is already stored changes nothing, not even
 ``graph_version``. Every endpoint of a relationship must exist once the
 write is done, or the whole write is rolled back with
 :class:`~graph.errors.Conflict`.
+
+Writes can be conditional, checked by the store inside the write's own
+transaction (so several processes on one store agree): ``create_only``
+names nodes (ids) or relationships (``(source, type, target)`` keys) that
+must not exist yet (:class:`~graph.errors.Conflict` otherwise), and
+``expect`` maps ids or keys to the :func:`digest` of the properties the
+writer read (an ETag): :class:`~graph.errors.PreconditionFailed` when the
+stored properties differ, :class:`~graph.errors.NotFound` when it is gone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.model import NodeRecord, RelRecord
 
-__all__ = ["GraphCounts", "GraphStore", "Subgraph", "WriteStats", "prune_to_locality"]
+__all__ = [
+    "GraphCounts",
+    "GraphStore",
+    "RecordKey",
+    "Subgraph",
+    "WriteStats",
+    "canonical_json",
+    "check_preconditions",
+    "digest",
+    "prune_to_locality",
+    "text_digest",
+]
 
 ProgressCallback = Callable[[int], None]
+#: A node id, or a relationship's ``(source, type, target)``.
+RecordKey = str | tuple[str, str, str]
+
+
+def canonical_json(props: Mapping[str, Any]) -> str:
+    """Properties as the one JSON text both stores compare (sorted keys, compact, UTF-8)."""
+    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(props: Mapping[str, Any]) -> str:
+    """A digest of the canonical JSON of properties: equal digests, unchanged data.
+
+    It is the ETag of a node or relationship in the API: the same on every
+    store and every process.
+
+    >>> digest({"name": "א", "sector": "community"}) == digest({"sector": "community", "name": "א"})
+    True
+    >>> len(digest({}))
+    32
+    """
+    return hashlib.blake2b(canonical_json(props).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """:func:`digest` of properties already in :func:`canonical_json` form."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -63,6 +111,49 @@ class GraphCounts:
 class Subgraph:
     nodes: list[NodeRecord]
     relationships: list[RelRecord]
+
+
+def _shown(key: RecordKey) -> str:
+    if isinstance(key, str):
+        return repr(key)
+    source, rel_type, target = key
+    return f"{rel_type} from {source!r} to {target!r}"
+
+
+def check_preconditions(
+    stored: Mapping[RecordKey, str | None],
+    create_only: Collection[RecordKey],
+    expect: Mapping[RecordKey, str] | None,
+) -> None:
+    """Raise when a conditional write's conditions fail.
+
+    ``stored`` maps each key of ``create_only`` and ``expect`` to the
+    digest of what the store holds now (read inside the write's
+    transaction), or ``None`` when nothing is stored under it.
+
+    >>> check_preconditions({"o1": "abc"}, [], {"o1": "abc"})
+    >>> check_preconditions({"o1": "abc"}, ["o1"], None)
+    Traceback (most recent call last):
+    ...
+    graph.errors.Conflict: 'o1' already exists
+    >>> check_preconditions({"o1": "abd"}, [], {"o1": "abc"})
+    Traceback (most recent call last):
+    ...
+    graph.errors.PreconditionFailed: 'o1' changed since it was read (stale ETag): read it again
+    """
+    from graph.errors import Conflict, NotFound, PreconditionFailed
+
+    for key in create_only:
+        if stored.get(key) is not None:
+            raise Conflict(f"{_shown(key)} already exists")
+    for key, wanted in (expect or {}).items():
+        current = stored.get(key)
+        if current is None:
+            raise NotFound(f"{_shown(key)} does not exist")
+        if current != wanted:
+            raise PreconditionFailed(
+                f"{_shown(key)} changed since it was read (stale ETag): read it again"
+            )
 
 
 def prune_to_locality(sub: Subgraph, locality_id: str) -> Subgraph:
@@ -135,25 +226,43 @@ class GraphStore(ABC):
         relationships: Iterable[RelRecord] = (),
         *,
         progress: ProgressCallback | None = None,
+        create_only: Collection[RecordKey] = (),
+        expect: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         """Upsert nodes and explicit relationships in one transaction.
 
         ``progress`` is called with the number of items handled since the last call.
+        ``create_only`` and ``expect`` make the write conditional (see the module).
         """
 
     @abstractmethod
-    def delete_nodes(self, ids: Sequence[str], *, force: bool = False) -> int:
+    def delete_nodes(
+        self,
+        ids: Sequence[str],
+        *,
+        force: bool = False,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
         """Delete nodes with their own and explicit relationships.
 
         Raises :class:`~graph.errors.Conflict` when another node's reference
         field points at one of them (``Program.operator_id`` at an
         organisation, say), unless ``force`` also deletes those references'
-        relationships. Returns how many nodes were deleted.
+        relationships. Returns how many nodes were deleted. ``expect``: as
+        in :meth:`write`, checked in the same transaction.
         """
 
     @abstractmethod
-    def delete_relationships(self, keys: Sequence[tuple[str, str, str]]) -> int:
-        """Delete explicit relationships by ``(source, type, target)``."""
+    def delete_relationships(
+        self,
+        keys: Sequence[tuple[str, str, str]],
+        *,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
+        """Delete explicit relationships by ``(source, type, target)``.
+
+        ``expect``: as in :meth:`write`, checked in the same transaction.
+        """
 
     @abstractmethod
     def clear(self) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "COMMON_LABEL",
     "COUNT_NODES_BY_LABEL",
     "COUNT_RELS_BY_TYPE",
+    "CREATE_NODE_IDS",
     "DELETE_BLOCKING",
     "DELETE_NODES",
     "DROP_OWNED_RELS",
@@ -48,6 +49,7 @@ __all__ = [
     "GET_RELATIONSHIP",
     "GRAPH_VERSION",
     "IN_RELS",
+    "LOCK_NODES",
     "META_LABEL",
     "OUT_RELS",
     "SCHEMA",
@@ -105,6 +107,23 @@ EXISTING_NODES = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
 RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n._hash AS hash
+"""
+
+# Takes each node's write lock (held to the end of the transaction) before
+# reading its digest, so a conditional write sees the last committed value.
+LOCK_NODES = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+SET n._lock = true
+REMOVE n._lock
+RETURN n.id AS id, n._hash AS hash
+"""
+
+# New ids of a create-only write: the uniqueness constraint refuses an id
+# that exists (or that another transaction is creating) at once.
+CREATE_NODE_IDS = """
+UNWIND $ids AS id
+CREATE (:Node {id: id})
 """
 
 EXISTING_IDS = """

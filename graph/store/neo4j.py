@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -42,8 +42,10 @@ from graph.store.base import (
     GraphCounts,
     GraphStore,
     ProgressCallback,
+    RecordKey,
     Subgraph,
     WriteStats,
+    check_preconditions,
     prune_to_locality,
 )
 from graph.store.neo4j_props import decode_props, digest, node_row, rel_row
@@ -229,6 +231,8 @@ class Neo4jStore(GraphStore):
         relationships: Iterable[RelRecord] = (),
         *,
         progress: ProgressCallback | None = None,
+        create_only: Collection[RecordKey] = (),
+        expect: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -241,6 +245,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> WriteStats:
             stats = WriteStats()
             touched: set[str] = set()
+            self._check_conditions(tx, create_only, expect)
             changed = self._write_nodes(tx, node_list, digests, stats, touched, progress)
             derived = [r for n in changed for r in derived_relationships(n)]
             # Derived first, as the embedded store does, so that an explicit
@@ -264,6 +269,45 @@ class Neo4jStore(GraphStore):
         stats.graph_version = self.graph_version()
         return stats
 
+    def _check_conditions(
+        self,
+        tx: ManagedTransaction,
+        create_only: Collection[RecordKey],
+        expect: Mapping[RecordKey, str] | None,
+    ) -> None:
+        """Check a conditional write inside its transaction, holding the locks it needs.
+
+        Nodes and the sources of relationships are write-locked before their
+        digests are read, so two processes cannot both pass the same check;
+        new ids are created at once, so the uniqueness constraint on ``id``
+        refuses the second of two racing creates.
+        """
+        keys = [*create_only, *(expect or {})]
+        if not keys:
+            return
+        lock_ids = sorted({k if isinstance(k, str) else k[0] for k in keys})
+        stored: dict[RecordKey, str | None] = dict.fromkeys(keys)
+        hashes = {r["id"]: r["hash"] for r in tx.run(cypher.LOCK_NODES, ids=lock_ids)}
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for key in keys:
+            if isinstance(key, str):
+                stored[key] = hashes.get(key)
+            else:
+                _check_label(key[1], "relationship type")
+                by_type[key[1]].append({"source": key[0], "target": key[2]})
+        for type_name, rows in by_type.items():
+            for rec in tx.run(cypher.existing_relationships(type_name), rows=rows):
+                stored[(rec["source"], type_name, rec["target"])] = rec["hash"]
+        check_preconditions(stored, create_only, expect)
+        new_ids = [k for k in create_only if isinstance(k, str)]
+        if new_ids:
+            try:
+                tx.run(cypher.CREATE_NODE_IDS, ids=new_ids).consume()
+            except ClientError as exc:
+                if "ConstraintValidationFailed" not in (exc.code or ""):
+                    raise
+                raise Conflict(f"{new_ids[0]!r} already exists") from exc
+
     def _write_nodes(
         self,
         tx: ManagedTransaction,
@@ -285,6 +329,8 @@ class Neo4jStore(GraphStore):
             fresh: list[tuple[NodeRecord, str]] = []
             for node, node_digest in zip(chunk, chunk_digests, strict=True):
                 old = existing.get(node.id)
+                if old is not None and old[0] is None:
+                    old = None  # created just now by a create-only write
                 if old is not None and old[0] != node.label:
                     raise Conflict(
                         f"id {node.id!r} is already used by a {old[0]}, not a {node.label}"
@@ -363,12 +409,19 @@ class Neo4jStore(GraphStore):
             for chunk in _chunks(rows):
                 tx.run(cypher.merge_relationships(type_name), rows=list(chunk)).consume()
 
-    def delete_nodes(self, ids: Sequence[str], *, force: bool = False) -> int:
+    def delete_nodes(
+        self,
+        ids: Sequence[str],
+        *,
+        force: bool = False,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return 0
 
         def work(tx: ManagedTransaction) -> int:
+            self._check_conditions(tx, (), expect)
             blocking = list(tx.run(cypher.DELETE_BLOCKING, ids=wanted))
             if blocking and not force:
                 refs = ", ".join(f"{r['owner']} ({r['type']})" for r in blocking)
@@ -380,7 +433,12 @@ class Neo4jStore(GraphStore):
 
         return self._run_write(work)
 
-    def delete_relationships(self, keys: Sequence[tuple[str, str, str]]) -> int:
+    def delete_relationships(
+        self,
+        keys: Sequence[tuple[str, str, str]],
+        *,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
         by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
         for source, type_name, target in dict.fromkeys(tuple(k) for k in keys):
             try:
@@ -390,6 +448,7 @@ class Neo4jStore(GraphStore):
             by_type[type_name].append({"source": source, "target": target})
 
         def work(tx: ManagedTransaction) -> int:
+            self._check_conditions(tx, (), expect)
             deleted = 0
             for type_name, rows in by_type.items():
                 query = cypher.delete_relationships(type_name)

@@ -11,11 +11,11 @@ come back exactly as written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from graph.model import NodeRecord, RelRecord, node_domains, node_localities
+from graph.store.base import digest
 from graph.text import normalize
 
 __all__ = ["HELPERS", "decode_props", "digest", "encode_props", "node_row", "rel_row"]
@@ -23,15 +23,6 @@ __all__ = ["HELPERS", "decode_props", "digest", "encode_props", "node_row", "rel
 #: Helper properties the store adds; never part of a record's properties.
 HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner"})
 _INT64 = (-(2**63), 2**63 - 1)
-
-
-def _dumps(props: dict[str, Any]) -> str:
-    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def digest(props: dict[str, Any]) -> str:
-    """A digest of the canonical JSON of properties: equal digests, unchanged data."""
-    return hashlib.blake2b(_dumps(props).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _scalar_kind(value: Any) -> type | None:

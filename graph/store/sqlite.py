@@ -14,7 +14,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,16 @@ from graph.model import (
     node_domains,
     node_localities,
 )
-from graph.store.base import GraphCounts, GraphStore, ProgressCallback, WriteStats
+from graph.store.base import (
+    GraphCounts,
+    GraphStore,
+    ProgressCallback,
+    RecordKey,
+    WriteStats,
+    canonical_json,
+    check_preconditions,
+    text_digest,
+)
 from graph.text import normalize
 
 __all__ = ["SQLiteStore"]
@@ -66,8 +75,7 @@ _UPSERT_REL = (
 )
 
 
-def _dumps(props: dict[str, Any]) -> str:
-    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_dumps = canonical_json
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -164,6 +172,8 @@ class SQLiteStore(GraphStore):
         relationships: Iterable[RelRecord] = (),
         *,
         progress: ProgressCallback | None = None,
+        create_only: Collection[RecordKey] = (),
+        expect: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -174,6 +184,9 @@ class SQLiteStore(GraphStore):
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"the store at {self.path} is busy: {exc}") from exc
         try:
+            # BEGIN IMMEDIATE holds the file's write lock: no other process or
+            # thread writes between this check and the commit.
+            self._check_conditions(conn, create_only, expect)
             touched_ids: set[str] = set()
             for chunk in _chunks(node_list):
                 self._write_nodes(conn, chunk, stats, touched_ids)
@@ -192,6 +205,26 @@ class SQLiteStore(GraphStore):
             raise
         stats.graph_version = self.graph_version()
         return stats
+
+    def _check_conditions(
+        self,
+        conn: sqlite3.Connection,
+        create_only: Collection[RecordKey],
+        expect: Mapping[RecordKey, str] | None,
+    ) -> None:
+        keys = [*create_only, *(expect or {})]
+        if not keys:
+            return
+        stored: dict[RecordKey, str | None] = {}
+        for key in keys:
+            if isinstance(key, str):
+                row = conn.execute("SELECT props FROM nodes WHERE id = ?", (key,)).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT props FROM rels WHERE source = ? AND type = ? AND target = ?", key
+                ).fetchone()
+            stored[key] = text_digest(row[0]) if row is not None else None
+        check_preconditions(stored, create_only, expect)
 
     def _write_nodes(
         self,
@@ -298,13 +331,20 @@ class SQLiteStore(GraphStore):
             (f"{counter}:{secrets.token_hex(4)}",),
         )
 
-    def delete_nodes(self, ids: Sequence[str], *, force: bool = False) -> int:
+    def delete_nodes(
+        self,
+        ids: Sequence[str],
+        *,
+        force: bool = False,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return 0
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_conditions(conn, (), expect)
             marks = ",".join("?" * len(ids))
             blocking = conn.execute(
                 f"SELECT source, type, target, owner FROM rels "
@@ -329,10 +369,16 @@ class SQLiteStore(GraphStore):
             raise
         return int(deleted)
 
-    def delete_relationships(self, keys: Sequence[tuple[str, str, str]]) -> int:
+    def delete_relationships(
+        self,
+        keys: Sequence[tuple[str, str, str]],
+        *,
+        expect: Mapping[RecordKey, str] | None = None,
+    ) -> int:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_conditions(conn, (), expect)
             deleted = 0
             for key in keys:
                 deleted += conn.execute(

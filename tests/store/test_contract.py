@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from graph.errors import Conflict
+from graph.errors import Conflict, NotFound, PreconditionFailed
 from graph.model import (
     Forum,
     Goal,
@@ -30,7 +30,7 @@ from graph.model import (
     edge_record,
     to_record,
 )
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, digest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -319,6 +319,47 @@ def test_id_reused_with_another_label_is_a_conflict(loaded: GraphStore) -> None:
         loaded.write([NodeRecord("Locality", "o-muni", {"name": "שדרות"})])
     node = loaded.get("o-muni")
     assert node is not None and node.label == "Organization"
+
+
+# -- conditional writes (what several API processes rely on) ------------------------------
+def test_create_only_refuses_an_existing_id_or_relationship(loaded: GraphStore) -> None:
+    version = loaded.graph_version()
+    again = NodeRecord("Organization", "o-muni", {"name": "אחרת", "sector": "business"})
+    with pytest.raises(Conflict, match="o-muni"):
+        loaded.write([again], create_only=["o-muni"])
+    key = ("o-muni", "PARTNERS_WITH", "o-rahat")
+    with pytest.raises(Conflict, match="PARTNERS_WITH"):
+        loaded.write(
+            relationships=[RelRecord("PARTNERS_WITH", "o-muni", "o-rahat", {"strength": 1})],
+            create_only=[key],
+        )
+    assert loaded.get("o-muni").props["name"] != "אחרת"  # type: ignore[union-attr]
+    assert loaded.graph_version() == version
+    fresh = NodeRecord("Organization", "o-fresh", {"name": "חדשה", "sector": "business"})
+    assert loaded.write([fresh], create_only=["o-fresh"]).nodes_written == 1
+    assert loaded.get("o-fresh") == fresh
+
+
+def test_expect_compares_the_stored_digest(loaded: GraphStore) -> None:
+    muni = loaded.get("o-muni")
+    assert muni is not None
+    tag = digest(muni.props)
+    changed = NodeRecord("Organization", "o-muni", {**muni.props, "kind": "עירייה"})
+    with pytest.raises(PreconditionFailed, match="o-muni"):
+        loaded.write([changed], expect={"o-muni": digest({"name": "old"})})
+    with pytest.raises(NotFound, match="o-ghost"):
+        loaded.write([changed], expect={"o-ghost": tag})
+    assert loaded.get("o-muni") == muni
+    loaded.write([changed], expect={"o-muni": tag})
+    assert loaded.get("o-muni") == changed
+    with pytest.raises(PreconditionFailed):  # the old tag is stale now
+        loaded.delete_nodes(["o-muni"], force=True, expect={"o-muni": tag})
+    key = ("o-muni", "PARTNERS_WITH", "o-rahat")
+    rel = loaded.get_relationship(key)
+    assert rel is not None
+    with pytest.raises(PreconditionFailed):
+        loaded.delete_relationships([key], expect={key: digest({"strength": 9})})
+    assert loaded.delete_relationships([key], expect={key: digest(rel.props)}) == 1
 
 
 def test_delete_rules(loaded: GraphStore) -> None:
