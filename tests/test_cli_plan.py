@@ -49,6 +49,14 @@ def test_plan_tables_in_hebrew_and_english(store_url: str) -> None:
     assert "₪3.1 from outside for every shekel of the authority" in en.stdout
 
 
+def test_plan_tables_in_arabic(store_url: str) -> None:
+    ar = runner.invoke(cli.app, ["plan", "--locality", "town", "--as-of", "2026-06-30",
+                                 "--lang", "ar"])  # fmt: skip
+    assert ar.exit_code == 0, ar.stderr
+    assert "₪3.1 من الخارج مقابل كل شيكل من السلطة" in ar.stdout
+    assert "متأخر" in ar.stdout  # the status of g-behind
+
+
 def test_plan_errors(store_url: str) -> None:
     missing = runner.invoke(cli.app, ["plan", "--locality", "nowhere"])
     assert missing.exit_code == 1
@@ -57,3 +65,4 @@ def test_plan_errors(store_url: str) -> None:
     assert bad_date.exit_code == 2
     assert "--as-of" in bad_date.stderr
     assert runner.invoke(cli.app, ["plan"]).exit_code == 2  # --locality is required
+    assert runner.invoke(cli.app, ["plan", "--locality", "town", "--lang", "fr"]).exit_code == 2

@@ -48,6 +48,24 @@ _WORDS: dict[str, dict[str, str]] = {
         "due": "מועד",
         "none": "אין",
     },
+    "ar": {
+        "head": "الخطة الجماعية لـ{loc}، حتى تاريخ {date}",
+        "goals": "الأهداف",
+        "goal": "الهدف",
+        "status": "الحالة",
+        "progress": "التقدم",
+        "elapsed": "الوقت المنقضي",
+        "money": "التمويل (مدفوع / ملتزم به / مخطط)",
+        "reasons": "الأسباب",
+        "agreements": "الاتفاقيات",
+        "agreement": "الاتفاقية",
+        "commitments": "الالتزامات",
+        "overdue": "التزامات متأخرة",
+        "party": "الطرف",
+        "description": "الالتزام",
+        "due": "الموعد",
+        "none": "لا يوجد",
+    },
 }
 
 
@@ -72,7 +90,7 @@ def _print_plan(plan: dict[str, Any], lang: str, names: dict[str, str]) -> None:
     from graph.vocabulary import fmt_money, fmt_percent, term
 
     w = _WORDS[lang]
-    suffix = "_he" if lang == "he" else ""
+    suffix = {"he": "_he", "ar": "_ar"}.get(lang, "")
     loc = plan["scope"].get("locality_id") or ""
     out.print(Text(w["head"].format(loc=names.get(loc, loc), date=plan["as_of"]), style="bold"))
 
@@ -125,7 +143,7 @@ def plan_cmd(
         str | None,
         typer.Option("--as-of", help="As of this date (YYYY or YYYY-MM-DD; default today)."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="he (default) or en.")] = "he",
+    lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -133,8 +151,8 @@ def plan_cmd(
     from graph.analytics.plan import plan_report
     from graph.scope import Scope, parse_as_of
 
-    if lang not in ("he", "en"):
-        fail(f"--lang: {lang!r} is not one of he, en", code=2)
+    if lang not in _WORDS:
+        fail(f"--lang: {lang!r} is not one of he, en, ar", code=2)
     try:
         when = parse_as_of(as_of, "--as-of")
     except PartnermapError as exc:
