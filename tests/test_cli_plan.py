@@ -47,6 +47,9 @@ def test_plan_tables_in_hebrew_and_english(store_url: str) -> None:
     assert en.exit_code == 0, en.stderr
     assert "Behind schedule" in en.stdout
     assert "₪3.1 from outside for every shekel of the authority" in en.stdout
+    assert "The authority: ₪200,000 · From outside: ₪620,000" in en.stdout
+    assert "₪120,000 in the locality serves no goal" in en.stdout
+    assert "The collective plan of Town, as of 2026-06-30" in en.stdout  # name_en
 
 
 def test_plan_tables_in_arabic(store_url: str) -> None:

@@ -87,7 +87,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]], none: str) -> 
 def _print_plan(plan: dict[str, Any], lang: str, names: dict[str, str]) -> None:
     from rich.text import Text
 
-    from graph.vocabulary import fmt_money, fmt_percent, term
+    from graph.vocabulary import fmt_money, fmt_percent, render, term
 
     w = _WORDS[lang]
     suffix = {"he": "_he", "ar": "_ar"}.get(lang, "")
@@ -115,6 +115,13 @@ def _print_plan(plan: dict[str, Any], lang: str, names: dict[str, str]) -> None:
     lev = plan["leverage"]
     for line in lev[f"reasons{suffix}"]:
         out.print(Text(line))
+    authority = render("plan.ui.authority", lang, amount=lev["authority"])
+    external = render("plan.ui.external", lang, amount=lev["external"])
+    out.print(Text(f"{authority} · {external}"))
+    out.print(Text(render("plan.ui.leverage_help", lang, date=plan["as_of"])))
+    unlinked = plan["unlinked_money"]
+    if unlinked["total"]:
+        out.print(Text(render("plan.ui.unlinked", lang, total=unlinked["total"])))
     rows = []
     for a in plan["agreements"]:
         c = a["commitments"]
@@ -162,7 +169,10 @@ def plan_cmd(
         plan = plan_report(target, Scope(locality, when))
         ids = {locality, *(p for a in plan["agreements"] for p in a["party_ids"])}
         ids |= {str(c["party_id"]) for c in plan["overdue_commitments"]}
-        names = {nid: node.name for nid, node in target.get_many(ids).items()}
+        names = {
+            nid: str(node.props.get(f"name_{lang}") or node.name)
+            for nid, node in target.get_many(ids).items()
+        }
     except PartnermapError as exc:
         fail(f"--locality: {exc.message}", code=1)
     finally:

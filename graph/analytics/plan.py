@@ -213,7 +213,7 @@ def _year(inv: NodeRecord) -> int | None:
 
 def _counts(inv: NodeRecord, as_of: dt.date) -> bool:
     """Whether an investment is part of the plan at ``as_of`` (see the module docstring)."""
-    status = str(inv.props.get("status") or "paid")
+    status = str(inv.props.get("status") or "committed")
     year = _year(inv)
     return status == "planned" or year is None or year <= as_of.year
 
@@ -396,7 +396,7 @@ def _leverage(plan: _Plan, investments: list[NodeRecord]) -> dict[str, Any]:
     by_year: dict[str, dict[str, float]] = {}
     for inv in investments:
         year = _year(inv)
-        status = str(inv.props.get("status") or "paid")
+        status = str(inv.props.get("status") or "committed")
         if status not in _COUNTED or (year is not None and year > as_of.year):
             continue
         if not _shekels(inv):
@@ -553,9 +553,9 @@ def collective_plan(subgraph: Subgraph, scope: Scope) -> dict[str, Any]:
         if not any(g in plan.nodes for g in plan.program_goals.get(target, set())):
             unlinked.append(inv)
             continue
-        status = str(inv.props.get("status") or "paid")
+        status = str(inv.props.get("status") or "committed")
         amount = _number(inv.props.get("amount")) or 0.0
-        money_of[target].add(status if status in ("planned", *_COUNTED) else "paid",
+        money_of[target].add(status if status in ("planned", *_COUNTED) else "committed",
                              plan.source(inv), amount)  # fmt: skip
     programs_of: dict[str, list[str]] = defaultdict(list)
     for pid, goal_ids in sorted(plan.program_goals.items()):
