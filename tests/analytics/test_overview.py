@@ -132,9 +132,14 @@ def test_demo_compass_planted_cells(demo: SQLiteStore) -> None:
     assert km_shares["policy_influence"]["met_share_latest"] == 0.0
     # data_culture 2024: early_childhood met, three partly -> (1 + 1.5) / 4
     assert km_shares["data_culture"]["met_share_latest"] == pytest.approx(0.625)
+    # continuum: three partly and one not met, then three met and one not met
+    assert shares["continuum"]["met_share_first"] == pytest.approx(0.375)
+    assert shares["continuum"]["met_share_latest"] == pytest.approx(0.75)
     yer = compass_report(demo, Scope("loc-yeruham", dt.date(2026, 11, 30)))
     changes = {c["change"] for c in yer["cells"]}
     assert changes == {"same", "declined"}
+    yer_shares = {o["outcome"]: o for o in yer["outcomes"]}
+    assert yer_shares["resource_leverage"]["met_share_latest"] == pytest.approx(0.375)
     assert compass_report(demo, Scope("loc-ashkelon"))["years"] == []
 
 
@@ -189,3 +194,22 @@ def test_goals_behind_come_from_the_plan_analysis() -> None:
     assert (
         summaries_from([loc], [], Scope(as_of=dt.date(2025, 12, 31)))["l"]["goals_behind"] is None
     )
+
+
+def test_demo_ranking_planted_in_findings(demo: SQLiteStore) -> None:
+    out = rank_localities(demo, scope=Scope(as_of=dt.date(2026, 11, 30)))
+    order = [e["id"] for e in out["localities"]]
+    assert order[0] == "loc-sderot"
+    assert order[-2:] == ["loc-ashkelon", "loc-nof-hagalil"]
+    by_id = {e["id"]: e for e in out["localities"]}
+    no_admin = {i for i, e in by_id.items() if not e["criteria"]["local_administration"]["value"]}
+    assert no_admin == {"loc-yeruham", "loc-shaar-hanegev"}
+    assert all(e["criteria"]["uncoordinated_duplicates"]["value"] == 0 for e in by_id.values())
+    mid_2024 = locality_summaries(demo, Scope(as_of=AS_OF))
+    assert {k: v["uncoordinated_duplicates"] for k, v in mid_2024.items() if v["duplicates"]} == {
+        "loc-sderot": 2,
+        "loc-kiryat-malachi": 1,
+        "loc-ofakim": 0,
+    }
+    uncovered = {k for k, v in mid_2024.items() if v["uncovered_needs"] is not None}
+    assert uncovered == {"loc-sderot", "loc-ofakim", "loc-yeruham"}
