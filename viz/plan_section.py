@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from graph.analytics.plan import collective_plan
 from graph.model import NodeRecord
 from graph.network import scope_subgraph
@@ -35,6 +37,24 @@ def _name(node: NodeRecord | None, fallback: str, lang: str) -> str:
     if node is None:
         return fallback
     return str(node.props.get(f"name_{pick_lang(lang)}") or node.name)
+
+
+def _isolated(key: str, lang: str, **names: str | list[str]) -> Markup:
+    """A catalogue wording whose name parameters are each wrapped in ``<bdi>`` (escaped).
+
+    A Hebrew name such as מתנ"ס inside an English sentence (or the reverse) is
+    reordered by the bidi algorithm unless it is isolated; the wording itself is ours.
+
+    >>> str(_isolated("plan.ui.operator", "en", name='מתנ"ס <b>'))
+    'Run by <bdi>מתנ&#34;ס &lt;b&gt;</bdi>'
+    """
+    marks = {k: f"\ue000{i}\ue001" for i, k in enumerate(names)}
+    text = escape(render(key, lang, **marks))
+    for k, value in names.items():
+        parts = value if isinstance(value, list) else [value]
+        iso = Markup(", ").join(Markup("<bdi>%s</bdi>") % part for part in parts)
+        text = text.replace(marks[k], iso)
+    return text
 
 
 def _bar_parts(money: dict[str, Any], scale: float) -> list[tuple[str, float]]:
@@ -100,8 +120,14 @@ def plan_section(request: SectionRequest) -> Section | None:
         programs = [
             {
                 "name": name(p["id"]),
-                "operator": name(p["operator_id"]) if p["operator_id"] else None,
-                "partners": [name(x) for x in p["partner_ids"]],
+                "operator": _isolated("plan.ui.operator", lang, name=name(p["operator_id"]))
+                if p["operator_id"]
+                else None,
+                "partners": _isolated(
+                    "plan.ui.partners", lang, names=[name(x) for x in p["partner_ids"]]
+                )
+                if p["partner_ids"]
+                else None,
                 "money": p["money"],
                 "total": _total(p["money"]),
                 "parts": _bar_parts(p["money"], scale),

@@ -50,6 +50,8 @@ def test_the_tab_says_its_numbers_in_words_and_escapes_names(tmp_path: Path) -> 
     assert "₪3.1 من الخارج مقابل كل شيكل من السلطة" in ar.html
     assert 'dir="rtl"' in he.html and 'dir="ltr"' in en.html and 'dir="rtl"' in ar.html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in en.html and "<b>bold</b>" not in en.html
+    # names inside a sentence of the other direction are isolated (bidi), and escaped
+    assert "Run by <bdi>עמותת צעד</bdi> · with <bdi>מפעל הגליל</bdi>" in en.html
     # the overdue commitment is marked, and only it (c-x has no due date)
     assert en.html.count('class="pm-plan-overdue"') == 1
     assert "overdue by 91 days" in en.html
