@@ -162,17 +162,19 @@ def fields_of(resource: Resource) -> list[FieldSpec]:
 
 
 def form_data(resource: Resource, form: FormData) -> dict[str, Any]:
-    """The model's fields from a submitted form: text trimmed, blanks ``None``, lists joined
-    with ``;`` (as in the import files)."""
+    """The model's fields from a submitted form: text trimmed, lists joined with ``;`` (as in
+    the import files). A blank field is left out, as a JSON body leaves it out: the model's
+    default applies (``None`` for an optional field, so blanking a field clears it)."""
     data: dict[str, Any] = {}
     for spec in fields_of(resource):
         if spec.widget == "checks":
             values = [str(v).strip() for v in form.getlist(spec.name) if str(v).strip()]
-            data[spec.name] = ";".join(values) or None
-            continue
-        raw = form.get(spec.name)
-        value = raw.strip() if isinstance(raw, str) else None
-        data[spec.name] = value or None
+            value: str | None = ";".join(values)
+        else:
+            raw = form.get(spec.name)
+            value = raw.strip() if isinstance(raw, str) else None
+        if value:
+            data[spec.name] = value
     return data
 
 

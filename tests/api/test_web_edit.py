@@ -1,0 +1,335 @@
+"""Editing, the change log with undo, upload and the template of the workbench, through the app.
+
+The town is the one of ``conftest.town_records``: Sderot (l1) with the
+authority (muni), a nonprofit (ngo) operating p1, the Rashi foundation
+(fund) funding it, a business (biz) partnering with the authority, an
+Arabic-named community group (comm) with no tie, the CEO role (ceo) and
+forum f1 whose members are ceo (chair) and ngo.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from api.web.forms import resources
+from importers.tabular import COLUMNS, FILE_MODELS
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def _errors(html: str, field: str) -> list[str]:
+    """The messages shown beside one field (HTML-unescaped)."""
+    assert f'data-field="{field}"' in html, f"no field {field}"
+    block = html.split(f'data-field="{field}"', 1)[1].split("<label", 1)[0]
+    found = re.findall(r'class="pm-error"[^>]*>([^<]*)<', block)
+    return [m.replace("&#39;", "'").replace("&quot;", '"').replace("&amp;", "&") for m in found]
+
+
+class Browser:
+    """A signed-in client that posts forms with their CSRF token."""
+
+    def __init__(self, client: TestClient, key: str) -> None:
+        self.client = client
+        page = client.get("/signin")
+        r = client.post("/signin", data={"key": key, "csrf": _token(page.text)})
+        assert r.status_code == 200, r.text
+        self.csrf = _token(client.get("/web").text)
+
+    def post(self, url: str, data: dict[str, Any], **kw: Any) -> Any:
+        return self.client.post(url, data={**data, "csrf": self.csrf}, **kw)
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, **kw)
+
+
+@pytest.fixture
+def editor(app: FastAPI, town: object, keys: dict[str, str]) -> Browser:
+    return Browser(TestClient(app), keys["editor"])
+
+
+@pytest.fixture
+def admin(app: FastAPI, town: object, keys: dict[str, str]) -> Browser:
+    return Browser(TestClient(app), keys["admin"])
+
+
+def test_every_resource_the_api_writes_has_a_form(editor: Browser) -> None:
+    listed = resources()
+    for path in ("organizations", "roles", "forums", "programs", "investments", "goals"):
+        assert path in listed
+    for path in ("memberships", "partnerships", "program_partners"):
+        assert listed[path].ends is not None
+    for path, resource in listed.items():
+        page = editor.get(f"/web/{path}/new")
+        assert page.status_code == 200, path
+        for name in resource.model.model_fields:
+            assert f'name="{name}"' in page.text, (path, name)
+
+
+def test_form_errors_are_the_apis_beside_the_fields(
+    editor: Browser, as_role: Callable[[str], dict[str, str]]
+) -> None:
+    bad = {"id": "p-bad", "name": "תכנית", "operator_id": "ngo", "age_min": "12", "age_max": "3"}
+    page = editor.post("/web/programs/new", {**bad, "context": "war"})
+    assert page.status_code == 422
+    api = editor.client.post(
+        "/api/v1/programs", json={**bad, "context": "war"}, headers=as_role("editor")
+    )
+    assert api.status_code == 422
+    api_context = [e["msg"] for e in api.json()["detail"] if e["loc"][-1] == "context"]
+    assert _errors(page.text, "context") == api_context
+    # A rule across fields (checked after the fields) is shown above the form.
+    page = editor.post("/web/programs/new", bad)
+    assert "age_min 12 is above age_max 3" in page.text
+    # A dangling reference: the API's 409 message, beside the field.
+    page = editor.post("/web/programs/new", {**bad, "age_min": "", "operator_id": "ghost"})
+    assert page.status_code == 409
+    api = editor.client.post(
+        "/api/v1/programs",
+        json={**bad, "age_min": None, "operator_id": "ghost"},
+        headers=as_role("editor"),
+    )
+    assert _errors(page.text, "operator_id") == [api.json()["detail"]]
+    assert editor.get("/api/v1/programs/p-bad").status_code == 404
+    # What was typed stays in the form.
+    assert 'value="ghost"' in page.text
+
+
+def test_create_edit_and_delete_an_organisation(editor: Browser) -> None:
+    r = editor.post(
+        "/web/organizations/new",
+        {"id": "o-new", "name": "מרכז צעירים", "sector": "nonprofit", "locality_ids": "l1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    org = editor.get("/api/v1/organizations/o-new").json()
+    assert (org["name"], org["sector"], org["locality_ids"]) == ("מרכז צעירים", "nonprofit", ["l1"])
+    r = editor.post(
+        "/web/organizations/item?id=o-new",
+        {"name": "מרכז צעירים שדרות", "sector": "community", "locality_ids": "l1;l2"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    org = editor.get("/api/v1/organizations/o-new").json()
+    assert (org["sector"], org["locality_ids"]) == ("community", ["l1", "l2"])
+    r = editor.post("/web/organizations/delete", {"id": "o-new"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert editor.get("/api/v1/organizations/o-new").status_code == 404
+
+
+def test_extra_properties_survive_an_edit(editor: Browser, town: Any) -> None:
+    from graph.model import NodeRecord
+
+    ngo = town.get("ngo")
+    town.write([NodeRecord("Organization", "ngo", {**ngo.props, "website": "https://or.example"})])
+    editor.post("/web/organizations/item?id=ngo", {"name": "אור", "sector": "nonprofit"})
+    assert town.get("ngo").props["website"] == "https://or.example"
+
+
+def test_a_referenced_organisation_is_not_deleted(editor: Browser) -> None:
+    r = editor.post("/web/organizations/delete", {"id": "ngo"})
+    assert r.status_code == 409  # p1's operator
+    assert editor.get("/api/v1/organizations/ngo").status_code == 200
+
+
+def test_forum_page_lists_members_and_adds_one(editor: Browser) -> None:
+    page = editor.get("/web/forums/item?id=f1")
+    members = page.text.split('id="pm-related-memberships"')[1]
+    assert 'מנכ"ל העירייה' in members.replace("&#34;", '"') and "עמותת אור לגיל הרך" in members
+    r = editor.post(
+        "/web/memberships/new",
+        {
+            "member_id": "comm",
+            "forum_id": "f1",
+            "position": "observer",
+            "back": "/web/forums/item?id=f1",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/web/forums/item?id=f1"
+    got = editor.get("/api/v1/memberships/comm/f1").json()
+    assert got["position"] == "observer"
+    # A second time is refused, as the API refuses it.
+    again = editor.post("/web/memberships/new", {"member_id": "comm", "forum_id": "f1"})
+    assert again.status_code == 409
+    # A forum is no member of a forum: the API's wrong-kind message.
+    wrong = editor.post("/web/memberships/new", {"member_id": "f1", "forum_id": "f1"})
+    assert wrong.status_code == 409
+    assert _errors(wrong.text, "member_id") == [
+        "source 'f1' is a Forum, expected Role or Organization"
+    ]
+
+
+def test_the_change_log_keeps_values_and_undoes_safely(admin: Browser, town: Any) -> None:
+    admin.post(
+        "/web/organizations/item?id=comm", {"name": "جمعية الأمل للشباب", "sector": "community"}
+    )
+    page = admin.get("/web/audit")
+    assert page.status_code == 200
+    row = page.text.split('class="pm-audit-row"')[1]
+    assert "جمعية الأمل" in row and "جمعية الأمل للشباب" in row
+    seq = re.search(r'name="seq" value="(\d+)"', row).group(1)
+    # Someone changes it again: the older change can no longer be undone.
+    admin.post("/web/organizations/item?id=comm", {"name": "جمعية الأمل ٢", "sector": "community"})
+    r = admin.post("/web/undo", {"seq": seq})
+    assert r.status_code == 409
+    assert town.get("comm").props["name"] == "جمعية الأمل ٢"
+    # The latest one can: the name goes back one step.
+    latest = re.search(r'name="seq" value="(\d+)"', admin.get("/web/audit").text).group(1)
+    r = admin.post("/web/undo", {"seq": latest}, follow_redirects=False)
+    assert r.status_code == 303
+    assert town.get("comm").props["name"] == "جمعية الأمل للشباب"
+    # Undone once is undone: a second undo of it is refused.
+    assert admin.post("/web/undo", {"seq": latest}).status_code == 409
+
+
+def test_undo_a_delete_brings_back_the_memberships(admin: Browser, town: Any) -> None:
+    assert town.get_relationship(("ceo", "MEMBER_OF", "f1")) is not None
+    r = admin.post("/web/roles/delete", {"id": "ceo"})
+    assert r.status_code == 409  # g1's owner_id: the store refuses, nothing changes
+    admin.post("/web/goals/item?id=g1", {"title": "90% מוכנות לכיתה א", "locality_id": "l1"})
+    r = admin.post("/web/roles/delete", {"id": "ceo"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert town.get("ceo") is None and town.get_relationship(("ceo", "MEMBER_OF", "f1")) is None
+    seq = re.search(r'name="seq" value="(\d+)"', admin.get("/web/audit").text).group(1)
+    admin.post("/web/undo", {"seq": seq})
+    assert town.get("ceo").props["holder"] == "Dana Levi"
+    assert town.get_relationship(("ceo", "MEMBER_OF", "f1")).props["position"] == "chair"
+
+
+def test_undo_of_a_create_is_refused_once_something_refers_to_it(admin: Browser) -> None:
+    admin.post("/web/organizations/new", {"id": "o-op", "name": "מפעיל", "sector": "business"})
+    create_seq = re.search(r'name="seq" value="(\d+)"', admin.get("/web/audit").text).group(1)
+    admin.post("/web/programs/new", {"id": "p-new", "name": "תכנית חדשה", "operator_id": "o-op"})
+    r = admin.post("/web/undo", {"seq": create_seq})
+    assert r.status_code == 409
+    assert "p-new" in r.text  # the store names what still refers to it
+    assert admin.get("/api/v1/organizations/o-op").status_code == 200
+
+
+def test_browser_writes_are_in_the_api_audit_trail(
+    editor: Browser, as_role: Callable[[str], dict[str, str]]
+) -> None:
+    editor.post("/web/organizations/new", {"id": "o-a", "name": "א", "sector": "other"})
+    editor.post("/web/organizations/new", {"id": "o-a", "name": "א", "sector": "other"})
+    trail = editor.client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    rows = [(e["method"], e["path"], e["ids"][0], e["status"]) for e in trail[:2]]
+    assert rows == [
+        ("POST", "/web/organizations", "o-a", 409),
+        ("POST", "/web/organizations", "o-a", 201),
+    ]
+    assert trail[1]["ids"][1].startswith("change:") and trail[1]["role"] == "editor"
+
+
+def test_only_admins_read_the_change_log(editor: Browser) -> None:
+    assert editor.get("/web/audit").status_code == 403
+    assert editor.post("/web/undo", {"seq": "1"}).status_code == 403
+
+
+def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_upload_checks_first_then_lands_on_confirmation(editor: Browser, town: Any) -> None:
+    data = _xlsx(
+        {"organizations": [["id", "name", "sector"], ["o-up", "ארגון מהגיליון", "business"]]}
+    )
+    page = editor.post("/web/imports", {}, files={"file": ("town.xlsx", data)})
+    assert page.status_code == 200
+    assert town.get("o-up") is None
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    # Another user cannot land someone else's checked upload.
+    other_key = editor.client.app.state.keys.create(__import__("api.auth").auth.Role.editor)
+    other = Browser(TestClient(editor.client.app), other_key.secret)
+    assert other.post("/web/imports/confirm", {"token": token}).status_code == 410
+    r = editor.post("/web/imports/confirm", {"token": token})
+    assert r.status_code == 200 and 'id="pm-landed"' in r.text
+    assert town.get("o-up").props["name"] == "ארגון מהגיליון"
+    # A token is good once.
+    assert editor.post("/web/imports/confirm", {"token": token}).status_code == 410
+
+
+def test_upload_report_table_of_a_zip_with_errors(editor: Browser, town: Any) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("organizations.csv", "id,name,sector\no-z,ארגון,nonprofit\n")
+        archive.writestr("programs.csv", "id,name,operator_id,age_min,age_max\npz,תכנית,o-z,9,4\n")
+    page = editor.post("/web/imports", {}, files={"file": ("town.zip", buf.getvalue())})
+    assert page.status_code == 422
+    cells = re.findall(r'<tr class="pm-issue">(.*?)</tr>', page.text, re.S)
+    assert len(cells) == 1
+    texts = [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", cells[0], re.S)
+    ]
+    assert texts[:3] == ["programs.csv", "2", "age_min"]
+    assert "age_min 9 is above age_max 4" in texts[4]
+    assert 'name="token"' not in page.text
+    assert town.get("o-z") is None
+
+
+def test_viewer_cannot_upload(app: FastAPI, town: object, keys: dict[str, str]) -> None:
+    viewer = Browser(TestClient(app), keys["viewer"])
+    data = _xlsx({"organizations": [["id", "name", "sector"], ["o-v", "x", "other"]]})
+    assert viewer.post("/web/imports", {}, files={"file": ("x.xlsx", data)}).status_code == 403
+
+
+def test_template_has_every_file_and_round_trips(editor: Browser, town: Any) -> None:
+    r = editor.get("/web/template.xlsx")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(r.content))
+    assert [n for n in book.sheetnames if not n.startswith("_")] == list(COLUMNS)
+    for name, columns in COLUMNS.items():
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == columns, name
+        assert sheet.sheet_view.rightToLeft
+        assert all(c.comment and c.comment.text for c in sheet[1]), name
+    lists = {
+        sheet.cell(row=1, column=i + 1).value: dv.formula1
+        for name in ("organizations",)
+        for sheet in (book[name],)
+        for dv in sheet.data_validations.dataValidation
+        for i, col in enumerate(COLUMNS[name])
+        if f"{chr(65 + i)}2:" in str(dv.sqref)
+    }
+    assert (
+        lists["sector"]
+        == '"local_authority,government,nonprofit,philanthropy,business,academia,community,other"'
+    )
+    # Role kinds are too many for an inline list: they live on the hidden sheet.
+    roles = book["roles"]
+    kind = next(dv for dv in roles.data_validations.dataValidation if "C2:" in str(dv.sqref))
+    assert kind.formula1.startswith("'_lists'!")
+    assert book["_lists"].sheet_state == "hidden"
+    # Filled in and uploaded, it imports (the helper sheet is skipped silently).
+    book["organizations"].append(["o-t", "ארגון מהתבנית", "academia"])
+    book["memberships"].append(["o-t", "f1", "member"])
+    out = io.BytesIO()
+    book.save(out)
+    page = editor.post("/web/imports", {}, files={"file": ("template.xlsx", out.getvalue())})
+    assert page.status_code == 200, page.text
+    assert 'id="pm-warnings"' not in page.text
+    assert set(FILE_MODELS) >= set(COLUMNS)
