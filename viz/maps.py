@@ -48,6 +48,7 @@ from markupsafe import Markup
 
 from graph.hygiene import dumps_finite
 from graph.model import NodeRecord
+from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
 from viz.charts import bar_chart, investment_breakdown, investment_series
 from viz.i18n import direction, label, pick_lang, t
@@ -123,10 +124,12 @@ class LocalityView:
     report: dict[str, Any] | None
 
 
-def _analysis_report(store: GraphStore, G: nx.Graph, sub: Subgraph) -> dict[str, Any]:
+def _analysis_report(store: GraphStore, G: nx.Graph, sub: Subgraph, scope: Scope) -> dict[str, Any]:
     from graph.analytics.report import report_from
 
-    report: dict[str, Any] = report_from(G, sub, graph_version=store.graph_version(), seed=0)
+    report: dict[str, Any] = report_from(
+        G, sub, graph_version=store.graph_version(), seed=0, scope=scope
+    )
     return report
 
 
@@ -136,8 +139,9 @@ def load_locality(
     *,
     context: str = "both",
     report: dict[str, Any] | None = None,
+    scope: Scope | None = None,
 ) -> LocalityView:
-    """A locality's subgraph, actor network and analysis report.
+    """A locality's subgraph, actor network and analysis report, as of a date.
 
     Parameters
     ----------
@@ -149,19 +153,24 @@ def load_locality(
         Passed to :func:`graph.network.build_network` and the report.
     report : dict, optional
         A report already computed (the API caches them); else one is computed.
+    scope : graph.scope.Scope, optional
+        The locality, as-of date and context (replaces ``locality_id`` and
+        ``context``); default the locality as of today.
 
     Raises
     ------
     graph.errors.NotFound
         When there is no locality with that id.
     """
-    from graph.network import build_network, scope_subgraph
+    from graph.network import build_network
 
-    sub = scope_subgraph(store, locality_id=locality_id)
-    locality = next(n for n in sub.nodes if n.id == locality_id)
-    network = build_network(sub, locality_id=locality_id, context=context)
+    if scope is None:
+        scope = Scope(locality_id, context=context)
+    sub = read(store, scope)
+    locality = next(n for n in sub.nodes if n.id == scope.locality_id)
+    network = build_network(sub, locality_id=scope.locality_id, context=scope.context)
     if report is None:
-        report = _analysis_report(store, network, sub)
+        report = _analysis_report(store, network, sub, scope)
     return LocalityView(locality, sub, network, report)
 
 

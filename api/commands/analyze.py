@@ -11,7 +11,16 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, fail, out, print_json, store_from
+from api.commands.common import (
+    AsOfOpt,
+    JsonOpt,
+    StoreOpt,
+    as_of_from,
+    fail,
+    out,
+    print_json,
+    store_from,
+)
 from graph.errors import PartnermapError
 from graph.vocabulary import (
     LANGS,
@@ -193,11 +202,13 @@ def analyze_cmd(
     context: Annotated[str, typer.Option("--context", help="both, routine or emergency.")] = "both",
     lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     seed: Annotated[int, typer.Option("--seed", help="Seed of sampled measures.")] = 0,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Find duplicated interventions, isolated actors, bridges and leverage points."""
     from graph.analytics.report import analysis_report
+    from graph.scope import Scope
 
     if lang not in LANGS:
         fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}", code=2)
@@ -205,10 +216,11 @@ def analyze_cmd(
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
     if locality is not None and cluster is not None:
         fail("give --locality or --cluster, not both", code=2)
+    when = as_of_from(as_of)
     target = store_from(store)
     try:
         report = analysis_report(
-            target, locality_id=locality, cluster_id=cluster, context=context, seed=seed
+            target, Scope(locality, when, context, cluster_id=cluster), seed=seed
         )
     except PartnermapError as exc:
         option = "--locality" if locality else "--cluster" if cluster else "analyze"

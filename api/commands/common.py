@@ -16,20 +16,23 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from graph.errors import StoreUnavailable
+from graph.errors import StoreUnavailable, ValidationFailed
 from graph.hygiene import dumps_finite
 from graph.store import GraphStore, default_store_url, open_store, redact_url
 
 __all__ = [
+    "AsOfOpt",
     "JsonOpt",
     "StoreOpt",
     "app",
+    "as_of_from",
     "describe_store",
     "err",
     "fail",
@@ -61,6 +64,24 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="See the graph as on this date (YYYY = 31 December, or YYYY-MM-DD); default today.",
+        show_default=False,
+    ),
+]
+
+
+def as_of_from(text: str | None, option: str = "--as-of") -> dt.date:
+    """The date of an ``--as-of`` style option (today when not given), or exit 2."""
+    from graph.scope import parse_as_of
+
+    try:
+        return parse_as_of(text, option)
+    except ValidationFailed as exc:
+        fail(exc.message, code=2)
 
 
 def store_from(url: str | None) -> GraphStore:

@@ -10,6 +10,7 @@ import typer
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
+    as_of_from,
     describe_store,
     err,
     fail,
@@ -232,6 +233,14 @@ def export(
     locality: Annotated[
         str | None, typer.Option("--locality", help="Only the part of one locality.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Only what counts on this date (default: everything, ended things included).",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export the graph as JSON, CSV, GraphML or GEXF."""
@@ -242,9 +251,12 @@ def export(
         fail(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}", code=2)
     target = store_from(store)
     try:
+        from graph.scope import Scope, read
+
         if locality is not None and target.get(locality) is None:
             fail(f"--locality: no node with id {locality!r}", code=1)
-        graph = target.subgraph(locality)
+        when = as_of_from(as_of)
+        graph = read(target, Scope(locality, when), dated=as_of is not None, where="--locality")
         written = write_export(graph, fmt, output)
     except PartnermapError as exc:
         fail(exc.message, code=1)

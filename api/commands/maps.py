@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.commands.common import StoreOpt, err, fail, store_from
+from api.commands.common import AsOfOpt, StoreOpt, as_of_from, err, fail, store_from
 from graph.errors import PartnermapError
 
 __all__ = ["map_cmd"]
@@ -23,18 +23,21 @@ def map_cmd(
     ],
     lang: Annotated[str, typer.Option("--lang", help="he (default, right-to-left) or en.")] = "he",
     context: Annotated[str, typer.Option("--context", help="both, routine or emergency.")] = "both",
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Write a locality's interactive map as ONE self-contained HTML file (works offline)."""
+    from graph.scope import Scope
     from viz.maps import load_locality, render_map
 
     if lang not in ("he", "en"):
         fail(f"--lang: {lang!r} is not one of he, en", code=2)
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
+    when = as_of_from(as_of)
     target = store_from(store)
     try:
-        view = load_locality(target, locality, context=context)
+        view = load_locality(target, locality, scope=Scope(locality, when, context))
         title = str(view.locality.props.get(f"name_{lang}") or view.locality.name)
         html = render_map(
             view.network, view.report, sub=view.sub, lang=lang, context=context, title=title

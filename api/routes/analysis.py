@@ -2,7 +2,8 @@
 
 The report is computed by :func:`graph.analytics.report.analysis_report`
 (imported when first needed) and cached per graph version and scope in a
-small LRU :class:`ReportCache`; concurrent requests for the same report
+small LRU :class:`ReportCache` (the key holds the as-of date: a report of
+2023 and one of today are two entries); concurrent requests for the same report
 wait for one computation rather than each starting their own. The cache is
 built on :class:`BoundedCache`, which the map and dashboard pages share.
 
@@ -21,22 +22,24 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes.common import Limit, Offset, clamp_limit
-from graph.errors import NotFound, ValidationFailed
+from api.routes.scoping import ScopeDep
+from graph.errors import ValidationFailed
 from graph.hygiene import dumps_finite
+from graph.scope import Scope, check_locality
 from graph.store.base import GraphStore
 
 __all__ = ["PAGED_SECTIONS", "BoundedCache", "ReportCache", "router"]
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 
-Key = tuple[str, str | None, str]
-Compute = Callable[[GraphStore, str | None, str], dict[str, Any]]
+Key = tuple[str, Scope]
+Compute = Callable[[GraphStore, Scope], dict[str, Any]]
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -44,12 +47,10 @@ V = TypeVar("V")
 PAGED_SECTIONS = ("duplicates", "isolates", "bridges", "leverage")
 
 
-def _compute(store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
+def _compute(store: GraphStore, scope: Scope) -> dict[str, Any]:
     from graph.analytics.report import analysis_report
 
-    report: dict[str, Any] = analysis_report(
-        store, locality_id=locality_id, context=context, seed=0
-    )
+    report: dict[str, Any] = analysis_report(store, scope, seed=0)
     return report
 
 
@@ -164,16 +165,21 @@ def _dumps(value: Any) -> bytes:
 
 
 class ReportCache:
-    """Reports by ``(graph_version, locality_id, context)``, the ``size`` most recent kept.
+    """Reports by ``(graph_version, scope)``, the ``size`` most recent kept.
+
+    The scope (:class:`graph.scope.Scope`) holds the locality, the as-of date
+    and the context, so each date is its own entry.
 
     Examples
     --------
+    >>> import datetime as dt
     >>> calls = []
-    >>> cache = ReportCache(2, compute=lambda s, loc, ctx: calls.append(loc) or {"loc": loc})
+    >>> cache = ReportCache(2, compute=lambda s, sc: calls.append(sc.as_of.year) or {"y": 1})
     >>> class Store:
     ...     def graph_version(self): return "v1"
-    >>> cache.get(Store(), "l1", "both"), cache.get(Store(), "l1", "both"), calls
-    ({'loc': 'l1'}, {'loc': 'l1'}, ['l1'])
+    >>> now, then = Scope("l1", dt.date(2026, 1, 1)), Scope("l1", dt.date(2023, 1, 1))
+    >>> cache.get(Store(), now), cache.get(Store(), now), cache.get(Store(), then), calls
+    ({'y': 1}, {'y': 1}, {'y': 1}, [2026, 2023])
     """
 
     def __init__(self, size: int = 16, compute: Compute = _compute) -> None:
@@ -181,19 +187,24 @@ class ReportCache:
         self._compute = compute
         self._items: BoundedCache[Key, _Entry] = BoundedCache(size)
 
-    def _entry(self, store: GraphStore, locality_id: str | None, context: str) -> _Entry:
-        key = (store.graph_version(), locality_id, context)
-        return self._items.get(key, lambda: _Entry(self._compute(store, locality_id, context)))
+    def _entry(self, store: GraphStore, scope: Scope, compute: Compute | None = None) -> _Entry:
+        key = (store.graph_version(), scope)
+        run = compute or self._compute
+        return self._items.get(key, lambda: _Entry(run(store, scope)))
 
-    def get(self, store: GraphStore, locality_id: str | None, context: str) -> dict[str, Any]:
-        """The report of this scope at the store's current version."""
-        return self._entry(store, locality_id, context).report
+    def get(
+        self, store: GraphStore, scope: Scope, *, compute: Compute | None = None
+    ) -> dict[str, Any]:
+        """The report of this scope at the store's current version.
 
-    def get_json(
-        self, store: GraphStore, locality_id: str | None, context: str, section: str = ""
-    ) -> bytes:
+        ``compute`` replaces the cache's own computation for a missing entry
+        (the map route builds its network once and makes the report from it).
+        """
+        return self._entry(store, scope, compute).report
+
+    def get_json(self, store: GraphStore, scope: Scope, section: str = "") -> bytes:
         """The report (or one ``section`` of it) as UTF-8 JSON, encoded once per version."""
-        entry = self._entry(store, locality_id, context)
+        entry = self._entry(store, scope)
         encoded = entry.encoded.get(section)
         if encoded is None:
             encoded = _dumps(entry.report.get(section) if section else entry.report)
@@ -201,13 +212,7 @@ class ReportCache:
         return encoded
 
     def get_page(
-        self,
-        store: GraphStore,
-        locality_id: str | None,
-        context: str,
-        section: str,
-        offset: int,
-        limit: int,
+        self, store: GraphStore, scope: Scope, section: str, offset: int, limit: int
     ) -> bytes:
         """``limit`` findings of a list ``section`` from ``offset``, as UTF-8 JSON.
 
@@ -215,15 +220,16 @@ class ReportCache:
 
         Examples
         --------
-        >>> cache = ReportCache(compute=lambda s, loc, ctx: {
-        ...     "graph_version": "v1", "scope": {"locality_id": loc}, "isolates": [1, 2, 3]})
+        >>> cache = ReportCache(compute=lambda s, sc: {
+        ...     "graph_version": "v1", "scope": {"locality_id": sc.locality_id},
+        ...     "isolates": [1, 2, 3]})
         >>> class Store:
         ...     def graph_version(self): return "v1"
         >>> import json
-        >>> json.loads(cache.get_page(Store(), None, "both", "isolates", 1, 1))
+        >>> json.loads(cache.get_page(Store(), Scope(), "isolates", 1, 1))
         {'data': [2], 'count': 3, 'graph_version': 'v1', 'scope': {'locality_id': None}}
         """
-        report = self._entry(store, locality_id, context).report
+        report = self._entry(store, scope).report
         items: list[Any] = report.get(section) or []
         return _dumps(
             {
@@ -233,13 +239,6 @@ class ReportCache:
                 "scope": report.get("scope"),
             }
         )
-
-
-LocalityParam = Annotated[str | None, Query(description="One locality; default the whole graph.")]
-ContextParam = Annotated[
-    Literal["both", "routine", "emergency"],
-    Query(description="Keep ties of this context (and of both)."),
-]
 
 
 _JSON_OBJECT: dict[int | str, dict[str, Any]] = {
@@ -283,19 +282,10 @@ section holds tens of thousands of findings. `GET /analysis` still sends the
 whole report, unpaged, as `partnermap analyze --json`."""
 
 
-def _check_locality(store: GraphStore, locality_id: str | None) -> None:
-    if locality_id is not None:
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
-
-
-def _report(
-    request: Request, store: GraphStore, locality_id: str | None, context: str, section: str = ""
-) -> Response:
-    _check_locality(store, locality_id)
+def _report(request: Request, store: GraphStore, scope: Scope, section: str = "") -> Response:
+    check_locality(store, scope.locality_id, "query locality_id")
     cache: ReportCache = request.app.state.report_cache
-    body = cache.get_json(store, locality_id, context, section)
+    body = cache.get_json(store, scope, section)
     return Response(body, media_type="application/json")
 
 
@@ -305,15 +295,9 @@ def _report(
     response_class=Response,
     responses=_JSON_OBJECT,
 )
-def analysis(
-    request: Request,
-    store: StoreDep,
-    _who: ViewerDep,
-    locality_id: LocalityParam = None,
-    context: ContextParam = "both",
-) -> Response:
-    """The whole report of SPEC section 3, unpaged (the sections page it)."""
-    return _report(request, store, locality_id, context)
+def analysis(request: Request, store: StoreDep, _who: ViewerDep, scope: ScopeDep) -> Response:
+    """The whole report of SPEC section 3, unpaged (the sections page it), as of `as_of`."""
+    return _report(request, store, scope)
 
 
 def _paged_section(name: str, doc: str) -> None:
@@ -330,8 +314,7 @@ def _paged_section(name: str, doc: str) -> None:
         store: StoreDep,
         settings: SettingsDep,
         _who: ViewerDep,
-        locality_id: LocalityParam = None,
-        context: ContextParam = "both",
+        scope: ScopeDep,
         limit: Limit = None,
         offset: Offset = 0,
     ) -> Response:
@@ -340,11 +323,9 @@ def _paged_section(name: str, doc: str) -> None:
                 f"query limit: {limit} is above the largest page this server sends "
                 f"({settings.max_page_size})"
             )
-        _check_locality(store, locality_id)
+        check_locality(store, scope.locality_id, "query locality_id")
         cache: ReportCache = request.app.state.report_cache
-        body = cache.get_page(
-            store, locality_id, context, name, offset, clamp_limit(limit, settings)
-        )
+        body = cache.get_page(store, scope, name, offset, clamp_limit(limit, settings))
         return Response(body, media_type="application/json")
 
 
@@ -364,12 +345,6 @@ for _name, _doc in (
     response_class=Response,
     responses=_JSON_ANY,
 )
-def metrics(
-    request: Request,
-    store: StoreDep,
-    _who: ViewerDep,
-    locality_id: LocalityParam = None,
-    context: ContextParam = "both",
-) -> Response:
+def metrics(request: Request, store: StoreDep, _who: ViewerDep, scope: ScopeDep) -> Response:
     """The report's `metrics` object as it is: small, so not paged."""
-    return _report(request, store, locality_id, context, "metrics")
+    return _report(request, store, scope, "metrics")

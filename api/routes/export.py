@@ -1,4 +1,8 @@
-"""``GET /export``: the whole graph, or a locality's part, as JSON, CSV (zip), GraphML or GEXF."""
+"""``GET /export``: the whole graph, or a locality's part, as JSON, CSV (zip), GraphML or GEXF.
+
+Without ``as_of`` everything is exported, what has ended included; with
+``?as_of=D`` only what counts at ``D`` (:func:`graph.scope.cut`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.deps import StoreDep, ViewerDep
-from graph.errors import NotFound
+from graph.scope import Scope, parse_as_of, read
 
 __all__ = ["router"]
 
@@ -35,18 +39,23 @@ def export(
     _who: ViewerDep,
     format: Annotated[Literal["json", "csv", "graphml", "gexf"], Query()] = "json",
     locality_id: Annotated[str | None, Query(description="Only this locality's part.")] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="Only what counts on this date (YYYY or YYYY-MM-DD); "
+            "default: everything, ended things included.",
+            max_length=10,
+        ),
+    ] = None,
 ) -> Response:
     from importers.export import MEDIA_TYPES, export_bytes
 
-    if locality_id is not None:
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
-        source = store.subgraph(locality_id)
-        stem = f"partnermap-{locality_id}"
-    else:
-        source = store.subgraph()
-        stem = "partnermap"
+    dated = bool(as_of and as_of.strip())
+    scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
+    source = read(store, scope, dated=dated, where="query locality_id")
+    stem = f"partnermap-{locality_id}" if locality_id is not None else "partnermap"
+    if dated:
+        stem += f"-{scope.as_of.isoformat()}"
     media_type, suffix = MEDIA_TYPES[format]
     safe_stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in stem)
     return Response(

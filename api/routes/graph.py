@@ -3,8 +3,9 @@
 Every answer is bounded: the ego depth by ``max_ego_depth`` and its size by
 ``max_ego_nodes`` (``truncated`` says when the limit cut it short), the
 subgraph by ``max_subgraph_nodes``. Paths run over the actor network of
-:func:`graph.network.build_network`, cached per graph version, and each
-step carries the evidence of its tie.
+:func:`graph.network.build_network`, cached per graph version and scope, and each
+step carries the evidence of its tie. Every query sees the graph as of
+``?as_of=`` (default today): what ended before that date is left out.
 """
 
 from __future__ import annotations
@@ -12,26 +13,23 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import networkx as nx
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.routes.scoping import AsOfParam, ContextParam, ScopeDep
 from api.schemas import EgoGraph, GraphNode, GraphRelationship, PathResult, SubgraphPublic
 from graph.errors import NotFound, ValidationFailed
 from graph.model import NodeRecord, RelRecord
+from graph.scope import Scope, check_locality, node_counts_at, parse_as_of, read, rel_counts_at
 from graph.store.base import GraphStore
 
 __all__ = ["NetworkCache", "router"]
 
 router = APIRouter(prefix="/graph", tags=["graph"])
-
-ContextParam = Annotated[
-    Literal["both", "routine", "emergency"],
-    Query(description="Keep ties of this context (and of both)."),
-]
 
 
 def _node(record: NodeRecord) -> GraphNode:
@@ -50,22 +48,24 @@ def _json(model: BaseModel) -> Response:
 
 
 class NetworkCache:
-    """The last few actor networks, keyed by graph version, locality and context."""
+    """The last few actor networks, keyed by graph version and scope (place, date, context)."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, str | None, str], nx.Graph] = OrderedDict()
+        self._items: OrderedDict[tuple[str, Scope], nx.Graph] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, store: GraphStore, locality_id: str | None, context: str) -> nx.Graph:
+    def get(self, store: GraphStore, scope: Scope) -> nx.Graph:
         from graph.network import build_network
 
-        key = (store.graph_version(), locality_id, context)
+        key = (store.graph_version(), scope)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        network = build_network(store, locality_id=locality_id, context=context)
+        network = build_network(
+            read(store, scope), locality_id=scope.locality_id, context=scope.context
+        )
         with self._lock:
             self._items[key] = network
             while len(self._items) > self.size:
@@ -103,7 +103,9 @@ def ego(
     _who: ViewerDep,
     depth: Annotated[int, Query(ge=1, le=10, description="Relationships away.")] = 1,
     context: ContextParam = "both",
+    as_of: AsOfParam = None,
 ) -> Any:
+    when = parse_as_of(as_of, "query as_of")
     if depth > settings.max_ego_depth:
         raise ValidationFailed(
             f"query depth: {depth} is above this server's maximum of {settings.max_ego_depth}"
@@ -111,6 +113,8 @@ def ego(
     center = store.get(node_id)
     if center is None:
         raise NotFound(f"no node with id {node_id!r}")
+    if not node_counts_at(center, when):
+        raise NotFound(f"node {node_id!r} is not live as of {when.isoformat()}")
     nodes: dict[str, NodeRecord] = {center.id: center}
     rels: dict[tuple[str, str, str], RelRecord] = {}
     frontier = [center.id]
@@ -123,12 +127,14 @@ def ego(
         fetched = store.get_many(wanted - nodes.keys())
         for nid, node_rels in level:
             for rel in node_rels:
+                if not rel_counts_at(rel, when):
+                    continue
                 other_id = rel.target if rel.source == nid else rel.source
                 if context != "both" and not _in_context(rel, nodes, fetched, context):
                     continue  # a partnership, forum or program of the other context
                 if other_id not in nodes:
                     other = fetched.get(other_id)
-                    if other is None:
+                    if other is None or not node_counts_at(other, when):
                         continue
                     if len(nodes) >= settings.max_ego_nodes:
                         truncated = True
@@ -158,8 +164,7 @@ def path(
     _who: ViewerDep,
     source: Annotated[str, Query(description="An organisation (or role) id.")],
     target: Annotated[str, Query(description="An organisation (or role) id.")],
-    locality_id: Annotated[str | None, Query(description="Within this locality only.")] = None,
-    context: ContextParam = "both",
+    scope: ScopeDep,
 ) -> Any:
     ends: list[str] = []
     for name, nid in (("source", source), ("target", target)):
@@ -173,10 +178,9 @@ def path(
                 f"query {name}: {nid!r} is a {record.label}; paths run between organisations"
             )
         ends.append(nid)
-    if locality_id is not None and store.get(locality_id) is None:
-        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    check_locality(store, scope.locality_id, "query locality_id")
     cache: NetworkCache = request.app.state.network_cache
-    network = cache.get(store, locality_id, context)
+    network = cache.get(store, scope)
     hops: list[str] = []
     if ends[0] in network and ends[1] in network:
         try:
@@ -213,18 +217,17 @@ def subgraph(
     store: StoreDep,
     settings: SettingsDep,
     _who: ViewerDep,
-    locality_id: Annotated[str | None, Query(description="Default: the whole graph.")] = None,
+    scope: ScopeDep,
 ) -> Any:
+    locality_id = scope.locality_id
     if locality_id is not None:
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+        check_locality(store, locality_id, "query locality_id")
     elif store.count() > settings.max_subgraph_nodes:
         raise ValidationFailed(
             f"the whole graph has more than {settings.max_subgraph_nodes} nodes: "
             "pass locality_id, or use /export"
         )
-    sub = store.subgraph(locality_id)
+    sub = read(store, scope, where="query locality_id")
     if len(sub.nodes) > settings.max_subgraph_nodes:
         raise ValidationFailed(
             f"locality {locality_id!r} has {len(sub.nodes)} nodes, above this server's "

@@ -8,7 +8,7 @@ from a network), Hebrew and right-to-left by default and English with
 Drawing a page costs seconds of CPU on a large locality (about 1.5 s for a
 2,000-node map), so every page is kept, encoded, in a :class:`BoundedCache`
 on ``app.state.page_cache`` by ``(page, graph_version, locality_id, lang,
-context, download)``: a repeated request reads the graph version and
+context, as_of, download)``: a repeated request reads the graph version and
 nothing else. A write makes a new graph version, hence new pages. The cache
 holds at most ``analysis_cache_size`` pages and :data:`PAGE_CACHE_BYTES` (a
 2,000-node map is 4-5 MB).
@@ -26,9 +26,9 @@ from starlette.routing import NoMatchFound
 
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
-from graph.errors import NotFound
+from api.routes.scoping import LocalityScopeDep
 from graph.model import NodeRecord
-from graph.scope import Scope, parse_as_of
+from graph.scope import Scope, check_locality, parse_as_of
 from graph.store.base import GraphStore
 from viz.i18n import pick_lang
 from viz.maps import (
@@ -53,10 +53,6 @@ router = APIRouter(tags=["maps"])
 
 LangParam = Annotated[
     Literal["he", "en"], Query(description="Page language: he (default, right-to-left) or en.")
-]
-ContextParam = Annotated[
-    Literal["both", "routine", "emergency"],
-    Query(description="Keep ties of this context (and of both)."),
 ]
 LocalityPath = Annotated[str, Path(description="A locality's id.")]
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -99,15 +95,22 @@ def _cached_page(
     return page_cache(request).get(key, lambda: draw().encode("utf-8"))
 
 
-def _view(request: Request, store: GraphStore, locality_id: str, context: str) -> LocalityView:
-    loc = store.get(locality_id)
-    if loc is None or loc.label != "Locality":
-        raise NotFound(f"path locality_id: no locality with id {locality_id!r}")
-    report: dict[str, Any] | None = None
+def _view(request: Request, store: GraphStore, scope: Scope) -> LocalityView:
+    check_locality(store, scope.locality_id, "path locality_id")
     cache = getattr(request.app.state, "report_cache", None)
-    if cache is not None:
-        report = cache.get(store, locality_id, context)
-    return load_locality(store, locality_id, context=context, report=report)
+    if cache is None:
+        return load_locality(store, str(scope.locality_id), scope=scope)
+    built: list[LocalityView] = []
+
+    def compute(_store: GraphStore, _scope: Scope) -> dict[str, Any]:
+        # A cold cache: read and build once, and keep the report this view made.
+        built.append(load_locality(store, str(scope.locality_id), scope=scope))
+        return built[0].report or {}
+
+    report = cache.get(store, scope, compute=compute)
+    if built:
+        return built[0]
+    return load_locality(store, str(scope.locality_id), scope=scope, report=report)
 
 
 def _url(request: Request, name: str, query: Mapping[str, str], **path: str) -> str:
@@ -134,8 +137,8 @@ def locality_map(
     store: StoreDep,
     _who: ViewerDep,
     locality_id: LocalityPath,
+    scope: LocalityScopeDep,
     lang: LangParam = "he",
-    context: ContextParam = "both",
     download: Annotated[bool, Query(description="Send as a file to save.")] = False,
     view_name: Annotated[
         Literal["network", "readiness"],
@@ -146,15 +149,19 @@ def locality_map(
         ),
     ] = "network",
 ) -> HTMLResponse:
+    context = scope.context
+    as_of = scope.as_of.isoformat()
+    dated = {"as_of": as_of} if request.query_params.get("as_of") else {}
+
     def draw() -> str:
-        view = _view(request, store, locality_id, context)
+        view = _view(request, store, scope)
         overlay = None
         if view_name == "readiness":
             from graph.analytics.readiness import readiness_report
             from graph.vocabulary import render
             from viz.readiness_map import readiness_overlay
 
-            report = readiness_report(store, locality_id, as_of=parse_as_of(None))
+            report = readiness_report(store, locality_id, as_of=scope.as_of)
             overlay = readiness_overlay(report, lang, team_name=render("readiness.ui.team", lang))
         other = "en" if lang == "he" else "he"
         links = (
@@ -164,13 +171,13 @@ def locality_map(
                 "other_lang": _url(
                     request,
                     "locality_map",
-                    {"lang": other, "context": context},
+                    {"lang": other, "context": context, **dated},
                     locality_id=locality_id,
                 ),
                 "dashboard": _url(
                     request,
                     "locality_dashboard",
-                    {"lang": lang, "context": context},
+                    {"lang": lang, "context": context, **dated},
                     locality_id=locality_id,
                 ),
             }
@@ -186,7 +193,7 @@ def locality_map(
             readiness=overlay,
         )
 
-    key = ("map", locality_id, lang, context, download, view_name)
+    key = ("map", locality_id, lang, context, as_of, download, view_name)
     html = _cached_page(request, store, key, draw)
     headers = {}
     if download:
@@ -209,20 +216,24 @@ def locality_dashboard(
     store: StoreDep,
     _who: ViewerDep,
     locality_id: LocalityPath,
+    scope: LocalityScopeDep,
     lang: LangParam = "he",
-    context: ContextParam = "both",
 ) -> HTMLResponse:
+    context = scope.context
+    as_of = scope.as_of.isoformat()
+    dated = {"as_of": as_of} if request.query_params.get("as_of") else {}
+
     def draw() -> str:
-        view = _view(request, store, locality_id, context)
+        view = _view(request, store, scope)
         other = "en" if lang == "he" else "he"
-        query = {"lang": lang, "context": context}
+        query = {"lang": lang, "context": context, **dated}
         links = {
             "index": _url(request, "dashboard_index", {"lang": lang}),
             "map": _url(request, "locality_map", query, locality_id=locality_id),
             "other_lang": _url(
                 request,
                 "locality_dashboard",
-                {"lang": other, "context": context},
+                {"lang": other, "context": context, **dated},
                 locality_id=locality_id,
             ),
             "export_map": _url(
@@ -251,14 +262,14 @@ def locality_dashboard(
             links[f"context_{ctx}"] = _url(
                 request,
                 "locality_dashboard",
-                {"lang": lang, "context": ctx},
+                {"lang": lang, "context": ctx, **dated},
                 locality_id=locality_id,
             )
         section_request = SectionRequest(
             store=store,
             locality_id=locality_id,
             lang=lang,
-            scope=Scope(locality_id, parse_as_of(params.get("as_of")), context),
+            scope=scope,
             params=params,
             links=links,
         )
@@ -273,8 +284,8 @@ def locality_dashboard(
             sections=build_sections(section_request),
         )
 
-    params = {k: v for k, v in request.query_params.items() if k in SECTION_PARAMS or k == "as_of"}
-    key = ("dashboard", locality_id, lang, context, *sorted(params.items()))
+    params = {k: v for k, v in request.query_params.items() if k in SECTION_PARAMS}
+    key = ("dashboard", locality_id, lang, context, as_of, *sorted(params.items()))
     return HTMLResponse(_cached_page(request, store, key, draw))
 
 

@@ -1,7 +1,8 @@
 """The whole analysis of a scope: SPEC section 3's JSON object.
 
-:func:`analysis_report` reads the scope once (:func:`graph.network.scope_subgraph`),
-builds the actor network once, and runs every finding on it: duplicated
+:func:`analysis_report` reads the scope once (:func:`graph.scope.read`: the
+locality's part of the graph as of the scope's date), builds the actor
+network once, and runs every finding on it: duplicated
 interventions, isolated actors, cross-sector bridges, leverage points and
 the metrics. It is what ``partnermap analyze --json`` prints and what
 ``GET /api/v1/analysis`` returns.
@@ -22,7 +23,8 @@ from graph.analytics.isolates import find_isolates
 from graph.analytics.leverage import find_leverage
 from graph.analytics.metrics import scope_metrics
 from graph.errors import ValidationFailed
-from graph.network import build_network, gc_paused, scope_subgraph
+from graph.network import build_network, gc_paused
+from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
 
 __all__ = ["SECTIONS", "analysis_report", "report_from"]
@@ -41,6 +43,7 @@ def report_from(
     graph_version: str,
     seed: int = 0,
     sections: Iterable[str] | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
     """The report of a network already built (see :func:`analysis_report`).
 
@@ -56,6 +59,9 @@ def report_from(
         Seed of every random choice (sampled betweenness on big graphs).
     sections : iterable of str, optional
         Only these of :data:`SECTIONS` (default all).
+    scope : Scope, optional
+        The scope the subgraph was read through; its ``as_of`` goes into the
+        JSON ``scope`` (left out when not given).
 
     Returns
     -------
@@ -76,15 +82,15 @@ def report_from(
     unknown = [s for s in wanted if s not in SECTIONS]
     if unknown:
         raise ValidationFailed(f"unknown report section {unknown[0]!r}: use {', '.join(SECTIONS)}")
-    scope = G.graph.get("scope") or {}
-    report: dict[str, Any] = {
-        "graph_version": graph_version,
-        "scope": {
-            "locality_id": scope.get("locality_id"),
-            "cluster_id": scope.get("cluster_id"),
-            "context": scope.get("context", "both"),
-        },
+    seen = G.graph.get("scope") or {}
+    scope_json: dict[str, Any] = {
+        "locality_id": seen.get("locality_id"),
+        "cluster_id": seen.get("cluster_id"),
+        "context": seen.get("context", "both"),
     }
+    if scope is not None:
+        scope_json["as_of"] = scope.as_of.isoformat()
+    report: dict[str, Any] = {"graph_version": graph_version, "scope": scope_json}
     if "duplicates" in wanted:
         report["duplicates"] = find_duplicates(G, subgraph)
         # Groups of three or more, besides their pairs (each pair carries its group_id).
@@ -106,6 +112,7 @@ def report_from(
 
 def analysis_report(
     store: GraphStore,
+    scope: Scope | None = None,
     *,
     locality_id: str | None = None,
     cluster_id: str | None = None,
@@ -119,11 +126,16 @@ def analysis_report(
     ----------
     store : GraphStore
         The graph.
+    scope : Scope, optional
+        Where, as of when and which context (:class:`graph.scope.Scope`);
+        what has ended before ``scope.as_of`` is not counted. Without it the
+        scope is made of ``locality_id``, ``cluster_id`` and ``context``, as
+        of today.
     locality_id, cluster_id : str, optional
         The scope: one locality, a cluster of localities, or (neither) the
-        whole graph.
+        whole graph (ignored when ``scope`` is given).
     context : {"both", "routine", "emergency"}
-        Which forums, programs and partnerships count.
+        Which forums, programs and partnerships count (ignored when ``scope`` is given).
     seed : int
         Seed of every random choice; the same graph and seed give the same report.
     sections : iterable of str, optional
@@ -157,13 +169,23 @@ def analysis_report(
     >>> list(report)  # doctest: +NORMALIZE_WHITESPACE
     ['graph_version', 'scope', 'duplicates', 'duplicate_groups', 'isolates', 'bridges',
      'bridges_others', 'leverage', 'metrics']
-    >>> report["scope"]
-    {'locality_id': None, 'cluster_id': None, 'context': 'both'}
+    >>> import datetime as dt
+    >>> analysis_report(store, Scope(as_of=dt.date(2024, 1, 1)))["scope"]
+    {'locality_id': None, 'cluster_id': None, 'context': 'both', 'as_of': '2024-01-01'}
     >>> store.close()
     """
     # One analysis builds millions of short-lived objects and no cycles worth collecting.
+    if scope is None:
+        scope = Scope(locality_id, context=context, cluster_id=cluster_id)
     with gc_paused():
         version = store.graph_version()
-        subgraph = scope_subgraph(store, locality_id=locality_id, cluster_id=cluster_id)
-        G = build_network(subgraph, locality_id=locality_id, cluster_id=cluster_id, context=context)
-        return report_from(G, subgraph, graph_version=version, seed=seed, sections=sections)
+        subgraph = read(store, scope)
+        G = build_network(
+            subgraph,
+            locality_id=scope.locality_id,
+            cluster_id=scope.cluster_id,
+            context=scope.context,
+        )
+        return report_from(
+            G, subgraph, graph_version=version, seed=seed, sections=sections, scope=scope
+        )

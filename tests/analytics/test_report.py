@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,9 +13,12 @@ from typer.testing import CliRunner
 from api.cli import app
 from graph.analytics.report import SECTIONS, analysis_report
 from graph.errors import NotFound, ValidationFailed
+from graph.scope import Scope
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.planted import L1, planted_town
 
+#: The planted town's picture: its language programs and their 2024 money all count.
+AS_OF = dt.date(2024, 6, 30)
 SPEC_KEYS = ["graph_version", "scope", "duplicates", "isolates", "bridges", "leverage", "metrics"]
 
 
@@ -25,11 +29,16 @@ def town(sqlite_store: SQLiteStore) -> SQLiteStore:
 
 
 def test_report_has_the_spec_shape(town: SQLiteStore) -> None:
-    report = analysis_report(town, locality_id=L1)
+    report = analysis_report(town, Scope(L1, AS_OF))
     assert [key for key in report if key in SPEC_KEYS] == SPEC_KEYS
     assert set(report) - set(SPEC_KEYS) == {"duplicate_groups", "bridges_others"}  # additions
     assert report["graph_version"] == town.graph_version()
-    assert report["scope"] == {"locality_id": L1, "cluster_id": None, "context": "both"}
+    assert report["scope"] == {
+        "locality_id": L1,
+        "cluster_id": None,
+        "context": "both",
+        "as_of": "2024-06-30",
+    }
     dup = report["duplicates"][0]
     for key in (
         "programs",
@@ -53,7 +62,7 @@ def test_report_has_the_spec_shape(town: SQLiteStore) -> None:
 
 
 def test_lists_are_sorted_as_spec_says(town: SQLiteStore) -> None:
-    report = analysis_report(town)
+    report = analysis_report(town, Scope(as_of=AS_OF))
     for section in ("duplicates", "bridges", "leverage"):
         scores = [e["score"] for e in report[section]]
         assert scores == sorted(scores, reverse=True), section
@@ -63,8 +72,8 @@ def test_lists_are_sorted_as_spec_says(town: SQLiteStore) -> None:
 
 
 def test_deterministic(town: SQLiteStore) -> None:
-    one = analysis_report(town, locality_id=L1, seed=3)
-    two = analysis_report(town, locality_id=L1, seed=3)
+    one = analysis_report(town, Scope(L1, AS_OF), seed=3)
+    two = analysis_report(town, Scope(L1, AS_OF), seed=3)
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
 
 
@@ -78,9 +87,9 @@ def test_scope_errors(town: SQLiteStore) -> None:
 
 
 def test_sections(town: SQLiteStore) -> None:
-    only = analysis_report(town, sections=["metrics"])
+    only = analysis_report(town, Scope(as_of=AS_OF), sections=["metrics"])
     assert list(only) == ["graph_version", "scope", "metrics"]
-    report = analysis_report(town, locality_id=L1)
+    report = analysis_report(town, Scope(L1, AS_OF))
     assert len(report["duplicates"]) == 3
     assert set(SECTIONS) <= set(report)
 
@@ -94,10 +103,12 @@ def _url(store: SQLiteStore, tmp_path: Path) -> str:
 
 def test_analyze_json_prints_exactly_the_report(town: SQLiteStore, tmp_path: Path) -> None:
     url = _url(town, tmp_path)
-    result = CliRunner().invoke(app, ["analyze", "--store", url, "--locality", L1, "--json"])
+    result = CliRunner().invoke(
+        app, ["analyze", "--store", url, "--locality", L1, "--as-of", "2024-06-30", "--json"]
+    )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
-    assert printed == json.loads(json.dumps(analysis_report(town, locality_id=L1)))
+    assert printed == json.loads(json.dumps(analysis_report(town, Scope(L1, AS_OF))))
 
 
 def test_analyze_tables_in_hebrew_and_english(town: SQLiteStore, tmp_path: Path) -> None:
@@ -199,11 +210,18 @@ def test_analyze_cluster_and_context(town: SQLiteStore, tmp_path: Path) -> None:
             "--json",
             "--context",
             "routine",
+            "--as-of",
+            "2024-06-30",
         ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["scope"] == {"locality_id": None, "cluster_id": "c-south", "context": "routine"}
+    assert report["scope"] == {
+        "locality_id": None,
+        "cluster_id": "c-south",
+        "context": "routine",
+        "as_of": "2024-06-30",
+    }
     # in routine the emergency team does not count: b and c are not coordinated
     pairs = {tuple(d["programs"]): d["coordinated"] for d in report["duplicates"]}
     assert pairs[("p-lang-b", "p-lang-c")] is False
@@ -215,7 +233,8 @@ def test_groups_of_three_are_reported_as_a_group(sqlite_store: SQLiteStore) -> N
     from importers.registry import run_import
 
     assert run_import(sqlite_store, demo_path()).valid
-    report = analysis_report(sqlite_store, locality_id="loc-sderot")
+    # The demo's programs run 2023-2025 (robotics ends with 2024): pinned to mid-2024.
+    report = analysis_report(sqlite_store, Scope("loc-sderot", AS_OF))
     trio = ["prog-sde-makers", "prog-sde-robotics", "prog-sde-young-academy"]
     groups = report["duplicate_groups"]
     assert [g["programs"] for g in groups] == [trio]
@@ -245,17 +264,21 @@ def test_bridges_listed_are_the_ones_that_matter(tmp_path: Path) -> None:
     # articulation points and those on >= 5% of the cross-sector shortest paths; the rest
     # is one count and a note. The full list comes from find_bridges on the same network.
     from graph.analytics.bridges import KEY_BETWEENNESS, find_bridges
-    from graph.network import build_network, scope_subgraph
+    from graph.network import build_network
+    from graph.scope import read
     from importers.demo import demo_path
     from importers.registry import run_import
 
     with SQLiteStore(tmp_path / "demo.db") as store:
         assert run_import(store, demo_path()).valid
-        report = analysis_report(store, locality_id="loc-sderot")
-        sub = scope_subgraph(store, locality_id="loc-sderot")
+        # The demo's picture of mid-2024 (its programs run 2023-2025).
+        report = analysis_report(store, Scope("loc-sderot", AS_OF))
+        sub = read(store, Scope("loc-sderot", AS_OF))
         everyone = find_bridges(build_network(sub, locality_id="loc-sderot"))
     listed, note = report["bridges"], report["bridges_others"]
-    assert len(everyone) == 27
+    # 27 with every dated thing counted; as of mid-2024 the 2023 money no longer ties
+    # funders to operators, and 23 remain.
+    assert len(everyone) == 23
     assert 0 < len(listed) < len(everyone)
     for b in listed:
         assert b["articulation_point"] or b["cross_sector_betweenness"] >= KEY_BETWEENNESS

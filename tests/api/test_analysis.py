@@ -16,6 +16,7 @@ from api.auth import Role
 from api.routes.analysis import PAGED_SECTIONS, ReportCache
 from graph.analytics.report import analysis_report
 from graph.model import Organization, Sector, to_record
+from graph.scope import Scope
 from graph.store.sqlite import SQLiteStore
 
 Headers = Callable[[str], dict[str, str]]
@@ -27,9 +28,9 @@ def _counting(app: FastAPI) -> list[tuple[str | None, str]]:
     """Make the app's report cache count how often it really computes."""
     calls: list[tuple[str | None, str]] = []
 
-    def compute(store: Any, locality_id: str | None, context: str) -> dict[str, Any]:
-        calls.append((locality_id, context))
-        return analysis_report(store, locality_id=locality_id, context=context, seed=0)
+    def compute(store: Any, scope: Scope) -> dict[str, Any]:
+        calls.append((scope.locality_id, scope.context))
+        return analysis_report(store, scope, seed=0)
 
     app.state.report_cache = ReportCache(4, compute=compute)
     return calls
@@ -92,11 +93,11 @@ def test_cache_is_bounded_and_computes_once_under_concurrency() -> None:
     calls: list[str | None] = []
     lock = threading.Lock()
 
-    def slow(store: Any, locality_id: str | None, context: str) -> dict[str, Any]:
+    def slow(store: Any, scope: Scope) -> dict[str, Any]:
         with lock:
-            calls.append(locality_id)
+            calls.append(scope.locality_id)
         time.sleep(0.05)
-        return {"scope": locality_id}
+        return {"scope": scope.locality_id}
 
     class Store:
         def graph_version(self) -> str:
@@ -105,7 +106,7 @@ def test_cache_is_bounded_and_computes_once_under_concurrency() -> None:
     cache = ReportCache(2, compute=slow)
     results: list[dict[str, Any]] = []
     threads = [
-        threading.Thread(target=lambda: results.append(cache.get(Store(), "l1", "both")))  # type: ignore[arg-type]
+        threading.Thread(target=lambda: results.append(cache.get(Store(), Scope("l1"))))  # type: ignore[arg-type]
         for _ in range(10)
     ]
     for t in threads:
@@ -114,7 +115,7 @@ def test_cache_is_bounded_and_computes_once_under_concurrency() -> None:
         t.join()
     assert calls == ["l1"] and results == [{"scope": "l1"}] * 10
     for loc in ("l2", "l3", "l1"):
-        cache.get(Store(), loc, "both")  # type: ignore[arg-type]
+        cache.get(Store(), Scope(loc))  # type: ignore[arg-type]
     assert calls == ["l1", "l2", "l3", "l1"]  # l1 was evicted by l2 and l3
     assert len(cache._items) == 2
 

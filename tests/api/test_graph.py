@@ -31,11 +31,14 @@ def test_ego_depth_one_is_the_direct_neighbours(
 def test_ego_depth_two_reaches_further(
     town: SQLiteStore, client: TestClient, as_role: Headers
 ) -> None:
-    one = client.get("/api/v1/graph/ego/ngo?depth=1", headers=as_role("viewer")).json()
-    two = client.get("/api/v1/graph/ego/ngo?depth=2", headers=as_role("viewer")).json()
+    one = client.get("/api/v1/graph/ego/ngo?depth=1&as_of=2024", headers=as_role("viewer")).json()
+    two = client.get("/api/v1/graph/ego/ngo?depth=2&as_of=2024", headers=as_role("viewer")).json()
     ids = {n["id"] for n in two["nodes"]}
     assert {n["id"] for n in one["nodes"]} < ids
     assert {"inv1", "ceo", "muni", "g1"} <= ids  # via p1, f1
+    # inv1 is of 2024: as of today (2026 and later) it no longer counts.
+    today = client.get("/api/v1/graph/ego/ngo?depth=2", headers=as_role("viewer")).json()
+    assert "inv1" not in {n["id"] for n in today["nodes"]}
 
 
 def test_ego_bounds(
@@ -61,7 +64,9 @@ def test_path_carries_the_evidence_of_each_tie(
     town: SQLiteStore, client: TestClient, as_role: Headers
 ) -> None:
     r = client.get(
-        "/api/v1/graph/path", params={"source": "biz", "target": "fund"}, headers=as_role("viewer")
+        "/api/v1/graph/path",
+        params={"source": "biz", "target": "fund", "as_of": "2024"},
+        headers=as_role("viewer"),
     )
     assert r.status_code == 200, r.text
     body = r.json()
@@ -122,7 +127,9 @@ def test_path_sees_writes(town: SQLiteStore, client: TestClient, as_role: Header
 
 def test_subgraph_of_a_locality(town: SQLiteStore, client: TestClient, as_role: Headers) -> None:
     r = client.get(
-        "/api/v1/graph/subgraph", params={"locality_id": "l1"}, headers=as_role("viewer")
+        "/api/v1/graph/subgraph",
+        params={"locality_id": "l1", "as_of": "2024"},
+        headers=as_role("viewer"),
     )
     assert r.status_code == 200
     ids = {n["id"] for n in r.json()["nodes"]}
@@ -137,7 +144,7 @@ def test_whole_graph_is_bounded(
 ) -> None:
     headers = {"X-API-Key": keys["viewer"]}
     with TestClient(make_app()) as client:
-        r = client.get("/api/v1/graph/subgraph", headers=headers)
+        r = client.get("/api/v1/graph/subgraph?as_of=2024", headers=headers)
         assert r.status_code == 200 and len(r.json()["nodes"]) == town.count()
     with TestClient(make_app(max_subgraph_nodes=5)) as client:
         r = client.get("/api/v1/graph/subgraph", headers=headers)

@@ -49,7 +49,7 @@ def client(db: Path, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(store=f"sqlite:///{db}", open_local_read=True, keys_path=tmp_path / "k.db")
     app = create_app(settings)
     # the findings of SPEC 3 for the sample, whatever state the analytics are in
-    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
     with TestClient(app) as c:
         yield c
 
@@ -247,7 +247,7 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.Mon
         analysis_cache_size=2,
     )
     app = create_app(settings)
-    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
     with TestClient(app) as c:
         sizes = []
         for lang in ("he", "en"):
@@ -261,7 +261,7 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.Mon
     # by bytes too: room for one page, not two
     monkeypatch.setattr(maps_routes, "PAGE_CACHE_BYTES", size + size // 2)
     app = create_app(settings)
-    app.state.report_cache = ReportCache(2, compute=lambda s, loc, ctx: sample.sample_report())
+    app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
     with TestClient(app) as c:
         for ctx in ("routine", "emergency"):
             r = c.get("/api/v1/maps/l-sderot", params={"lang": "en", "context": ctx})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -11,6 +12,7 @@ import networkx as nx
 import pytest
 
 from graph.network import build_network
+from graph.scope import Scope
 from graph.store.sqlite import SQLiteStore
 from viz.i18n import t
 from viz.maps import load_locality, map_payload, render_dashboard, render_map, script_json
@@ -26,7 +28,10 @@ REMOTE = re.compile(
 def sample(tmp_path: Path):
     store = SQLiteStore(tmp_path / "g.db")
     write_sample(store)
-    view = load_locality(store, LOCALITY, report=sample_report())
+    # The sample's money is of 2025: seen as of mid-2025.
+    view = load_locality(
+        store, LOCALITY, report=sample_report(), scope=Scope(LOCALITY, dt.date(2025, 6, 30))
+    )
     yield view
     store.close()
 

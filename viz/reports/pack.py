@@ -24,7 +24,7 @@ import igraph as ig
 import networkx as nx
 from markupsafe import Markup, escape
 
-from graph.scope import today
+from graph.scope import Scope, today
 from graph.store.base import GraphStore
 from graph.vocabulary import direction, pick_lang, render, term
 from viz.charts import bar_chart, investment_breakdown, investment_series
@@ -264,7 +264,7 @@ def build_pack(
 
     lang = pick_lang(lang)
     as_of = as_of or today()
-    view = load_locality(store, locality_id)
+    view = load_locality(store, locality_id, scope=Scope(locality_id, as_of))
     report: Mapping[str, Any] = view.report or {}
     loc = view.locality
     name = str(loc.props.get(f"name_{lang}") or loc.name)
