@@ -6,6 +6,16 @@ Run::
     python bench/bench_analytics.py --skip-nation        # just the town
     python bench/bench_analytics.py --skip-town --skip-baseline
     python bench/bench_analytics.py --localities 20 --orgs-per-locality 100
+    python bench/bench_analytics.py --json               # one line of JSON, against raw igraph
+
+With ``--json`` it prints one line, ``{"town": {"ours_s", "raw_igraph_s",
+"ratio", ...}, "nation": {...}, "sampling": {...}}``: ``ours_s`` is the
+whole :func:`~graph.analytics.report.analysis_report` of the scope (read,
+build, every section), ``raw_igraph_s`` the same heavy measures computed
+directly with igraph on the same network in the same run
+(``bench/igraph_baseline.py``), and ``sampling`` the pivot-sampled
+cross-sector betweenness against the exact one on a graph of
+``--sample-orgs`` organisations (top-20 overlap, Spearman's rank correlation).
 
 The graphs come from ``importers.synth.generate`` when that module is
 installed (CSV folder, imported through the tabular importer), else from the
@@ -23,7 +33,9 @@ nation. It prints times, the ratio baseline / ours, and peak memory (RSS).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
+import json
 import random
 import resource
 import shutil
@@ -36,12 +48,16 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analytics.duplicates import find_duplicates
-from graph.analytics.isolates import find_isolates
-from graph.analytics.metrics import scope_metrics
-from graph.model import NodeRecord, RelRecord
-from graph.network import build_network, gc_paused, scope_subgraph
-from graph.store.sqlite import SQLiteStore
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from graph.analytics.duplicates import find_duplicates  # noqa: E402
+from graph.analytics.isolates import find_isolates  # noqa: E402
+from graph.analytics.metrics import scope_metrics  # noqa: E402
+from graph.model import NodeRecord, RelRecord  # noqa: E402
+from graph.network import build_network, gc_paused, scope_subgraph  # noqa: E402
+from graph.store.sqlite import SQLiteStore  # noqa: E402
 
 DOMAINS = [
     "early_childhood",
@@ -433,6 +449,58 @@ def run_baseline(label: str, times: dict[str, float], fn: Callable[[], Any]) -> 
     print(f"  peak RSS so far {peak_mb():.0f} MB", flush=True)
 
 
+def _scope_vs_igraph(store: SQLiteStore, locality_id: str | None, seed: int) -> dict[str, Any]:
+    from igraph_baseline import raw_igraph
+    from graph.analytics.report import analysis_report
+
+    analysis_report(store, locality_id=locality_id, seed=seed)  # warm caches and imports
+    t0 = time.perf_counter()
+    analysis_report(store, locality_id=locality_id, seed=seed)
+    ours = time.perf_counter() - t0
+    sub = scope_subgraph(store, locality_id=locality_id)
+    G = build_network(sub, locality_id=locality_id)
+    raw = min(raw_igraph(G, seed) for _ in range(2))
+    return {
+        "ours_s": round(ours, 3),
+        "raw_igraph_s": round(raw, 3),
+        "ratio": round(ours / raw, 2) if raw else None,
+        "organisations": G.number_of_nodes(),
+        "ties": G.number_of_edges(),
+    }
+
+
+def against_igraph(args: argparse.Namespace) -> dict[str, Any]:
+    """Town, nation and the sampling check as one JSON-ready dict (progress to stderr)."""
+    from igraph_baseline import sampling_quality
+
+    out: dict[str, Any] = {}
+    with contextlib.redirect_stdout(sys.stderr):
+        if not args.skip_town:
+            town = build_store(
+                args.db_dir / f"town-{args.town_orgs}-{args.seed}.db", 1, args.town_orgs, args.seed
+            )
+            loc = next(town.iter_nodes("Locality")).id
+            out["town"] = {"locality_id": loc, **_scope_vs_igraph(town, loc, args.seed)}
+            town.close()
+        if not args.skip_nation:
+            nation = build_store(
+                args.db_dir / f"nation-{args.localities}x{args.orgs_per_locality}-{args.seed}.db",
+                args.localities,
+                args.orgs_per_locality,
+                args.seed,
+            )
+            out["nation"] = _scope_vs_igraph(nation, None, args.seed)
+            out["nation"]["under_10s"] = out["nation"]["ours_s"] < 10
+            nation.close()
+        big = build_store(
+            args.db_dir / f"town-{args.sample_orgs}-{args.seed}.db", 1, args.sample_orgs, args.seed
+        )
+        G = build_network(scope_subgraph(big))
+        out["sampling"] = sampling_quality(G, args.seed)
+        big.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--localities", type=int, default=255)
@@ -443,7 +511,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-town", action="store_true")
     ap.add_argument("--skip-nation", action="store_true")
     ap.add_argument("--skip-baseline", action="store_true", help="no NetworkX baseline")
+    ap.add_argument("--json", action="store_true", help="one line of JSON against raw igraph")
+    ap.add_argument("--sample-orgs", type=int, default=5000, help="graph of the sampling check")
     args = ap.parse_args(argv)
+    if args.json:
+        print(json.dumps(against_igraph(args)), flush=True)
+        return
     args.db_dir.mkdir(parents=True, exist_ok=True)
     try:
         from graph.analytics.bridges import PIVOTS

@@ -95,11 +95,27 @@ class Batch:
         self.relationships.append((rel, origin))
 
 
-def _refs(node: NodeRecord) -> list[tuple[str, str, tuple[str, ...]]]:
+def _ref_fields(label: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The reference fields of a label and the labels each may point at."""
+    return [(f, to) for (owner, f), to in REFERENCES.items() if owner == label and to]
+
+
+def _refs(
+    node: NodeRecord, fields: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(field, value, allowed labels)`` of every reference a node makes.
+
+    ``fields`` caches :func:`_ref_fields` by label (a big import asks per row).
+    """
+    if fields is None:
+        wanted = _ref_fields(node.label)
+    else:
+        found = fields.get(node.label)
+        if found is None:
+            found = fields[node.label] = _ref_fields(node.label)
+        wanted = found
     out: list[tuple[str, str, tuple[str, ...]]] = []
-    for (label, fname), targets in REFERENCES.items():
-        if label != node.label or not targets:
-            continue
+    for fname, targets in wanted:
         value = node.props.get(fname)
         values = value if isinstance(value, list) else [value] if value else []
         out.extend((fname, str(v), targets) for v in values)
@@ -177,7 +193,9 @@ def _check(
         first[node.id] = (node, origin)
         nodes.append((node, origin))
 
-    referenced = {v for n, _ in nodes for _, v, _ in _refs(n)}
+    ref_fields: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    node_refs = {n.id: _refs(n, ref_fields) for n, _ in nodes}
+    referenced = {v for refs in node_refs.values() for _, v, _ in refs}
     referenced |= {e for r, _ in batch.relationships for e in (r.source, r.target)}
     referenced |= set(first)
     stored = store.get_many(referenced)
@@ -211,7 +229,7 @@ def _check(
         for node, origin in nodes:
             if origin in bad_rows:
                 continue
-            for fname, value, targets in _refs(node):
+            for fname, value, targets in node_refs[node.id]:
                 label = alive_labels.get(value)
                 if label is None or label not in targets:
                     why = (

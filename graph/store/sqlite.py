@@ -78,6 +78,10 @@ _UPSERT_REL = (
 _dumps = canonical_json
 
 
+def _props_text(props: dict[str, Any]) -> str:
+    return _dumps(props) if props else "{}"
+
+
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -241,6 +245,7 @@ class SQLiteStore(GraphStore):
                 f"SELECT id, label, props FROM nodes WHERE id IN ({marks})", ids
             )
         }
+        stored_before = set(existing)
         changed: list[NodeRecord] = []
         seen: dict[str, str] = {}
         for node in chunk:
@@ -258,10 +263,12 @@ class SQLiteStore(GraphStore):
             changed.append(node)
         if not changed:
             return
-        changed_ids = [n.id for n in changed]
-        marks = ",".join("?" * len(changed_ids))
-        conn.execute(f"DELETE FROM node_keys WHERE node_id IN ({marks})", changed_ids)
-        conn.execute(f"DELETE FROM rels WHERE owner IN ({marks})", changed_ids)
+        # Only nodes that were stored before have index rows and owned relationships.
+        replaced = [n.id for n in changed if n.id in stored_before]
+        if replaced:
+            marks = ",".join("?" * len(replaced))
+            conn.execute(f"DELETE FROM node_keys WHERE node_id IN ({marks})", replaced)
+            conn.execute(f"DELETE FROM rels WHERE owner IN ({marks})", replaced)
         conn.executemany(
             "INSERT OR REPLACE INTO nodes(id, label, props, search) VALUES (?, ?, ?, ?)",
             [(n.id, n.label, seen[n.id], _search_text(n)) for n in changed],
@@ -273,7 +280,7 @@ class SQLiteStore(GraphStore):
         derived = [r for n in changed for r in derived_relationships(n)]
         conn.executemany(
             _UPSERT_REL,
-            [(r.source, r.type, r.target, _dumps(r.props), r.owner) for r in derived],
+            [(r.source, r.type, r.target, _props_text(r.props), r.owner) for r in derived],
         )
         for node in changed:
             stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
@@ -290,24 +297,37 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
     ) -> None:
-        fresh: list[RelRecord] = []
+        # One indexed query per chunk (sources x types, a superset of the keys);
+        # row values "(source, type, target) IN (VALUES ...)" would scan the table.
+        sources = list({r.source for r in chunk})
+        types = list({r.type for r in chunk})
+        stored = {
+            (row[0], row[1], row[2]): row[3]
+            for row in conn.execute(
+                "SELECT source, type, target, props FROM rels "
+                f"WHERE source IN ({','.join('?' * len(sources))}) "
+                f"AND type IN ({','.join('?' * len(types))})",
+                [*sources, *types],
+            )
+        }
+        fresh: list[tuple[RelRecord, str]] = []
         for rel in chunk:
-            row = conn.execute(
-                "SELECT props FROM rels WHERE source = ? AND type = ? AND target = ?", rel.key
-            ).fetchone()
-            if row is not None and row[0] == _dumps(rel.props):
+            text = _props_text(rel.props)
+            if stored.get(rel.key) == text:
                 stats.relationships_unchanged += 1
                 continue
-            fresh.append(rel)
+            stored[rel.key] = text  # a repeat later in the chunk is unchanged
+            fresh.append((rel, text))
         conn.executemany(
             _UPSERT_REL,
-            [(r.source, r.type, r.target, _dumps(r.props), r.owner) for r in fresh],
+            [(r.source, r.type, r.target, text, r.owner) for r, text in fresh],
         )
-        for rel in fresh:
+        fresh_rels = [r for r, _ in fresh]
+        for rel in fresh_rels:
             touched.add(rel.source)
             touched.add(rel.target)
             stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
-        stats.relationships_written += len(fresh)
+        stats.relationships_written += len(fresh_rels)
 
     def _check_endpoints(self, conn: sqlite3.Connection, touched: set[str]) -> None:
         ids = sorted(touched)
