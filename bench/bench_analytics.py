@@ -451,6 +451,7 @@ def run_baseline(label: str, times: dict[str, float], fn: Callable[[], Any]) -> 
 
 def _scope_vs_igraph(store: SQLiteStore, locality_id: str | None, seed: int) -> dict[str, Any]:
     from igraph_baseline import raw_igraph
+
     from graph.analytics.report import analysis_report
 
     analysis_report(store, locality_id=locality_id, seed=seed)  # warm caches and imports
