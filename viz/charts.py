@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from graph.model import AGE_STAGES
 from graph.store.base import Subgraph
+from graph.vocabulary import fmt_money
 from viz.i18n import direction
 
 __all__ = [
@@ -57,6 +58,7 @@ def bar_chart(
     title: str,
     lang: str = "he",
     unit: str = "",
+    money: bool = False,
     width: int = 460,
     label_width: int = 170,
 ) -> Markup:
@@ -71,7 +73,10 @@ def bar_chart(
     lang : {"he", "en"}
         Right-to-left languages put the labels on the right and grow bars leftwards.
     unit : str
-        Shown after each value (a currency sign).
+        Shown after each value.
+    money : bool
+        Values are shekels, written in the catalogue's one money format
+        (:func:`graph.vocabulary.fmt_money`, ``₪1,250,000``).
     width, label_width : int
         Pixels.
 
@@ -81,7 +86,7 @@ def bar_chart(
         Safe to place in a Jinja template as is.
     """
     rtl = direction(lang) == "rtl"
-    value_width = 70
+    value_width = 86 if money else 70
     bar_space = max(width - label_width - value_width - 3 * _PAD, 40)
     top = max((float(v) for _, v in items), default=0.0)
     height = max(len(items), 1) * _ROW + _PAD
@@ -97,7 +102,11 @@ def bar_chart(
         mid = y + _ROW / 2 + 4
         bar = 0.0 if top <= 0 else bar_space * float(value) / top
         bar = max(bar, 1.0) if float(value) > 0 else 0.0
-        shown = escape(f"{format_amount(value)}{(' ' + unit) if unit else ''}")
+        shown = escape(
+            fmt_money(value, lang)
+            if money
+            else f"{format_amount(value)}{(' ' + unit) if unit else ''}"
+        )
         full_text = escape(name)
         label_text = escape(name if len(name) <= 26 else name[:25] + "…")
         if rtl:

@@ -50,6 +50,7 @@ from graph.hygiene import dumps_finite
 from graph.model import NodeRecord
 from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
+from graph.vocabulary import fmt_number, fmt_percent, term
 from viz.charts import bar_chart, investment_breakdown, investment_series
 from viz.i18n import direction, label, pick_lang, t
 from viz.payload import HIGHLIGHT_COLOURS, SECTOR_COLOURS, map_payload
@@ -207,7 +208,7 @@ def render_map(
     title : str, optional
         The place name shown in the heading (escaped).
     links : mapping, optional
-        ``{"other_lang": url, "dashboard": url}`` when served by the API;
+        ``{"lang_en": url, "lang_ar": url, "dashboard": url}`` when served by the API;
         a saved file has none.
     readiness : mapping, optional
         The emergency view (:func:`viz.readiness_map.readiness_overlay`):
@@ -259,7 +260,8 @@ def render_dashboard(
     locality_name : str
         Shown in the heading (escaped).
     links : mapping, optional
-        URLs of ``other_lang``, ``index``, ``map``, ``export_map``,
+        URLs of ``lang_<code>`` (the page in another language), ``index``, ``map``,
+        ``export_map``,
         ``export_json``, ``export_csv``, ``export_graphml`` and
         ``context_both|routine|emergency``; a link that is missing is not shown.
     sections : sequence of viz.sections.Section, optional
@@ -276,7 +278,6 @@ def render_dashboard(
     metrics = dict((report or {}).get("metrics") or {})
     fallback = investment_breakdown(sub) if sub is not None else None
     series = investment_series(metrics, fallback)
-    unit = t(lang, "currency")
     charts = []
     for key, kind, title_key in (
         ("by_age_stage", "age_stage", "investment_by_age"),
@@ -286,19 +287,30 @@ def render_dashboard(
         values = series.get(key) or {}
         items = [(label(lang, kind, k) if kind else k, v) for k, v in values.items()][:12]
         title_text = t(lang, title_key)
-        svg = bar_chart(items, title=title_text, lang=lang, unit=unit) if items else None
+        svg = bar_chart(items, title=title_text, lang=lang, money=True) if items else None
         charts.append({"title": title_text, "svg": svg})
+    # Each measure by its plain-words name; shares as percentages (the glossary explains).
+    density = metrics.get("density", round(nx.density(G), 4))
     metric_rows = [
-        (t(lang, "metric_nodes"), metrics.get("nodes", G.number_of_nodes())),
-        (t(lang, "metric_ties"), metrics.get("ties", G.number_of_edges())),
-        (t(lang, "metric_density"), metrics.get("density", round(nx.density(G), 4))),
+        (term("metric", "nodes", lang), fmt_number(metrics.get("nodes", len(G)), lang)),
+        (term("metric", "ties", lang), fmt_number(metrics.get("ties", G.number_of_edges()), lang)),
+        (term("metric", "density", lang), fmt_percent(density, lang)),
         (
-            t(lang, "metric_components"),
-            metrics.get("components", nx.number_connected_components(G) if len(G) else 0),
+            term("metric", "components", lang),
+            fmt_number(
+                metrics.get("components", nx.number_connected_components(G) if len(G) else 0),
+                lang,
+            ),
         ),
     ]
     if "cross_sector_tie_share" in metrics:
-        metric_rows.append((t(lang, "metric_cross_sector"), metrics["cross_sector_tie_share"]))
+        share = metrics["cross_sector_tie_share"]
+        metric_rows.append(
+            (term("metric", "cross_sector_tie_share", lang), fmt_percent(share, lang))
+        )
+    others = (report or {}).get("bridges_others") or {}
+    field = "reasons" if lang == "en" else f"reasons_{lang}"
+    bridges_note = " ".join(others.get(field) or others.get("reasons") or [])
     by_sector = metrics.get("by_sector")
     if not isinstance(by_sector, Mapping):
         by_sector = {}
@@ -311,7 +323,8 @@ def render_dashboard(
             data=script_json(payload),
             findings=payload["findings"],
             charts=charts,
-            metric_rows=[(k, _fmt_metric(v)) for k, v in metric_rows],
+            metric_rows=metric_rows,
+            bridges_note=bridges_note,
             by_sector=[(label(lang, "sector", k), v) for k, v in by_sector.items()],
             graph_version=(report or {}).get("graph_version"),
             links=dict(links or {}),
@@ -320,12 +333,6 @@ def render_dashboard(
             sections=list(sections),
         )
     )
-
-
-def _fmt_metric(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
-    return str(value)
 
 
 def render_locality_index(
@@ -347,7 +354,7 @@ def render_locality_index(
         Page language.
     links : mapping
         A locality id to ``{"dashboard": url, "map": url}``, and ``""`` to
-        ``{"other_lang": url}``.
+        ``{"lang_en": url, "lang_ar": url}``.
     summaries : mapping, optional
         Locality id -> :func:`graph.analytics.overview.locality_summaries`
         entry. With them each row shows its duplicates, isolated actors,

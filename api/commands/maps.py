@@ -21,17 +21,18 @@ def map_cmd(
         Path,
         typer.Option("-o", "--output", help="The HTML file to write.", show_default=False),
     ],
-    lang: Annotated[str, typer.Option("--lang", help="he (default, right-to-left) or en.")] = "he",
+    lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     context: Annotated[str, typer.Option("--context", help="both, routine or emergency.")] = "both",
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Write a locality's interactive map as ONE self-contained HTML file (works offline)."""
     from graph.scope import Scope
+    from graph.vocabulary import LANGS
     from viz.maps import load_locality, render_map
 
-    if lang not in ("he", "en"):
-        fail(f"--lang: {lang!r} is not one of he, en", code=2)
+    if lang not in LANGS:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}", code=2)
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
     when = as_of_from(as_of)

@@ -30,7 +30,7 @@ from api.routes.scoping import LocalityScopeDep
 from graph.model import NodeRecord
 from graph.scope import Scope, check_locality, parse_as_of
 from graph.store.base import GraphStore
-from viz.i18n import pick_lang
+from viz.i18n import LANGS, pick_lang
 from viz.maps import (
     LocalityView,
     load_locality,
@@ -52,7 +52,8 @@ _PAGE_CACHE_LOCK = threading.Lock()
 router = APIRouter(tags=["maps"])
 
 LangParam = Annotated[
-    Literal["he", "en"], Query(description="Page language: he (default, right-to-left) or en.")
+    Literal["he", "en", "ar"],
+    Query(description="Page language: he (default, right to left), en, or ar (right to left)."),
 ]
 LocalityPath = Annotated[str, Path(description="A locality's id.")]
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -118,6 +119,17 @@ def _url(request: Request, name: str, query: Mapping[str, str], **path: str) -> 
     return str(url.path) + ("?" + url.query if url.query else "")
 
 
+def _lang_links(
+    request: Request, name: str, lang: str, query: Mapping[str, str], **path: str
+) -> dict[str, str]:
+    """``lang_<code>``: the same page in each other language."""
+    return {
+        f"lang_{code}": _url(request, name, {"lang": code, **query}, **path)
+        for code in LANGS
+        if code != lang
+    }
+
+
 def _export_url(request: Request, locality_id: str, fmt: str) -> str:
     try:
         return _url(request, "export", {"format": fmt, "locality_id": locality_id})
@@ -163,15 +175,15 @@ def locality_map(
 
             report = readiness_report(store, locality_id, as_of=scope.as_of)
             overlay = readiness_overlay(report, lang, team_name=render("readiness.ui.team", lang))
-        other = "en" if lang == "he" else "he"
         links = (
             {}
             if download
             else {
-                "other_lang": _url(
+                **_lang_links(
                     request,
                     "locality_map",
-                    {"lang": other, "context": context, **dated},
+                    lang,
+                    {"context": context, **dated},
                     locality_id=locality_id,
                 ),
                 "dashboard": _url(
@@ -225,15 +237,15 @@ def locality_dashboard(
 
     def draw() -> str:
         view = _view(request, store, scope)
-        other = "en" if lang == "he" else "he"
         query = {"lang": lang, "context": context, **dated}
         links = {
             "index": _url(request, "dashboard_index", {"lang": lang}),
             "map": _url(request, "locality_map", query, locality_id=locality_id),
-            "other_lang": _url(
+            **_lang_links(
                 request,
                 "locality_dashboard",
-                {"lang": other, "context": context, **dated},
+                lang,
+                {"context": context, **dated},
                 locality_id=locality_id,
             ),
             "export_map": _url(
@@ -327,10 +339,8 @@ def dashboard_index(
             }
             for loc in localities
         }
-        other = "en" if lang == "he" else "he"
-        links[""] = {
-            "other_lang": _url(request, "dashboard_index", {**query, "lang": other}),
-        }
+        rest = {k: v for k, v in query.items() if k != "lang"}
+        links[""] = _lang_links(request, "dashboard_index", lang, rest)
         shown = [
             NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)})
             for n in localities

@@ -71,6 +71,21 @@ def test_map_in_english_and_in_emergency(client: TestClient) -> None:
     assert '"context": "emergency"' in en.text
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/dashboard", "/api/v1/dashboard/l-sderot", "/api/v1/maps/l-sderot"]
+)
+def test_arabic_pages_are_right_to_left_and_link_the_other_languages(
+    client: TestClient, path: str
+) -> None:
+    html = client.get(path, params={"lang": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'hreflang="he"' in html and 'hreflang="en"' in html and 'hreflang="ar"' not in html
+    assert ">עברית</a>" in html and ">English</a>" in html
+    assert "?lang=he" in html and "?lang=en" in html
+    he = client.get(path).text
+    assert 'hreflang="ar"' in he and ">العربية</a>" in he and "?lang=ar" in he
+
+
 def test_download_is_an_attachment_without_server_links(client: TestClient) -> None:
     r = client.get("/api/v1/maps/l-sderot", params={"download": "true", "lang": "en"})
     assert r.status_code == 200

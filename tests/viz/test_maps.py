@@ -85,8 +85,11 @@ def test_hebrew_by_default_english_on_request(sample) -> None:
     assert '<html lang="he" dir="rtl">' in he and t("he", "legend") in he
     assert t("he", "map_title", name="שדרות") in he
     assert '<html lang="en" dir="ltr">' in en and t("en", "search") in en
-    assert _payload(he)["strings"]["labels"]["sector"]["nonprofit"] == "מגזר שלישי"
+    assert _payload(he)["strings"]["labels"]["sector"]["nonprofit"] == "מגזר שלישי (עמותות)"
     assert _payload(en)["strings"]["labels"]["sector"]["nonprofit"] == "Nonprofit"
+    ar = render_map(sample.network, sample.report, sub=sample.sub, lang="ar", title="سديروت")
+    assert '<html lang="ar" dir="rtl">' in ar and t("ar", "legend") in ar
+    assert _payload(ar)["strings"]["labels"]["sector"]["nonprofit"] == "جمعيات أهلية"
 
 
 def test_findings_are_flagged_on_the_nodes(sample) -> None:
@@ -142,7 +145,7 @@ def test_dashboard_lists_focus_the_map_and_charts_show_money(sample) -> None:
     focus = [json.loads(m) for m in re.findall(r"data-focus='([^']*)'", html)]
     assert ["p1", "p2", "np1", "np2"] in focus and ["mtns"] in focus and ["xss"] in focus
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="pm-chart"') == 3
-    assert "Early childhood 0–5" in html and "Rashi Foundation" not in html  # names as stored
+    assert "Early childhood (0–5)" in html and "Rashi Foundation" not in html  # names as stored
     assert 'קרן רש"י' in html or "קרן רש&#34;י" in html
     assert "0.6" in html  # cross-sector tie share from the metrics
 
@@ -184,10 +187,26 @@ def test_roles_on_demand_show_titles_never_holders(sample) -> None:
     data = _payload(html)
     role = next(n for n in data["nodes"] if n["id"] == "r-pm")
     assert role["type"] == "Role" and role["name"] == "מנהלת שותפויות"
-    assert role["sector"] == "local_authority" and role["kind"] == "מנהל/ת שותפויות"
+    assert role["sector"] == "local_authority" and role["kind"] == "מנהל/ת שותפויות ומשאבי קהילה"
     muni = next(n for n in data["nodes"] if n["id"] == "muni")
     assert math.hypot(role["x"] - muni["x"], role["y"] - muni["y"]) == pytest.approx(45, abs=0.2)
     ends = {(e["from"], e["to"]) for e in data["edges"] if e["structural"]}
     assert ("r-pm", "muni") in ends and ("r-pm", "fo-emerg") in ends
     # the role's seat still counts for its organisation (roles fold into organisations)
     assert ("muni", "fo-emerg") in ends
+
+
+def test_dashboard_notes_the_weaker_bridges_and_writes_shares_as_percentages(sample) -> None:
+    from graph.analytics.bridges import split_bridges
+
+    weak = {"articulation_point": False, "cross_sector_betweenness": 0.01}
+    _, note = split_bridges([weak] * 3)  # three weak bridges: one note, no list
+    report = {**sample.report, "bridges_others": note}
+    he = render_dashboard(sample.network, report, sub=sample.sub, locality_name="שדרות")
+    assert note["reasons_he"][0] in he and note["reasons_he"][0].startswith("3 גורמים נוספים")
+    ar = render_dashboard(sample.network, report, sub=sample.sub, lang="ar", locality_name="x")
+    assert note["reasons_ar"][0] in ar
+    en = render_dashboard(sample.network, report, sub=sample.sub, lang="en", locality_name="x")
+    share = report["metrics"]["cross_sector_tie_share"]
+    assert f"<td>{round(share * 100)}%</td>" in en  # a share, in plain words
+    assert "Share of ties that cross sectors" in en

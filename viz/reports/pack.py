@@ -297,7 +297,7 @@ def build_pack(
         items = [(term(kind, k, lang) if kind else k, v) for k, v in values.items()][:10]
         if items:
             title = render(f"report.chart.{key}", lang)
-            charts.append((title, Markup(bar_chart(items, title=title, lang=lang, unit="₪"))))  # noqa: S704
+            charts.append((title, Markup(bar_chart(items, title=title, lang=lang, money=True))))  # noqa: S704
     return Pack(
         lang=lang,
         title=render("report.title", lang, name=name),
