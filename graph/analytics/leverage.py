@@ -480,6 +480,7 @@ def find_leverage(
     bridges: list[dict[str, Any]] | None = None,
     top: int | None = 100,
     seed: int | None = 0,
+    as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Leverage points of a scope, best first.
 
@@ -496,6 +497,9 @@ def find_leverage(
         How many entries to return (``None``: all).
     seed : int, optional
         Seed passed to :func:`~graph.analytics.bridges.find_bridges`.
+    as_of : datetime.date, optional
+        The date goals are judged at (behind schedule or not); default
+        ``G.graph["scope"]["as_of"]``, else today.
 
     Returns
     -------
@@ -530,7 +534,7 @@ def find_leverage(
     entries = (
         _actor_entries(G, ix, localities, bridges)
         + _forum_entries(G, ix, localities)
-        + _goal_entries(ix, localities, goal_standings(subgraph, _as_of(G)))
+        + _goal_entries(ix, localities, goal_standings(subgraph, as_of or _as_of(G)))
         + _program_entries(ix, localities)
         + _continuum_entries(ix, localities)
     )

@@ -104,7 +104,8 @@ def report_from(
             # The bridges that matter, and a note on how many weaker ones are left out.
             report["bridges"], report["bridges_others"] = split_bridges(bridges)
     if "leverage" in wanted:
-        report["leverage"] = _by_score(find_leverage(G, subgraph, bridges=bridges))
+        as_of = scope.as_of if scope is not None else None
+        report["leverage"] = _by_score(find_leverage(G, subgraph, bridges=bridges, as_of=as_of))
     if "metrics" in wanted:
         report["metrics"] = scope_metrics(G, subgraph)
     return report

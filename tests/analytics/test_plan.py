@@ -183,3 +183,19 @@ def test_a_goal_behind_schedule_with_no_money_is_a_stronger_leverage_point() -> 
     G.graph["scope"]["as_of"] = "2024-12-31"
     early = {e["id"]: e for e in find_leverage(G, Subgraph(nodes, rels)) if e["kind"] == "goal"}
     assert (early["g-behind"]["score"], early["g-behind"]["plan_status"]) == (0.9, "no_data")
+
+
+def test_the_report_judges_goals_at_its_own_date(tmp_path) -> None:
+    from graph.analytics.report import analysis_report
+    from graph.store.sqlite import SQLiteStore
+
+    with SQLiteStore(tmp_path / "g.db") as store:
+        store.write(*plan_town_records())
+        now = analysis_report(store, scope=Scope(LOCALITY, AS_OF), sections=("leverage",))
+        before = analysis_report(
+            store, scope=Scope(LOCALITY, dt.date(2024, 12, 31)), sections=("leverage",)
+        )
+    score = {e["id"]: e["score"] for e in now["leverage"] if e["kind"] == "goal"}
+    assert score["g-behind"] == 1.0  # behind as of 2026-06-30
+    early = {e["id"]: e for e in before["leverage"] if e["kind"] == "goal"}
+    assert (early["g-behind"]["score"], early["g-behind"]["plan_status"]) == (0.9, "no_data")
