@@ -6,6 +6,9 @@ subgraph by ``max_subgraph_nodes``. Paths run over the actor network of
 :func:`graph.network.build_network`, cached per graph version and scope, and each
 step carries the evidence of its tie. Every query sees the graph as of
 ``?as_of=`` (default today): what ended before that date is left out.
+Ego answers are kept, as encoded JSON, per graph version and question
+(:data:`EGO_CACHE_BYTES` at most): a write changes the version, so nothing
+stale is ever served, and a hub asked for again costs one version read.
 """
 
 from __future__ import annotations
@@ -27,9 +30,27 @@ from graph.model import NodeRecord, RelRecord
 from graph.scope import Scope, check_locality, node_counts_at, parse_as_of, read, rel_counts_at
 from graph.store.base import GraphStore
 
-__all__ = ["NetworkCache", "router"]
+__all__ = ["EGO_CACHE_BYTES", "NetworkCache", "router"]
 
 router = APIRouter(prefix="/graph", tags=["graph"])
+
+#: The most bytes of encoded ego answers one server process keeps.
+EGO_CACHE_BYTES = 32 * 1024 * 1024
+_EGO_CACHE_LOCK = threading.Lock()
+
+
+def _ego_cache(request: Request) -> Any:
+    """The app's cache of encoded ego answers (made on first use)."""
+    from api.routes.analysis import BoundedCache
+
+    cache = getattr(request.app.state, "ego_cache", None)
+    if cache is None:
+        with _EGO_CACHE_LOCK:
+            cache = getattr(request.app.state, "ego_cache", None)
+            if cache is None:
+                cache = BoundedCache(4096, max_weight=EGO_CACHE_BYTES, weigh=len)
+                request.app.state.ego_cache = cache
+    return cache
 
 
 def _node(record: NodeRecord) -> GraphNode:
@@ -98,6 +119,7 @@ def _in_context(
 @router.get("/ego/{node_id}", response_model=EgoGraph, summary="The neighbourhood of a node")
 def ego(
     node_id: Annotated[str, Path(description="Any node's id.")],
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     _who: ViewerDep,
@@ -110,6 +132,17 @@ def ego(
         raise ValidationFailed(
             f"query depth: {depth} is above this server's maximum of {settings.max_ego_depth}"
         )
+    key = (store.url, store.graph_version(), node_id, depth, context, when, settings.max_ego_nodes)
+    body: bytes = _ego_cache(request).get(
+        key, lambda: _ego_json(store, settings.max_ego_nodes, node_id, depth, context, when)
+    )
+    return Response(body, media_type="application/json")
+
+
+def _ego_json(
+    store: GraphStore, max_nodes: int, node_id: str, depth: int, context: str, when: Any
+) -> bytes:
+    """The encoded ego network (see :func:`ego`)."""
     center = store.get(node_id)
     if center is None:
         raise NotFound(f"no node with id {node_id!r}")
@@ -136,7 +169,7 @@ def ego(
                     other = fetched.get(other_id)
                     if other is None or not node_counts_at(other, when):
                         continue
-                    if len(nodes) >= settings.max_ego_nodes:
+                    if len(nodes) >= max_nodes:
                         truncated = True
                         continue
                     nodes[other_id] = other
@@ -146,7 +179,7 @@ def ego(
         if truncated or not frontier:
             break
     kept = [r for r in rels.values() if r.source in nodes and r.target in nodes]
-    return _json(
+    return (
         EgoGraph(
             center=center.id,
             depth=depth,
@@ -154,6 +187,8 @@ def ego(
             relationships=[_rel(r) for r in sorted(kept, key=lambda r: r.key)],
             truncated=truncated,
         )
+        .model_dump_json()
+        .encode("utf-8")
     )
 
 

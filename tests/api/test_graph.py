@@ -41,6 +41,25 @@ def test_ego_depth_two_reaches_further(
     assert "inv1" not in {n["id"] for n in today["nodes"]}
 
 
+def test_ego_answers_are_kept_per_graph_version(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    """A kept answer is served again only while the graph is unchanged."""
+    from graph.model import NodeRecord, RelRecord
+
+    url = "/api/v1/graph/ego/ngo?depth=1"
+    first = client.get(url, headers=as_role("viewer"))
+    assert client.get(url, headers=as_role("viewer")).content == first.content
+    assert len(client.app.state.ego_cache) == 1  # type: ignore[attr-defined]
+    town.write(
+        [NodeRecord("Organization", "newcomer", {"name": "חדשה", "sector": "business"})],
+        [RelRecord("PARTNERS_WITH", "ngo", "newcomer", {"strength": 2})],
+    )
+    after = client.get(url, headers=as_role("viewer")).json()
+    assert "newcomer" in {n["id"] for n in after["nodes"]}
+    assert "newcomer" not in {n["id"] for n in first.json()["nodes"]}
+
+
 def test_ego_bounds(
     town: SQLiteStore, make_app: Callable[..., FastAPI], keys: dict[str, str]
 ) -> None:
