@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     #: The most a zip upload may expand to (zip-bomb guard).
     max_unzipped_bytes: int = Field(default=500 * 1024 * 1024, ge=1024)
+    #: Uploads are imported in a child process with these limits (see importers.isolated).
+    isolate_imports: bool = True
+    import_memory_bytes: int = Field(default=4 * 1024**3, ge=256 * 1024**2)
+    import_seconds: float = Field(default=600.0, gt=0)
     default_page_size: int = Field(default=50, ge=1)
     max_page_size: int = Field(default=500, ge=1, le=100_000)
     max_ego_depth: int = Field(default=3, ge=1, le=10)

@@ -35,14 +35,16 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel
 
@@ -67,6 +69,7 @@ from graph.model import (
     SurveyResponse,
 )
 from graph.store.base import GraphStore
+from importers import guards
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
 from importers.validation import add_row
@@ -161,8 +164,8 @@ WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 #: guards them with a leading ``'``, which the reader removes again.
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
-#: A ZIP may not unpack to more than this (a guard against ZIP bombs).
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+#: A ZIP may not unpack to more than this (a guard against ZIP bombs; see importers.guards).
+MAX_UNZIPPED_BYTES = guards.MAX_UNZIPPED_BYTES
 
 _NAME_FIELDS = {"name", "name_he", "name_en", "name_ar"}
 _PROGRESS_EVERY = 2000
@@ -268,9 +271,9 @@ def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
         return None
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str | IO[str]) -> Iterator[tuple[int, list[str]]]:
     # Each record counts as one row (blank lines too), like a spreadsheet row.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     for number, cells in enumerate(reader, start=1):
         if any(c[:1] == "'" for c in cells):
             cells = [_unguard(c) for c in cells]
@@ -292,11 +295,64 @@ def _csv_sheet(data: bytes, filename: str, report: ImportReport) -> Sheet | None
     return Sheet(filename, _stem(filename), rows)
 
 
+def _utf8_problem(chunks: Iterator[bytes]) -> str | None:
+    """Why a stream of bytes is not UTF-8 text, read chunk by chunk (nothing kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, offset, first = 1, 0, True
+    for chunk in chunks:
+        if first and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
+        first = False
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            at = max(exc.start, 0)
+            line = lines + chunk.count(b"\n", 0, at)
+            return (
+                f"not valid UTF-8 (byte {offset + at}, line {line}); save the file as UTF-8 "
+                "(in Excel: CSV UTF-8)"
+            )
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "not valid UTF-8 (it ends inside a character); save the file as UTF-8"
+    return None
+
+
+def _zip_csv_sheet(
+    path: Path, member: zipfile.ZipInfo, budget: guards.ZipBudget, report: ImportReport
+) -> Sheet | None:
+    """A CSV inside a ZIP, streamed: never the whole member in memory.
+
+    A first pass checks the encoding as the bytes inflate, within ``budget``
+    (:class:`guards.TooLarge` stops it at the limit); the rows are then read
+    lazily from a second stream of the same member.
+    """
+    filename = Path(member.filename).name
+    with zipfile.ZipFile(path) as archive:
+        problem = _utf8_problem(budget.chunks(archive, member))
+    if problem is not None:
+        line = re.search(r"line (\d+)", problem)
+        _note(report, "encoding", filename, problem, row=int(line.group(1)) if line else None)
+        return None
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+            yield from _csv_rows(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+
+    rows = _safe_rows(_records(cells(), filename, report), filename, report)
+    return Sheet(filename, _stem(filename), rows)
+
+
 def _safe_rows(rows: Iterator[Row], name: str, report: ImportReport) -> Iterator[Row]:
     try:
         yield from rows
     except csv.Error as exc:
         _note(report, "format", name, f"cannot read the CSV: {exc}")
+    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:  # a stream that broke
+        _note(report, "format", name, f"cannot read the file: {exc}")
 
 
 def _cell_text(value: Any) -> str:
@@ -323,6 +379,11 @@ def _cell_text(value: Any) -> str:
 def _xlsx_sheets(path: Path, report: ImportReport) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    # The reader lays each sheet out as a dense grid: measure the grids first.
+    problem = guards.workbook_problem(path, limit=MAX_UNZIPPED_BYTES)
+    if problem is not None:
+        _note(report, "format", path.name, f"the workbook is too large to read: {problem}")
+        return []
     try:
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             book = CalamineWorkbook.from_path(str(path))
@@ -367,13 +428,29 @@ def _zip_sheets(path: Path, report: ImportReport) -> list[Sheet]:
                 f"the ZIP unpacks to {total} bytes, more than the limit of {MAX_UNZIPPED_BYTES}",
             )
             return []
+        # The sizes above are what the ZIP claims; a bomb understates them, so the
+        # bytes are counted again as they really inflate, and reading stops at the limit.
+        budget = guards.ZipBudget(MAX_UNZIPPED_BYTES)
         sheets = []
         for member in sorted(members, key=lambda m: m.filename):
             filename = Path(member.filename).name
             if not filename.lower().endswith(".csv"):
                 sheets.append(Sheet(filename, filename, iter(())))
                 continue
-            sheet = _csv_sheet(archive.read(member), filename, report)
+            try:
+                sheet = _zip_csv_sheet(path, member, budget, report)
+            except guards.TooLarge:
+                _note(
+                    report,
+                    "format",
+                    path.name,
+                    f"the ZIP unpacks to more than the limit of {MAX_UNZIPPED_BYTES} bytes "
+                    f"(reading stopped at {filename})",
+                )
+                return []
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                _note(report, "format", filename, f"cannot read it from the ZIP: {exc}")
+                continue
             if sheet is not None:
                 sheets.append(sheet)
         return sheets

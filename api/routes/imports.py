@@ -26,6 +26,7 @@ from api.routes.common import mark_audit
 from graph.errors import PartnermapError
 from graph.hygiene import dumps_finite
 from graph.store.base import GraphStore
+from importers.guards import TooLarge, ZipBudget
 
 __all__ = ["router"]
 
@@ -51,7 +52,8 @@ def _is_xlsx(archive: zipfile.ZipFile) -> bool:
 
 
 def _extract_csvs(archive: zipfile.ZipFile, folder: Path, settings: Settings) -> None:
-    total = 0
+    # The CLI reads zips through the same budget (importers.guards.ZipBudget).
+    budget = ZipBudget(settings.max_unzipped_bytes)
     seen: set[str] = set()
     for info in archive.infolist():
         name = PurePosixPath(info.filename.replace("\\", "/")).name
@@ -62,14 +64,12 @@ def _extract_csvs(archive: zipfile.ZipFile, folder: Path, settings: Settings) ->
         if name.lower() in seen:
             raise BadUpload(f"the zip holds two files named {name!r}")
         seen.add(name.lower())
-        with archive.open(info) as src, (folder / name).open("wb") as dst:
-            while chunk := src.read(_CHUNK):
-                total += len(chunk)
-                if total > settings.max_unzipped_bytes:
-                    raise UploadTooLarge(
-                        f"the zip expands to more than {settings.max_unzipped_bytes} bytes"
-                    )
-                dst.write(chunk)
+        try:
+            budget.copy(archive, info, folder / name)
+        except TooLarge:
+            raise UploadTooLarge(
+                f"the zip expands to more than {settings.max_unzipped_bytes} bytes"
+            ) from None
     if not seen:
         raise BadUpload("the zip holds no .csv file (expected organizations.csv and others)")
 
@@ -98,7 +98,22 @@ def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Pat
     return target
 
 
-def _run(store: GraphStore, path: Path, dry_run: bool, partial: bool) -> dict[str, Any]:
+def _run(
+    store: GraphStore, settings: Settings, path: Path, dry_run: bool, partial: bool
+) -> dict[str, Any]:
+    """The import report; read in a child process with memory and time limits unless
+    ``isolate_imports`` is off, so that no upload can take the server down."""
+    if settings.isolate_imports:
+        from importers.isolated import run_import_isolated
+
+        return run_import_isolated(
+            settings.store,
+            path,
+            dry_run=dry_run,
+            partial=partial,
+            memory_bytes=settings.import_memory_bytes,
+            seconds=settings.import_seconds,
+        )
     from importers.registry import run_import
 
     report = run_import(store, path, format=None, dry_run=dry_run, partial=partial)
@@ -142,7 +157,7 @@ async def create_import(
         if size == 0:
             raise BadUpload(f"the upload {filename!r} is empty")
         path = await run_in_threadpool(_prepare, upload, filename, work, settings)
-        report = await run_in_threadpool(_run, store, path, dry_run, partial)
+        report = await run_in_threadpool(_run, store, settings, path, dry_run, partial)
     finally:
         await file.close()
         shutil.rmtree(work, ignore_errors=True)

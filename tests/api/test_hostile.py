@@ -149,3 +149,44 @@ def test_revocation_in_another_process_is_immediate(
         )
         assert done.returncode == 0, done.stderr
         assert client.get("/api/v1/localities", headers=headers).status_code == 401
+
+
+def test_a_spreadsheet_bomb_upload_cannot_take_the_server_down(
+    client: TestClient, town: SQLiteStore, as_role
+) -> None:
+    """Issue 17 item 1: a dry-run upload of the 2.5 KB far-cell workbook by an editor."""
+    from tests.importers.test_hostile_files import bomb_workbook
+
+    bomb = bomb_workbook(Path(town.path).parent / "bomb.xlsx").read_bytes()
+    answer = client.post(
+        "/api/v1/imports?dry_run=true",
+        files={"file": ("bomb.xlsx", bomb)},
+        headers=as_role("editor"),
+    )
+    assert answer.status_code == 422, answer.text
+    assert "XFD1048576" in answer.json()["errors"][0]["message"]
+    # The server is still there, and the attempt is in the audit trail.
+    assert client.get("/api/v1/localities", headers=as_role("viewer")).status_code == 200
+    trail = client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    assert [(e["path"], e["status"]) for e in trail[:1]] == [("/api/v1/imports", 422)]
+
+
+def test_an_import_that_overruns_is_stopped_and_audited(
+    make_app, town: SQLiteStore, tmp_path: Path
+) -> None:
+    """The child process is killed at the deadline; the server answers 413 and carries on."""
+    app = make_app(import_seconds=0.01)
+    editor = app.state.keys.create(Role.editor).secret
+    admin = app.state.keys.create(Role.admin).secret
+    rows = "id,name,sector\n" + "".join(f"x{i},עמותה {i},nonprofit\n" for i in range(2000))
+    with TestClient(app) as client:
+        answer = client.post(
+            "/api/v1/imports",
+            files={"file": ("organizations.csv", rows.encode())},
+            headers={"X-API-Key": editor},
+        )
+        assert answer.status_code == 413, answer.text
+        assert "longer than this server allows" in answer.json()["detail"]
+        assert town.get("x1") is None
+        trail = client.get("/api/v1/audit", headers={"X-API-Key": admin}).json()["data"]
+        assert trail[0]["status"] == 413
