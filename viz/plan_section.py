@@ -22,8 +22,7 @@ from markupsafe import Markup, escape
 
 from graph.analytics.plan import collective_plan
 from graph.model import NodeRecord
-from graph.network import scope_subgraph
-from graph.scope import end_date
+from graph.scope import end_date, read
 from graph.vocabulary import pick_lang, render
 from viz.sections import Section, SectionRequest, render_fragment
 
@@ -101,7 +100,7 @@ def _year_chart(by_year: dict[str, dict[str, float]], rtl: bool) -> dict[str, An
 def plan_section(request: SectionRequest) -> Section | None:
     """The plan tab of ``request.locality_id`` as of ``request.scope.as_of``."""
     lang = request.lang
-    sub = scope_subgraph(request.store, locality_id=request.locality_id)
+    sub = read(request.store, request.scope, dated=False)
     plan = collective_plan(sub, request.scope)
     if not plan["goals"] and not plan["agreements"]:
         return None

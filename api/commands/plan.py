@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, fail, out, print_json, store_from
+from api.commands.common import (
+    AsOfOpt,
+    JsonOpt,
+    StoreOpt,
+    as_of_from,
+    fail,
+    out,
+    print_json,
+    store_from,
+)
 from graph.errors import PartnermapError
 
 __all__ = ["plan_cmd"]
@@ -146,24 +155,18 @@ def plan_cmd(
     locality: Annotated[
         str, typer.Option("--locality", help="The locality (its id).", show_default=False)
     ],
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="As of this date (YYYY or YYYY-MM-DD; default today)."),
-    ] = None,
+    as_of: AsOfOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Goals and their progress, the money behind them, leverage and agreements of a locality."""
     from graph.analytics.plan import plan_report
-    from graph.scope import Scope, parse_as_of
+    from graph.scope import Scope
 
     if lang not in _WORDS:
         fail(f"--lang: {lang!r} is not one of he, en, ar", code=2)
-    try:
-        when = parse_as_of(as_of, "--as-of")
-    except PartnermapError as exc:
-        fail(exc.message, code=2)
+    when = as_of_from(as_of)
     target = store_from(store)
     try:
         plan = plan_report(target, Scope(locality, when))

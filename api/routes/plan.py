@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import StoreDep, ViewerDep
+from api.routes.scoping import AsOfParam
 
 __all__ = ["router"]
 
@@ -34,20 +35,13 @@ def plan(
     store: StoreDep,
     _who: ViewerDep,
     locality_id: Annotated[str, Query(description="The locality (its id).")],
-    as_of: Annotated[
-        str | None,
-        Query(description="As of this date, YYYY or YYYY-MM-DD; default today."),
-    ] = None,
+    as_of: AsOfParam = None,
 ) -> dict[str, Any]:
     """Per goal the latest reading, progress and status, its programs, partners and money;
     money that serves no goal; leverage (outside shekels per shekel of the authority, by
     year); agreements with their commitments, and the overdue ones."""
     from graph.analytics.plan import plan_report
-    from graph.errors import NotFound
     from graph.scope import Scope, parse_as_of
 
     when = parse_as_of(as_of, "query as_of")
-    loc = store.get(locality_id)
-    if loc is None or loc.label != "Locality":
-        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
-    return plan_report(store, Scope(locality_id, when))
+    return plan_report(store, Scope(locality_id, when), where="query locality_id")

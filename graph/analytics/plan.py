@@ -585,12 +585,15 @@ def collective_plan(subgraph: Subgraph, scope: Scope) -> dict[str, Any]:
     }
 
 
-def plan_report(store: GraphStore, scope: Scope) -> dict[str, Any]:
+def plan_report(store: GraphStore, scope: Scope, *, where: str = "locality_id") -> dict[str, Any]:
     """:func:`collective_plan` of a store's locality, with the store's ``graph_version``.
 
-    Raises :class:`~graph.errors.NotFound` when the locality does not exist.
+    The locality's part of the graph is read without the date cut
+    (:func:`graph.scope.read` with ``dated=False``): past years' money and every
+    reading are needed, and the plan applies its own date rules. Raises
+    :class:`~graph.errors.NotFound` naming ``where`` when the locality does not exist.
     """
-    from graph.network import scope_subgraph
+    from graph.scope import read
 
-    sub = scope_subgraph(store, locality_id=scope.locality_id)
+    sub = read(store, scope, dated=False, where=where)
     return {"graph_version": store.graph_version(), **collective_plan(sub, scope)}
