@@ -101,8 +101,12 @@ class _Index:
             elif rel.type == "FUNDS":
                 self.funders[rel.target].append(rel.source)
         self.members: dict[str, set[str]] = defaultdict(set)
+        self.localities: dict[str, tuple[str, ...]] = {}
         for n in nodes:
-            for loc in node_localities(n):
+            found = tuple(node_localities(n))
+            if found:
+                self.localities[n.id] = found
+            for loc in found:
                 self.members[loc].add(n.id)
 
     def subgraph(self, locality_id: str) -> Subgraph:
@@ -119,15 +123,34 @@ class _Index:
             for rel in touching[nid]:
                 ids.add(rel.source)
                 ids.add(rel.target)
-        kept = {nid for nid in ids if nid in by_id}
+        # Drop early what prune_to_locality drops anyway (nodes of other localities not tied
+        # to an actor anchored here): a town's own actors reach thousands of such nodes
+        # through their other towns, and collecting their relationships is most of the cost.
+        locs = self.localities
+        anchored = {locality_id} | {c for c in core if locs.get(c) == (locality_id,)}
+        tied: set[str] = set()
+        for nid in anchored:
+            for rel in touching[nid]:
+                tied.add(rel.target if rel.source == nid else rel.source)
+
+        def early(nid: str) -> bool:
+            label = by_id[nid].label
+            if label in ("Role", "Investment"):
+                return True
+            if label == "Locality":
+                return nid == locality_id
+            here = locs.get(nid, ())
+            return not here or locality_id in here or nid in tied
+
+        kept = {nid for nid in ids if nid in by_id and early(nid)}
         for nid in [k for k in kept if by_id[k].label == "Organization"]:
             kept.update(self.roles.get(nid, ()))
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[int] = set()
         rels = []
         for nid in kept:
             for r in self.hub_rels[nid] if nid in self.hubs else touching[nid]:
-                if r.source in kept and r.target in kept and r.key not in seen:
-                    seen.add(r.key)
+                if r.source in kept and r.target in kept and id(r) not in seen:
+                    seen.add(id(r))
                     rels.append(r)
         whole = Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
         return prune_to_locality(whole, locality_id)
