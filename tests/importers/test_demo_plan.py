@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-import networkx as nx
 import pytest
 
-from graph.analytics.leverage import find_leverage
 from graph.analytics.plan import plan_report
-from graph.network import build_network, scope_subgraph
+from graph.analytics.report import analysis_report
 from graph.scope import Scope
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
@@ -112,16 +110,22 @@ def test_agreements_and_overdue_commitments(demo: SQLiteStore) -> None:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("locality", "goal", "score"),
-    [("loc-kiryat-malachi", "goal-km-matriculation", 1.0), ("loc-ofakim", "goal-ofa-higher", 0.8)],
-)
-def test_behind_goals_without_money_are_leverage_points(
-    demo: SQLiteStore, locality: str, goal: str, score: float
-) -> None:
-    sub = scope_subgraph(demo, locality_id=locality)
-    G: nx.Graph = build_network(sub, locality_id=locality)
-    G.graph["scope"]["as_of"] = AS_OF.isoformat()
-    entry = next(e for e in find_leverage(G, sub, top=None) if e["id"] == goal)
-    assert (entry["score"], entry["plan_status"]) == (score, "behind")
-    assert entry["reasons"][0].startswith("behind schedule:")
+def test_behind_goals_without_money_are_leverage_points(demo: SQLiteStore) -> None:
+    # The report sees the graph as of its date: money of 2023 has ended by 2026-11-30, so the
+    # goals funded only then have no money now (importers/demo/FINDINGS.md).
+    found = {}
+    for loc in ("loc-kiryat-malachi", "loc-ashkelon", "loc-ofakim"):
+        report = analysis_report(demo, scope=Scope(loc, AS_OF), sections=("leverage",))
+        found.update(
+            {e["id"]: (e["score"], e["plan_status"], e["reasons"][0]) for e in report["leverage"]
+             if e["kind"] == "goal"}
+        )  # fmt: skip
+    behind = {k: v[0] for k, v in found.items() if v[1] == "behind"}
+    assert behind == {
+        "goal-km-matriculation": 1.0,  # no program: 0.9 + 0.1
+        "goal-ash-employment": 0.8,  # its program has no money now: 0.7 + 0.1
+        "goal-ofa-employment": 0.8,
+        "goal-ofa-higher": 0.8,
+    }
+    assert all(found[g][2].startswith("behind schedule:") for g in behind)
+    assert found["goal-km-language"][:2] == (0.9, "achieved")  # its program ended in 2025
