@@ -45,6 +45,7 @@ from api.routes import (
     edges,
     export,
     fund,
+    glossary,
     graph,
     health,
     imports,
@@ -342,7 +343,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit, reports, readiness, plan, fund):
+    for module in (graph, analysis, export, audit, reports, readiness, plan, fund, glossary):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     web.install(app)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)

@@ -192,6 +192,7 @@ def locality_map(
                     {"lang": lang, "context": context, **dated},
                     locality_id=locality_id,
                 ),
+                "glossary": _url(request, "glossary", {"lang": lang}),
             }
         )
         return render_map(
@@ -241,6 +242,7 @@ def locality_dashboard(
         links = {
             "index": _url(request, "dashboard_index", {"lang": lang}),
             "map": _url(request, "locality_map", query, locality_id=locality_id),
+            "glossary": _url(request, "glossary", {"lang": lang}),
             **_lang_links(
                 request,
                 "locality_dashboard",
@@ -340,7 +342,10 @@ def dashboard_index(
             for loc in localities
         }
         rest = {k: v for k, v in query.items() if k != "lang"}
-        links[""] = _lang_links(request, "dashboard_index", lang, rest)
+        links[""] = {
+            **_lang_links(request, "dashboard_index", lang, rest),
+            "glossary": _url(request, "glossary", {"lang": lang}),
+        }
         shown = [
             NodeRecord(n.label, n.id, {**n.props, "name": display_name(n, lang)})
             for n in localities

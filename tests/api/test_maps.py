@@ -283,3 +283,12 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.Mon
             assert r.status_code == 200
         assert len(app.state.page_cache) == 1
         assert app.state.page_cache.weight == len(r.content)
+
+
+def test_dashboards_and_the_index_link_the_glossary(client: TestClient) -> None:
+    for path in ("/api/v1/dashboard", "/api/v1/dashboard/l-sderot", "/api/v1/maps/l-sderot"):
+        html = client.get(path, params={"lang": "en"}).text
+        assert 'href="/api/v1/glossary?lang=en"' in html, path
+        assert "Glossary: what each measure means" in html
+    ar = client.get("/api/v1/dashboard/l-sderot", params={"lang": "ar"}).text
+    assert 'href="/api/v1/glossary?lang=ar"' in ar
