@@ -350,8 +350,8 @@ def render_locality_index(
     ----------
     localities : sequence of NodeRecord
         In the order to show; ``name`` is shown (escaped).
-    lang : {"he", "en"}
-        Page language.
+    lang : {"he", "en", "ar"}
+        Page language (Hebrew and Arabic right to left).
     links : mapping
         A locality id to ``{"dashboard": url, "map": url}``, and ``""`` to
         ``{"lang_en": url, "lang_ar": url}``.

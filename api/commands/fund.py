@@ -6,28 +6,29 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, fail, out, print_json, store_from
+from api.commands.common import (
+    AsOfOpt,
+    JsonOpt,
+    StoreOpt,
+    as_of_from,
+    fail,
+    out,
+    print_json,
+    store_from,
+)
 from graph.errors import PartnermapError
 
 __all__ = ["compass_cmd", "rank_localities_cmd"]
 
 _ARROWS = {"improved": "↑", "declined": "↓", "same": "=", "single": "·"}
 
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="See the data as of YYYY or YYYY-MM-DD (default today).",
-                 show_default=False),
-]  # fmt: skip
 LangOpt = Annotated[str, typer.Option("--lang", help="he (default), en or ar.")]
 
 
 def _scope(locality: str | None, as_of: str | None) -> Any:
-    from graph.scope import Scope, parse_as_of
+    from graph.scope import Scope
 
-    try:
-        return Scope(locality, parse_as_of(as_of, "--as-of"))
-    except PartnermapError as exc:
-        fail(exc.message, code=2)
+    return Scope(locality, as_of_from(as_of))
 
 
 def _print_compass(report: dict[str, Any], lang: str) -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
+from api.routes.scoping import AsOfParam, ContextParam
 from graph.errors import NotFound
 from graph.scope import Scope, parse_as_of
 from graph.store.base import GraphStore
@@ -31,14 +32,6 @@ router = APIRouter(prefix="/analysis", tags=["analysis"])
 FundCache = BoundedCache[tuple[str, ...], Any]
 _LOCK = threading.Lock()
 
-AsOfParam = Annotated[
-    str | None,
-    Query(description="See the data as of YYYY or YYYY-MM-DD (default today)."),
-]
-ContextParam = Annotated[
-    Literal["both", "routine", "emergency"],
-    Query(description="Keep forums, programs and partnerships of this context (and of both)."),
-]
 _JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {"schema": {"type": "object"}}},
           "description": "The answer, as the CLI's --json."},

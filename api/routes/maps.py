@@ -26,7 +26,7 @@ from starlette.routing import NoMatchFound
 
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
-from api.routes.scoping import LocalityScopeDep
+from api.routes.scoping import AsOfParam, LocalityScopeDep
 from graph.model import NodeRecord
 from graph.scope import Scope, check_locality, parse_as_of
 from graph.store.base import GraphStore
@@ -315,9 +315,7 @@ def dashboard_index(
     store: StoreDep,
     _who: ViewerDep,
     lang: LangParam = "he",
-    as_of: Annotated[
-        str | None, Query(description="See the data as of YYYY or YYYY-MM-DD (default today).")
-    ] = None,
+    as_of: AsOfParam = None,
 ) -> HTMLResponse:
     """The strategist's home. Summaries and ranking are computed in one pass and cached
     per graph version and date (``api.routes.fund.overview``)."""
