@@ -50,6 +50,7 @@ __all__ = [
     "fields_of",
     "form_data",
     "form_errors",
+    "is_date",
     "resources",
 ]
 
@@ -104,6 +105,14 @@ class FieldSpec:
     description: str = ""
 
 
+def is_date(info: Any) -> bool:
+    """Whether a model field holds a date, ``YYYY`` or ``YYYY-MM-DD`` (``graph.model.DateText``)."""
+    return any(
+        getattr(getattr(m, "func", None), "__name__", "") == "_check_date"
+        for m in getattr(info, "metadata", ())
+    )
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -151,7 +160,7 @@ def fields_of(resource: Resource) -> list[FieldSpec]:
             spec = FieldSpec(name, widget, required, choices, _snake(inner.__name__))
         elif inner in (int, float) and not is_list:
             spec = FieldSpec(name, "number", required)
-        elif name in _DATE_FIELDS:
+        elif name in _DATE_FIELDS or is_date(info):
             spec = FieldSpec(name, "date", required)
         elif name in _LONG_TEXT:
             spec = FieldSpec(name, "textarea", required)

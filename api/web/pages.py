@@ -25,7 +25,7 @@ from api.auth import KeyStore, Principal, Role
 from api.web import text
 from api.web.sessions import Session, SessionStore, same_token
 from graph.errors import PartnermapError
-from viz.i18n import direction, pick_lang
+from graph.vocabulary import LANGS, direction, pick_lang
 from viz.maps import _asset, script_json
 
 __all__ = [
@@ -201,12 +201,11 @@ def render(
 ) -> HTMLResponse:
     """A workbench page in the request's language, with the user's bar and CSRF token."""
     lang = current_lang(request)
-    other = "en" if lang == "he" else "he"
-    query = dict(request.query_params)
-    query["lang"] = other
-    other_url = (
-        request.url.path + "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query.items())
-    )
+    languages = []
+    for code in LANGS:
+        query = {**request.query_params, "lang": code}
+        url = request.url.path + "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query.items())
+        languages.append({"code": code, "url": url, "name": text.t(code, f"lang_{code}")})
 
     def tr(key: str, **values: object) -> str:
         return text.t(lang, key, **values)
@@ -221,9 +220,10 @@ def render(
             t=tr,
             field_label=lambda name: text.field_label(lang, name),
             resource_label=lambda path: text.resource_label(lang, path),
-            enum_label=lambda kind, value: text.enum_label(lang, kind, value),
+            enum_label=lambda kind, value, field="": text.enum_label(lang, kind, value, field),
             title=page_title,
-            links={"other_lang": other_url},
+            links={},
+            languages=languages,
             user=user,
             csrf=user.session.csrf if user else "",
             **context,

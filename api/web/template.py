@@ -36,10 +36,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel
 
 from api.routes.edges import ENDS
-from api.web.text import field_label
+from api.web.forms import is_date
+from api.web.text import enum_label, field_label
 from importers.pipeline import REFERENCES
 from importers.tabular import COLUMNS, FILE_MODELS, REL_FILES
-from viz.i18n import label as enum_label
 
 __all__ = ["ROWS", "build_template", "column_hint"]
 
@@ -92,7 +92,7 @@ def column_hint(file: str, column: str) -> str:
     enum, is_list = _enum_of(model, column)
     if enum is not None:
         kind = _snake(enum.__name__)
-        values = [f"{m.value} ({enum_label('he', kind, m.value)})" for m in enum]
+        values = [f"{m.value} ({enum_label('he', kind, m.value, column)})" for m in enum]
         shown = ", ".join(values[:1]) + ", ..." if is_list else ", ".join(values)
         lead = "כמה ערכים מופרדים ב־; מתוך: " if is_list else "אחד מ: "
         lines.append(lead + shown)
@@ -112,7 +112,7 @@ def column_hint(file: str, column: str) -> str:
             + " או ".join(enum_label("he", "node_kind", label) for label in labels)
             + (f" (מגיליון {', '.join(sheets)})" if sheets else "")
         )
-    elif column in ("since", "until", "start", "end"):
+    elif column in ("since", "until", "start", "end") or is_date(info):
         lines.append("שנה (YYYY) או תאריך (YYYY-MM-DD)")
     elif info is not None and _number(info.annotation):
         lines.append("מספר")

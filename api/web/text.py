@@ -1,396 +1,56 @@
-"""Every string the workbench (sign-in, editing, upload, audit) shows, in Hebrew and English.
+"""The workbench's words, from the one catalogue (:mod:`graph.vocabulary`, ``messages/web.toml``).
 
-Hebrew is the default. Field names of the model are shown by their label
-(:data:`FIELDS`) when one exists, else as the field name itself, so a new
-entity type gets readable forms at once and nicer labels later. Values of
-enumerations are shown through :func:`viz.i18n.label`, the same tables the
-maps use.
+Hebrew is the default; English and Arabic are chosen with ``?lang=``. A
+field of the model is shown by its label (``web.field.<name>``) when the
+catalogue has one, else by its name, so a new entity type gets working
+forms at once and nicer labels later; a kind of record likewise
+(``web.resource.<path>``). Enumerated values are shown by their term in the
+catalogue: the enumeration's own kind (``forum_kind``), else the field's
+name (``category``), else the enumeration's last word (``outcome`` for
+``compass_outcome``), else ``web.<kind>``; else the value itself.
 
 Examples
 --------
->>> t("he", "signin_title"), t("en", "signin_title")
-('כניסה', 'Sign in')
+>>> t("he", "signin_title"), t("en", "signin_title"), t("ar", "signin_title")
+('כניסה', 'Sign in', 'تسجيل الدخول')
 >>> field_label("en", "sector"), field_label("he", "sector"), field_label("en", "mystery")
 ('Sector', 'מגזר', 'mystery')
->>> t("en", "changed_n", n=3)
-'3 changes'
+>>> enum_label("en", "forum_kind", "steering_committee")
+'Steering committee'
+>>> enum_label("he", "position", "observer"), enum_label("en", "need_category", "food", "category")
+('משקיף/ה', 'Food')
+>>> enum_label("en", "no_such_kind", "x")
+'x'
 """
 
 from __future__ import annotations
 
-from typing import Final
+from graph.vocabulary import has, render, term
 
-from viz.i18n import label as enum_label
-from viz.i18n import pick_lang
-
-__all__ = ["FIELDS", "RESOURCES", "UI", "enum_label", "field_label", "resource_label", "t"]
-
-UI: Final[dict[str, dict[str, str]]] = {
-    "he": {
-        "app_name": "מפת שותפויות",
-        "other_lang": "English",
-        "signin_title": "כניסה",
-        "signin_intro": "הדביקו את מפתח הגישה שקיבלתם ממנהל/ת המערכת. המפתח לא נשמר בדפדפן: "
-        "נשמר רק מזהה כניסה אקראי, שפג תוקפו אחרי 12 שעות או שעתיים ללא פעילות.",
-        "signin_key": "מפתח גישה",
-        "signin_button": "כניסה",
-        "signin_bad_key": "המפתח אינו תקף (שגוי או בוטל). בדקו אותו ונסו שוב.",
-        "signin_expired_form": "הטופס פג תוקף. נסו שוב.",
-        "signin_no_key": "יש להדביק מפתח גישה.",
-        "signout": "יציאה",
-        "signed_in_as": "מחובר/ת עם מפתח {key_id} (הרשאה: {role})",
-        "role_viewer": "צפייה",
-        "role_editor": "עריכה",
-        "role_admin": "ניהול",
-        "workbench": "שולחן העבודה",
-        "workbench_intro": "כאן מעדכנים את מפת השותפויות: ארגונים, בעלי תפקידים, פורומים וחבריהם, "
-        "תכניות ושותפיהן, שותפויות, השקעות ויעדים. כל שינוי נרשם ביומן השינויים.",
-        "viewer_note": "ההרשאה שלכם היא לצפייה בלבד: אפשר לעיין, לא לשנות.",
-        "dashboards": "לוחות מחוונים",
-        "upload": "העלאת גיליון",
-        "audit": "יומן שינויים",
-        "template": "תבנית אקסל להורדה",
-        "list_of": "רשימת {what}",
-        "new": "חדש",
-        "add": "הוספה",
-        "edit": "עריכה",
-        "save": "שמירה",
-        "delete": "מחיקה",
-        "delete_confirm": "למחוק? אפשר לבטל מיומן השינויים.",
-        "cancel": "ביטול",
-        "search_names": "חיפוש לפי שם (בכל שפה)",
-        "search_button": "חיפוש",
-        "no_items": "אין כאן עדיין פריטים.",
-        "shown_of": "מוצגים {shown} מתוך {count}",
-        "id": "מזהה",
-        "name": "שם",
-        "required": "חובה",
-        "pick": "חיפוש לבחירה",
-        "pick_hint": "הקלידו שם; בחירה ממלאת את המזהה",
-        "errors_above": "לא נשמר: יש לתקן את השדות המסומנים.",
-        "saved": "נשמר.",
-        "deleted": "נמחק.",
-        "undone": "השינוי בוטל.",
-        "forbidden": "להרשאה שלכם ({role}) אין אפשרות לשנות נתונים.",
-        "csrf_refused": "הבקשה נדחתה: חסר בה אסימון האבטחה של הטופס, או שהוא שגוי. "
-        "טענו את הדף מחדש ונסו שוב.",
-        "not_found": "לא נמצא.",
-        "related": "קשרים",
-        "members_of_forum": "חברי הפורום",
-        "relationships_here": "{what} של הפריט הזה",
-        "choose": "— בחירה —",
-        "list_sep_hint": "כמה ערכים: מפרידים ב־;",
-        "date_hint": "שנה (YYYY) או תאריך (YYYY-MM-DD)",
-        "yes": "כן",
-        "no": "לא",
-        "upload_intro": "העלו קובץ אקסל (xlsx) או zip של קובצי CSV. תחילה נבדק הכול בלי לשמור "
-        "דבר; אחר כך תראו את דוח הבדיקה ותאשרו את הקליטה.",
-        "upload_file": "קובץ",
-        "upload_check": "בדיקה (בלי לשמור)",
-        "upload_report": "דוח הבדיקה",
-        "upload_valid": "הקובץ תקין: {nodes} פריטים ו־{rels} קשרים מוכנים לקליטה.",
-        "upload_invalid": "נמצאו {n} בעיות; דבר לא נשמר. תקנו את הקובץ והעלו אותו שוב.",
-        "upload_confirm": "אישור וקליטה",
-        "upload_landed": "נקלט: נכתבו {nodes} פריטים ו־{rels} קשרים.",
-        "upload_gone": "הקובץ שנבדק כבר אינו זמין (עבר זמן רב או שכבר נקלט). העלו אותו שוב.",
-        "upload_none": "לא נבחר קובץ.",
-        "col_file": "קובץ",
-        "col_row": "שורה",
-        "col_column": "עמודה",
-        "col_value": "ערך",
-        "col_expected": "מה היה צפוי",
-        "warnings": "הערות",
-        "by_label": "לפי סוג",
-        "audit_intro": "כל שינוי בנתונים, מהדפדפן ומה־API, מהחדש לישן. "
-        "שינוי שנעשה בדפדפן אפשר לבטל כאשר זה בטוח: כשאיש לא שינה את הפריט מאז.",
-        "audit_admin_only": "יומן השינויים פתוח למנהלי מערכת בלבד.",
-        "col_when": "מתי",
-        "col_who": "מי",
-        "col_action": "פעולה",
-        "col_what": "מה",
-        "col_status": "תוצאה",
-        "col_details": "פרטים",
-        "undo": "ביטול השינוי",
-        "undone_by": "בוטל (שינוי {seq})",
-        "undo_of": "ביטול של שינוי {seq}",
-        "undo_unsafe": "לא ניתן לבטל בבטחה: הפריט השתנה מאז.",
-        "undo_refused": "לא ניתן לבטל: {reason}",
-        "action_create": "יצירה",
-        "action_update": "עדכון",
-        "action_delete": "מחיקה",
-        "action_undo": "ביטול",
-        "action_import": "קליטת קובץ",
-        "status_ok": "הצליח",
-        "status_refused": "נדחה",
-        "older": "ישנים יותר",
-        "newer": "חדשים יותר",
-        "changed_n": "{n} שינויים",
-        "before": "לפני",
-        "after": "אחרי",
-        "field": "שדה",
-    },
-    "en": {
-        "app_name": "Partnership map",
-        "other_lang": "עברית",
-        "signin_title": "Sign in",
-        "signin_intro": "Paste the access key your administrator gave you. The key is not kept "
-        "in the browser: only a random sign-in id is, which ends after 12 hours, or 2 hours "
-        "without use.",
-        "signin_key": "Access key",
-        "signin_button": "Sign in",
-        "signin_bad_key": "That key is not valid (wrong or revoked). Check it and try again.",
-        "signin_expired_form": "The form has expired. Please try again.",
-        "signin_no_key": "Paste an access key.",
-        "signout": "Sign out",
-        "signed_in_as": "Signed in with key {key_id} (permission: {role})",
-        "role_viewer": "view",
-        "role_editor": "edit",
-        "role_admin": "administer",
-        "workbench": "Workbench",
-        "workbench_intro": "Keep the partnership map up to date here: organisations, roles, "
-        "forums and their members, programs and their partners, partnerships, investments and "
-        "goals. Every change is recorded in the change log.",
-        "viewer_note": "Your permission is to view only: you can browse, not change.",
-        "dashboards": "Dashboards",
-        "upload": "Upload a spreadsheet",
-        "audit": "Change log",
-        "template": "Download the Excel template",
-        "list_of": "{what}",
-        "new": "New",
-        "add": "Add",
-        "edit": "Edit",
-        "save": "Save",
-        "delete": "Delete",
-        "delete_confirm": "Delete? You can undo it from the change log.",
-        "cancel": "Cancel",
-        "search_names": "Search by name (any language)",
-        "search_button": "Search",
-        "no_items": "Nothing here yet.",
-        "shown_of": "Showing {shown} of {count}",
-        "id": "Id",
-        "name": "Name",
-        "required": "required",
-        "pick": "Search to pick",
-        "pick_hint": "Type a name; choosing fills in the id",
-        "errors_above": "Not saved: please correct the marked fields.",
-        "saved": "Saved.",
-        "deleted": "Deleted.",
-        "undone": "The change was undone.",
-        "forbidden": "Your permission ({role}) cannot change data.",
-        "csrf_refused": "Refused: the form's security token is missing or wrong. "
-        "Reload the page and try again.",
-        "not_found": "Not found.",
-        "related": "Relationships",
-        "members_of_forum": "Forum members",
-        "relationships_here": "{what} of this item",
-        "choose": "— choose —",
-        "list_sep_hint": "Several values: separate with ;",
-        "date_hint": "A year (YYYY) or a date (YYYY-MM-DD)",
-        "yes": "yes",
-        "no": "no",
-        "upload_intro": "Upload an Excel workbook (xlsx) or a zip of CSV files. Everything is "
-        "checked first without saving anything; then you see the check's report and confirm.",
-        "upload_file": "File",
-        "upload_check": "Check (saves nothing)",
-        "upload_report": "The check's report",
-        "upload_valid": "The file is valid: {nodes} items and {rels} relationships are ready.",
-        "upload_invalid": "{n} problems found; nothing was saved. "
-        "Fix the file and upload it again.",
-        "upload_confirm": "Confirm and import",
-        "upload_landed": "Imported: {nodes} items and {rels} relationships written.",
-        "upload_gone": "The checked file is no longer available (too long ago, or already "
-        "imported). Please upload it again.",
-        "upload_none": "No file was chosen.",
-        "col_file": "File",
-        "col_row": "Row",
-        "col_column": "Column",
-        "col_value": "Value",
-        "col_expected": "What was expected",
-        "warnings": "Notes",
-        "by_label": "By kind",
-        "audit_intro": "Every change to the data, from the browser and the API, newest first. "
-        "A change made in the browser can be undone when that is safe: when nobody changed the "
-        "item since.",
-        "audit_admin_only": "The change log is for administrators only.",
-        "col_when": "When",
-        "col_who": "Who",
-        "col_action": "Action",
-        "col_what": "What",
-        "col_status": "Result",
-        "col_details": "Details",
-        "undo": "Undo this change",
-        "undone_by": "undone (change {seq})",
-        "undo_of": "undoes change {seq}",
-        "undo_unsafe": "Cannot be undone safely: the item changed since.",
-        "undo_refused": "Cannot undo: {reason}",
-        "action_create": "create",
-        "action_update": "update",
-        "action_delete": "delete",
-        "action_undo": "undo",
-        "action_import": "import",
-        "status_ok": "done",
-        "status_refused": "refused",
-        "older": "Older",
-        "newer": "Newer",
-        "changed_n": "{n} changes",
-        "before": "Before",
-        "after": "After",
-        "field": "Field",
-    },
-}
-
-#: Resource (URL segment) -> its name on screen.
-RESOURCES: Final[dict[str, dict[str, str]]] = {
-    "he": {
-        "localities": "יישובים",
-        "organizations": "ארגונים",
-        "roles": "בעלי תפקידים",
-        "forums": "פורומים",
-        "programs": "תכניות",
-        "investments": "השקעות",
-        "goals": "יעדים",
-        "partnerships": "שותפויות",
-        "memberships": "חברות בפורומים",
-        "program_partners": "שותפים בתכניות",
-    },
-    "en": {
-        "localities": "Localities",
-        "organizations": "Organisations",
-        "roles": "Roles",
-        "forums": "Forums",
-        "programs": "Programs",
-        "investments": "Investments",
-        "goals": "Goals",
-        "partnerships": "Partnerships",
-        "memberships": "Forum memberships",
-        "program_partners": "Program partners",
-    },
-}
-
-#: Field name -> its label on screen.
-FIELDS: Final[dict[str, dict[str, str]]] = {
-    "he": {
-        "id": "מזהה",
-        "name": "שם",
-        "name_he": "שם בעברית",
-        "name_en": "שם באנגלית",
-        "name_ar": "שם בערבית",
-        "municipal_status": "מעמד מוניציפלי",
-        "socioeconomic_cluster": "אשכול חברתי-כלכלי",
-        "population": "אוכלוסייה",
-        "district": "מחוז",
-        "cluster_id": "אשכול אזורי",
-        "sector": "מגזר",
-        "kind": "סוג",
-        "parent_id": "ארגון אם",
-        "locality_ids": "יישובים",
-        "registration_number": "מספר רישום",
-        "title": "כותרת / תפקיד",
-        "organization_id": "ארגון",
-        "holder": "ממלא/ת התפקיד",
-        "since": "מ־",
-        "until": "עד",
-        "locality_id": "יישוב",
-        "domain": "תחום",
-        "convener_id": "ארגון מכנס",
-        "meetings_per_year": "פגישות בשנה",
-        "context": "הקשר (שגרה/חירום)",
-        "operator_id": "ארגון מפעיל",
-        "domains": "תחומים",
-        "age_min": "גיל מינימלי",
-        "age_max": "גיל מקסימלי",
-        "target_population": "אוכלוסיית יעד",
-        "start": "התחלה",
-        "end": "סיום",
-        "status": "סטטוס",
-        "goal_ids": "יעדים",
-        "description": "תיאור",
-        "funder_id": "ארגון מממן",
-        "program_id": "תכנית",
-        "amount": "סכום",
-        "currency": "מטבע",
-        "year": "שנה",
-        "indicator": "מדד",
-        "baseline": "נקודת מוצא",
-        "target": "יעד מספרי",
-        "target_year": "שנת יעד",
-        "owner_id": "בעל/ת תפקיד אחראי/ת",
-        "member_id": "חבר/ה (ארגון או בעל/ת תפקיד)",
-        "forum_id": "פורום",
-        "position": "מעמד בפורום",
-        "role": "תפקיד בשותפות",
-        "source_id": "ארגון",
-        "target_id": "ארגון שותף",
-        "strength": "עוצמת השותפות (1–5)",
-    },
-    "en": {
-        "id": "Id",
-        "name": "Name",
-        "name_he": "Name in Hebrew",
-        "name_en": "Name in English",
-        "name_ar": "Name in Arabic",
-        "municipal_status": "Municipal status",
-        "socioeconomic_cluster": "Socio-economic cluster",
-        "population": "Population",
-        "district": "District",
-        "cluster_id": "Regional cluster",
-        "sector": "Sector",
-        "kind": "Kind",
-        "parent_id": "Parent organisation",
-        "locality_ids": "Localities",
-        "registration_number": "Registration number",
-        "title": "Title",
-        "organization_id": "Organisation",
-        "holder": "Held by",
-        "since": "Since",
-        "until": "Until",
-        "locality_id": "Locality",
-        "domain": "Domain",
-        "convener_id": "Convened by",
-        "meetings_per_year": "Meetings a year",
-        "context": "Context (routine/emergency)",
-        "operator_id": "Operator",
-        "domains": "Domains",
-        "age_min": "Minimum age",
-        "age_max": "Maximum age",
-        "target_population": "Target population",
-        "start": "Start",
-        "end": "End",
-        "status": "Status",
-        "goal_ids": "Goals",
-        "description": "Description",
-        "funder_id": "Funder",
-        "program_id": "Program",
-        "amount": "Amount",
-        "currency": "Currency",
-        "year": "Year",
-        "indicator": "Indicator",
-        "baseline": "Baseline",
-        "target": "Target value",
-        "target_year": "Target year",
-        "owner_id": "Owner (a role)",
-        "member_id": "Member (organisation or role)",
-        "forum_id": "Forum",
-        "position": "Position in the forum",
-        "role": "Role in the program",
-        "source_id": "Organisation",
-        "target_id": "Partner organisation",
-        "strength": "Strength of the partnership (1–5)",
-    },
-}
+__all__ = ["enum_label", "field_label", "resource_label", "t"]
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The interface text ``key`` in ``lang`` (Hebrew for an unknown language)."""
-    text = UI[pick_lang(lang)].get(key) or UI["en"].get(key) or key
-    return text.format(**values) if values else text
+    """The interface text ``web.<key>`` in ``lang`` (Hebrew for an unknown language)."""
+    return render(f"web.{key}", lang, **values)
 
 
 def field_label(lang: str, name: str) -> str:
-    """A field's label, or its name when it has none yet."""
-    return FIELDS[pick_lang(lang)].get(name, name)
+    """A field's label, or its name when the catalogue has none yet."""
+    key = f"web.field.{name}"
+    return render(key, lang) if has(key) else name
 
 
 def resource_label(lang: str, path: str) -> str:
-    """A resource's name on screen, or its URL segment when it has none yet."""
-    return RESOURCES[pick_lang(lang)].get(path, path.replace("_", " "))
+    """A kind of record's name on screen, or its URL segment when the catalogue has none."""
+    key = f"web.resource.{path}"
+    return render(key, lang) if has(key) else path.replace("_", " ")
+
+
+def enum_label(lang: str, kind: str, value: object, field: str = "") -> str:
+    """The label of an enumerated value (see the module's notes for where it is looked up)."""
+    text = str(value)
+    for candidate in (kind, field, kind.rsplit("_", 1)[-1], f"web.{kind}"):
+        if candidate and has(f"{candidate}.{text}"):
+            return term(candidate, text, lang)
+    return text

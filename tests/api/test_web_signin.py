@@ -48,6 +48,10 @@ def test_signin_page_is_hebrew_rtl_first_with_english_switch(web: TestClient) ->
     assert "?lang=en" in page.text
     english = web.get("/signin?lang=en")
     assert '<html lang="en" dir="ltr">' in english.text and "Access key" in english.text
+    arabic = web.get("/signin?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic.text and "مفتاح الوصول" in arabic.text
+    # The choice is remembered for the next pages.
+    assert '<html lang="ar" dir="rtl">' in web.get("/signin").text
 
 
 def test_session_cookie_holds_a_random_id_not_the_key(

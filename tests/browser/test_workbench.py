@@ -275,7 +275,7 @@ def test_sign_in_edit_member_upload_sign_out(
     driver.find_element(By.ID, "pm-file").send_keys(str(good))
     _submit(driver, driver.find_element(By.ID, "pm-check"))
     # One organisation and one membership, as the dry run counts them.
-    assert _wait(driver, "#pm-valid").text == "הקובץ תקין: 1 פריטים ו־1 קשרים מוכנים לקליטה."
+    assert _wait(driver, "#pm-valid").text == "הקובץ תקין. מוכן לקליטה — רשומות: 1, קשרים: 1."
     assert server.store.get("o-youth") is None
     _submit(driver, driver.find_element(By.ID, "pm-confirm"))
     landed = _wait(driver, "#pm-landed").text
