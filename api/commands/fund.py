@@ -67,7 +67,7 @@ def _print_compass(report: dict[str, Any], lang: str) -> None:
         shown = " → ".join("—" if x is None else fmt_percent(x, lang) for x in (a, b))
         table.add_row(Text(term("outcome", outcome, lang)), *cells, Text(shown))
     out.print(table)
-    out.print(Text(render("fund.compass.legend", lang)))
+    out.print(Text(render("fund.compass.legend_cli", lang)))
 
 
 def compass_cmd(
