@@ -55,6 +55,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("Need", "locality_id"): ("Locality",),
     ("Capability", "organization_id"): ("Organization",),
     ("Capability", "contact_role_id"): ("Role",),
+    ("Capability", "locality_ids"): ("Locality",),
     ("GoalReading", "goal_id"): ("Goal",),
     ("Agreement", "locality_id"): ("Locality",),
     ("Agreement", "party_ids"): ("Organization",),
@@ -117,6 +118,8 @@ def _refs(
     out: list[tuple[str, str, tuple[str, ...]]] = []
     for fname, targets in wanted:
         value = node.props.get(fname)
+        if isinstance(value, str) and fname.endswith("_ids"):
+            value = [v.strip() for v in value.split(";") if v.strip()]  # an extra column
         values = value if isinstance(value, list) else [value] if value else []
         out.extend((fname, str(v), targets) for v in values)
     return out

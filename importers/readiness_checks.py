@@ -5,8 +5,9 @@ A row of ``capabilities.csv`` is checked against the rest of the graph:
 * **areas**: a locality's areas are the ``area`` values of its needs
   (``needs.csv``, in the same import or already stored). Every area a
   capability names must be an area of one of its organisation's localities
-  (of any locality when the organisation is national). An empty ``areas``
-  means the whole locality and is always fine.
+  (of the capability's own ``locality_ids`` when it names some; of any
+  locality when the organisation is national). An empty ``areas`` means the
+  whole locality and is always fine.
 * **contact role**: ``contact_role_id`` must be a role *of the same
   organisation* (a role of another organisation is not its contact).
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from graph.analytics.readiness import id_list
 from graph.model import NodeRecord
 from graph.store.base import GraphStore
 
@@ -70,7 +72,8 @@ def capability_problems(
     out: list[CapabilityProblem] = []
     named = [str(a) for a in capability.props.get("areas") or []]
     if organization is not None and named:
-        localities = [str(x) for x in organization.props.get("locality_ids") or []]
+        own = id_list(capability.props.get("locality_ids"))
+        localities = own or id_list(organization.props.get("locality_ids"))
         scope = localities or sorted(areas)
         known: set[str] = set().union(*(areas.get(loc, set()) for loc in scope)) if scope else set()
         where = (
@@ -130,7 +133,7 @@ def store_problems(store: GraphStore, capability: NodeRecord) -> list[Capability
     role = store.get(str(p.get("contact_role_id"))) if p.get("contact_role_id") else None
     needs: list[NodeRecord] = []
     if org is not None and p.get("areas"):
-        localities = org.props.get("locality_ids") or []
+        localities = id_list(p.get("locality_ids")) or id_list(org.props.get("locality_ids"))
         if localities:
             for loc in localities:
                 needs.extend(store.find("Need", locality_id=str(loc)))
@@ -164,7 +167,7 @@ def batch_problems(
         org = lookup(cap.props.get("organization_id"))
         if org is None or not cap.props.get("areas"):
             continue
-        locs = org.props.get("locality_ids") or []
+        locs = id_list(cap.props.get("locality_ids")) or id_list(org.props.get("locality_ids"))
         localities.update(str(x) for x in locs)
         national = national or not locs
     needs: dict[str, NodeRecord] = {}

@@ -40,7 +40,7 @@ def _reasons(entry: dict[str, Any], lang: str) -> str:
     return "\n".join(entry.get(key) or entry.get("reasons") or [])
 
 
-def _print(report: dict[str, Any], lang: str) -> None:
+def _print(report: dict[str, Any], lang: str, names: dict[str, str]) -> None:
     from rich.text import Text
 
     from graph.vocabulary import fmt_number, fmt_percent, render, term
@@ -58,7 +58,8 @@ def _print(report: dict[str, Any], lang: str) -> None:
     if team["forum_id"] is None:
         out.print(Text(ui("no_team")))
     else:
-        out.print(Text(f"{ui('team')}: {', '.join(team['members'])}"))
+        members = ", ".join(names.get(m, m) for m in team["members"])
+        out.print(Text(f"{ui('team')}: {members}"))
     if team["sectors_missing"]:
         out.print(Text(ui("sectors_missing", sectors=team["sectors_missing"])))
     rows = []
@@ -118,6 +119,7 @@ def readiness_cmd(
     target = store_from(store)
     try:
         report = readiness_report(target, locality, as_of=date)
+        names = {k: v.name for k, v in target.get_many(report["emergency_team"]["members"]).items()}
     except PartnermapError as exc:
         fail(f"--locality: {exc.message}", code=1)
     finally:
@@ -125,7 +127,7 @@ def readiness_cmd(
     if as_json:
         print_json(report)
     else:
-        _print(report, lang)
+        _print(report, lang, names)
 
 
 def path_cmd(

@@ -77,6 +77,7 @@ from graph.vocabulary import Reason, reasons
 __all__ = [
     "STATUSES",
     "TEAM_KIND",
+    "id_list",
     "need_status",
     "readiness_report",
     "readiness_subgraph",
@@ -88,6 +89,18 @@ STATUSES = ("uncovered", "under_covered", "single_provider", "covered")
 #: The forum kind of a locality's emergency team.
 TEAM_KIND = "emergency_team"
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+
+
+def id_list(value: Any) -> list[str]:
+    """Ids of a list field, or of an extra column kept as text (``"l1;l2"``).
+
+    >>> id_list(["a", "b"]), id_list("a; b"), id_list(None)
+    (['a', 'b'], ['a', 'b'], [])
+    """
+    if value is None:
+        return []
+    items = value.split(";") if isinstance(value, str) else value
+    return [str(v).strip() for v in items if str(v).strip()]
 
 
 def serves(capability: dict[str, Any], org_localities: Iterable[str], need: dict[str, Any]) -> bool:
@@ -111,7 +124,7 @@ def serves(capability: dict[str, Any], org_localities: Iterable[str], need: dict
     if capability.get("category") != need.get("category"):
         return False
     # A capability may name its own localities (a 3W table says where each service runs).
-    localities = list(capability.get("locality_ids") or org_localities)
+    localities = id_list(capability.get("locality_ids")) or list(org_localities)
     if localities and need.get("locality_id") not in localities:
         return False
     areas = list(capability.get("areas") or [])

@@ -117,3 +117,24 @@ def test_partial_import_skips_only_the_bad_capability(
     assert [e.field for e in report.skipped_rows] == ["areas"]
     assert sqlite_store.get("capability:vol:food") is not None
     assert sqlite_store.get("capability:vol:water") is None
+
+
+def test_a_capability_may_name_its_own_localities(
+    sqlite_store: SQLiteStore, tmp_path: Path
+) -> None:
+    header = [*FILES["capabilities"][0], "locality_ids"]
+    rows = [[*r, ""] for r in FILES["capabilities"][1:]]
+    # The national organisation serves only l2 here: "מרכז" is an area of l2, "שכונה א" is not.
+    good = {**FILES, "capabilities": [header, *rows, ["nat", "food", "5", "מרכז", "", "l2"]]}
+    assert run_import(sqlite_store, _write(tmp_path / "own", good)).valid
+    bad = {**FILES, "capabilities": [header, *rows, ["nat", "food", "5", "שכונה א", "", "l2"]]}
+    report = run_import(sqlite_store, _write(tmp_path / "bad-area", bad))
+    assert [(e.field, e.value) for e in report.errors] == [("areas", "שכונה א")]
+    assert "expected one of: מרכז" in report.errors[0].message
+    ghost = {**FILES, "capabilities": [header, *rows, ["nat", "food", "5", "", "", "nowhere"]]}
+    report = run_import(sqlite_store, _write(tmp_path / "ghost", ghost))
+    assert [(e.row_number, e.field, e.value) for e in report.errors] == [
+        (5, "locality_ids", "nowhere")
+    ]
+    two = {**FILES, "capabilities": [header, *rows, ["nat", "food", "5", "מרכז", "", "l;l2"]]}
+    assert run_import(sqlite_store, _write(tmp_path / "two", two)).valid
