@@ -269,7 +269,7 @@ def locality_dashboard(
         links["readiness_map"] = _url(
             request,
             "locality_map",
-            {"lang": lang, "context": "emergency", "view": "readiness"},
+            {"lang": lang, "context": "emergency", "view": "readiness", **dated},
             locality_id=locality_id,
         )
         for ctx in ("both", "routine", "emergency"):

@@ -180,3 +180,24 @@ def test_map_view_readiness(
     assert client.get("/api/v1/maps/l?view=nothing", headers=h).status_code == 422
     dashboard = client.get("/api/v1/dashboard/l?lang=en", headers=h).text
     assert "view=readiness" in dashboard and 'id="tab-readiness"' in dashboard
+
+
+def _map_data(html: str) -> dict:
+    start = html.index('<script type="application/json" id="pm-data">') + len(
+        '<script type="application/json" id="pm-data">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_map_view_as_of(sqlite_store: SQLiteStore, client: TestClient, as_role: Headers) -> None:
+    write_town(sqlite_store)
+    h = as_role("viewer")
+    today = _map_data(client.get("/api/v1/maps/l?view=readiness", headers=h).text)
+    assert today["readiness"]["providers"]["bakery"]["steps"] is None
+    assert today["readiness"]["team"]["members"] == ["city", "mda"]
+    # 2019: the emergency partnership city-bakery had not ended; the closed kitchen still worked.
+    old = _map_data(client.get("/api/v1/maps/l?view=readiness&as_of=2019-06-01", headers=h).text)
+    assert old["readiness"]["providers"]["bakery"]["steps"] == 1
+    assert "gone" in old["readiness"]["providers"]
+    r = client.get("/api/v1/maps/l?view=readiness&as_of=soon", headers=h)
+    assert r.status_code == 422
