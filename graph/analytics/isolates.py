@@ -51,7 +51,9 @@ def _judged(G: nx.Graph) -> list[str]:
     return [n for n, locs in G.nodes(data="locality_ids") if scope.intersection(locs or ())]
 
 
-def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def find_isolates(
+    G: nx.Graph, *, kinds: Iterable[str] | None = None, explain: bool = True
+) -> list[dict[str, Any]]:
     """Organisations that are isolated, disconnected, forum-less, siloed or hang by one tie.
 
     Parameters
@@ -62,6 +64,10 @@ def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[di
         ``G.graph["scope"]["locality_ids"]`` limits who is judged.
     kinds : iterable of str, optional
         Only these kinds (default all of :data:`ISOLATE_KINDS`).
+    explain : bool
+        ``False`` leaves out ``reasons``, ``reasons_he`` and ``reasons_ar``
+        (rendering them in three languages is most of the cost when only the
+        findings are counted, as on the all-localities page).
 
     Returns
     -------
@@ -139,7 +145,7 @@ def find_isolates(G: nx.Graph, *, kinds: Iterable[str] | None = None) -> list[di
                 "kinds": keep,
                 "locality_ids": list(attrs.get("locality_ids") or []),
                 "degree": degree,
-                **reasons(r for k, r in found if k in wanted),
+                **(reasons(r for k, r in found if k in wanted) if explain else {}),
             }
         )
     order = {k: i for i, k in enumerate(ISOLATE_KINDS)}

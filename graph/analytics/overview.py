@@ -314,7 +314,7 @@ def _summary(
     sub = ix.subgraph(loc.id)
     G = build_network(sub, locality_id=loc.id, context=context)
     duplicates = find_duplicates(G, sub)
-    isolates = find_isolates(G)
+    isolates = find_isolates(G, explain=False)
     local_orgs = {
         n.id for n in sub.nodes if n.label == "Organization" and loc.id in node_localities(n)
     }

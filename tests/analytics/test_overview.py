@@ -213,3 +213,11 @@ def test_demo_ranking_planted_in_findings(demo: SQLiteStore) -> None:
     }
     uncovered = {k for k, v in mid_2024.items() if v["uncovered_needs"] is not None}
     assert uncovered == {"loc-sderot", "loc-ofakim", "loc-yeruham"}
+
+
+def test_isolates_without_reasons_are_the_same_findings(demo: SQLiteStore) -> None:
+    sub = locality_subgraph(list(demo.iter_nodes()), list(demo.iter_relationships()), "loc-sderot")
+    G = build_network(sub, locality_id="loc-sderot")
+    full, bare = find_isolates(G), find_isolates(G, explain=False)
+    assert [(e["id"], e["kinds"]) for e in full] == [(e["id"], e["kinds"]) for e in bare]
+    assert full and "reasons" in full[0] and "reasons" not in bare[0]
