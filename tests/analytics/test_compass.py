@@ -119,3 +119,29 @@ def test_report_reads_one_locality(sqlite_store: SQLiteStore) -> None:
     assert {c["outcome"] for c in out["cells"]} == {"data_culture", "workforce"}
     with pytest.raises(NotFound):
         compass_report(sqlite_store, Scope("nowhere"))
+
+
+def test_import_refuses_a_domain_outside_the_mobility_domains(
+    sqlite_store: SQLiteStore, tmp_path
+) -> None:
+    from importers.registry import run_import
+
+    (tmp_path / "localities.csv").write_text("id,name\nl,ירוחם\n", encoding="utf-8")
+    (tmp_path / "organizations.csv").write_text("id,name,sector\no,עירייה,local_authority\n")
+    (tmp_path / "compass_ratings.csv").write_text(
+        "locality_id,domain,outcome,year,status\n"
+        "l,stem21,workforce,2024,met\n"
+        "l,צעירים,workforce,2024,met\n",
+        encoding="utf-8",
+    )
+    report = run_import(sqlite_store, tmp_path)
+    assert not report.valid
+    (issue,) = report.errors
+    assert (issue.file, issue.row_number, issue.field, issue.value) == (
+        "compass_ratings.csv",
+        3,
+        "domain",
+        "צעירים",
+    )
+    assert "early_childhood" in issue.message
+    assert sqlite_store.count() == 0  # nothing half-written
