@@ -283,12 +283,13 @@ def readiness_report(
         for n in view.nodes
         if n.label == "Need" and n.props.get("locality_id") == locality_id
     ]
-    caps_by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n in view.nodes:
+    # category -> (organisation, capability), organisations in id order
+    caps: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for n in sorted(view.nodes, key=lambda n: str(n.props.get("organization_id") or "")):
         if n.label == "Capability":
             holder = str(n.props.get("organization_id") or "")
             if holder in nodes and nodes[holder].label == "Organization":
-                caps_by_org[holder].append(n.props)
+                caps[str(n.props.get("category"))].append((holder, n.props))
 
     providers: dict[str, _Provider] = {}
     need_rows: list[dict[str, Any]] = []
@@ -296,30 +297,27 @@ def readiness_report(
     covers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for need in needs:
         found: list[_Provider] = []
-        for org_id in sorted(caps_by_org):
+        for org_id, cap in caps.get(str(need["category"]), []):
             org = nodes[org_id]
-            localities = org.props.get("locality_ids") or []
-            for cap in caps_by_org[org_id]:
-                if not serves(cap, localities, need):
-                    continue
-                role_id = cap.get("contact_role_id")
-                role = nodes.get(str(role_id)) if role_id else None
-                prov = _Provider(
-                    id=org_id,
-                    name=org.name,
-                    sector=str(org.props.get("sector") or "other"),
-                    capacity=cap.get("capacity"),
-                    contact_role_id=role_id,
-                    contact_role_title=(
-                        str(role.props.get("title") or role.name) if role is not None else None
-                    ),
-                    available_24_7=bool(cap.get("available_24_7")),
-                    steps=reach.get(org_id),
-                )
-                found.append(prov)
-                providers.setdefault(org_id, prov).categories.add(str(need["category"]))
-                covers[org_id].append(need)
-                break
+            if not serves(cap, org.props.get("locality_ids") or [], need):
+                continue
+            role_id = cap.get("contact_role_id")
+            role = nodes.get(str(role_id)) if role_id else None
+            prov = _Provider(
+                id=org_id,
+                name=org.name,
+                sector=str(org.props.get("sector") or "other"),
+                capacity=cap.get("capacity"),
+                contact_role_id=role_id,
+                contact_role_title=(
+                    str(role.props.get("title") or role.name) if role is not None else None
+                ),
+                available_24_7=bool(cap.get("available_24_7")),
+                steps=reach.get(org_id),
+            )
+            found.append(prov)
+            providers.setdefault(org_id, prov).categories.add(str(need["category"]))
+            covers[org_id].append(need)
         need_rows.append(_need_row(need, found))
         if len(found) == 1:
             only_of[found[0].id].append(need)
