@@ -19,6 +19,7 @@ gone cannot come back.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -34,7 +35,7 @@ from graph.errors import Conflict, NotFound, StoreUnavailable
 from graph.model import NodeModel, RelRecord, edge_record, to_record
 from graph.store.base import GraphStore
 
-__all__ = ["Change", "ChangeLog", "Writer", "state_of"]
+__all__ = ["Change", "ChangeLog", "Changed", "Writer", "state_of", "version_of"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -184,6 +185,22 @@ def state_of(store: GraphStore, resource: Resource, item: tuple[str, ...]) -> St
     return {"props": dict(node.props)}
 
 
+def version_of(state: State) -> str:
+    """A short fingerprint of a state, carried by an edit form to notice a change meanwhile.
+
+    >>> version_of({"props": {"a": 1}}) == version_of({"props": {"a": 1}}), version_of(None)
+    (True, '')
+    """
+    if state is None:
+        return ""
+    text = json.dumps(state.get("props", {}), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Changed(Conflict):
+    """The item changed after the form was opened: saving would overwrite someone's change."""
+
+
 def _explicit_rels(store: GraphStore, node_id: str) -> list[dict[str, Any]]:
     return [
         {"type": r.type, "source": r.source, "target": r.target, "props": dict(r.props)}
@@ -274,13 +291,20 @@ class Writer:
         self._audit("POST", resource, item, 201, seq)
         return seq
 
-    def update(self, resource: Resource, item: tuple[str, ...], data: dict[str, Any]) -> int:
-        """Replace the model's fields with the form's (other stored properties are kept)."""
+    def update(
+        self, resource: Resource, item: tuple[str, ...], data: dict[str, Any], version: str = ""
+    ) -> int:
+        """Replace the model's fields with the form's (other stored properties are kept).
+
+        ``version`` (:func:`version_of` the state the form showed) refuses the write with
+        :class:`Changed` when the item changed since.
+        """
         fields = set(resource.model.model_fields)
         with self.lock:
             before = state_of(self.store, resource, item)
             if before is None:
                 raise NotFound(f"no {resource.label} {' → '.join(item)}")
+            self._check_version(resource, item, before, version)
             extras = {k: v for k, v in before["props"].items() if k not in fields}
             model = self._model(resource, item, {**extras, **data})
             self._write(resource, model)
@@ -289,11 +313,21 @@ class Writer:
         self._audit("PATCH", resource, item, 200, seq)
         return seq
 
-    def delete(self, resource: Resource, item: tuple[str, ...]) -> int:
+    def _check_version(
+        self, resource: Resource, item: tuple[str, ...], now: State, version: str
+    ) -> None:
+        if version and version != version_of(now):
+            raise Changed(
+                f"{resource.label} {' → '.join(item)} was changed by someone else after this "
+                "form was opened; open it again to see the change"
+            )
+
+    def delete(self, resource: Resource, item: tuple[str, ...], version: str = "") -> int:
         with self.lock:
             before = state_of(self.store, resource, item)
             if before is None:
                 raise NotFound(f"no {resource.label} {' → '.join(item)}")
+            self._check_version(resource, item, before, version)
             if resource.ends is None:
                 before = {**before, "rels": _explicit_rels(self.store, item[0])}
             self._set(resource, item, None, [])

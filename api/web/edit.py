@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api.auth import KeyStore
-from api.web.changes import ChangeLog, Writer, state_of
+from api.web.changes import ChangeLog, Writer, state_of, version_of
 from api.web.forms import Resource, display, fields_of, form_data, form_errors, resources
 from api.web.pages import FormDep, UserDep, WebUser, current_lang, redirect, render
 from api.web.text import resource_label, t
@@ -132,6 +132,7 @@ def _form_page(
     status_code: int = 200,
     notice: str | None = None,
     back: str = "",
+    version: str = "",
 ) -> HTMLResponse:
     store = _store(request)
     lang = current_lang(request)
@@ -156,6 +157,7 @@ def _form_page(
         related=related,
         notice=notice,
         back=back,
+        version=version,
         action=(f"/web/{resource.path}/new" if item is None else _item_url(resource, item)),
         status_code=status_code,
     )
@@ -297,7 +299,9 @@ def item_form(request: Request, path: str, user: UserDep) -> HTMLResponse:
     notice = None
     if request.query_params.get("saved"):
         notice = t(current_lang(request), "saved")
-    return _form_page(request, user, resource, item=item, values=values, notice=notice)
+    return _form_page(
+        request, user, resource, item=item, values=values, notice=notice, version=version_of(state)
+    )
 
 
 @router.post("/{path}/item", response_class=HTMLResponse)
@@ -312,7 +316,8 @@ async def update(request: Request, path: str, form: FormDep) -> Response:
     for name, value in zip(resource.ends or ("id",), item, strict=True):
         values[name] = value
     try:
-        await run_in_threadpool(writer(request, user).update, resource, item, values)
+        version = str(data.get("version") or "")
+        await run_in_threadpool(writer(request, user).update, resource, item, values, version)
     except (ValidationError, PartnermapError) as exc:
         status = 422 if isinstance(exc, ValidationError) else getattr(exc, "status_code", 400)
         await run_in_threadpool(writer(request, user).refused, "PATCH", resource, item, status)
@@ -325,6 +330,7 @@ async def update(request: Request, path: str, form: FormDep) -> Response:
             values=shown,
             errors=form_errors(resource, exc),
             status_code=status,
+            version=version,
         )
     return redirect(_item_url(resource, item) + "&saved=1")
 
@@ -338,7 +344,8 @@ async def delete(request: Request, path: str, form: FormDep) -> Response:
     if refused is not None:
         return refused
     try:
-        await run_in_threadpool(writer(request, user).delete, resource, item)
+        version = str(data.get("version") or "")
+        await run_in_threadpool(writer(request, user).delete, resource, item, version)
     except PartnermapError as exc:
         await run_in_threadpool(
             writer(request, user).refused, "DELETE", resource, item, exc.status_code

@@ -333,3 +333,28 @@ def test_template_has_every_file_and_round_trips(editor: Browser, town: Any) -> 
     assert page.status_code == 200, page.text
     assert 'id="pm-warnings"' not in page.text
     assert set(FILE_MODELS) >= set(COLUMNS)
+
+
+def test_an_edit_does_not_overwrite_a_change_made_meanwhile(
+    editor: Browser, as_role: Callable[[str], dict[str, str]], town: Any
+) -> None:
+    page = editor.get("/web/organizations/item?id=biz")
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page.text).group(1)
+    # Someone else changes it through the API while the form is open.
+    r = editor.client.patch(
+        "/api/v1/organizations/biz", json={"kind": "startup"}, headers=as_role("editor")
+    )
+    assert r.status_code == 200
+    stale = {"name": "Sderot Tech", "sector": "business", "version": version}
+    r = editor.post("/web/organizations/item?id=biz", stale)
+    assert r.status_code == 409 and "changed by someone else" in r.text
+    assert town.get("biz").props["kind"] == "startup"
+    assert town.get("biz").props["name"] == "Sderot Tech Ltd"
+    r = editor.post("/web/organizations/delete", {"id": "biz", "version": version})
+    assert r.status_code == 409 and town.get("biz") is not None
+    # Opened again, the form saves.
+    page = editor.get("/web/organizations/item?id=biz")
+    fresh = re.search(r'name="version" value="([0-9a-f]+)"', page.text).group(1)
+    assert fresh != version
+    r = editor.post("/web/organizations/item?id=biz", {**stale, "version": fresh})
+    assert r.status_code == 200 and town.get("biz").props["name"] == "Sderot Tech"
