@@ -31,6 +31,7 @@ from api.routes.common import (
     etag,
     if_match,
     mark_audit,
+    on_store,
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
@@ -152,19 +153,22 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         return Response(listed.model_dump_json(), media_type="application/json")
 
     @router.get("/{node_id}", response_model=model, summary=f"Get one {label}")
-    def get_node(
+    async def get_node(
         node_id: Annotated[str, Path(description=id_doc)],
         store: StoreDep,
         _who: ViewerDep,
     ) -> Any:
-        # Validated on the way out already; FastAPI would validate it a second time.
-        record = _get(store, model, node_id)
-        node = _public(model, record)
-        return Response(
-            node.model_dump_json(),
-            media_type="application/json",
-            headers={"ETag": etag(record.props)},
-        )
+        def answer() -> Response:
+            # Validated on the way out already; FastAPI would validate it a second time.
+            record = _get(store, model, node_id)
+            node = _public(model, record)
+            return Response(
+                node.model_dump_json(),
+                media_type="application/json",
+                headers={"ETag": etag(record.props)},
+            )
+
+        return await on_store(store, answer)
 
     @router.post(
         "",

@@ -217,6 +217,10 @@ class GraphStore(ABC):
 
     #: The URL the store was opened with (secrets removed).
     url: str = ""
+    #: Whether a point read (one node by id) is a local, sub-millisecond call that
+    #: an event loop may make directly (an embedded file), rather than a network
+    #: round trip that belongs on a worker thread.
+    local_reads: bool = False
 
     # -- writes ---------------------------------------------------------------
     @abstractmethod
