@@ -54,6 +54,7 @@ from api.routes import (
     plan,
     readiness,
     reports,
+    time,
 )
 from api.schemas import error_responses
 from graph.errors import PartnermapError
@@ -343,7 +344,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     for router in (*nodes.routers, *edges.routers, imports.router):
         app.include_router(router, prefix=API_PREFIX, responses=writes)
-    for module in (graph, analysis, export, audit, reports, readiness, plan, fund, glossary):
+    for module in (
+        graph,
+        analysis,
+        export,
+        audit,
+        reports,
+        readiness,
+        plan,
+        fund,
+        glossary,
+        time,
+    ):
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     web.install(app)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)

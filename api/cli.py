@@ -13,7 +13,19 @@ from __future__ import annotations
 
 import sys
 
-from api.commands import analyze, data, fund, maps, migrate, plan, readiness, report, serve, synth
+from api.commands import (
+    analyze,
+    data,
+    fund,
+    maps,
+    migrate,
+    plan,
+    readiness,
+    report,
+    serve,
+    synth,
+    time,
+)
 from api.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -59,6 +71,10 @@ app.command("plan")(plan.plan_cmd)
 
 # == readiness, path ========================================================
 app.command("readiness")(readiness.readiness_cmd)
+
+# == time: changes, health ===================================================
+app.command("changes")(time.changes_cmd)
+app.command("health")(time.health_cmd)
 app.command("path")(readiness.path_cmd)
 
 # == fund: compass, rank-localities =========================================

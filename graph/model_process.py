@@ -30,7 +30,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from graph.model import (
     Context,
@@ -147,7 +147,7 @@ class SurveyResponse(NodeModel):
     """One organisation's rating of one partner in one wave (after the PARTNER tool)."""
 
     label: ClassVar[str] = "SurveyResponse"
-    wave: DateText = Field(default=None)
+    wave: DateText = Field(default=None, validate_default=True)
     respondent_id: RequiredText
     partner_id: RequiredText
     reliability: SurveyItem = _ITEM
@@ -162,12 +162,21 @@ class SurveyResponse(NodeModel):
     @model_validator(mode="before")
     @classmethod
     def _key(cls, data: Any) -> Any:
-        return _keyed(data, "survey", ("wave", "respondent_id", "partner_id"))
+        data = _keyed(data, "survey", ("wave", "respondent_id", "partner_id"))
+        if isinstance(data, dict) and not blank_to_none(data.get("id")):
+            # A key field is missing: that field's own error says so, not "id is required".
+            data["id"] = "survey:incomplete"
+        return data
+
+    @field_validator("wave")
+    @classmethod
+    def _wave_given(cls, value: Any) -> Any:
+        if not value:
+            raise ValueError("wave is required: the date of the survey wave (YYYY-MM-DD)")
+        return value
 
     @model_validator(mode="after")
     def _checks(self) -> SurveyResponse:
-        if not self.wave:
-            raise ValueError("wave is required: the date of the survey wave")
         if self.respondent_id == self.partner_id:
             raise ValueError("an organisation cannot rate itself")
         return self

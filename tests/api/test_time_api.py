@@ -1,0 +1,133 @@
+"""What changed and partnership health over HTTP and the CLI (SPEC section 6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api import cli
+from graph.analytics.changes import changes_report
+from graph.analytics.health import health_report
+from graph.scope import Scope
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.test_health import survey_town
+from tests.analytics.time_fixture import FROM, TO, history_town
+
+Headers = Callable[[str], dict[str, str]]
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(cli.app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_changes_route_equals_the_analysis(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    history_town(sqlite_store)
+    params = {"from": "2022-06-30", "to": "2025-06-30", "locality_id": "t"}
+    r = client.get("/api/v1/analysis/changes", params=params, headers=as_role("viewer"))
+    assert r.status_code == 200, r.text
+    assert r.json() == json.loads(
+        json.dumps(changes_report(sqlite_store, FROM, TO, Scope("t")), ensure_ascii=False)
+    )
+    assert [t["source"] for t in r.json()["ties"]["ended"]] == ["muni", "ngo"]
+    again = client.get("/api/v1/analysis/changes", params=params, headers=as_role("viewer"))
+    assert again.content == r.content
+
+
+def test_changes_route_errors(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    history_town(sqlite_store)
+    h = as_role("viewer")
+    get = client.get
+    assert get("/api/v1/analysis/changes?to=2025", headers=h).status_code == 422  # no from
+    r = get("/api/v1/analysis/changes?from=2025&to=2022", headers=h)
+    assert r.status_code == 422 and "from" in r.json()["detail"]
+    r = get("/api/v1/analysis/changes?from=last+year", headers=h)
+    assert r.status_code == 422 and "query from" in r.json()["detail"]
+    r = get("/api/v1/analysis/changes?from=2022&locality_id=nowhere", headers=h)
+    assert r.status_code == 404 and "locality_id" in r.json()["detail"]
+    assert client.get("/api/v1/analysis/changes?from=2022").status_code == 401
+
+
+def test_analysis_as_of_and_cache_key(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    history_town(sqlite_store)
+    h = as_role("viewer")
+    then = client.get("/api/v1/analysis/metrics?locality_id=t&as_of=2022-06-30", headers=h)
+    now = client.get("/api/v1/analysis/metrics?locality_id=t&as_of=2025-06-30", headers=h)
+    assert then.json()["ties"] == 3 and now.json()["ties"] == 6  # time_fixture's hand count
+    whole = client.get("/api/v1/analysis?locality_id=t&as_of=2022-06-30", headers=h).json()
+    assert whole["scope"]["as_of"] == "2022-06-30"
+    r = client.get("/api/v1/analysis?as_of=2022-02-30", headers=h)
+    assert r.status_code == 422 and "as_of" in r.json()["detail"]
+
+
+def test_export_keeps_ended_things_unless_asked(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    history_town(sqlite_store)
+    h = as_role("viewer")
+    every = client.get("/api/v1/export?format=json&locality_id=t", headers=h).json()
+    dated = client.get("/api/v1/export?format=json&locality_id=t&as_of=2025-06-30", headers=h)
+    text = json.dumps(every)
+    assert '"old"' in text and '"p5"' in text
+    assert '"old"' not in dated.text and '"p5"' not in dated.text and '"biz"' in dated.text
+
+
+def test_cli_changes_json_and_text(sqlite_store: SQLiteStore) -> None:
+    history_town(sqlite_store)
+    url = sqlite_store.url
+    code, out = _run("changes", "--from", "2022-06-30", "--to", "2025-06-30",
+                     "--locality", "t", "--json", "--store", url)  # fmt: skip
+    assert code == 0
+    assert json.loads(out) == json.loads(
+        json.dumps(changes_report(sqlite_store, FROM, TO, Scope("t")), ensure_ascii=False)
+    )
+    code, out = _run("changes", "--from", "2022-06-30", "--to", "2025-06-30",
+                     "--locality", "t", "--lang", "en", "--store", url)  # fmt: skip
+    assert code == 0 and "5 ties added, 2 ended" in out
+    assert _run("changes", "--from", "2025", "--to", "2022", "--store", url)[0] == 2
+    assert _run("changes", "--from", "someday", "--store", url)[0] == 2
+    assert _run("changes", "--from", "2022", "--locality", "nowhere", "--store", url)[0] == 1
+
+
+def test_cli_analyze_as_of(sqlite_store: SQLiteStore) -> None:
+    history_town(sqlite_store)
+    code, out = _run("analyze", "--locality", "t", "--as-of", "2022-06-30", "--json",
+                     "--store", sqlite_store.url)  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert report["scope"]["as_of"] == "2022-06-30" and report["metrics"]["ties"] == 3
+    assert _run("analyze", "--as-of", "June", "--store", sqlite_store.url)[0] == 2
+
+
+def test_health_route_and_cli(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    survey_town(sqlite_store)
+    h = as_role("viewer")
+    r = client.get("/api/v1/analysis/health?locality_id=h", headers=h)
+    assert r.status_code == 200
+    assert r.json() == json.loads(json.dumps(health_report(sqlite_store, Scope("h"))))
+    assert r.json()["network"]["response_rate"] == 0.75  # test_health's hand count
+    first = client.get("/api/v1/analysis/health?locality_id=h&wave=2023-05-01", headers=h)
+    assert first.json()["previous_wave"] is None
+    r = client.get("/api/v1/analysis/health?locality_id=h&wave=2022-01-01", headers=h)
+    assert r.status_code == 404 and "2024-05-01" in r.json()["detail"]
+    r = client.get("/api/v1/analysis/health?wave=May", headers=h)
+    assert r.status_code == 422 and "query wave" in r.json()["detail"]
+    url = sqlite_store.url
+    code, out = _run("health", "--locality", "h", "--json", "--store", url)
+    assert code == 0 and json.loads(out)["wave"] == "2024-05-01"
+    code, out = _run("health", "--locality", "h", "--lang", "en", "--store", url)
+    assert code == 0 and "3 of 4 organisations answered (75%)" in out
+    assert _run("health", "--wave", "2022-01-01", "--store", url)[0] == 1
+    assert _run("health", "--wave", "soon", "--store", url)[0] == 2
