@@ -242,10 +242,10 @@ def _check(
                         if label is None
                         else _wrong_label(value, label, targets)
                     )
+                    # Every bad reference of the row, not only the first.
                     problem(origin, "unknown-reference", fname, value, why)
                     bad_rows.add(origin)
                     new_bad = True
-                    break
         for rel, origin in batch.relationships:
             if origin in bad_rows:
                 continue
@@ -261,10 +261,10 @@ def _check(
                         if label is None
                         else _wrong_label(value, label, targets)
                     )
+                    # Every bad reference of the row, not only the first.
                     problem(origin, "unknown-reference", fname, value, why)
                     bad_rows.add(origin)
                     new_bad = True
-                    break
         # Capabilities against the rest: areas named by needs, a contact role of their own.
         alive_nodes = {n.id: n for n, o in nodes if o not in bad_rows}
         cap_problems = batch_problems(store, alive_nodes, stored)

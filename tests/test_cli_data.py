@@ -7,6 +7,7 @@ Expected counts come from SPEC section 1 applied to the fixture's rows
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -210,10 +211,61 @@ def test_demo_default_store_is_a_separate_file_replaced_each_run(tmp_path, monke
         store.write([NodeRecord("Locality", "stray", {"name": "זר"})])
     served: list[tuple] = []
     monkeypatch.setattr(serve_cmds, "serve_app", lambda *args: served.append(args))
-    code, _, stderr = invoke("demo")
+    port = _free_port()
+    code, _, stderr = invoke("demo", "--port", str(port))
     assert code == 0, stderr
-    assert served == [(f"sqlite:///{demo_db}", "127.0.0.1", 8000, True)]
+    assert served == [(f"sqlite:///{demo_db}", "127.0.0.1", port, True)]
     with SQLiteStore(demo_db) as store:
         assert store.get("stray") is None  # replaced, not added to
         assert store.counts().nodes == expected_counts(tables())[0]
     assert not (tmp_path / "mine.db").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_busy_port_exits_2_before_any_address_is_printed(tmp_path, monkeypatch):
+    folder = write_csv(tmp_path / "demo", tables())
+    monkeypatch.setattr(importers.demo, "demo_path", lambda: folder, raising=False)
+    served: list[tuple] = []
+    monkeypatch.setattr(serve_cmds, "serve_app", lambda *args, **kw: served.append(args))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, stdout, stderr = invoke("demo", "--store", url, "--port", str(port))
+        assert code == 2  # the README's usage error, not uvicorn's 3
+        assert f"127.0.0.1:{port}" in stderr and "already in use" in stderr
+        assert "http://" not in stdout and "Demo loaded" not in stdout  # nothing loaded
+        code, stdout, stderr = invoke("serve", "--store", url, "--port", str(port))
+        assert code == 2 and "already in use" in stderr and "--port" in stderr
+    assert served == []
+    assert not (tmp_path / "demo.db").exists()
+
+
+def test_an_empty_default_store_points_to_the_demo(tmp_path, monkeypatch):
+    import platformdirs
+
+    import graph.store
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(data))
+    monkeypatch.setattr(graph.store, "user_data_dir", lambda *a, **k: str(data))
+    monkeypatch.delenv("PARTNERMAP_STORE", raising=False)
+    folder = write_csv(tmp_path / "demo", tables())
+    monkeypatch.setattr(importers.demo, "demo_path", lambda: folder, raising=False)
+    code, _, stderr = invoke("stats")
+    assert code == 0 and "note:" not in stderr  # no demo yet: nothing to point to
+    code, stdout, _ = invoke("demo", "--no-serve")
+    demo = f"sqlite:///{data / 'demo.db'}"
+    assert code == 0 and f"--store {demo}" in stdout
+    code, _, stderr = invoke("stats")
+    assert code == 0
+    assert "the default store" in stderr and "is empty" in stderr
+    assert f"--store {demo}" in " ".join(stderr.split())
+    code, _, stderr = invoke("stats", "--store", demo)  # named: no note
+    assert code == 0 and "note:" not in stderr

@@ -33,6 +33,7 @@ __all__ = [
     "StoreOpt",
     "app",
     "as_of_from",
+    "demo_store_url",
     "describe_store",
     "err",
     "fail",
@@ -84,12 +85,42 @@ def as_of_from(text: str | None, option: str = "--as-of") -> dt.date:
         fail(exc.message, code=2)
 
 
-def store_from(url: str | None) -> GraphStore:
-    """Open the store or exit 1 with a clear message."""
+def demo_store_url() -> str:
+    """Where ``partnermap demo`` keeps its store when not given one."""
+    from pathlib import Path
+
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('partnermap')) / 'demo.db'}"
+
+
+def store_from(url: str | None, *, hint_demo: bool = True) -> GraphStore:
+    """Open the store or exit 1 with a clear message.
+
+    When no store was named (no ``--store``, no ``PARTNERMAP_STORE``), the
+    default store is empty and the demo's store exists, a note on stderr
+    says how to reach the demo: a newcomer who ran ``partnermap demo``
+    otherwise meets an empty graph and no word why.
+    """
     try:
-        return open_store(url or default_store_url())
+        store = open_store(url or default_store_url())
     except StoreUnavailable as exc:
         fail(exc.message, code=1)
+    if url is None and hint_demo:
+        demo = demo_store_url()
+        demo_file = demo.removeprefix("sqlite:///")
+        from pathlib import Path
+
+        if Path(demo_file).is_file() and not any(store.counts().nodes.values()):
+            err.print(
+                f"note: the default store {describe_store(store)} is empty. The demo is in "
+                f"{demo}: add --store {demo} (or export PARTNERMAP_STORE={demo}).",
+                style="yellow",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+    return store
 
 
 def print_json(data: Any) -> None:

@@ -11,6 +11,7 @@ from api.commands.common import (
     JsonOpt,
     StoreOpt,
     as_of_from,
+    demo_store_url,
     describe_store,
     err,
     fail,
@@ -136,7 +137,7 @@ def import_cmd(
 
     if fmt is not None and fmt not in FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)
-    target = store_from(store)
+    target = store_from(store, hint_demo=False)  # importing into an empty store is the point
     bar: Progress | None = None
     if _input_size(path) > _PROGRESS_BYTES:
         bar = Progress(
@@ -273,11 +274,7 @@ def export(
 
 
 def _demo_store_url(store: str | None) -> str:
-    if store:
-        return store
-    from platformdirs import user_data_dir
-
-    return f"sqlite:///{Path(user_data_dir('partnermap')) / 'demo.db'}"
+    return store or demo_store_url()
 
 
 def _fresh_store(url: str) -> GraphStore:
@@ -321,6 +318,10 @@ def demo(
     source = Path(demo_path())
     if not source.is_dir():
         fail(f"the demo dataset is not installed: no folder {source}", code=1)
+    if not no_serve:  # a busy port is said before anything is loaded or printed
+        from api.commands.serve import ensure_port_free
+
+        ensure_port_free("127.0.0.1", port)
     url = _demo_store_url(store)
     target = _fresh_store(url)
     from importers.registry import run_import
@@ -344,13 +345,17 @@ def demo(
         for name, n in sorted(data.items()):
             table.add_row(Text(name), str(n))
         out.print(table)
+    # The other commands read the default store unless told: say how to reach the demo.
+    out.print(Text(f"Explore it: partnermap analyze --locality loc-sderot --store {url}"))
+    out.print(Text(f"  (or export PARTNERMAP_STORE={url} for every command)"))
     if no_serve:
-        out.print(Text(f"Explore it: partnermap stats --store {url}"))
         return
     base = f"http://127.0.0.1:{port}"
     out.print(Text("Serving on loopback, open for reading (no key needed):", style="bold"))
     out.print(Text(f"  dashboards  {base}/api/v1/dashboard"))
-    out.print(Text(f"  a town map  {base}/api/v1/maps/loc-sderot  (?lang=en for English)"))
+    out.print(
+        Text(f"  a town map  {base}/api/v1/maps/loc-sderot  (?lang=en English, ?lang=ar Arabic)")
+    )
     out.print(Text(f"  API docs    {base}/docs"))
     out.print(Text("Press Ctrl-C to stop."))
     # Looked up on its module at call time, so tests can replace the server there.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from typing import Annotated, Any
@@ -14,7 +15,15 @@ from graph.errors import StoreUnavailable
 from graph.hygiene import terminal_safe
 from graph.store import redact_url
 
-__all__ = ["keys_app", "keys_create", "keys_list", "keys_revoke", "serve", "serve_app"]
+__all__ = [
+    "ensure_port_free",
+    "keys_app",
+    "keys_create",
+    "keys_list",
+    "keys_revoke",
+    "serve",
+    "serve_app",
+]
 
 keys_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
 
@@ -34,6 +43,32 @@ def _api_settings(**values: Any) -> Any:
             where = f"PARTNERMAP_{field.upper()}: " if field else ""
             problems.append(where + error["msg"].removeprefix("Value error, "))
         fail("bad settings: " + "; ".join(problems), code=2)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Exit 2 with a clear message when ``host:port`` cannot be listened on.
+
+    Checked before anything is printed or loaded, so a busy port never ends
+    in uvicorn's own error after the addresses were announced.
+    """
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        fail(f"--host: cannot listen on {host!r}: {exc.strerror or exc}", code=2)
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = "it is already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            fail(
+                f"--port: cannot listen on {host}:{port}: {reason}. "
+                f"Stop the other server, or choose another port with --port.",
+                code=2,
+            )
 
 
 def serve_app(store_url: str, host: str, port: int, open_read: bool, *, workers: int = 1) -> None:
@@ -115,6 +150,7 @@ def serve(
     and PARTNERMAP_OPEN_LOCAL_READ.
     """
     settings = _api_settings(host=host, port=port, store=store, open_local_read=open_read or None)
+    ensure_port_free(settings.host, settings.port)
     args = (settings.store, settings.host, settings.port, settings.open_local_read)
     if workers > 1:
         serve_app(*args, workers=workers)

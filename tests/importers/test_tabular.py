@@ -348,3 +348,21 @@ def test_one_problem_is_one_error(tmp_path):
     ]
     assert report.errors[1].message == "expected a value of at least 0"
     assert report.errors[2].message == "expected a value from 1948 to 2100"
+
+
+def test_a_row_with_two_bad_references_reports_both(sqlite_store, tmp_path: Path):
+    # One row, two references that exist nowhere: two errors, each naming its column.
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text("id,name,sector\no1,עמותה,nonprofit\n")
+    (folder / "programs.csv").write_text(
+        "id,name,operator_id,locality_id,domains\np1,תכנית,nobody,nowhere,welfare\n"
+    )
+    report = run_import(sqlite_store, folder)
+    assert not report.valid
+    found = {(e.file, e.row_number, e.field, e.value) for e in report.errors}
+    assert found == {
+        ("programs.csv", 2, "operator_id", "nobody"),
+        ("programs.csv", 2, "locality_id", "nowhere"),
+    }
+    assert sqlite_store.counts().nodes.get("Organization", 0) == 0  # nothing written
