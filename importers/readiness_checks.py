@@ -42,6 +42,7 @@ __all__ = [
     "batch_problems",
     "capability_problems",
     "known_areas",
+    "orphaned_capabilities",
     "store_problems",
 ]
 
@@ -190,3 +191,38 @@ def batch_problems(
         if found:
             out[cap.id] = found
     return out
+
+
+def orphaned_capabilities(store: GraphStore, old: NodeRecord, new: NodeRecord | None) -> list[str]:
+    """Capabilities left naming an area no need names once need ``old`` becomes ``new``.
+
+    ``new`` is ``None`` when the need is deleted. A need is the last of its
+    area when no other need of its locality names that area; then every
+    capability that names the area and serves that locality (or is national,
+    when no need anywhere else names the area) would be left pointing at
+    nothing. The API refuses such a change (409) rather than leave them so.
+    """
+    if old.label != "Need":
+        return []
+    area, loc = old.props.get("area"), old.props.get("locality_id")
+    if new is not None and (new.props.get("area"), new.props.get("locality_id")) == (area, loc):
+        return []
+    if any(
+        n.id != old.id and n.props.get("area") == area
+        for n in store.find("Need", locality_id=str(loc))
+    ):
+        return []
+    elsewhere = any(
+        n.id != old.id and n.props.get("area") == area for n in store.iter_nodes("Need")
+    )
+    out = []
+    for cap in store.iter_nodes("Capability"):
+        if area not in id_list(cap.props.get("areas")):
+            continue
+        localities = id_list(cap.props.get("locality_ids"))
+        if not localities:
+            org = store.get(str(cap.props.get("organization_id") or ""))
+            localities = id_list(org.props.get("locality_ids")) if org is not None else []
+        if loc in localities or (not localities and not elsewhere):
+            out.append(cap.id)
+    return sorted(out)

@@ -71,6 +71,22 @@ def _get(store: GraphStore, model: type[NodeModel], node_id: str) -> NodeRecord:
     return record
 
 
+def _check_need_area(store: GraphStore, need_id: str, new: NodeRecord | None) -> None:
+    """409 when a need's change or deletion would leave capabilities naming a vanished area."""
+    from importers.readiness_checks import orphaned_capabilities
+
+    old = store.get(need_id)
+    if old is None:
+        return
+    orphans = orphaned_capabilities(store, old, new)
+    if orphans:
+        raise Conflict(
+            f"need {need_id!r} is the last to name area {old.props.get('area')!r} of "
+            f"{old.props.get('locality_id')!r}, and capabilities still serve it: "
+            f"{', '.join(orphans)}; change their areas first"
+        )
+
+
 def _check_capability(store: GraphStore, record: NodeRecord) -> None:
     """A contact role of another organisation is 409; an area no need names is 422."""
     from importers.readiness_checks import store_problems
@@ -106,6 +122,8 @@ def _save(
     check_references(store, node.label, record.props)
     if node.label == "Capability":
         _check_capability(store, record)
+    if node.label == "Need" and not create:
+        _check_need_area(store, record.id, record)
     _check_parent_loop(store, record)
     store.write([record], create_only=[record.id] if create else (), expect=expect)
     return record
@@ -240,6 +258,8 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
     def delete_node(node_id: str, request: Request, store: StoreDep, _who: EditorDep) -> Response:
         mark_audit(request, node_id)
         current = _get(store, model, node_id)
+        if label == "Need":
+            _check_need_area(store, node_id, None)
         wanted = if_match(request, current.props)
         expect: dict[RecordKey, str] | None = {node_id: wanted} if wanted is not None else None
         if store.delete_nodes([node_id], expect=expect) == 0:

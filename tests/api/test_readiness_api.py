@@ -201,3 +201,23 @@ def test_map_view_as_of(sqlite_store: SQLiteStore, client: TestClient, as_role: 
     assert "gone" in old["readiness"]["providers"]
     r = client.get("/api/v1/maps/l?view=readiness&as_of=soon", headers=h)
     assert r.status_code == 422
+
+
+def test_a_need_cannot_take_away_an_area_capabilities_serve(
+    sqlite_store: SQLiteStore, tmp_path: Path, client: TestClient, as_role: Headers
+) -> None:
+    assert run_import(sqlite_store, _write(tmp_path / "ok", FILES)).valid
+    h = as_role("editor")
+    # n1 is the only need of "שכונה א" in l, and vol's food capability names that area.
+    r = client.delete("/api/v1/needs/n1", headers=h)
+    assert r.status_code == 409 and "capability:vol:food" in r.json()["detail"]
+    r = client.patch("/api/v1/needs/n1", json={"area": "שכונה ג"}, headers=h)
+    assert r.status_code == 409
+    assert sqlite_store.get("n1").props["area"] == "שכונה א"
+    # Changing something else is fine; with a second need of the area, so is the delete.
+    assert client.patch("/api/v1/needs/n1", json={"severity": 2}, headers=h).status_code == 200
+    twin = {"id": "n1b", "locality_id": "l", "area": "שכונה א", "category": "water"}
+    assert client.post("/api/v1/needs", json=twin, headers=h).status_code == 201
+    assert client.delete("/api/v1/needs/n1", headers=h).status_code == 204
+    # n3 names "מרכז" of l2 for the national organisation's water capability.
+    assert client.delete("/api/v1/needs/n3", headers=h).status_code == 409
