@@ -143,6 +143,36 @@ def store_problems(store: GraphStore, capability: NodeRecord) -> list[Capability
     return capability_problems(capability, org, role, known_areas(needs))
 
 
+def _moved_needs(
+    store: GraphStore, alive: Mapping[str, NodeRecord], stored: Mapping[str, NodeRecord]
+) -> dict[str, list[CapabilityProblem]]:
+    """Needs of the batch that take away an area stored capabilities (not in the batch) serve."""
+    out: dict[str, list[CapabilityProblem]] = {}
+    for need in alive.values():
+        old = stored.get(need.id)
+        if need.label != "Need" or old is None or old.label != "Need":
+            continue
+        area, loc = old.props.get("area"), old.props.get("locality_id")
+        if any(
+            n.label == "Need" and n.props.get("area") == area and n.props.get("locality_id") == loc
+            for n in alive.values()
+        ):
+            continue  # the batch keeps the area (this row or another)
+        orphans = [c for c in orphaned_capabilities(store, old, need) if c not in alive]
+        if orphans:
+            out[need.id] = [
+                CapabilityProblem(
+                    "orphaned-area",
+                    "area",
+                    str(need.props.get("area")),
+                    f"need {need.id!r} was the last to name area {area!r} of {loc!r}, and "
+                    f"stored capabilities still serve it: {', '.join(orphans)}; import them "
+                    "with their new areas in the same import",
+                )
+            ]
+    return out
+
+
 def batch_problems(
     store: GraphStore,
     alive: Mapping[str, NodeRecord],
@@ -156,7 +186,7 @@ def batch_problems(
     """
     caps = [n for n in alive.values() if n.label == "Capability"]
     if not caps:
-        return {}
+        return _moved_needs(store, alive, stored)
 
     def lookup(node_id: object) -> NodeRecord | None:
         key = str(node_id or "")
@@ -179,7 +209,7 @@ def batch_problems(
             needs.update((n.id, n) for n in store.find("Need", locality_id=loc))
     needs.update((n.id, n) for n in alive.values() if n.label == "Need")
     areas = known_areas(list(needs.values()))
-    out: dict[str, list[CapabilityProblem]] = {}
+    out: dict[str, list[CapabilityProblem]] = _moved_needs(store, alive, stored)
     for cap in caps:
         role_id = cap.props.get("contact_role_id")
         found = capability_problems(

@@ -138,3 +138,25 @@ def test_a_capability_may_name_its_own_localities(
     ]
     two = {**FILES, "capabilities": [header, *rows, ["nat", "food", "5", "מרכז", "", "l;l2"]]}
     assert run_import(sqlite_store, _write(tmp_path / "two", two)).valid
+
+
+def test_renaming_an_area_that_stored_capabilities_serve(
+    sqlite_store: SQLiteStore, tmp_path: Path
+) -> None:
+    assert run_import(sqlite_store, _write(tmp_path / "ok", FILES)).valid
+    needs = [list(r) for r in FILES["needs"]]
+    needs[1][2] = "שכונה ג"  # n1: "שכונה א" -> "שכונה ג"
+    alone = {"organizations": FILES["organizations"], "needs": needs}
+    report = run_import(sqlite_store, _write(tmp_path / "rename", alone))
+    [error] = report.errors
+    assert (error.type, error.file, error.row_number, error.field, error.value) == (
+        "orphaned-area", "needs.csv", 2, "area", "שכונה ג"
+    )  # fmt: skip
+    assert "capability:vol:food" in error.message
+    assert sqlite_store.get("n1").props["area"] == "שכונה א"  # nothing written
+    # With the capability moved to the new name in the same import, it lands.
+    caps = [list(r) for r in FILES["capabilities"]]
+    caps[1][3] = "שכונה ג;שכונה ב"
+    both = {**alone, "roles": FILES["roles"], "capabilities": caps}
+    assert run_import(sqlite_store, _write(tmp_path / "both", both)).valid
+    assert sqlite_store.get("capability:vol:food").props["areas"] == ["שכונה ג", "שכונה ב"]
