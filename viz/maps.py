@@ -343,6 +343,7 @@ def render_locality_index(
     summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ranking: Mapping[str, Any] | None = None,
     computed: str = "",
+    as_of: str = "",
 ) -> str:
     """The strategist's home: every locality in one sortable table.
 
@@ -366,6 +367,8 @@ def render_locality_index(
         :func:`graph.analytics.selection.rank_localities` (the rubric score and rank).
     computed : str, optional
         A line saying how long the summaries took.
+    as_of : str, optional
+        The date the summaries are as of (``YYYY-MM-DD``), shown in the date form.
 
     Returns
     -------
@@ -445,5 +448,6 @@ def render_locality_index(
             sources=MONEY_SOURCES,
             colours=SECTOR_COLOURS,
             computed=computed,
+            as_of=as_of,
         )
     )

@@ -356,6 +356,7 @@ def dashboard_index(
             summaries=summaries,
             ranking=ranking,
             computed=computed,
+            as_of=scope.as_of.isoformat(),
         )
 
     key = ("index", lang, scope.as_of.isoformat())

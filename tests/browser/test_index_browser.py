@@ -25,6 +25,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from api.app import create_app
 from api.config import Settings
@@ -143,3 +144,22 @@ def test_index_sorts_and_opens_a_town(server: str, driver: webdriver.Chrome, lan
     assert tab.text in ("מצפן תוצאות תשתית", "Infrastructure outcomes compass")
     cells = driver.find_elements(By.CSS_SELECTOR, "#tab-compass td[data-status]")
     assert len(cells) == 2 * 7 * 4  # two years, seven outcomes, four domains
+
+
+def test_the_date_form_shows_another_day(server: str, driver: webdriver.Chrome) -> None:
+    driver.get(f"{server}/api/v1/dashboard?lang=en")
+    dup = dict(zip(_ids(driver), _column(driver, "duplicates"), strict=True))
+    assert dup["loc-sderot"] == "0"  # today every demo program has ended (FINDINGS.md)
+    field = driver.find_element(By.CSS_SELECTOR, "form.pm-asof input[name='as_of']")
+    driver.execute_script("arguments[0].value = '2024-06-30';", field)
+    driver.find_element(By.CSS_SELECTOR, "form.pm-asof button").click()
+    WebDriverWait(driver, 60).until(
+        lambda d: (
+            "as_of=2024-06-30" in d.current_url
+            and d.execute_script("return document.readyState") == "complete"
+            and d.find_elements(By.CSS_SELECTOR, "form.pm-asof input[value='2024-06-30']")
+        )
+    )
+    assert "lang=en" in driver.current_url
+    dup = dict(zip(_ids(driver), _column(driver, "duplicates"), strict=True))
+    assert dup["loc-sderot"] == "3"
