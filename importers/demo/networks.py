@@ -197,7 +197,7 @@ def _forums() -> list[ForumRow]:
         F("ecostem-steering", "ועדת היגוי ארצית ECOSTEM21", "steering_committee", "", "rashi", 4,
           tuple(_m("org:rashi", position="chair", since="2020")
                 + _m("role:samueli-officer", "org:moe", since="2020")), "stem21"),
-        F("round-table", "השולחן העגול הבין-מגזרי לחוסן חברתי", "other", "", "pmo", 4,
+        F("round-table", "השולחן העגול הבין-מגזרי לחוסן חברתי", "round_table", "", "pmo", 4,
           tuple(_m("org:pmo", position="chair", since="2016")
                 + _m("org:moe-partnerships", "org:hfc", "org:nea", "org:welfare-min",
                      "org:interior", "org:ulai", "org:jdc", "org:rashi", "org:jafi",

@@ -219,7 +219,8 @@ def test_required_breadth(data: Data) -> None:
     orgs = data["organizations"]
     assert len(orgs) >= 150
     assert {o["sector"] for o in orgs} >= SEVEN
-    assert {f["kind"] for f in data["forums"]} == {k.value for k in ForumKind}
+    # every kind of forum the source documents name; "other" is only a catch-all
+    assert {f["kind"] for f in data["forums"]} == {k.value for k in ForumKind} - {"other"}
     assert {r["kind"] for r in data["roles"]} == {k.value for k in RoleKind}
     assert len(data["programs"]) >= 80
     assert len(data["investments"]) >= 100
