@@ -16,19 +16,22 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from api.auth import KeyStore
-from api.web.changes import ChangeLog
+from api.auth import AuditEntry, KeyStore
+from api.web.changes import ChangeLog, Writer, state_of
 from api.web.edit import writer
-from api.web.forms import resources
+from api.web.forms import Resource, resources
 from api.web.pages import FormDep, UserDep, WebUser, current_lang, redirect, render
 from api.web.text import t
-from graph.errors import PartnermapError
+from graph.errors import Conflict, PartnermapError
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 
 _PAGE = 50
+_API = "/api/v1/"
+#: How far back (in audit rows) a create through the API can still be undone from the browser.
+_API_UNDO_REACH = 5000
 
 
 def _change_seq(ids: list[str]) -> int | None:
@@ -52,10 +55,47 @@ def _when(at: str) -> str:
         return at
 
 
+def _api_create(
+    entry: AuditEntry, known: dict[str, Resource]
+) -> tuple[Resource, tuple[str, ...]] | None:
+    """The resource and item a successful create through the JSON API made, else ``None``."""
+    if entry.method != "POST" or entry.status != 201 or not entry.path.startswith(_API):
+        return None
+    resource = known.get(entry.path[len(_API) :].strip("/"))
+    if resource is None or len(entry.ids) != (2 if resource.ends else 1):
+        return None
+    return resource, tuple(entry.ids)
+
+
+def _touched_later(entry: AuditEntry, item: tuple[str, ...], newer: list[AuditEntry]) -> bool:
+    """Whether a later write (that was not refused) named the item."""
+    return any(
+        other.seq > entry.seq and other.status < 400 and all(i in other.ids for i in item)
+        for other in newer
+    )
+
+
+def _api_undoable(
+    write: Writer, entry: AuditEntry, known: dict[str, Resource], newer: list[AuditEntry]
+) -> bool:
+    found = _api_create(entry, known)
+    if found is None:
+        return False
+    resource, item = found
+    return state_of(write.store, resource, item) is not None and not _touched_later(
+        entry, item, newer
+    )
+
+
 def _rows(request: Request, user: WebUser, offset: int) -> tuple[list[dict[str, Any]], int]:
     keys: KeyStore = request.app.state.keys
     log: ChangeLog = request.app.state.changes
-    entries, total = keys.audit(limit=_PAGE, offset=offset)
+    newer, total = keys.audit(limit=min(offset + _PAGE, _API_UNDO_REACH), offset=0)
+    entries = (
+        newer[offset:]
+        if offset + _PAGE <= _API_UNDO_REACH
+        else keys.audit(limit=_PAGE, offset=offset)[0]
+    )
     seqs = [s for e in entries if (s := _change_seq(e.ids)) is not None]
     changes = log.get_many(seqs)
     known = resources()
@@ -74,6 +114,9 @@ def _rows(request: Request, user: WebUser, offset: int) -> tuple[list[dict[str, 
                 "undoable": bool(
                     change is not None and resource is not None and write.undoable(change, resource)
                 ),
+                "api_undoable": change is None
+                and entry.seq > 0
+                and _api_undoable(write, entry, known, newer),
             }
         )
     return rows, total
@@ -107,17 +150,47 @@ async def undo(request: Request, form: FormDep) -> Response:
     refused = _not_admin(request, user)
     if refused is not None:
         return refused
+    lang = current_lang(request)
+    audit_seq = str(data.get("audit") or "")
+    if audit_seq.isdigit():
+        return await _undo_api_create(request, user, int(audit_seq))
     raw = str(data.get("seq") or "")
     log: ChangeLog = request.app.state.changes
     change = await run_in_threadpool(log.get, int(raw)) if raw.isdigit() else None
     resource = resources().get(change.resource) if change is not None else None
-    lang = current_lang(request)
     if change is None or resource is None:
         return render(
             request, "web/message.html", user=user, message=t(lang, "not_found"), status_code=404
         )
     try:
         await run_in_threadpool(writer(request, user).undo, change, resource)
+    except PartnermapError as exc:
+        return render(
+            request,
+            "web/message.html",
+            user=user,
+            message=t(lang, "undo_refused", reason=exc.message),
+            status_code=exc.status_code,
+        )
+    return redirect("/web/audit?undone=1")
+
+
+async def _undo_api_create(request: Request, user: WebUser, seq: int) -> Response:
+    lang = current_lang(request)
+    keys: KeyStore = request.app.state.keys
+    newer, _ = await run_in_threadpool(keys.audit, limit=_API_UNDO_REACH, offset=0)
+    entry = next((e for e in newer if e.seq == seq), None)
+    found = _api_create(entry, resources()) if entry is not None else None
+    if entry is None or found is None:
+        return render(
+            request, "web/message.html", user=user, message=t(lang, "not_found"), status_code=404
+        )
+    resource, item = found
+    write = writer(request, user)
+    try:
+        if _touched_later(entry, item, newer):
+            raise Conflict(f"{' → '.join(item)} changed after audit row {seq}")
+        await run_in_threadpool(write.undo_api_create, resource, item)
     except PartnermapError as exc:
         return render(
             request,

@@ -371,6 +371,21 @@ class Writer:
         self._audit(method, resource, change.item, 200, seq)
         return seq
 
+    def undo_api_create(self, resource: Resource, item: tuple[str, ...]) -> int:
+        """Delete what a create through the JSON API made (the caller checked that no later
+        write touched it). Its values were not recorded then; they are now, in this undo's
+        change, so the undo can be undone in turn."""
+        with self.lock:
+            now = state_of(self.store, resource, item)
+            if now is None:
+                raise Conflict(f"{' → '.join(item)} no longer exists")
+            if resource.ends is None:
+                now = {**now, "rels": _explicit_rels(self.store, item[0])}
+            self._set(resource, item, None, [])
+            seq = self.log.add(self.principal.key_id, "undo", resource.path, item, now, None)
+        self._audit("DELETE", resource, item, 200, seq)
+        return seq
+
     def refused(self, method: str, resource: Resource, item: tuple[str, ...], status: int) -> None:
         """Put a refused write in the audit trail too, as the API's middleware does."""
         self._audit(method, resource, item, status, None)

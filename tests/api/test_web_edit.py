@@ -358,3 +358,33 @@ def test_an_edit_does_not_overwrite_a_change_made_meanwhile(
     assert fresh != version
     r = editor.post("/web/organizations/item?id=biz", {**stale, "version": fresh})
     assert r.status_code == 200 and town.get("biz").props["name"] == "Sderot Tech"
+
+
+def test_a_create_through_the_api_can_be_undone_until_it_is_touched_again(
+    admin: Browser, as_role: Callable[[str], dict[str, str]], town: Any
+) -> None:
+    api = admin.client
+    org = {"id": "o-api", "name": "ארגון מה-API", "sector": "business"}
+    assert api.post("/api/v1/organizations", json=org, headers=as_role("editor")).status_code == 201
+    page = admin.get("/web/audit")
+    first = page.text.split('class="pm-audit-row"')[1]
+    assert "/api/v1/organizations" in first and 'name="audit"' in first
+    seq = re.search(r'name="audit" value="(\d+)"', first).group(1)
+    r = admin.post("/web/undo", {"audit": seq}, follow_redirects=False)
+    assert r.status_code == 303 and town.get("o-api") is None
+    # Undone once: no longer offered, and refused when asked.
+    assert 'name="audit"' not in admin.get("/web/audit").text
+    assert admin.post("/web/undo", {"audit": seq}).status_code == 409
+    # The undo is a change of its own, with the values it removed: undo it and it is back.
+    undo_seq = re.search(r'name="seq" value="(\d+)"', admin.get("/web/audit").text).group(1)
+    admin.post("/web/undo", {"seq": undo_seq})
+    assert town.get("o-api").props["name"] == "ארגון מה-API"
+    # A create changed afterwards through the API is not undone from the log.
+    org2 = {"id": "o-api2", "name": "שני", "sector": "business"}
+    api.post("/api/v1/organizations", json=org2, headers=as_role("editor"))
+    api.patch("/api/v1/organizations/o-api2", json={"kind": "x"}, headers=as_role("editor"))
+    trail = api.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    create = next(e for e in trail if e["method"] == "POST" and e["ids"] == ["o-api2"])
+    assert f'name="audit" value="{create["seq"]}"' not in admin.get("/web/audit").text
+    assert admin.post("/web/undo", {"audit": str(create["seq"])}).status_code == 409
+    assert town.get("o-api2") is not None
