@@ -135,7 +135,7 @@ def fmt_number(value: Any, lang: str, digits: int = 2) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     pattern = "#,##0" + ("." + "#" * digits if digits and isinstance(value, float) else "")
-    return format_decimal(value, format=pattern, locale=_LOCALES[pick_lang(lang)])
+    return format_decimal(value, format=pattern, locale=_locale(pick_lang(lang)))
 
 
 def fmt_money(amount: Any, lang: str, currency: str = "ILS") -> str:
@@ -189,9 +189,15 @@ class _Formatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    """Babel's locale of a language, parsed once."""
+    return Locale.parse(_LOCALES[lang])
+
+
 def _plural_category(lang: str, count: Any) -> str:
     try:
-        return str(Locale.parse(_LOCALES[lang]).plural_form(abs(count)))
+        return str(_locale(lang).plural_form(abs(count)))
     except (TypeError, ValueError):
         return "other"
 
