@@ -243,6 +243,32 @@ def _cut(sub: Subgraph, scope: Scope) -> Subgraph:
     return Subgraph(nodes, rels)
 
 
+def _compass(nodes: Sequence[NodeRecord], scope: Scope) -> dict[str, dict[str, Any]]:
+    """Each rated locality's compass in brief: its years, the mean met share of the latest
+    year over the outcomes rated then, and how many cells improved and declined."""
+    from graph.analytics.compass import compass_from
+
+    by_loc: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        if n.label == "CompassRating" and n.props.get("locality_id"):
+            by_loc[str(n.props["locality_id"])].append(n)
+    out = {}
+    for loc, ratings in by_loc.items():
+        found = compass_from(ratings, scope=scope)
+        if not found["years"]:
+            continue
+        shares = [o["met_share_latest"] for o in found["outcomes"]]
+        rated = [x for x in shares if x is not None]
+        changes = [c["change"] for c in found["cells"]]
+        out[loc] = {
+            "years": found["years"],
+            "met_share_latest": round(sum(rated) / len(rated), 4) if rated else None,
+            "improved": changes.count("improved"),
+            "declined": changes.count("declined"),
+        }
+    return out
+
+
 def _goals(nodes: Sequence[NodeRecord]) -> dict[str, list[NodeRecord]]:
     """Each locality's goals and their readings, from every record."""
     goal_loc = {
@@ -358,6 +384,7 @@ def summaries_from(
         nodes = list(nodes)
         money = _money(nodes, scope)
         goals = _goals(nodes)
+        compass = _compass(nodes, scope)
         view = _cut(Subgraph(nodes, list(rels)), scope)
         ix = _Index(view.nodes, view.relationships)
         wanted = set(locality_ids) if locality_ids is not None else None
@@ -371,6 +398,7 @@ def summaries_from(
                 out[loc.id] = _summary(ix, loc, scope, scope.context, extra)
                 out[loc.id]["money"] = money.get(loc.id) or _empty_money()
                 out[loc.id]["goals_behind"] = goals_behind_hook(loc, goals.get(loc.id, []), scope)
+                out[loc.id]["compass"] = compass.get(loc.id)
         return out
 
 
@@ -398,7 +426,10 @@ def locality_summaries(
         "cross_sector_share" (None without ties), "partnerships_manager",
         "local_administration", "money": {"total", "by_source",
         "leverage": {"authority", "external", "ratio", "matching"}},
-        "uncovered_needs", "goals_behind"}``. ``isolates`` counts the
+        "uncovered_needs", "goals_behind", "compass"}``; ``compass`` is
+        ``None`` for a locality without ratings, else ``{"years",
+        "met_share_latest"`` (the mean over the outcomes rated in the latest
+        year), ``"improved", "declined"}`` (cells). ``isolates`` counts the
         organisations the locality's isolates list names (any kind),
         ``no_tie`` those with no tie at all.
     """

@@ -221,3 +221,23 @@ def test_isolates_without_reasons_are_the_same_findings(demo: SQLiteStore) -> No
     full, bare = find_isolates(G), find_isolates(G, explain=False)
     assert [(e["id"], e["kinds"]) for e in full] == [(e["id"], e["kinds"]) for e in bare]
     assert full and "reasons" in full[0] and "reasons" not in bare[0]
+
+
+def test_demo_compass_in_brief_on_the_summaries(demo: SQLiteStore) -> None:
+    s = locality_summaries(demo, Scope(as_of=dt.date(2026, 11, 30)))
+    # Sderot 2024: six outcomes at 1 except public participation 0.875 and continuum 0.75
+    # -> (5 + 0.875 + 0.75) / 7; 25 cells improved, one declined.
+    sde = s["loc-sderot"]["compass"]
+    assert sde["met_share_latest"] == pytest.approx(6.625 / 7, abs=1e-4)
+    assert (sde["improved"], sde["declined"], sde["years"]) == (25, 1, [2022, 2024])
+    # Kiryat Malachi 2024: five outcomes at 0.5, data culture 0.625, policy influence 0
+    assert s["loc-kiryat-malachi"]["compass"]["met_share_latest"] == pytest.approx(
+        3.125 / 7, abs=1e-4
+    )
+    assert s["loc-kiryat-malachi"]["compass"]["improved"] == 24  # 28 less the 4 policy cells
+    # Yeruham: six outcomes at 0.5, resource leverage 0.375
+    assert s["loc-yeruham"]["compass"]["met_share_latest"] == pytest.approx(3.375 / 7, abs=1e-4)
+    assert s["loc-ashkelon"]["compass"] is None
+    # As of 2023, only year one exists: every cell is "single".
+    early = locality_summaries(demo, Scope(as_of=dt.date(2023, 6, 30)))["loc-sderot"]["compass"]
+    assert early["years"] == [2022] and early["improved"] == 0
