@@ -36,7 +36,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -198,6 +198,7 @@ def render_map(
     links: Mapping[str, str] | None = None,
     seed: int = 0,
     readiness: Mapping[str, Any] | None = None,
+    mode: Callable[[dict[str, Any]], None] | None = None,
 ) -> str:
     """One self-contained HTML page with the interactive map.
 
@@ -214,6 +215,10 @@ def render_map(
         The emergency view (:func:`viz.readiness_map.readiness_overlay`):
         providers marked with their contact role, the emergency team drawn
         as a group.
+    mode : callable, optional
+        Changes the payload before it is drawn: a map mode of
+        :mod:`viz.time_map` colours the ties (added and ended, or by trust)
+        and adds their legend.
 
     Returns
     -------
@@ -224,6 +229,8 @@ def render_map(
     payload = map_payload(G, report, sub=sub, lang=lang, context=context, seed=seed)
     if readiness is not None:
         payload["readiness"] = dict(readiness)
+    if mode is not None:
+        mode(payload)
     return (
         _env()
         .get_template("map.html")

@@ -82,8 +82,15 @@ def registry() -> list[Builder]:
     from viz.plan_section import plan_section
     from viz.section_compass import compass_section
     from viz.section_readiness import readiness_section
+    from viz.section_time import changes_section, health_section
 
-    builders: list[Builder] = [readiness_section, plan_section, compass_section]
+    builders: list[Builder] = [
+        changes_section,
+        health_section,
+        readiness_section,
+        plan_section,
+        compass_section,
+    ]
     return builders
 
 

@@ -27,6 +27,7 @@ from starlette.routing import NoMatchFound
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from api.routes.scoping import AsOfParam, LocalityScopeDep
+from graph.errors import ValidationFailed
 from graph.model import NodeRecord
 from graph.scope import Scope, check_locality, parse_as_of
 from graph.store.base import GraphStore
@@ -39,6 +40,7 @@ from viz.maps import (
     render_map,
 )
 from viz.sections import SECTION_PARAMS, SectionRequest, build_sections
+from viz.time_map import time_mode
 
 __all__ = ["PAGE_CACHE_BYTES", "PageCache", "display_name", "page_cache", "router"]
 
@@ -160,13 +162,34 @@ def locality_map(
             "(with their contact role) and draw the emergency team as a group.",
         ),
     ] = "network",
+    changes_from: Annotated[
+        str | None,
+        Query(
+            description="Draw the ties that started (green) and ended (orange, dashed) "
+            "from this date (YYYY or YYYY-MM-DD) to changes_to.",
+            max_length=10,
+        ),
+    ] = None,
+    changes_to: Annotated[
+        str | None,
+        Query(description="The end of changes_from's period (default as_of).", max_length=10),
+    ] = None,
+    ties: Annotated[
+        Literal["sector", "trust"],
+        Query(description="trust: colour each tie by the trust of the latest survey wave."),
+    ] = "sector",
 ) -> HTMLResponse:
     context = scope.context
     as_of = scope.as_of.isoformat()
     dated = {"as_of": as_of} if request.query_params.get("as_of") else {}
+    start = parse_as_of(changes_from, "query changes_from") if changes_from else None
+    end = parse_as_of(changes_to, "query changes_to") if changes_to else None
+    if start is not None and start > (end or scope.as_of):
+        raise ValidationFailed("query changes_from: comes after changes_to (or as_of)")
 
     def draw() -> str:
         view = _view(request, store, scope)
+        network, mode = time_mode(store, scope, lang, changes_from=start, changes_to=end, ties=ties)
         overlay = None
         if view_name == "readiness":
             from graph.analytics.readiness import readiness_report
@@ -196,7 +219,7 @@ def locality_map(
             }
         )
         return render_map(
-            view.network,
+            network if network is not None else view.network,
             view.report,
             sub=view.sub,
             lang=lang,
@@ -204,9 +227,10 @@ def locality_map(
             title=display_name(view.locality, lang),
             links=links,
             readiness=overlay,
+            mode=mode,
         )
 
-    key = ("map", locality_id, lang, context, as_of, download, view_name)
+    key = ("map", locality_id, lang, context, as_of, download, view_name, start, end, ties)
     html = _cached_page(request, store, key, draw)
     headers = {}
     if download:

@@ -52,14 +52,15 @@ from graph.scope import Scope, cut, read
 from graph.store.base import GraphStore, Subgraph
 from graph.vocabulary import reasons
 
-__all__ = ["TREND_METRICS", "changes_between", "changes_report", "metric_trend"]
+__all__ = ["TREND_METRICS", "changes_between", "changes_report", "metric_trend", "network_at"]
 
 #: The metrics the trend chart follows, year by year.
 TREND_METRICS = ("nodes", "ties", "density", "components", "cross_sector_tie_share")
 _SCALARS = ("nodes", "ties", "density", "components", "cross_sector_tie_share")
 
 
-def _view(sub: Subgraph, when: dt.date, scope: Scope) -> tuple[nx.Graph, Subgraph]:
+def network_at(sub: Subgraph, when: dt.date, scope: Scope) -> tuple[nx.Graph, Subgraph]:
+    """The actor network of ``sub`` as of ``when`` (``scope``'s place and context), and the view."""
     seen = cut(sub, scope.at(when))
     G = build_network(
         seen, locality_id=scope.locality_id, cluster_id=scope.cluster_id, context=scope.context
@@ -145,8 +146,8 @@ def changes_between(
         )
     scope = scope or Scope()
     with gc_paused():
-        G0, sub0 = _view(sub, before, scope)
-        G1, sub1 = _view(sub, after, scope)
+        G0, sub0 = network_at(sub, before, scope)
+        G1, sub1 = network_at(sub, after, scope)
         e0, e1 = _edge_set(G0), _edge_set(G1)
         added = [_tie(G1, u, v, "changes.tie.added") for u, v in sorted(e1 - e0)]
         ended = [_tie(G0, u, v, "changes.tie.ended") for u, v in sorted(e0 - e1)]
@@ -287,7 +288,7 @@ def metric_trend(
     out: dict[int, dict[str, Any]] = {}
     with gc_paused():
         for year in years:
-            G, _ = _view(sub, dt.date(year, 12, 31), scope)
+            G, _ = network_at(sub, dt.date(year, 12, 31), scope)
             m = network_metrics(G)
             out[year] = {k: m[k] for k in TREND_METRICS if k in m}
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -131,3 +132,23 @@ def test_health_route_and_cli(
     assert code == 0 and "3 of 4 organisations answered (75%)" in out
     assert _run("health", "--wave", "2022-01-01", "--store", url)[0] == 1
     assert _run("health", "--wave", "soon", "--store", url)[0] == 2
+
+
+def test_map_modes(sqlite_store: SQLiteStore, client: TestClient, as_role: Headers) -> None:
+    history_town(sqlite_store)
+    survey_town(sqlite_store)
+    h = as_role("viewer")
+    r = client.get("/api/v1/maps/t?lang=en&as_of=2025-06-30&changes_from=2022-06-30", headers=h)
+    assert r.status_code == 200
+    data = json.loads(
+        re.search(r'<script type="application/json" id="pm-data">(.*?)</script>', r.text, re.S)[1]  # type: ignore[index]
+    )
+    ties = {tuple(sorted((e["from"], e["to"]))): e for e in data["edges"] if not e["structural"]}
+    assert ties["muni", "old"]["change"] == "ended" and ties["muni", "old"]["dashed"]
+    assert ties["biz", "res"]["change"] == "added" and ties["muni", "ngo"]["change"] == "kept"
+    legend = data["edge_legend"]["items"]
+    assert legend[0]["text"] == "tie started between the two dates"
+    r = client.get("/api/v1/maps/h?lang=en&ties=trust", headers=h)
+    assert r.status_code == 200 and "low trust (below 50%)" in r.text
+    bad = client.get("/api/v1/maps/t?changes_from=2026&changes_to=2020", headers=h)
+    assert bad.status_code == 422

@@ -131,7 +131,8 @@
     return {
       id: "e" + i, from: e.from, to: e.to,
       width: e.structural ? 1 : Math.min(1 + Math.log(1 + e.weight), 6),
-      dashes: e.structural, title: edgeTip(e), hidden: false
+      dashes: e.structural || !!e.dashed, title: edgeTip(e), hidden: false,
+      color: e.colour ? { color: e.colour, highlight: e.colour, hover: e.colour } : undefined
     };
   });
   function edgeHidden(e, visible) {
@@ -335,4 +336,10 @@
   if (data.nodes.some(function (n) { return n.type === "Program"; })) { shapes.push({ shape: "square", text: S.shape_program }); }
   if (data.nodes.some(function (n) { return n.type === "Role"; })) { shapes.push({ shape: "triangle", text: S.shape_role }); }
   if (shapes.length > 1) { legendList(S.legend_shapes, shapes); }
+  /* a map mode (ties added/ended, ties by trust) lists what its tie colours mean */
+  if (data.edge_legend) {
+    legendList(data.edge_legend.title, data.edge_legend.items.map(function (it) {
+      return { colour: it.colour, text: it.text + (it.dashed ? " ┄" : "") };
+    }));
+  }
 })();
