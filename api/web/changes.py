@@ -19,7 +19,6 @@ gone cannot come back.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -30,10 +29,11 @@ from typing import Any
 
 from api.auth import KeyStore, Principal
 from api.routes.common import check_references, check_text
+from api.routes.nodes import _check_need_area, _save
 from api.web.forms import Resource
 from graph.errors import Conflict, NotFound, StoreUnavailable
-from graph.model import NodeModel, RelRecord, edge_record, to_record
-from graph.store.base import GraphStore
+from graph.model import NodeModel, RelRecord, edge_record
+from graph.store.base import GraphStore, RecordKey, digest
 
 __all__ = ["Change", "ChangeLog", "Changed", "Writer", "state_of", "version_of"]
 
@@ -186,15 +186,13 @@ def state_of(store: GraphStore, resource: Resource, item: tuple[str, ...]) -> St
 
 
 def version_of(state: State) -> str:
-    """A short fingerprint of a state, carried by an edit form to notice a change meanwhile.
+    """The item's digest (its ETag in the API), carried by an edit form to notice a change
+    made meanwhile; the store checks it again inside the write's transaction.
 
     >>> version_of({"props": {"a": 1}}) == version_of({"props": {"a": 1}}), version_of(None)
     (True, '')
     """
-    if state is None:
-        return ""
-    text = json.dumps(state.get("props", {}), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return "" if state is None else digest(state.get("props", {}))
 
 
 class Changed(Conflict):
@@ -233,19 +231,26 @@ class Writer:
         source, target = resource.ends
         return resource.model.model_validate({**props, source: item[0], target: item[1]})
 
-    def _write(self, resource: Resource, model: Any) -> None:
+    def _write(
+        self, resource: Resource, model: Any, *, create: bool = False, version: str = ""
+    ) -> None:
+        """The JSON routes' write: a node through :func:`api.routes.nodes._save` (references,
+        text, and each label's own rules), a relationship as :mod:`api.routes.edges` saves it;
+        ``create`` fails if it exists, ``version`` if it changed (checked by the store)."""
         if resource.ends is None:
             node: NodeModel = model
-            record = to_record(node)
-            check_text(record.props, f"the {node.label}")
-            check_references(self.store, node.label, record.props)
-            self.store.write([record])
+            expect: dict[RecordKey, str] | None = {node.id: version} if version else None
+            _save(self.store, node, create=create, expect=expect)
         else:
             rel = edge_record(model)
             check_text(rel.props, f"the {resource.path[:-1]}")
             check_text([rel.source, rel.target], f"the {resource.path[:-1]}")
             check_references(self.store, rel.type, {"source": rel.source, "target": rel.target})
-            self.store.write(relationships=[rel])
+            self.store.write(
+                relationships=[rel],
+                create_only=[rel.key] if create else (),
+                expect={rel.key: version} if version else None,
+            )
 
     def _set(
         self, resource: Resource, item: tuple[str, ...], target: State, rels: list[Any]
@@ -253,6 +258,8 @@ class Writer:
         """Make the item be ``target`` (``None``: delete it), restoring ``rels`` with a node."""
         if target is None:
             if resource.ends is None:
+                if resource.label == "Need":
+                    _check_need_area(self.store, item[0], None)
                 if self.store.delete_nodes([item[0]]) == 0:
                     raise NotFound(f"no {resource.label} with id {item[0]!r}")
             elif self.store.delete_relationships([(item[0], resource.label, item[1])]) == 0:
@@ -285,7 +292,7 @@ class Writer:
             ):
                 what = f"id {item[0]!r}" if resource.ends is None else "this relationship"
                 raise Conflict(f"{what} already exists: edit it instead")
-            self._write(resource, model)
+            self._write(resource, model, create=True)
             after = state_of(self.store, resource, item)
             seq = self.log.add(self.principal.key_id, "create", resource.path, item, None, after)
         self._audit("POST", resource, item, 201, seq)
@@ -307,7 +314,7 @@ class Writer:
             self._check_version(resource, item, before, version)
             extras = {k: v for k, v in before["props"].items() if k not in fields}
             model = self._model(resource, item, {**extras, **data})
-            self._write(resource, model)
+            self._write(resource, model, version=version_of(before))
             after = state_of(self.store, resource, item)
             seq = self.log.add(self.principal.key_id, "update", resource.path, item, before, after)
         self._audit("PATCH", resource, item, 200, seq)

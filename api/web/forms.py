@@ -206,6 +206,8 @@ def form_errors(resource: Resource, exc: Exception) -> dict[str, list[str]]:
         return errors
     message = str(getattr(exc, "message", exc))
     first = message.split(" ", 1)[0]
+    if first.startswith("body."):  # the API names a body field: "body.parent_id: ..."
+        first = first[len("body.") :].rstrip(":")
     if resource.ends is not None and first in ("source", "target"):
         first = resource.ends[0] if first == "source" else resource.ends[1]
     errors.setdefault(first if first in names else "", []).append(message)

@@ -388,3 +388,19 @@ def test_a_create_through_the_api_can_be_undone_until_it_is_touched_again(
     assert f'name="audit" value="{create["seq"]}"' not in admin.get("/web/audit").text
     assert admin.post("/web/undo", {"audit": str(create["seq"])}).status_code == 409
     assert town.get("o-api2") is not None
+
+
+def test_the_apis_own_rules_hold_in_the_browser_too(editor: Browser, town: Any) -> None:
+    # An organisation cannot become its own grandparent (the API's parent-loop rule).
+    editor.post(
+        "/web/organizations/item?id=ngo",
+        {"name": "אור", "sector": "nonprofit", "parent_id": "muni"},
+    )
+    assert town.get("ngo").props["parent_id"] == "muni"
+    r = editor.post(
+        "/web/organizations/item?id=muni",
+        {"name": "עיריית שדרות", "sector": "local_authority", "parent_id": "ngo"},
+    )
+    assert r.status_code == 422
+    assert _errors(r.text, "parent_id") == ["body.parent_id: it makes a loop: muni → ngo → muni"]
+    assert "parent_id" not in town.get("muni").props
