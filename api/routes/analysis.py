@@ -27,6 +27,15 @@ from typing import Any, Generic, TypeVar
 from fastapi import APIRouter, Request, Response
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.report_schemas import (
+    AnalysisReport,
+    Bridge,
+    Duplicate,
+    Isolate,
+    LeveragePoint,
+    Metrics,
+    SectionPage,
+)
 from api.routes.common import Limit, Offset, clamp_limit
 from api.routes.scoping import ScopeDep
 from graph.errors import ValidationFailed
@@ -241,37 +250,31 @@ class ReportCache:
         )
 
 
+# The bodies are sent as the cache holds them (the report's own JSON, byte for byte);
+# these models only describe them in /openapi.json (tests validate real reports).
 _JSON_OBJECT: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The report as JSON.",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
+    200: {"model": AnalysisReport, "description": "The report as JSON."}
 }
 _JSON_ANY: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The metrics object as JSON.",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
+    200: {"model": Metrics, "description": "The metrics object as JSON."}
 }
-_JSON_PAGE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "One page of the section's findings and how many there are in all.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["data", "count", "graph_version", "scope"],
-                    "properties": {
-                        "data": {"type": "array", "items": {"type": "object"}},
-                        "count": {"type": "integer", "minimum": 0},
-                        "graph_version": {"type": "string"},
-                        "scope": {"type": "object"},
-                    },
-                }
-            }
-        },
-    }
+_PAGE_MODELS: dict[str, type[Any]] = {
+    "duplicates": SectionPage[Duplicate],
+    "isolates": SectionPage[Isolate],
+    "bridges": SectionPage[Bridge],
+    "leverage": SectionPage[LeveragePoint],
 }
+
+
+def _json_page(name: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "model": _PAGE_MODELS[name],
+            "description": "One page of the section's findings and how many there are in all.",
+        }
+    }
+
+
 _PAGE_DOC = """One page of the report's `{name}` list, in the report's order.
 
 Answers `{{"data": [...], "count": total, "graph_version": ..., "scope": ...}}`:
@@ -307,7 +310,7 @@ def _paged_section(name: str, doc: str) -> None:
         description=_PAGE_DOC.format(name=name),
         name=f"analysis_{name}",
         response_class=Response,
-        responses=_JSON_PAGE,
+        responses=_json_page(name),
     )
     def section(
         request: Request,
