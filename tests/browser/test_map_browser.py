@@ -350,3 +350,52 @@ def test_api_docs_render_offline(server: str, driver: webdriver.Chrome) -> None:
     )
     assert "Unable to render" not in driver.page_source
     assert "/api/v1/organizations" in driver.page_source
+
+
+def test_labels_never_overlap_and_zooming_in_shows_more(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    # A dense town: 60 organisations in 6 sectors, everyone tied to a third of the others.
+    rng = random.Random(3)
+    G = nx.Graph()
+    sectors = [
+        "local_authority",
+        "government",
+        "nonprofit",
+        "philanthropy",
+        "business",
+        "community",
+    ]
+    for i in range(60):
+        G.add_node(f"o{i}", name=f"ארגון מספר {i} בעיר", sector=sectors[i % 6], locality_ids=[])
+    for u in range(60):
+        for v in range(u + 1, 60):
+            if rng.random() < 0.33:
+                G.add_edge(f"o{u}", f"o{v}", weight=1.0, kinds=["forum"], evidence=[])
+    report = {"bridges": [{"id": "o0", "score": 0.9, "reasons": ["hub"]}]}
+    page = tmp_path / "dense.html"
+    page.write_text(render_map(G, report, lang="he", title="עיר צפופה"), encoding="utf-8")
+    driver.get(page.as_uri())
+    _wait_settled(driver)
+
+    def labels() -> dict[str, Any]:
+        return driver.execute_script("pmMap.declutter(); return pmMap.labels")
+
+    def no_two_overlap(boxes: list[dict[str, float]]) -> bool:
+        return not any(
+            a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+        )
+
+    whole = labels()
+    assert 0 < whole["shown"] < whole["of"] == 60  # dense: some labels give way
+    assert no_two_overlap(whole["boxes"])
+    shown_ids = {b["id"] for b in whole["boxes"]}
+    assert "o0" in shown_ids  # the bridge is labelled first
+    drawn = driver.execute_script("return pmMap.nodes.get().filter(n => n.label).map(n => n.id)")
+    assert set(drawn) == shown_ids  # what is drawn is what was placed
+    driver.execute_script("pmMap.network.moveTo({scale: pmMap.network.getScale() * 3})")
+    closer = labels()
+    assert closer["shown"] > whole["shown"] and no_two_overlap(closer["boxes"])
+    driver.save_screenshot(str(ARTIFACTS / "map-dense-zoomed-he.png"))

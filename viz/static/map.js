@@ -51,7 +51,11 @@
     d.appendChild(el("strong", null, n.name));
     if (n.type !== "Organization") { d.appendChild(el("div", "pm-tip-row", lbl("node_kind", n.type))); }
     if (n.sector_label) { d.appendChild(el("div", "pm-tip-row", S.tooltip_sector + ": " + n.sector_label)); }
-    if (n.kind) { d.appendChild(el("div", "pm-tip-row", S.tooltip_kind + ": " + n.kind)); }
+    if (n.kind) {
+      /* forums and roles carry a code of the model: show its label in the page's language */
+      var kindText = n.type === "Forum" ? lbl("forum_kind", n.kind) : n.kind;
+      d.appendChild(el("div", "pm-tip-row", S.tooltip_kind + ": " + kindText));
+    }
     if (n.type === "Organization") {
       d.appendChild(el("div", "pm-tip-row", S.tooltip_ties + ": " + n.degree));
       var locs = n.locality_ids.map(function (id) { return localityName[id] || id; });
@@ -116,9 +120,69 @@
       borderWidth: flag ? Math.max(3, Math.round(size / 5)) : 1,
       color: { background: fill, border: border,
                highlight: { background: fill, border: "#000000" }, hover: { background: fill, border: "#000000" } },
-      font: { size: 14 + Math.round(size / 3) }
+      font: { size: labelFont(n, size) }
     };
   }
+  // -- labels: by importance and zoom, never on top of each other -------------------
+  /* A label keeps about the same size on screen whatever the zoom (its size in canvas
+   * units is divided by the scale), so zooming in makes room and shows more labels.
+   * After the layout settles, and after each zoom, drag or filter, labels are placed in
+   * order of importance (focused, bridges, duplicates, then by size) and a label whose
+   * box would overlap a label already placed, or another node, is left out; the node's
+   * name stays in its tooltip and in search. */
+  var labelScale = 1;
+  var labelsReady = false;
+  var LABEL_PX = 13;
+  function labelFont(n, size) {
+    var boost = n.flags.bridge ? 3 : (n.flags.duplicate ? 1 : 0);
+    if (!labelsReady) { return 14 + Math.round(size / 3); }
+    return Math.max(4, (LABEL_PX + boost) / labelScale);
+  }
+  function importance(n) {
+    var size = state.sizeBy === "bridge" && anyBridge ? n.size_bridge : n.size_degree;
+    return (state.forced[n.id] ? 1000 : 0) + (n.flags.bridge ? 100 : 0) +
+           (n.flags.duplicate ? 50 : 0) + (n.type === "Organization" ? 10 : 0) + size + n.degree / 100;
+  }
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text, px) {
+    measure.font = px + "px Arial, 'Noto Sans Hebrew', 'Noto Sans Arabic', sans-serif";
+    return measure.measureText(text).width;
+  }
+  function overlaps(a, b) {
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }
+  function declutter() {
+    if (!labelsReady) { return; }
+    labelScale = network.getScale() || 1;
+    var pos = network.getPositions();
+    var pad = 2 / labelScale;
+    var shown = data.nodes.filter(function (n) { return nodeVisible(n) && pos[n.id]; });
+    var dots = shown.map(function (n) {
+      var p = pos[n.id], r = nodes.get(n.id).size || 10;
+      return { id: n.id, x1: p.x - r, x2: p.x + r, y1: p.y - r, y2: p.y + r };
+    });
+    shown.sort(function (a, b) { return importance(b) - importance(a) || (a.id < b.id ? -1 : 1); });
+    var placed = [], updates = [], boxes = [];
+    shown.forEach(function (n) {
+      var p = pos[n.id], r = nodes.get(n.id).size || 10;
+      var px = labelFont(n, r);
+      var w = textWidth(n.label, px), h = px * 1.25;
+      var box = { id: n.id, x1: p.x - w / 2 - pad, x2: p.x + w / 2 + pad, y1: p.y + r, y2: p.y + r + h + pad };
+      var free = state.forced[n.id] || (!placed.some(function (b) { return overlaps(b, box); }) &&
+        !dots.some(function (d) { return d.id !== n.id && overlaps(d, box); }));
+      if (free) { placed.push(box); boxes.push(box); }
+      updates.push({ id: n.id, label: free ? n.label : "", font: { size: px } });
+    });
+    nodes.update(updates);
+    api.labels = { shown: placed.length, of: shown.length, boxes: boxes, scale: labelScale };
+  }
+  var zoomTimer = null;
+  function declutterSoon() {
+    clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(declutter, 60);
+  }
+  api.declutter = declutter;
+
   function initialNode(n) {
     var s = nodeStyle(n);
     s.label = n.label;
@@ -152,6 +216,7 @@
       var s = nodeStyle(n); visible[n.id] = !s.hidden; return s;
     }));
     edges.update(data.edges.map(function (e, i) { return { id: "e" + i, hidden: edgeHidden(e, visible) }; }));
+    declutter();
   }
 
   // -- the network --------------------------------------------------------------
@@ -198,9 +263,14 @@
     api.settled = true;
     api.settleMs = Math.round(performance.now() - t0);
     api.iterations = params && params.iterations !== undefined ? params.iterations : null;
+    labelsReady = true;
+    declutter();
     document.getElementById("pm-settling").classList.add("pm-done");
     container.setAttribute("data-settled", "true");
   }
+  network.on("zoom", declutterSoon);
+  network.on("dragEnd", declutterSoon);
+  network.on("animationFinished", declutterSoon);
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
   if (!data.nodes.length) { settled(null); }
