@@ -155,3 +155,61 @@ def test_cli_report_writes_the_workbook_and_refuses_bad_usage(demo_store, tmp_pa
         app, ["report", "--locality", "loc-nowhere", "-o", str(out), "--store", store_url]
     )
     assert missing.exit_code == 1 and "loc-nowhere" in missing.output
+
+
+def test_health_pages_follow_the_latest_wave(tmp_path):
+    from graph.model import NodeRecord as N
+
+    store = SQLiteStore(tmp_path / "h.db")
+    org = {"sector": "nonprofit", "locality_ids": ["l1"]}
+    store.write(
+        [
+            N("Locality", "l1", {"name": "עיר"}),
+            N("Organization", "a", {"name": "עמותה א", **org}),
+            N("Organization", "b", {"name": "עמותה ב", **org}),
+            N("Organization", "c", {"name": "עמותה ג", **org}),
+            # b answers too, rating c with every item 4, but never rates a back
+            N(
+                "SurveyResponse",
+                "s2",
+                {
+                    "wave": "2025-03-01",
+                    "respondent_id": "b",
+                    "partner_id": "c",
+                    "reliability": 4,
+                    "mission_support": 4,
+                    "openness": 4,
+                    "power_influence": 4,
+                    "involvement": 4,
+                    "resource_contribution": 4,
+                },
+            ),
+            # a rates b: trust items 4,4,4 -> 1.0; value items 1,1,1 -> 0.0 (SPEC 6: (x-1)/3)
+            N(
+                "SurveyResponse",
+                "s1",
+                {
+                    "wave": "2025-03-01",
+                    "respondent_id": "a",
+                    "partner_id": "b",
+                    "reliability": 4,
+                    "mission_support": 4,
+                    "openness": 4,
+                    "power_influence": 1,
+                    "involvement": 1,
+                    "resource_contribution": 1,
+                },
+            ),
+        ]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(build_pack(store, "l1", lang="en"))))
+    names = [n for n in book.sheetnames if n.startswith("Partnership health")]
+    assert len(names) == 2
+    scores = {row[0]: row[1:3] for row in book[names[1]].iter_rows(min_row=2, values_only=True)}
+    assert scores["עמותה ב"] == (1.0, 0.0)
+    concerns = [row[0] for row in book[names[0]].iter_rows(min_row=2, values_only=True)]
+    assert "Not returned" in concerns  # b answered but never rated a back
+    summary = " ".join(str(c.value) for c in book["Summary"]["A"] if c.value)
+    # invited = the 2 that answered some wave; trust (1 + 1) / 2, value (0 + 1) / 2
+    assert "2 of 2 organisations answered (100%)" in summary
+    assert "Average trust 100%, average value 50%" in summary

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from graph.analytics.health import health_report
 from graph.analytics.plan import plan_report
 from graph.analytics.readiness import readiness_report
 from graph.scope import Scope
@@ -18,7 +19,7 @@ from graph.store.base import GraphStore
 from graph.vocabulary import render, term
 from viz.reports.pack import Column, Table
 
-__all__ = ["plan_tables", "readiness_tables"]
+__all__ = ["health_tables", "plan_tables", "readiness_tables"]
 
 
 def _col(key: str, lang: str, kind: str = "text") -> Column:
@@ -130,4 +131,60 @@ def readiness_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.d
             ],
             rows,
         )
+    ]
+
+
+def health_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date) -> list[Table]:
+    """The latest survey wave up to ``as_of``: its concerns and each organisation's scores."""
+    health = health_report(store, Scope(locality_id, as_of))
+    if not health.get("wave"):
+        return []
+    network = health.get("network") or {}
+    note = render(
+        "report.note.health",
+        lang,
+        wave=health["wave"],
+        respondents=network.get("respondents") or 0,
+        invited=network.get("invited") or 0,
+        rate=network.get("response_rate") or 0.0,
+        trust=network.get("trust") or 0.0,
+        value=network.get("value") or 0.0,
+    )
+    names = {o.get("id"): o.get("name") for o in health.get("organizations") or []}
+    concerns = [
+        {
+            "concern": term("health_concern", c.get("kind"), lang),
+            "who": " ↔ ".join(str(names.get(i, i)) for i in c.get("ids") or []),
+            "reasons": _reasons(c, lang),
+        }
+        for c in health.get("concerns") or []
+    ]
+    organizations = [
+        {
+            "name": o.get("name"),
+            "trust": o.get("trust"),
+            "value_score": o.get("value"),
+            "ratings": o.get("ratings_received"),
+        }
+        for o in health.get("organizations") or []
+    ]
+    return [
+        Table(
+            "health_concerns",
+            render("report.sheet.health_concerns", lang),
+            [_col("concern", lang), _col("who", lang), _col("reasons", lang)],
+            concerns,
+            note=note,
+        ),
+        Table(
+            "health_organizations",
+            render("report.sheet.health_organizations", lang),
+            [
+                _col("name", lang),
+                _col("trust", lang, "share"),
+                _col("value_score", lang, "share"),
+                _col("ratings", lang, "number"),
+            ],
+            organizations,
+        ),
     ]

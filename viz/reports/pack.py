@@ -78,9 +78,9 @@ TableProvider = Callable[[GraphStore, str, str, dt.date], list[Table]]
 
 def table_providers() -> list[TableProvider]:
     """Providers of extra tables (plan, readiness, health), in the order they appear."""
-    from viz.reports.extra import plan_tables, readiness_tables
+    from viz.reports.extra import health_tables, plan_tables, readiness_tables
 
-    return [plan_tables, readiness_tables]
+    return [plan_tables, readiness_tables, health_tables]
 
 
 def _reasons(entry: Mapping[str, Any], lang: str) -> str:
