@@ -104,7 +104,8 @@ def test_pages_of_a_keyed_server_redirect_to_signin_then_back(
     web: TestClient, keys: dict[str, str]
 ) -> None:
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-    for path in ("/api/v1/dashboard", "/api/v1/maps/l1?lang=en", "/web", "/web/organizations"):
+    pages = ("/api/v1/dashboard", "/api/v1/maps/l1?lang=en", "/api/v1/glossary", "/web")
+    for path in (*pages, "/web/organizations"):
         r = web.get(path, headers=browser, follow_redirects=False)
         assert r.status_code == 303, path
         assert r.headers["location"].startswith("/signin?next=%2F"), path
@@ -115,6 +116,9 @@ def test_pages_of_a_keyed_server_redirect_to_signin_then_back(
     sign_in(web, keys["viewer"], "/api/v1/dashboard/l1")
     r = web.get("/api/v1/dashboard/l1")
     assert r.status_code == 200 and "שדרות" in r.text
+    # Downloads linked from the pages are reads too: the session fetches them.
+    r = web.get("/api/v1/export", params={"format": "json", "locality_id": "l1"})
+    assert r.status_code == 200
 
 
 def test_next_cannot_send_to_another_site(web: TestClient, keys: dict[str, str]) -> None:
