@@ -32,6 +32,9 @@ from importers.demo.catalog import (
     town_roles,
 )
 from importers.demo.fund import FUND_COLUMNS, assessment_rows, compass_rows
+from importers.demo.history import COLUMNS as HISTORY_COLUMNS
+from importers.demo.history import ORG_COLUMNS as HISTORY_ORG_COLUMNS
+from importers.demo.history import tables as history_tables
 from importers.demo.networks import FORUMS, PARTNERSHIPS
 from importers.demo.plan import PLAN_COLUMNS, plan_investments
 from importers.demo.plan import tables as plan_tables
@@ -64,6 +67,8 @@ COLUMNS: dict[str, list[str]] = {
               "target_year", "owner_id"],
 }  # fmt: skip
 COLUMNS.update(READINESS_COLUMNS)
+COLUMNS.update(HISTORY_COLUMNS)
+COLUMNS["organizations"] = [*COLUMNS["organizations"], *HISTORY_ORG_COLUMNS]
 COLUMNS.update(FUND_COLUMNS)
 COLUMNS.update(PLAN_COLUMNS)
 
@@ -177,6 +182,8 @@ def tables() -> dict[str, list[Row]]:
             "owner_id": f"role-{g.owner}",
         })  # fmt: skip
     out.update(readiness_tables())
+    for name, rows in history_tables().items():
+        out.setdefault(name, []).extend(rows)
     out["compass_ratings"] = compass_rows()
     out["assessments"] = assessment_rows()
     out["investments"].extend(plan_investments())

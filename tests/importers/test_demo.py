@@ -42,6 +42,7 @@ from graph.model_process import (
     CompassRating,
     GoalReading,
     Need,
+    SurveyResponse,
 )
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
@@ -68,6 +69,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "goal_readings": GoalReading,
     "agreements": Agreement,
     "commitments": Commitment,
+    "survey_responses": SurveyResponse,
 }
 LABELS = {
     "localities": "Locality",
@@ -87,6 +89,7 @@ LABELS = {
     "goal_readings": "GoalReading",
     "agreements": "Agreement",
     "commitments": "Commitment",
+    "survey_responses": "SurveyResponse",
 }
 SEVEN = {"local_authority", "government", "nonprofit", "philanthropy", "business", "academia",
          "community"}  # fmt: skip
