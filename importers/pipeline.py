@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, RecordKey
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
 
@@ -88,6 +88,11 @@ class Batch:
     relationships: list[tuple[RelRecord, Origin]] = field(default_factory=list)
     #: Rows that failed parsing (so ``partial`` mode knows which ids are gone).
     failed_ids: set[str] = field(default_factory=set)
+    #: Rows skipped unparsed because the store holds exactly what they would
+    #: write (:mod:`importers.unchanged`): key, label or type, origin.
+    unchanged: list[tuple[RecordKey, str, Origin]] = field(default_factory=list)
+    #: The digest of the row each parsed record came from, stored with it.
+    row_digests: dict[RecordKey, str] = field(default_factory=dict)
 
     def add_node(self, node: NodeRecord, origin: Origin) -> None:
         self.nodes.append((node, origin))
@@ -179,8 +184,13 @@ def _check(
     def problem(origin: Origin, type_: str, field_: str | None, value: str, msg: str) -> None:
         problems.append((origin, ImportIssue(type_, origin.file, origin.row, field_, value, msg)))
 
-    # Repeated ids: the first row wins, later rows are errors naming it.
-    first: dict[str, tuple[NodeRecord, Origin]] = {}
+    # Repeated ids: the first row wins, later rows are errors naming it (rows
+    # skipped as unchanged come first: a later row with their id was not skipped).
+    first: dict[str, tuple[NodeRecord, Origin]] = {
+        key: (NodeRecord(label, key), origin)
+        for key, label, origin in batch.unchanged
+        if isinstance(key, str)
+    }
     nodes: list[tuple[NodeRecord, Origin]] = []
     for node, origin in batch.nodes:
         seen = first.get(node.id)
@@ -200,7 +210,7 @@ def _check(
     node_refs = {n.id: _refs(n, ref_fields) for n, _ in nodes}
     referenced = {v for refs in node_refs.values() for _, v, _ in refs}
     referenced |= {e for r, _ in batch.relationships for e in (r.source, r.target)}
-    referenced |= set(first)
+    referenced |= {n.id for n, _ in nodes}
     stored = store.get_many(referenced)
     for node, origin in nodes:
         old = stored.get(node.id)
@@ -333,13 +343,17 @@ def commit(
             },
         }
         return report
+    written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
+    digests = {k: d for k, d in batch.row_digests.items() if k in written_keys}
     try:
-        stats = store.write(nodes, rels, progress=progress)
+        stats = store.write(nodes, rels, progress=progress, row_digests=digests)
     except PartnermapError as exc:
         if exc.status_code == 503:
             raise
         report.error("store", None, None, None, None, exc.message)
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
         return report
+    stats.nodes_unchanged += sum(isinstance(k, str) for k, _, _ in batch.unchanged)
+    stats.relationships_unchanged += sum(not isinstance(k, str) for k, _, _ in batch.unchanged)
     report.stats = stats.as_dict()
     return report

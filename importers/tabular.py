@@ -68,10 +68,11 @@ from graph.model import (
     Role,
     SurveyResponse,
 )
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, RecordKey
 from importers import guards
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
+from importers.unchanged import row_digest, row_key
 from importers.validation import add_row
 
 __all__ = [
@@ -538,8 +539,9 @@ def parse(
     report : ImportReport
         Receives every problem found.
     store : GraphStore, optional
-        Unused (references are checked by :func:`importers.pipeline.commit`);
-        accepted so every parser has the same signature.
+        Rows whose record the store holds exactly as they would write it are
+        skipped unparsed (:mod:`importers.unchanged`); references are checked
+        by :func:`importers.pipeline.commit`.
     progress : callable, optional
         Called with the number of rows read since the last call.
 
@@ -586,12 +588,30 @@ def parse(
             "organizations)",
         )
     pending = 0
+    seen_keys: set[RecordKey] = set()
     for stem, model in FILE_MODELS.items():
         found = by_stem.get(stem)
         if found is None:
             continue
-        for number, data in found.rows:
-            add_row(model, data, Origin(found.name, number), batch, report)
+        rows = list(found.rows)
+        keys = [row_key(stem, data) for _, data in rows]
+        digests = [row_digest(stem, data) for _, data in rows]
+        stored = store.row_digests([k for k in keys if k is not None]) if store else {}
+        kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
+        for (number, data), key, digest in zip(rows, keys, digests, strict=True):
+            origin = Origin(found.name, number)
+            if key is not None and key not in seen_keys and stored.get(key) == digest:
+                batch.unchanged.append((key, kind, origin))
+            else:
+                before = (len(batch.nodes), len(batch.relationships))
+                add_row(model, data, origin, batch, report)
+                # The first row of a key is the one that lands (later ones are duplicates).
+                if len(batch.nodes) > before[0]:
+                    batch.row_digests.setdefault(batch.nodes[-1][0].id, digest)
+                elif len(batch.relationships) > before[1]:
+                    batch.row_digests.setdefault(batch.relationships[-1][0].key, digest)
+            if key is not None:
+                seen_keys.add(key)
             pending += 1
             if progress and pending >= _PROGRESS_EVERY:
                 progress(pending)

@@ -232,11 +232,15 @@ class GraphStore(ABC):
         progress: ProgressCallback | None = None,
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
+        row_digests: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         """Upsert nodes and explicit relationships in one transaction.
 
         ``progress`` is called with the number of items handled since the last call.
         ``create_only`` and ``expect`` make the write conditional (see the module).
+        ``row_digests`` remembers, per record, the digest of the import row it came
+        from (:meth:`row_digests` gives them back; any other write of the record
+        forgets it), so that a re-import can skip unchanged rows before parsing them.
         """
 
     @abstractmethod
@@ -336,6 +340,14 @@ class GraphStore(ABC):
 
     @abstractmethod
     def counts(self) -> GraphCounts: ...
+
+    def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
+        """The import-row digests stored with these records (see :meth:`write`).
+
+        Records without one are left out; a store that keeps none returns ``{}``
+        (every row is then parsed and compared as usual).
+        """
+        return {}
 
     def relationships_of(
         self, ids: Sequence[str], *, types: Sequence[str] | None = None

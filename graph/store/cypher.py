@@ -51,8 +51,10 @@ __all__ = [
     "IN_RELS",
     "LOCK_NODES",
     "META_LABEL",
+    "NODE_ROW_DIGESTS",
     "OUT_RELS",
     "SCHEMA",
+    "SET_NODE_ROW_DIGESTS",
     "SUBGRAPH_CORE",
     "SUBGRAPH_FUNDERS",
     "SUBGRAPH_NEIGHBOURS",
@@ -65,7 +67,9 @@ __all__ = [
     "iter_relationships",
     "label",
     "merge_relationships",
+    "rel_row_digests",
     "rel_type",
+    "set_rel_row_digests",
     "upsert_nodes",
 ]
 
@@ -108,6 +112,41 @@ UNWIND $ids AS id
 MATCH (n:Node {id: id})
 RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n._hash AS hash
 """
+
+# Digests of the import rows records came from (helper property ``_row``; any
+# other write of a node or relationship replaces its properties and drops it).
+SET_NODE_ROW_DIGESTS = """
+UNWIND $rows AS row
+MATCH (n:Node {id: row.id})
+SET n._row = row.digest
+"""
+
+NODE_ROW_DIGESTS = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+WHERE n._row IS NOT NULL
+RETURN n.id AS id, n._row AS digest
+"""
+
+
+def set_rel_row_digests(type_name: str) -> str:
+    """Remember the import-row digest of relationships of one type."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
+SET r._row = row.digest
+"""
+
+
+def rel_row_digests(type_name: str) -> str:
+    """The import-row digests of relationships of one type, by their ends."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
+WHERE r._row IS NOT NULL
+RETURN row.source AS source, row.target AS target, r._row AS digest
+"""
+
 
 # Takes each node's write lock (held to the end of the transaction) before
 # reading its digest, so a conditional write sees the last committed value.

@@ -233,6 +233,7 @@ class Neo4jStore(GraphStore):
         progress: ProgressCallback | None = None,
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
+        row_digests: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -261,6 +262,8 @@ class Neo4jStore(GraphStore):
             self._check_endpoints(tx, touched)
             self._merge_relationships(tx, fresh)
             stats.relationships_written += len(derived) + len(fresh)
+            if row_digests:
+                self._set_row_digests(tx, row_digests)
             if stats.nodes_written or stats.relationships_written:
                 tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
             return stats
@@ -268,6 +271,40 @@ class Neo4jStore(GraphStore):
         stats = self._run_write(work)
         stats.graph_version = self.graph_version()
         return stats
+
+    def _set_row_digests(self, tx: ManagedTransaction, digests: Mapping[RecordKey, str]) -> None:
+        rows = [{"id": k, "digest": d} for k, d in digests.items() if isinstance(k, str)]
+        for chunk in _chunks(rows, 5 * _CHUNK):
+            tx.run(cypher.SET_NODE_ROW_DIGESTS, rows=list(chunk)).consume()
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for key, value in digests.items():
+            if not isinstance(key, str):
+                by_type[key[1]].append({"source": key[0], "target": key[2], "digest": value})
+        for type_name, rel_rows in by_type.items():
+            for chunk in _chunks(rel_rows, 5 * _CHUNK):
+                tx.run(cypher.set_rel_row_digests(type_name), rows=list(chunk)).consume()
+
+    def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
+        ids = [k for k in keys if isinstance(k, str)]
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for key in keys:
+            if not isinstance(key, str):
+                _check_label(key[1], "relationship type")
+                by_type[key[1]].append({"source": key[0], "target": key[2]})
+
+        def work(tx: ManagedTransaction) -> dict[RecordKey, str]:
+            out: dict[RecordKey, str] = {}
+            for chunk in _chunks(ids, 5 * _CHUNK):
+                for rec in tx.run(cypher.NODE_ROW_DIGESTS, ids=list(chunk)):
+                    out[rec["id"]] = rec["digest"]
+            for type_name, rows in by_type.items():
+                for part in _chunks(rows, 5 * _CHUNK):
+                    query = cypher.rel_row_digests(type_name)
+                    for rec in tx.run(query, rows=list(part)):
+                        out[(rec["source"], type_name, rec["target"])] = rec["digest"]
+            return out
+
+        return self._run_read(work)
 
     def _check_conditions(
         self,

@@ -4,7 +4,7 @@ Values Neo4j cannot hold as a property (``None``, maps, lists mixing types,
 integers beyond 64 bits) are stored as JSON text and their names listed in
 the helper property ``_json``; property names that start with ``_`` (or are
 ``id``) get one more leading ``_`` so they never meet the helper properties
-(``_hash``, ``_search``, ``_keys``, ``_json``, ``_owner``, see
+(``_hash``, ``_search``, ``_keys``, ``_json``, ``_owner``, ``_row``, see
 :mod:`graph.store.cypher`). :func:`decode_props` undoes both, so records
 come back exactly as written.
 """
@@ -21,7 +21,7 @@ from graph.text import normalize
 __all__ = ["HELPERS", "decode_props", "digest", "encode_props", "node_row", "rel_row"]
 
 #: Helper properties the store adds; never part of a record's properties.
-HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner"})
+HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner", "_row"})
 _INT64 = (-(2**63), 2**63 - 1)
 
 

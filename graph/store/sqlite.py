@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY,
     label TEXT NOT NULL,
     props TEXT NOT NULL,
-    search TEXT NOT NULL DEFAULT ''
+    search TEXT NOT NULL DEFAULT '',
+    row_digest TEXT
 );
 CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label, id);
 CREATE TABLE IF NOT EXISTS node_keys (
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS rels (
     target TEXT NOT NULL,
     props TEXT NOT NULL,
     owner TEXT,
+    row_digest TEXT,
     PRIMARY KEY (source, type, target)
 );
 CREATE INDEX IF NOT EXISTS rels_target ON rels(target, type);
@@ -135,8 +137,21 @@ class SQLiteStore(GraphStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
             conn.executescript(_SCHEMA)
+            self._add_row_digests(conn)
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+
+    @staticmethod
+    def _add_row_digests(conn: sqlite3.Connection) -> None:
+        """Stores made before ``row_digest`` existed get the column (NULL: not skipped)."""
+        for table in ("nodes", "rels"):
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if "row_digest" not in columns:
+                try:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN row_digest TEXT")
+                except sqlite3.OperationalError as exc:  # another process added it just now
+                    if "duplicate column" not in str(exc):
+                        raise
 
     # -- connections ------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -181,6 +196,7 @@ class SQLiteStore(GraphStore):
         progress: ProgressCallback | None = None,
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
+        row_digests: Mapping[RecordKey, str] | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -204,6 +220,8 @@ class SQLiteStore(GraphStore):
                 if progress:
                     progress(len(chunk))
             self._check_endpoints(conn, touched_ids)
+            if row_digests:
+                self._set_row_digests(conn, row_digests)
             if stats.nodes_written or stats.relationships_written:
                 self._bump(conn)
             conn.execute("COMMIT")
@@ -232,6 +250,44 @@ class SQLiteStore(GraphStore):
                 ).fetchone()
             stored[key] = text_digest(row[0]) if row is not None else None
         check_preconditions(stored, create_only, expect)
+
+    @staticmethod
+    def _set_row_digests(conn: sqlite3.Connection, digests: Mapping[RecordKey, str]) -> None:
+        conn.executemany(
+            "UPDATE nodes SET row_digest = ? WHERE id = ?",
+            [(d, k) for k, d in digests.items() if isinstance(k, str)],
+        )
+        conn.executemany(
+            "UPDATE rels SET row_digest = ? WHERE source = ? AND type = ? AND target = ?",
+            [(d, *k) for k, d in digests.items() if not isinstance(k, str)],
+        )
+
+    def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
+        out: dict[RecordKey, str] = {}
+        ids = [k for k in keys if isinstance(k, str)]
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._read(
+                f"SELECT id, row_digest FROM nodes WHERE id IN ({marks}) "
+                "AND row_digest IS NOT NULL",
+                chunk,
+            ):
+                out[row[0]] = row[1]
+        rel_keys = [k for k in keys if not isinstance(k, str)]
+        for chunk in _chunks(rel_keys):
+            sources = list({k[0] for k in chunk})
+            types = list({k[1] for k in chunk})
+            wanted = set(chunk)
+            for row in self._read(
+                "SELECT source, type, target, row_digest FROM rels "
+                f"WHERE source IN ({','.join('?' * len(sources))}) "
+                f"AND type IN ({','.join('?' * len(types))}) AND row_digest IS NOT NULL",
+                [*sources, *types],
+            ):
+                key = (row[0], row[1], row[2])
+                if key in wanted:
+                    out[key] = row[3]
+        return out
 
     def _write_nodes(
         self,

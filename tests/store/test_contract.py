@@ -362,6 +362,22 @@ def test_expect_compares_the_stored_digest(loaded: GraphStore) -> None:
     assert loaded.delete_relationships([key], expect={key: digest(rel.props)}) == 1
 
 
+def test_row_digests_kept_until_another_write(loaded: GraphStore) -> None:
+    """Import-row digests come back by key, and any other write of the record drops them."""
+    key = ("o-muni", "PARTNERS_WITH", "o-rahat")
+    muni = loaded.get("o-muni")
+    rel = loaded.get_relationship(key)
+    assert muni is not None and rel is not None
+    version = loaded.graph_version()
+    loaded.write([muni], [rel], row_digests={"o-muni": "d1", key: "d2"})
+    assert loaded.graph_version() == version  # nothing changed but the digests
+    assert loaded.row_digests(["o-muni", key, "o-rahat", "ghost"]) == {"o-muni": "d1", key: "d2"}
+    assert loaded.get("o-muni") == muni  # the digest is no property of the record
+    loaded.write([NodeRecord("Organization", "o-muni", {**muni.props, "kind": "עירייה"})])
+    loaded.write(relationships=[RelRecord("PARTNERS_WITH", "o-muni", "o-rahat", {"strength": 1})])
+    assert loaded.row_digests(["o-muni", key]) == {}
+
+
 def test_delete_rules(loaded: GraphStore) -> None:
     version = loaded.graph_version()
     with pytest.raises(Conflict, match="p-lang"):

@@ -1,0 +1,101 @@
+"""Skip rows a re-import would not change, before validating them.
+
+A row's *digest* covers its file, its cells and the code that turns rows
+into records (:data:`ROW_FORMAT`). The store keeps, with each record an
+import wrote, the digest of the row it came from
+(:meth:`graph.store.base.GraphStore.write` with ``row_digests``); any other
+write of the record (an API edit, an import of another format) forgets it.
+So when a row's digest equals the one stored under its record's key, the
+record is exactly what this row would write again: it is counted as
+unchanged without being validated or compared. Rows whose key cannot be
+read before validation (files without an ``id`` column, such as
+capabilities) are always validated.
+
+Examples
+--------
+>>> key, digest = row_key("organizations", {"id": " o1 ", "name": "א"}), row_digest(
+...     "organizations", {"id": " o1 ", "name": "א"})
+>>> key, len(digest)
+('o1', 32)
+>>> row_key("memberships", {"member_id": "r1", "forum_id": "f1"})
+('r1', 'MEMBER_OF', 'f1')
+>>> row_digest("organizations", {"name": "א", "id": "o1"}) == row_digest(
+...     "organizations", {"id": "o1", "name": "א"})
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from graph.store.base import RecordKey
+
+__all__ = ["REL_ENDS", "ROW_FORMAT", "row_digest", "row_key"]
+
+#: Relationship files: (source column, type, target column).
+REL_ENDS: dict[str, tuple[str, str, str]] = {
+    "memberships": ("member_id", "MEMBER_OF", "forum_id"),
+    "program_partners": ("organization_id", "PARTNERS_IN", "program_id"),
+    "partnerships": ("source_id", "PARTNERS_WITH", "target_id"),
+}
+
+
+def _code_fingerprint() -> str:
+    """A digest of the modules that turn rows into records: new rules, new digests."""
+    here = Path(__file__).resolve().parent
+    sources = [
+        here.parent / "graph" / "model.py",
+        here.parent / "graph" / "model_process.py",
+        here.parent / "graph" / "hygiene.py",
+        here / "validation.py",
+        here / "tabular.py",
+    ]
+    h = hashlib.blake2b(digest_size=16)
+    for source in sources:
+        try:
+            h.update(source.read_bytes())
+        except OSError:
+            h.update(source.name.encode())
+    return h.hexdigest()
+
+
+#: Changes whenever the code that validates rows changes (then every row is parsed again once).
+ROW_FORMAT = _code_fingerprint()
+
+
+def row_key(stem: str, data: dict[str, Any]) -> RecordKey | None:
+    """The key of the record a row of file ``stem`` writes, when the raw row tells it."""
+    ends = REL_ENDS.get(stem)
+    if ends is not None:
+        source, rel_type, target = (data.get(ends[0]), ends[1], data.get(ends[2]))
+        if isinstance(source, str) and isinstance(target, str) and source and target:
+            return (source.strip(), rel_type, target.strip())
+        return None
+    node_id = data.get("id")
+    if isinstance(node_id, str) and node_id.strip():
+        return node_id.strip()
+    return None
+
+
+def row_digest(stem: str, data: dict[str, Any]) -> str:
+    """The digest of one raw row of file ``stem``."""
+    # Separators that CSV cells may hold are escaped, so different rows never meet.
+    cells = "\x1e".join(
+        f"{_escape(str(k))}\x1f{_escape(v if isinstance(v, str) else chr(27) + repr(v))}"
+        for k, v in sorted(data.items(), key=_first)
+    )
+    text = f"{ROW_FORMAT}\x1d{stem}\x1d{cells}"
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _first(item: tuple[Any, Any]) -> str:
+    return str(item[0])
+
+
+def _escape(text: str) -> str:
+    if "\x1b" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        for ch in "\x1b\x1d\x1e\x1f":
+            text = text.replace(ch, f"\x1b{ord(ch):02x}")
+    return text
