@@ -163,6 +163,24 @@ def _form_page(
     )
 
 
+def _edge_page(store: GraphStore, resource: Resource, query: str) -> tuple[list[Any], int]:
+    """One page of a relationship resource and how many match: all of them, or those with an
+    end whose name matches ``query`` (found by the store's name search, then their ties)."""
+    if not query:
+        rels = sorted(r.key for r in store.iter_relationships(resource.label) if r.owner is None)
+        keys = rels[:_PAGE]
+        found = [store.get_relationship(k) for k in keys]
+        return [r for r in found if r is not None], len(rels)
+    labels = {
+        label for end in ("source", "target") for label in REFERENCES.get((resource.label, end), ())
+    }
+    ids = [n.id for label in sorted(labels) for n in store.find(label, text=query, limit=500)]
+    touching = store.relationships_of(ids, types=[resource.label]) if ids else {}
+    unique = {r.key: r for rels in touching.values() for r in rels if r.owner is None}
+    picked = [unique[k] for k in sorted(unique)]
+    return picked[:_PAGE], len(picked)
+
+
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, user: UserDep) -> HTMLResponse:
     store = _store(request)
@@ -171,8 +189,8 @@ def home(request: Request, user: UserDep) -> HTMLResponse:
     for res in resources().values():
         if res.ends is None:
             count = counts.nodes.get(res.label, 0)
-        else:
-            count = sum(1 for r in store.iter_relationships(res.label) if r.owner is None)
+        else:  # explicit relationship types: no node's reference field implies one
+            count = counts.relationships.get(res.label, 0)
         cards.append({"resource": res, "count": count})
     return render(request, "web/home.html", title_key="workbench", user=user, cards=cards)
 
@@ -195,20 +213,10 @@ def list_items(request: Request, path: str, user: UserDep, q: str = "") -> HTMLR
                 }
             )
     else:
-        rels = sorted(
-            (r for r in store.iter_relationships(resource.label) if r.owner is None),
-            key=lambda r: r.key,
-        )
+        rels, count = _edge_page(store, resource, query)
         names = _names(store, {e for r in rels for e in (r.source, r.target)})
-        needle = query.casefold()
-        picked = []
         for r in rels:
             label = f"{names.get(r.source, r.source)} → {names.get(r.target, r.target)}"
-            if needle and needle not in label.casefold():
-                continue
-            picked.append((r, label))
-        count = len(picked)
-        for r, label in picked[:_PAGE]:
             url = _item_url(resource, (r.source, r.target))
             rows.append({"name": label, "id": f"{r.source} → {r.target}", "url": url})
     return render(

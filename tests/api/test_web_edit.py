@@ -404,3 +404,18 @@ def test_the_apis_own_rules_hold_in_the_browser_too(editor: Browser, town: Any) 
     assert r.status_code == 422
     assert _errors(r.text, "parent_id") == ["body.parent_id: it makes a loop: muni → ngo → muni"]
     assert "parent_id" not in town.get("muni").props
+
+
+def test_relationship_lists_search_either_end_by_name(editor: Browser) -> None:
+    page = editor.get("/web/memberships")
+    assert page.status_code == 200
+    assert (
+        "מנכ&#34;ל העירייה → פורום גיל הרך" in page.text
+        or 'מנכ"ל העירייה → פורום גיל הרך' in page.text
+    )
+    assert "עמותת אור לגיל הרך → פורום גיל הרך" in page.text
+    found = editor.get("/web/memberships", params={"q": "אור לגיל"})
+    rows = re.findall(r'<tr><td dir="auto"><a href="([^"]+)">', found.text)
+    assert rows == ["/web/memberships/item?source=ngo&amp;target=f1"]
+    assert editor.get("/web/partnerships", params={"q": "Sderot Tech"}).text.count("pm-items") == 1
+    assert "אין כאן עדיין" in editor.get("/web/partnerships", params={"q": "nothing-like-it"}).text
