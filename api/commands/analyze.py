@@ -129,6 +129,8 @@ def _print_analysis(report: dict[str, Any], lang: str) -> None:
         "scope", lang, scope=where, context=scope.get("context"), version=report["graph_version"]
     )
     out.print(Text(head, style="bold"))
+    if scope.get("as_of"):
+        out.print(Text(render("changes.ui.as_of", lang, date=scope["as_of"])))
     yes, no = _w("yes", lang), _w("no", lang)
     dup_rows = [
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -108,6 +109,21 @@ def test_cli_analyze_as_of(sqlite_store: SQLiteStore) -> None:
     report = json.loads(out)
     assert report["scope"]["as_of"] == "2022-06-30" and report["metrics"]["ties"] == 3
     assert _run("analyze", "--as-of", "June", "--store", sqlite_store.url)[0] == 2
+    code, out = _run("analyze", "--locality", "t", "--as-of", "2022-06-30", "--lang", "en",
+                     "--store", sqlite_store.url)  # fmt: skip
+    assert code == 0 and "As of 2022-06-30" in out
+
+
+def test_cli_export_as_of(sqlite_store: SQLiteStore, tmp_path: Path) -> None:
+    history_town(sqlite_store)
+    url = sqlite_store.url
+    every, dated = tmp_path / "all.json", tmp_path / "2025.json"
+    assert _run("export", "--format", "json", "-o", str(every), "--store", url)[0] == 0
+    assert _run("export", "--format", "json", "--as-of", "2025-06-30", "-o", str(dated),
+                "--store", url)[0] == 0  # fmt: skip
+    assert '"old"' in every.read_text() and '"old"' not in dated.read_text()
+    assert _run("export", "--format", "json", "--as-of", "soon", "-o", str(dated),
+                "--store", url)[0] == 2  # fmt: skip
 
 
 def test_health_route_and_cli(
