@@ -204,7 +204,9 @@ def test_demo_ranking_planted_in_findings(demo: SQLiteStore) -> None:
     by_id = {e["id"]: e for e in out["localities"]}
     no_admin = {i for i, e in by_id.items() if not e["criteria"]["local_administration"]["value"]}
     assert no_admin == {"loc-yeruham", "loc-shaar-hanegev"}
-    assert all(e["criteria"]["uncoordinated_duplicates"]["value"] == 0 for e in by_id.values())
+    # the planted pairs still run in 2026 (FINDINGS.md): Sderot 2 uncoordinated, Kiryat Malachi 1
+    today = {i: e["criteria"]["uncoordinated_duplicates"]["value"] for i, e in by_id.items()}
+    assert {i: v for i, v in today.items() if v} == {"loc-sderot": 2, "loc-kiryat-malachi": 1}
     mid_2024 = locality_summaries(demo, Scope(as_of=AS_OF))
     assert {k: v["uncoordinated_duplicates"] for k, v in mid_2024.items() if v["duplicates"]} == {
         "loc-sderot": 2,

@@ -128,4 +128,4 @@ def test_behind_goals_without_money_are_leverage_points(demo: SQLiteStore) -> No
         "goal-ofa-higher": 0.8,
     }
     assert all(found[g][2].startswith("behind schedule:") for g in behind)
-    assert found["goal-km-language"][:2] == (0.9, "achieved")  # its program ended in 2025
+    assert found["goal-km-language"][:2] == (0.7, "achieved")  # its programs still run in 2026
