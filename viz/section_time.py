@@ -171,11 +171,12 @@ def health_section(request: SectionRequest) -> Section | None:
         report, problem = health_report(request.store, scope), exc.message
     if report["wave"] is None:
         return None
+    in_scope = read(request.store, scope, dated=False).nodes
     waves = sorted(
         {
-            str(n.props.get("wave"))[:10]
-            for n in request.store.iter_nodes("SurveyResponse")
-            if n.props.get("wave")
+            str(n.props["wave"])[:10]
+            for n in in_scope
+            if n.label == "SurveyResponse" and n.props.get("wave")
         }
     )
     map_link = request.links.get("map", "")

@@ -49,3 +49,21 @@ def test_changes_on_every_store(store: GraphStore) -> None:
         ][0]["target"]
         == "res"
     )
+
+
+def test_health_on_every_store(store: GraphStore) -> None:
+    from graph.analytics.health import health_report
+    from tests.analytics.test_health import survey_town
+
+    survey_town(store)
+    out = health_report(store, Scope("h"))
+    # tests/analytics/test_health.py's hand-computed values
+    assert (out["wave"], out["previous_wave"]) == ("2024-05-01", "2023-05-01")
+    assert out["network"]["response_rate"] == 0.75 and out["network"]["trust"] == 0.5
+    assert [c["kind"] for c in out["concerns"]] == [
+        "silent",
+        "declined",
+        "declined",
+        "low_trust_high_value",
+        "unreciprocated",
+    ]
