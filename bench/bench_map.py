@@ -7,9 +7,10 @@ Chromium through chromedriver, and measures:
 * ``settled_ms``: from the start of navigation until the layout has settled
   and physics is off (``pmMap.settled``);
 * ``still``: whether any node moved in the second after that;
-* ``click_ms``: a real click on a node until the page's handlers ran
-  (selection shown), and ``search_ms``: typing a Hebrew name into the search
-  box until the results list is filled: the page answers the user;
+* ``click_ms``: a real click on the busiest node, from the browser taking the
+  click to the map's handlers having run (the page's own clock;
+  ``click_roundtrip_ms`` adds WebDriver's round trips), and ``search_ms``:
+  typing a Hebrew name into the search box until the results list is filled;
 * ``render_html_s``: the server side, building the HTML.
 
 The target is ``settled_ms + click_ms`` under 2,000 ms. Several runs (``--runs``)
@@ -90,7 +91,17 @@ def _driver(profile: Path) -> Any:
 #: settled, the time since navigation started (performance.now()'s origin).
 _WATCH = """
 (function watch() {
-  if (window.pmMap && window.pmMap.settled) { window.__pmSettledAt = performance.now(); return; }
+  if (window.pmMap && window.pmMap.settled) {
+    window.__pmSettledAt = performance.now();
+    /* from the browser taking a click to the map's handlers having run */
+    window.pmMap.network.on("click", function (p) {
+      var e = p.event && p.event.srcEvent;
+      if (e && window.__pmClickLag === undefined) {
+        window.__pmClickLag = performance.now() - e.timeStamp;
+      }
+    });
+    return;
+  }
   requestAnimationFrame(watch);
 })();
 """
@@ -142,7 +153,9 @@ def one_run(driver: Any, page: Path) -> dict[str, Any]:
     WebDriverWait(driver, 10, poll_frequency=0.005).until(
         lambda d: d.execute_script("return pmMap.network.getSelectedNodes().length > 0")
     )
-    figures["click_ms"] = round((time.perf_counter() - t0) * 1000)
+    figures["click_roundtrip_ms"] = round((time.perf_counter() - t0) * 1000)
+    lag = driver.execute_script("return window.__pmClickLag === undefined ? null : __pmClickLag")
+    figures["click_ms"] = round(lag) if lag is not None else figures["click_roundtrip_ms"]
     search = driver.find_elements(By.ID, "pm-search")
     if search:
         t0 = time.perf_counter()
@@ -182,6 +195,7 @@ def main() -> None:
         "dom_loaded_ms",
         "script_to_settled_ms",
         "click_ms",
+        "click_roundtrip_ms",
         "search_ms",
         "interactive_ms",
     )

@@ -10,6 +10,9 @@
   data.nodes.forEach(function (n) { byId[n.id] = n; });
   var anyBridge = data.nodes.some(function (n) { return n.flags.bridge; });
   var big = data.nodes.length > 600;
+  /* a city-sized map keeps the server's layout as it is: polishing 2,000 nodes in the
+     browser took seconds (bench/bench_map.py), the server's igraph layout is already readable */
+  var huge = data.nodes.length > 1500;
   var state = {
     highlight: { duplicate: true, isolate: true, bridge: true },
     structures: false,
@@ -225,7 +228,7 @@
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 7 },
     physics: {
-      enabled: true,
+      enabled: !huge,
       solver: "barnesHut",
       /* small maps get room for their labels; big ones stay compact enough to read as a whole */
       barnesHut: { gravitationalConstant: big ? -4000 : -9000, centralGravity: 0.15,
@@ -273,6 +276,12 @@
   network.on("animationFinished", declutterSoon);
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
+  if (huge) {
+    network.once("afterDrawing", function () {
+      network.fit({ animation: false });
+      settled({ iterations: 0 });
+    });
+  }
   if (!data.nodes.length) { settled(null); }
 
   // -- focusing ---------------------------------------------------------------------
