@@ -496,7 +496,9 @@ class SQLiteStore(GraphStore):
 
     @staticmethod
     def _rel(row: tuple[Any, ...]) -> RelRecord:
-        return RelRecord(row[1], row[0], row[2], json.loads(row[3]), row[4])
+        # Most relationships are derived ones without properties: no parse for "{}".
+        props = {} if row[3] == "{}" else json.loads(row[3])
+        return RelRecord(row[1], row[0], row[2], props, row[4])
 
     def get(self, node_id: str) -> NodeRecord | None:
         rows = self._read("SELECT id, label, props FROM nodes WHERE id = ?", (node_id,))
