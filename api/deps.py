@@ -2,7 +2,11 @@
 
 Routes declare what they need by type: ``store: StoreDep`` for the graph,
 ``who: ViewerDep`` for any read, ``who: EditorDep`` for writes and
-``who: AdminDep`` for the audit trail. The app factory puts the store,
+``who: AdminDep`` for the audit trail, and ``access: AccessDep`` for what
+the caller may see: the :class:`api.access.Access` of its key (the localities
+it is scoped to, and whether it sees personal data). Every route that reads
+or writes graph data, new ones too, goes through ``AccessDep`` (see
+:func:`get_access`). The app factory puts the store,
 settings and key store on ``app.state``.
 """
 
@@ -15,17 +19,20 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from api.access import Access
 from api.auth import KeyStore, Principal, Role
 from api.config import Settings
 from graph.store.base import GraphStore
 
 __all__ = [
+    "AccessDep",
     "AdminDep",
     "EditorDep",
     "KeyStoreDep",
     "SettingsDep",
     "StoreDep",
     "ViewerDep",
+    "get_access",
     "get_keys",
     "get_principal",
     "get_settings",
@@ -137,3 +144,27 @@ def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
 ViewerDep = Annotated[Principal, Depends(require(Role.viewer))]
 EditorDep = Annotated[Principal, Depends(require(Role.editor))]
 AdminDep = Annotated[Principal, Depends(require(Role.admin))]
+
+
+async def get_access(
+    request: Request, principal: Annotated[Principal, Depends(get_principal)]
+) -> Access:
+    """What the caller may see and change: ONE check, in one place, for every route.
+
+    Declare ``access: AccessDep`` beside the route's role dependency and ask it:
+    ``access.locality(store, locality_id, "query locality_id")`` for a locality
+    parameter (404 outside a scoped key's localities, its only one when none is
+    named), ``access.check_read`` / ``access.visible`` / ``access.visible_relationships``
+    for nodes and relationships sent, ``access.check_write`` before a write, and
+    ``access.public`` / ``access.public_graph`` on what is sent (personal data only
+    for keys with the ``personal_data`` permission; their reads are audited).
+    See :mod:`api.access`.
+    """
+    return Access(
+        localities=principal.localities,
+        personal_data=principal.sees_personal_data,
+        request=request,
+    )
+
+
+AccessDep = Annotated[Access, Depends(get_access)]
