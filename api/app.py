@@ -58,6 +58,7 @@ from api.routes import (
 )
 from api.schemas import error_responses
 from graph.errors import PartnermapError
+from graph.hygiene import dumps_finite
 from graph.store import open_store
 from graph.store.base import GraphStore
 
@@ -146,19 +147,37 @@ class BodyLimit:
 
 
 class AuditTrail:
-    """Record every write under ``/api/v1``: who, when, method, path, ids and status."""
+    """Record every write under ``/api/v1``: who, when, method, path, ids and status;
+    and every read that showed personal data (a role's holder): who read which ids.
+
+    A write's row is made *before* the write runs (status 0, "under way") and
+    completed after it: when the row cannot be made (a full disk, a broken key
+    file), the write is refused with 507 or 503 and nothing is changed, so no
+    write ever lands without its row.
+    """
 
     def __init__(self, app: ASGIApp, *, keys: KeyStore) -> None:
         self.app = app
         self.keys = keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in _WRITES
-            or not scope["path"].startswith(API_PREFIX)
-        ):
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
+            return
+        if scope["method"] not in _WRITES:
+            await self._read(scope, receive, send)
+            return
+        try:
+            seq = await anyio.to_thread.run_sync(
+                self.keys.record, None, scope["method"], scope["path"], [], 0
+            )
+        except PartnermapError as exc:
+            log.error("cannot write the audit trail: %s", exc.message)
+            body = {
+                "detail": f"the audit trail cannot be written, so nothing was changed: "
+                f"{exc.message}"
+            }
+            await _send_json(send, exc.status_code, dumps_finite(body).encode("utf-8"))
             return
         status = 500
 
@@ -175,11 +194,35 @@ class AuditTrail:
             principal: Principal | None = state.get("principal")
             ids = [str(i) for i in state.get("audit_ids", [])]
             try:
+                await anyio.to_thread.run_sync(self.keys.finish, seq, principal, ids, status)
+            except PartnermapError:  # the row stays "under way"; the answer must not be hidden
+                log.exception("cannot complete the audit trail row %s", seq)
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, send_status)
+        state: dict[str, Any] = scope.get("state") or {}
+        personal: list[str] = state.get("personal_read") or []
+        if personal and status < 400:
+            ids = sorted(set(personal))
+            try:
                 await anyio.to_thread.run_sync(
-                    self.keys.record, principal, scope["method"], scope["path"], ids, status
+                    self.keys.record,
+                    state.get("principal"),
+                    scope["method"],
+                    scope["path"],
+                    ids,
+                    status,
                 )
-            except PartnermapError:  # pragma: no cover - a broken key file must not hide the answer
-                log.exception("cannot write the audit trail")
+            except PartnermapError:
+                log.exception("cannot record a read of personal data")
 
 
 def _error_handlers(app: FastAPI) -> None:

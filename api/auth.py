@@ -49,7 +49,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graph.errors import StoreUnavailable
+from graph.errors import PartnermapError, StorageFull, StoreUnavailable
 
 __all__ = ["AuditEntry", "KeyInfo", "KeyStore", "NewKey", "Principal", "Role"]
 
@@ -180,6 +180,13 @@ class AuditEntry:
         }
 
 
+def _key_file_error(path: Path, exc: sqlite3.Error) -> PartnermapError:
+    """A key-file failure as a domain error: 507 when the disk is full, else 503."""
+    if "full" in str(exc).lower():
+        return StorageFull(f"the disk holding the key file {path.name} is full")
+    return StoreUnavailable(f"the key file {path.name} cannot be used: {exc}")
+
+
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -248,9 +255,7 @@ class KeyStore:
             try:
                 return self._connect().execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StoreUnavailable(
-                    f"the key file {self.path.name} cannot be used: {exc}"
-                ) from exc
+                raise _key_file_error(self.path, exc) from exc
 
     # -- keys -------------------------------------------------------------------
     def create(
@@ -363,19 +368,37 @@ class KeyStore:
         path: str,
         ids: list[str],
         status: int,
-    ) -> None:
-        """Append one write (or attempted write) to the audit trail."""
+    ) -> int:
+        """Append one write (or attempted write, or read of personal data); its ``seq``."""
+        with self._lock:
+            try:
+                cur = self._connect().execute(
+                    "INSERT INTO audit(at, key_id, role, method, path, ids, status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        _now(),
+                        principal.who if principal else None,
+                        principal.role.value if principal else None,
+                        method,
+                        path,
+                        json.dumps(ids, ensure_ascii=False),
+                        status,
+                    ),
+                )
+            except sqlite3.Error as exc:
+                raise _key_file_error(self.path, exc) from exc
+            return int(cur.lastrowid or 0)
+
+    def finish(self, seq: int, principal: Principal | None, ids: list[str], status: int) -> None:
+        """Complete the row :meth:`record` made before a write: who, ids, status."""
         self._run(
-            "INSERT INTO audit(at, key_id, role, method, path, ids, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "UPDATE audit SET key_id = ?, role = ?, ids = ?, status = ? WHERE seq = ?",
             (
-                _now(),
                 principal.who if principal else None,
                 principal.role.value if principal else None,
-                method,
-                path,
                 json.dumps(ids, ensure_ascii=False),
                 status,
+                seq,
             ),
         )
 

@@ -7,6 +7,7 @@ __all__ = [
     "NotFound",
     "PartnermapError",
     "PreconditionFailed",
+    "StorageFull",
     "StoreUnavailable",
     "ValidationFailed",
 ]
@@ -50,3 +51,9 @@ class StoreUnavailable(PartnermapError):
     """The graph store cannot be reached (server down, file locked, bad URL)."""
 
     status_code = 503
+
+
+class StorageFull(StoreUnavailable):
+    """The disk holding the store (or the key file) is full: nothing was written."""
+
+    status_code = 507

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
-from api.deps import EditorDep, SettingsDep, StoreDep, ViewerDep
+from api.access import Access
+from api.deps import AccessDep, EditorDep, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import (
     PATCH_RETRIES,
     Limit,
@@ -62,10 +63,13 @@ def edge_router(
             {**rel.props, source_field: rel.source, target_field: rel.target}
         )
 
-    def fetch(store: GraphStore, source: str, target: str) -> RelRecord:
+    def fetch(store: GraphStore, source: str, target: str, access: Access) -> RelRecord:
         rel = store.get_relationship((source, rel_type, target))
+        missing = f"no {path[:-1]} from {source!r} to {target!r}"
         if rel is None or rel.owner is not None:
-            raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
+            raise NotFound(missing)
+        if not access.visible_relationships(store, [rel]):
+            raise NotFound(missing)
         return rel
 
     def save(
@@ -87,6 +91,7 @@ def edge_router(
         store: StoreDep,
         settings: SettingsDep,
         _who: ViewerDep,
+        access: AccessDep,
         source: Annotated[
             str | None, Query(alias=source_field, description=f"Only this {source_field}.")
         ] = None,
@@ -115,14 +120,20 @@ def edge_router(
             ),
             key=lambda r: r.key,
         )
+        rels = access.visible_relationships(store, rels)
         size = clamp_limit(limit, settings)
         return {"data": [public(r) for r in rels[offset : offset + size]], "count": len(rels)}
 
     @router.get(item, response_model=model, summary=f"Get one of the {path}")
     def get_edge(
-        source: Source, target: Target, response: Response, store: StoreDep, _who: ViewerDep
+        source: Source,
+        target: Target,
+        response: Response,
+        store: StoreDep,
+        _who: ViewerDep,
+        access: AccessDep,
     ) -> Any:
-        rel = fetch(store, source, target)
+        rel = fetch(store, source, target, access)
         response.headers["ETag"] = etag(rel.props)
         return public(rel)
 
@@ -139,9 +150,11 @@ def edge_router(
         response: Response,
         store: StoreDep,
         _who: EditorDep,
+        access: AccessDep,
     ) -> Any:
         rel = edge_record(body)
         mark_audit(request, rel.source, rel.target)
+        access.check_relationship_write(store, rel.source, rel.target)
         message = f"a {path[:-1]} from {rel.source!r} to {rel.target!r} exists: use PATCH"
         if store.get_relationship(rel.key) is not None:
             raise Conflict(message)
@@ -168,8 +181,10 @@ def edge_router(
         response: Response,
         store: StoreDep,
         _who: EditorDep,
+        access: AccessDep,
     ) -> Any:
         mark_audit(request, source, target)
+        access.check_relationship_write(store, source, target)
         patch: BaseModel = body
         changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
         for field, value in ((source_field, source), (target_field, target)):
@@ -177,7 +192,7 @@ def edge_router(
                 raise ValidationFailed(f"body.{field}: the ends of a relationship cannot change")
         key = (source, rel_type, target)
         for _ in range(PATCH_RETRIES):
-            current = fetch(store, source, target)
+            current = fetch(store, source, target, access)
             wanted = if_match(request, current.props)
             read = wanted if wanted is not None else etag(current.props).strip('"')
             merged = {**current.props, **changes, source_field: source, target_field: target}
@@ -198,11 +213,17 @@ def edge_router(
         responses=_STALE,
     )
     def delete_edge(
-        source: Source, target: Target, request: Request, store: StoreDep, _who: EditorDep
+        source: Source,
+        target: Target,
+        request: Request,
+        store: StoreDep,
+        _who: EditorDep,
+        access: AccessDep,
     ) -> Response:
         mark_audit(request, source, target)
+        access.check_relationship_write(store, source, target)
         key = (source, rel_type, target)
-        current = fetch(store, source, target)
+        current = fetch(store, source, target, access)
         wanted = if_match(request, current.props)
         expect: dict[RecordKey, str] | None = {key: wanted} if wanted is not None else None
         if store.delete_relationships([key], expect=expect) == 0:

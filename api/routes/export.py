@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from graph.scope import Scope, parse_as_of, read
 
 __all__ = ["router"]
@@ -37,6 +37,7 @@ router = APIRouter(prefix="/export", tags=["export"])
 def export(
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     format: Annotated[Literal["json", "csv", "graphml", "gexf"], Query()] = "json",
     locality_id: Annotated[str | None, Query(description="Only this locality's part.")] = None,
     as_of: Annotated[
@@ -51,8 +52,11 @@ def export(
     from importers.export import MEDIA_TYPES, export_bytes
 
     dated = bool(as_of and as_of.strip())
+    if access.scoped:
+        locality_id = access.locality(store, locality_id, "query locality_id")
     scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
-    source = read(store, scope, dated=dated, where="query locality_id")
+    # Cut to what the key sees; role holders only for keys that may see personal data.
+    source = access.public_graph(read(store, scope, dated=dated, where="query locality_id"), store)
     stem = f"partnermap-{locality_id}" if locality_id is not None else "partnermap"
     if dated:
         stem += f"-{scope.as_of.isoformat()}"

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from api.routes.scoping import AsOfParam, ContextParam
 from graph.errors import NotFound
@@ -90,12 +90,14 @@ def _json(data: Any) -> Response:
 def compass(
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     locality_id: Annotated[str, Query(description="The locality (its id).")],
     as_of: AsOfParam = None,
 ) -> Response:
     """Outcome × domain cells with their first and latest status and the change; met shares."""
     from graph.analytics.compass import compass_report
 
+    access.locality(store, locality_id, "query locality_id")
     scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
     loc = store.get(locality_id)
     if loc is None or loc.label != "Locality":
@@ -114,10 +116,14 @@ def localities(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     as_of: AsOfParam = None,
     context: ContextParam = "both",
 ) -> Response:
     """Ranking with a per-criterion breakdown (value, points, weight) and missing criteria."""
     scope = Scope(None, parse_as_of(as_of, "query as_of"), context)
     _, ranking, _ = overview(request, store, scope)
+    if access.scoped:  # a key scoped to localities sees only its own
+        mine = set(access.allowed_localities(e["id"] for e in ranking["localities"]))
+        ranking = {**ranking, "localities": [e for e in ranking["localities"] if e["id"] in mine]}
     return _json(ranking)

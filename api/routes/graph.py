@@ -23,7 +23,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.access import Access
+from api.deps import AccessDep, SettingsDep, StoreDep, ViewerDep
 from api.routes.scoping import AsOfParam, ContextParam, ScopeDep
 from api.schemas import EgoGraph, GraphNode, GraphRelationship, PathResult, SubgraphPublic
 from graph.errors import NotFound, ValidationFailed
@@ -124,6 +125,7 @@ async def ego(
     store: StoreDep,
     settings: SettingsDep,
     _who: ViewerDep,
+    access: AccessDep,
     depth: Annotated[int, Query(ge=1, le=10, description="Relationships away.")] = 1,
     context: ContextParam = "both",
     as_of: AsOfParam = None,
@@ -135,14 +137,27 @@ async def ego(
         )
     cache = _ego_cache(request)
 
+    def compute() -> bytes:
+        return _ego_json(store, settings.max_ego_nodes, node_id, depth, context, when, access)
+
+    if access.personal_data:  # computed each time, so that each read of personal data is audited
+        return Response(await run_in_threadpool(compute), media_type="application/json")
+
     def key() -> tuple[Any, ...]:
         version = store.graph_version()
-        return (store.url, version, node_id, depth, context, when, settings.max_ego_nodes)
+        return (
+            store.url,
+            version,
+            node_id,
+            depth,
+            context,
+            when,
+            settings.max_ego_nodes,
+            access.localities,
+        )
 
     def answer() -> bytes:
-        body: bytes = cache.get(
-            key(), lambda: _ego_json(store, settings.max_ego_nodes, node_id, depth, context, when)
-        )
+        body: bytes = cache.get(key(), compute)
         return body
 
     # A kept answer costs one version read: with a local store, no hop to a worker for it.
@@ -152,12 +167,16 @@ async def ego(
 
 
 def _ego_json(
-    store: GraphStore, max_nodes: int, node_id: str, depth: int, context: str, when: Any
+    store: GraphStore,
+    max_nodes: int,
+    node_id: str,
+    depth: int,
+    context: str,
+    when: Any,
+    access: Access,
 ) -> bytes:
-    """The encoded ego network (see :func:`ego`)."""
-    center = store.get(node_id)
-    if center is None:
-        raise NotFound(f"no node with id {node_id!r}")
+    """The encoded ego network (see :func:`ego`), cut to what ``access`` sees."""
+    center = access.check_read(store, store.get(node_id), f"no node with id {node_id!r}")
     if not node_counts_at(center, when):
         raise NotFound(f"node {node_id!r} is not live as of {when.isoformat()}")
     nodes: dict[str, NodeRecord] = {center.id: center}
@@ -170,6 +189,8 @@ def _ego_json(
         level = list(store.relationships_of(frontier).items())
         wanted = {r.target if r.source == nid else r.source for nid, rs in level for r in rs}
         fetched = store.get_many(wanted - nodes.keys())
+        if access.scoped:  # what other localities hold is not there for a scoped key
+            fetched = {n.id: n for n in access.visible(store, fetched.values())}
         for nid, node_rels in level:
             for rel in node_rels:
                 if not rel_counts_at(rel, when):
@@ -195,7 +216,7 @@ def _ego_json(
         EgoGraph(
             center=center.id,
             depth=depth,
-            nodes=[_node(n) for n in nodes.values()],
+            nodes=[_node(access.public(n)) for n in nodes.values()],
             relationships=[_rel(r) for r in sorted(kept, key=lambda r: r.key)],
             truncated=truncated,
         )
@@ -209,15 +230,14 @@ def path(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     source: Annotated[str, Query(description="An organisation (or role) id.")],
     target: Annotated[str, Query(description="An organisation (or role) id.")],
     scope: ScopeDep,
 ) -> Any:
     ends: list[str] = []
     for name, nid in (("source", source), ("target", target)):
-        record = store.get(nid)
-        if record is None:
-            raise NotFound(f"query {name}: no node with id {nid!r}")
+        record = access.check_read(store, store.get(nid), f"query {name}: no node with id {nid!r}")
         if record.label == "Role" and record.props.get("organization_id"):
             nid = str(record.props["organization_id"])  # roles fold into their organisation
         elif record.label != "Organization":
@@ -253,7 +273,7 @@ def path(
             target=target,
             found=bool(hops),
             length=len(hops) - 1 if hops else None,
-            nodes=[_node(records[h]) for h in hops if h in records],
+            nodes=[_node(access.public(records[h])) for h in hops if h in records],
             ties=steps,  # type: ignore[arg-type]
         )
     )
@@ -264,6 +284,7 @@ def subgraph(
     store: StoreDep,
     settings: SettingsDep,
     _who: ViewerDep,
+    access: AccessDep,
     scope: ScopeDep,
 ) -> Any:
     locality_id = scope.locality_id
@@ -274,7 +295,7 @@ def subgraph(
             f"the whole graph has more than {settings.max_subgraph_nodes} nodes: "
             "pass locality_id, or use /export"
         )
-    sub = read(store, scope, where="query locality_id")
+    sub = access.public_graph(read(store, scope, where="query locality_id"), store)
     if len(sub.nodes) > settings.max_subgraph_nodes:
         raise ValidationFailed(
             f"locality {locality_id!r} has {len(sub.nodes)} nodes, above this server's "

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.routing import NoMatchFound
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from api.routes.scoping import AsOfParam, LocalityScopeDep
 from graph.errors import ValidationFailed
@@ -338,6 +338,7 @@ def dashboard_index(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     lang: LangParam = "he",
     as_of: AsOfParam = None,
 ) -> HTMLResponse:
@@ -350,9 +351,16 @@ def dashboard_index(
 
     def draw() -> str:
         summaries, ranking, seconds = overview(request, store, scope)
+        if access.scoped:  # a key scoped to localities sees only its own
+            mine = set(access.allowed_localities(summaries))
+            summaries = {k: v for k, v in summaries.items() if k in mine}
+            ranking = {
+                **ranking,
+                "localities": [e for e in ranking["localities"] if e["id"] in mine],
+            }
         order = {e["id"]: e["rank"] for e in ranking["localities"]}
         localities = sorted(
-            store.find("Locality"),
+            access.visible(store, store.find("Locality")),
             key=lambda n: (order.get(n.id, len(order) + 1), display_name(n, lang)),
         )
         query = {"lang": lang, **({"as_of": as_of} if as_of else {})}
@@ -383,5 +391,5 @@ def dashboard_index(
             as_of=scope.as_of.isoformat(),
         )
 
-    key = ("index", lang, scope.as_of.isoformat())
+    key = ("index", lang, scope.as_of.isoformat(), *sorted(access.localities or ()))
     return HTMLResponse(_cached_page(request, store, key, draw))

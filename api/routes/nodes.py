@@ -20,7 +20,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
-from api.deps import EditorDep, SettingsDep, StoreDep, ViewerDep
+from api.access import Access
+from api.deps import AccessDep, EditorDep, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import (
     PATCH_RETRIES,
     Limit,
@@ -60,15 +61,26 @@ PATHS: dict[str, str] = {
 }
 
 
-def _public(model: type[NodeModel], record: NodeRecord) -> NodeModel:
-    return model.model_validate({"id": record.id, **record.props})
+def _public(model: type[NodeModel], record: NodeRecord, access: Access) -> NodeModel:
+    shown = access.public(record)  # personal data only for keys allowed to see it
+    return model.model_validate({"id": shown.id, **shown.props})
 
 
-def _get(store: GraphStore, model: type[NodeModel], node_id: str) -> NodeRecord:
+def _get(store: GraphStore, model: type[NodeModel], node_id: str, access: Access) -> NodeRecord:
     record = store.get(node_id)
     if record is None or record.label != model.label:
         raise NotFound(f"no {model.label} with id {node_id!r}")
-    return record
+    return access.check_read(store, record, f"no {model.label} with id {node_id!r}")
+
+
+def _scoped_page(
+    store: GraphStore, access: Access, label: str, limit: int, offset: int, **filters: Any
+) -> tuple[list[NodeRecord], int]:
+    """A page of what a key scoped to localities sees, and how many it sees in all."""
+    if filters.get("locality_id") is not None:
+        access.locality(store, filters["locality_id"], "query locality_id")
+    seen = access.visible(store, store.find(label, **filters))
+    return seen[offset : offset + limit], len(seen)
 
 
 def _check_need_area(store: GraphStore, need_id: str, new: NodeRecord | None) -> None:
@@ -147,6 +159,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         store: StoreDep,
         settings: SettingsDep,
         _who: ViewerDep,
+        access: AccessDep,
         locality_id: Annotated[str | None, Query(description="In this locality.")] = None,
         sector: Annotated[str | None, Query(description="Organisations of this sector.")] = None,
         domain: Annotated[str | None, Query(description="About this domain.")] = None,
@@ -164,10 +177,13 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
             "kind": kind,
             "text": q or None,
         }
-        records = store.find(label, limit=clamp_limit(limit, settings), offset=offset, **filters)
-        listed = page(
-            data=[_public(model, r) for r in records], count=store.count(label, **filters)
-        )
+        size = clamp_limit(limit, settings)
+        if access.scoped:
+            records, count = _scoped_page(store, access, label, size, offset, **filters)
+        else:
+            records = store.find(label, limit=size, offset=offset, **filters)
+            count = store.count(label, **filters)
+        listed = page(data=[_public(model, r, access) for r in records], count=count)
         return Response(listed.model_dump_json(), media_type="application/json")
 
     @router.get("/{node_id}", response_model=model, summary=f"Get one {label}")
@@ -175,11 +191,12 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         node_id: Annotated[str, Path(description=id_doc)],
         store: StoreDep,
         _who: ViewerDep,
+        access: AccessDep,
     ) -> Any:
         def answer() -> Response:
             # Validated on the way out already; FastAPI would validate it a second time.
-            record = _get(store, model, node_id)
-            node = _public(model, record)
+            record = _get(store, model, node_id, access)
+            node = _public(model, record, access)
             return Response(
                 node.model_dump_json(),
                 media_type="application/json",
@@ -201,19 +218,21 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         response: Response,
         store: StoreDep,
         _who: EditorDep,
+        access: AccessDep,
     ) -> Any:
         node: NodeModel = body
         mark_audit(request, node.id)
         message = f"id {node.id!r} already exists: use PATCH to change it"
         if store.get(node.id) is not None:
             raise Conflict(message)
+        access.check_write(store, to_record(node))
         try:
             # The store refuses the id if another request or process created it meanwhile.
             record = _save(store, node, create=True)
         except Conflict as exc:
             raise Conflict(message if store.get(node.id) is not None else exc.message) from exc
         response.headers["ETag"] = etag(record.props)
-        return _public(model, record)
+        return _public(model, record, access)
 
     @router.patch(
         "/{node_id}",
@@ -228,6 +247,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         response: Response,
         store: StoreDep,
         _who: EditorDep,
+        access: AccessDep,
     ) -> Any:
         mark_audit(request, node_id)
         patch: BaseModel = body
@@ -235,18 +255,20 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         if "id" in changes and changes["id"] != node_id:
             raise ValidationFailed(f"body.id: the id of {label} {node_id!r} cannot be changed")
         for _ in range(PATCH_RETRIES):
-            current = _get(store, model, node_id)
+            current = _get(store, model, node_id, access)
             wanted = if_match(request, current.props)
             read = wanted if wanted is not None else etag(current.props).strip('"')
             merged = {**current.props, **changes, "id": node_id}
+            updated = model.model_validate(merged)
+            access.check_write(store, to_record(updated), old=current)
             try:
-                record = _save(store, model.model_validate(merged), expect={node_id: read})
+                record = _save(store, updated, expect={node_id: read})
             except PreconditionFailed:
                 if wanted is not None:
                     raise
                 continue  # another writer got in between: merge onto what it wrote
             response.headers["ETag"] = etag(record.props)
-            return _public(model, record)
+            return _public(model, record, access)
         raise Conflict(f"{label} {node_id!r} is being changed by others too often; try again")
 
     @router.delete(
@@ -255,9 +277,12 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         summary=f"Delete a {label}",
         responses={409: {"description": "Another node still refers to it."}, **_STALE},
     )
-    def delete_node(node_id: str, request: Request, store: StoreDep, _who: EditorDep) -> Response:
+    def delete_node(
+        node_id: str, request: Request, store: StoreDep, _who: EditorDep, access: AccessDep
+    ) -> Response:
         mark_audit(request, node_id)
-        current = _get(store, model, node_id)
+        current = _get(store, model, node_id, access)
+        access.check_write(store, None, old=current)
         if label == "Need":
             _check_need_area(store, node_id, None)
         wanted = if_match(request, current.props)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from api.routes.scoping import AsOfParam
 
 __all__ = ["router"]
@@ -34,6 +34,7 @@ _JSON_OBJECT: dict[int | str, dict[str, Any]] = {
 def plan(
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     locality_id: Annotated[str, Query(description="The locality (its id).")],
     as_of: AsOfParam = None,
 ) -> dict[str, Any]:
@@ -44,4 +45,5 @@ def plan(
     from graph.scope import Scope, parse_as_of
 
     when = parse_as_of(as_of, "query as_of")
+    access.locality(store, locality_id, "query locality_id")
     return plan_report(store, Scope(locality_id, when), where="query locality_id")

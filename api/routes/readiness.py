@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from graph.errors import NotFound
 from graph.scope import parse_as_of
@@ -46,6 +46,7 @@ def readiness(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     locality_id: Annotated[str, Query(description="The locality's id.")],
     as_of: Annotated[
         str | None, Query(description="The date of the view: YYYY or YYYY-MM-DD (default today).")
@@ -56,6 +57,7 @@ def readiness(
     from graph.analytics.readiness import readiness_report
 
     date = parse_as_of(as_of, "query as_of")
+    access.locality(store, locality_id, "query locality_id")
     loc = store.get(locality_id)
     if loc is None or loc.label != "Locality":
         raise NotFound(f"query locality_id: no locality with id {locality_id!r}")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import AccessDep, StoreDep, ViewerDep
 from graph.scope import parse_as_of
 
 __all__ = ["router"]
@@ -33,6 +33,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 async def locality_report(
     store: StoreDep,
     _who: ViewerDep,
+    access: AccessDep,
     locality_id: Annotated[str, Path(description="A locality's id.")],
     format: Annotated[Literal["xlsx", "pdf"], Query(description="xlsx or pdf.")] = "xlsx",
     lang: Annotated[Literal["he", "en", "ar"], Query(description="The language.")] = "he",
@@ -41,6 +42,7 @@ async def locality_report(
     from viz.reports import FORMATS, build_pack, pdf_bytes, workbook_bytes
 
     date = parse_as_of(as_of, "query as_of")
+    access.locality(store, locality_id, "path locality_id")
 
     def make() -> bytes:
         pack = build_pack(store, locality_id, lang=lang, as_of=date)

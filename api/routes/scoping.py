@@ -3,6 +3,10 @@
 Routes take ``ScopeDep`` (query ``locality_id``, ``as_of``, ``context``) or
 ``LocalityScopeDep`` (``locality_id`` in the path) instead of repeating the
 three parameters; a bad ``as_of`` is a 422 naming ``query as_of``.
+
+Both ask the caller's :class:`api.access.Access` about the locality: a key
+scoped to localities gets 404 for any other one, and its own locality when it
+names none (see :func:`api.deps.get_access`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query
 
+from api.deps import AccessDep, StoreDep
 from graph.scope import Scope, parse_as_of
 
 __all__ = [
@@ -45,6 +50,8 @@ def as_of_query(text: str | None) -> str:
 
 
 def query_scope(
+    access: AccessDep,
+    store: StoreDep,
     locality_id: Annotated[
         str | None, Query(description="One locality; default the whole graph.")
     ] = None,
@@ -52,15 +59,21 @@ def query_scope(
     context: ContextParam = "both",
 ) -> Scope:
     """The scope of a request that names its locality in the query."""
+    if access.scoped:
+        locality_id = access.locality(store, locality_id, "query locality_id")
     return Scope(locality_id, parse_as_of(as_of, "query as_of"), context)
 
 
 def locality_scope(
+    access: AccessDep,
+    store: StoreDep,
     locality_id: Annotated[str, Path(description="A locality's id.")],
     as_of: AsOfParam = None,
     context: ContextParam = "both",
 ) -> Scope:
     """The scope of a page of one locality (``/maps/{id}``, ``/dashboard/{id}``)."""
+    if access.scoped:
+        access.locality(store, locality_id, "path locality_id")
     return Scope(locality_id, parse_as_of(as_of, "query as_of"), context)
 
 

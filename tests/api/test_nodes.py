@@ -30,7 +30,7 @@ NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "kind": "partnerships_manager",
             "organization_id": "muni",
         },
-        {"holder": "Noa Cohen"},
+        {"since": "2024-01-01"},  # holders are personal data: tests/api/test_scopes.py
     ),
     "forums": (
         {
