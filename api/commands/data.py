@@ -346,8 +346,12 @@ def demo(
             table.add_row(Text(name), str(n))
         out.print(table)
     # The other commands read the default store unless told: say how to reach the demo.
-    out.print(Text(f"Explore it: partnermap analyze --locality loc-sderot --store {url}"))
-    out.print(Text(f"  (or export PARTNERMAP_STORE={url} for every command)"))
+    # Whole lines, never folded at the terminal's width: they are copied and pasted.
+    out.print(
+        Text(f"Explore it: partnermap analyze --locality loc-sderot --store {url}"),
+        soft_wrap=True,
+    )
+    out.print(Text(f"  (or export PARTNERMAP_STORE={url} for every command)"), soft_wrap=True)
     if no_serve:
         return
     base = f"http://127.0.0.1:{port}"
