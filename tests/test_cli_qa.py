@@ -8,8 +8,37 @@ import pytest
 from typer.testing import CliRunner
 
 from api import cli
+from graph.store.sqlite import SQLiteStore
+from tests.analytics.readiness_fixture import write_town
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def town_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", "300")
+    with SQLiteStore(tmp_path / "town.db") as store:
+        write_town(store)
+        return store.url
+
+
+def test_readiness_tables_name_the_town_and_say_what_coverage_counts(town_url: str) -> None:
+    result = runner.invoke(
+        cli.app, ["readiness", "--locality", "l", "--as-of", "2026-11-30", "--lang", "en",
+                  "--store", town_url],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    # The locality is called "Town" (tests/analytics/readiness_fixture.py), not by its id.
+    assert first == "Emergency readiness: Town"
+    # n-food-south: 200 people, only the bakery (50, whole town) serves the south -> 25%.
+    assert "50 of 200 (25%)" in result.stdout
+    assert "Coverage (capacity of people)" in result.stdout
+    he = runner.invoke(
+        cli.app, ["readiness", "--locality", "l", "--as-of", "2026-11-30", "--store", town_url]
+    )
+    assert he.stdout.splitlines()[0] == "מוכנות לחירום: Town"
+    assert "50 מתוך 200 (25%)" in he.stdout
 
 
 def test_demo_says_how_to_reach_it_on_lines_that_copy_whole(

@@ -40,10 +40,27 @@ def _reasons(entry: dict[str, Any], lang: str) -> str:
     return "\n".join(entry.get(key) or entry.get("reasons") or [])
 
 
+def _coverage(need: dict[str, Any], lang: str) -> str:
+    """How many of the people in need the providers can serve: "150 of 200 (75%)"."""
+    from graph.vocabulary import fmt_percent, render
+
+    if need["coverage"] is None:
+        return "?"
+    if need["population"] is None:
+        return fmt_percent(need["coverage"], lang)
+    return render(
+        "readiness.ui.coverage_cell",
+        lang,
+        capacity=need["capacity"],
+        population=need["population"],
+        coverage=need["coverage"],
+    )
+
+
 def _print(report: dict[str, Any], lang: str, names: dict[str, str]) -> None:
     from rich.text import Text
 
-    from graph.vocabulary import fmt_number, fmt_percent, render, term
+    from graph.vocabulary import fmt_number, render, term
 
     def ui(key: str, **kw: Any) -> str:
         return render(f"readiness.ui.{key}", lang, **kw)
@@ -54,7 +71,8 @@ def _print(report: dict[str, Any], lang: str, names: dict[str, str]) -> None:
         return ui("on_team") if value == 0 else ui("steps_cell", steps=value)
 
     team = report["emergency_team"]
-    out.print(Text(f"{ui('tab')}: {report['scope']['locality_id']}", style="bold"))
+    town = names.get(report["scope"]["locality_id"], report["scope"]["locality_id"])
+    out.print(Text(f"{ui('tab')}: {town}", style="bold"))
     if team["forum_id"] is None:
         out.print(Text(ui("no_team")))
     else:
@@ -75,13 +93,13 @@ def _print(report: dict[str, Any], lang: str, names: dict[str, str]) -> None:
                 str(need["area"]),
                 fmt_number(need["population"], lang) if need["population"] is not None else "?",
                 str(need["severity"]),
-                fmt_percent(need["coverage"], lang) if need["coverage"] is not None else "?",
+                _coverage(need, lang),
                 term("readiness_status", need["status"], lang),
                 providers or ui("none"),
                 _reasons(need, lang),
             ]
         )
-    cols = ["need", "area", "people", "severity", "capacity", "status", "providers", "why"]
+    cols = ["need", "area", "people", "severity", "coverage", "status", "providers", "why"]
     out.print(_table(ui("needs_list"), [ui(c) for c in cols], rows, ui("none")))
     spof = [[s["name"], _reasons(s, lang)] for s in report["single_points_of_failure"]]
     out.print(_table(ui("spof"), [ui("providers"), ui("why")], spof, ui("none")))
@@ -119,7 +137,8 @@ def readiness_cmd(
     target = store_from(store)
     try:
         report = readiness_report(target, locality, as_of=date)
-        names = {k: v.name for k, v in target.get_many(report["emergency_team"]["members"]).items()}
+        wanted = [*report["emergency_team"]["members"], locality]
+        names = {k: v.name for k, v in target.get_many(wanted).items()}
     except PartnermapError as exc:
         fail(f"--locality: {exc.message}", code=1)
     finally:
