@@ -140,3 +140,29 @@ def test_program_partner_round_trip(
     )
     r = client.delete("/api/v1/program_partners/biz/p1", headers=as_role("editor"))
     assert r.status_code == 204
+
+
+def test_partnership_etag_and_if_match(
+    town: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    """A relationship's ETag changes with it; a stale If-Match is 412 and changes nothing."""
+    editor = as_role("editor")
+    url = "/api/v1/partnerships/ngo/fund"
+    made = client.post(
+        "/api/v1/partnerships",
+        json={"source_id": "ngo", "target_id": "fund", "strength": 2},
+        headers=editor,
+    )
+    assert made.status_code == 201
+    tag = made.headers["etag"]
+    assert client.get(url, headers=as_role("viewer")).headers["etag"] == tag
+    changed = client.patch(url, json={"strength": 4}, headers={**editor, "If-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    stale = client.patch(url, json={"strength": 1}, headers={**editor, "If-Match": tag})
+    assert stale.status_code == 412
+    assert client.delete(url, headers={**editor, "If-Match": tag}).status_code == 412
+    assert town.get_relationship(("ngo", "PARTNERS_WITH", "fund")).props["strength"] == 4  # type: ignore[union-attr]
+    star = client.patch(url, json={"kind": "mou"}, headers={**editor, "If-Match": "*"})
+    assert star.status_code == 200
+    fresh = star.headers["etag"]
+    assert client.delete(url, headers={**editor, "If-Match": fresh}).status_code == 204
