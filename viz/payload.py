@@ -23,6 +23,7 @@ import networkx as nx
 from graph.model import NodeRecord
 from graph.store.base import Subgraph
 from graph.text import normalize
+from graph.vocabulary import render
 from viz.i18n import direction, js_strings, label, pick_lang
 
 __all__ = ["HIGHLIGHT_COLOURS", "SECTOR_COLOURS", "SHAPES", "map_payload"]
@@ -245,6 +246,14 @@ def _reasons(entry: Mapping[str, Any], lang: str) -> list[str]:
     return [str(r) for r in (localized or entry.get("reasons") or [])]
 
 
+def _leverage_title(lev: Mapping[str, Any], names: Mapping[str, str], lang: str) -> str:
+    """A leverage point's title; a locality's domain is named in the page's language."""
+    if lev.get("kind") == "locality_domain" and lev.get("domain"):
+        locality = str(lev.get("name") or "").split(" – ")[0] or str(lev.get("locality_id"))
+        return render("leverage.domain_name", lang, locality=locality, domain=lev["domain"])
+    return names.get(str(lev.get("id")), str(lev.get("name") or lev.get("id")))
+
+
 def _findings(
     report: Mapping[str, Any] | None, names: Mapping[str, str], ctx: _Context, lang: str
 ) -> dict[str, list[dict[str, Any]]]:
@@ -296,7 +305,7 @@ def _findings(
         {
             "key": f"lev{i}",
             "id": str(lev.get("id")),
-            "title": names.get(str(lev.get("id")), str(lev.get("name") or lev.get("id"))),
+            "title": _leverage_title(lev, names, lang),
             "ids": [str(lev.get("id"))] if str(lev.get("id")) in names else [],
             "kind": label(lang, "leverage_kind", lev.get("kind")),
             "score": lev.get("score"),

@@ -210,3 +210,27 @@ def test_dashboard_notes_the_weaker_bridges_and_writes_shares_as_percentages(sam
     share = report["metrics"]["cross_sector_tie_share"]
     assert f"<td>{round(share * 100)}%</td>" in en  # a share, in plain words
     assert "Share of ties that cross sectors" in en
+
+
+def test_a_locality_domain_leverage_point_is_titled_in_the_page_language(sample) -> None:
+    lev = {
+        "id": "l-sderot:early_childhood",
+        "kind": "locality_domain",
+        "name": "שדרות – גיל רך",
+        "locality_id": "l-sderot",
+        "domain": "early_childhood",
+        "score": 0.8,
+        "reasons": ["x"],
+    }
+    report = {**sample.report, "leverage": [lev]}
+    titles = {
+        lang: map_payload(sample.network, report, sub=sample.sub, lang=lang)["findings"][
+            "leverage"
+        ][0]["title"]
+        for lang in ("he", "en", "ar")
+    }
+    assert titles == {
+        "he": "שדרות – גיל רך",
+        "en": "שדרות – Early childhood",
+        "ar": "שדרות – الطفولة المبكرة",
+    }
