@@ -63,13 +63,19 @@ def test_the_core_pages_exist_and_the_index_links_every_page() -> None:
             assert f"]({page.name})" in index, f"docs/index.md does not link {page.name}"
 
 
+def _code(text: str) -> str:
+    """The code of a page: its fenced blocks and inline code spans (prose is left out)."""
+    blocks = [body for _, body in _FENCE.findall(text)]
+    spans = re.findall(r"`([^`\n]+)`", _FENCE.sub("", text))
+    return "\n".join(blocks + spans)
+
+
 def test_every_command_named_in_the_docs_exists() -> None:
     commands = _commands()
     named: set[tuple[str, str]] = set()
     for page in _pages():
-        for match in re.finditer(
-            r"(?:^|`|\$\()partnermap ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", page.read_text(), re.M
-        ):
+        code = _code(page.read_text())
+        for match in re.finditer(r"\bpartnermap ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", code):
             named.add((page.name, match.group(1)))
             if match.group(1) == "keys" and match.group(2):
                 subcommands = commands["keys"].commands
