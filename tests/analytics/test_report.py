@@ -295,3 +295,30 @@ def test_bridges_listed_are_the_ones_that_matter(tmp_path: Path) -> None:
     assert note["reasons_he"][0].startswith(f"{note['count']} גורמים נוספים")
     # No listed bridge says "on 0%" of the paths any more.
     assert not any("on 0%" in r for b in listed for r in b["reasons"])
+
+
+def test_no_reason_shows_a_code_in_any_language(tmp_path: Path) -> None:
+    # Every reason of every finding of every demo town, in en, he and ar: codes such as
+    # early_childhood, local_authority or no_forum must come out as their labels.
+    import re
+
+    from graph.scope import Scope
+    from importers.demo import demo_path
+    from importers.registry import run_import
+
+    code = re.compile(r"\b[a-z]+_[a-z_]+\b")
+    with SQLiteStore(tmp_path / "demo.db") as store:
+        assert run_import(store, demo_path()).valid
+        towns = [n.id for n in store.find("Locality")]
+        checked = 0
+        for town in towns:
+            report = analysis_report(store, Scope(town, dt.date(2024, 6, 1)))
+            entries = [report["bridges_others"]]
+            for section in ("duplicates", "duplicate_groups", "isolates", "bridges", "leverage"):
+                entries += report[section]
+            for entry in entries:
+                for field in ("reasons", "reasons_he", "reasons_ar"):
+                    for text in entry.get(field, []):
+                        assert not code.search(text), f"{town} {field}: {text}"
+                        checked += 1
+    assert len(towns) == 9 and checked > 1000

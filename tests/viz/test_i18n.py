@@ -47,3 +47,19 @@ def test_hebrew_strings_are_hebrew() -> None:
     assert label("he", "domain", "early_childhood") == "גיל רך"
     assert t("en", "search_found", n=3) == "3 found"
     assert js_strings("en")["ui"]["legend"] == "Legend"
+
+
+def test_every_kind_the_analytics_emit_has_a_label() -> None:
+    from graph.analytics.isolates import ISOLATE_KINDS
+    from graph.vocabulary import has
+
+    kinds = {
+        "isolate_kind": ISOLATE_KINDS,
+        "leverage_kind": ("actor", "forum", "goal", "locality_domain", "program"),
+        "tie": ("partnership", "forum", "program", "funding", "part_of"),
+        "age_stage": tuple(AGE_STAGES),
+    }
+    for kind, values in kinds.items():
+        for value in values:
+            assert has(f"{kind}.{value}"), f"{kind}.{value}"
+            assert label("ar", kind, value) != value
