@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -168,3 +169,26 @@ def test_map_modes(sqlite_store: SQLiteStore, client: TestClient, as_role: Heade
     assert r.status_code == 200 and "low trust (below 50%)" in r.text
     bad = client.get("/api/v1/maps/t?changes_from=2026&changes_to=2020", headers=h)
     assert bad.status_code == 422
+
+
+def test_a_cold_map_builds_its_network_once(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers, monkeypatch: Any
+) -> None:
+    import graph.analytics.report
+    import graph.network
+
+    history_town(sqlite_store)
+    calls: list[str | None] = []
+    real = graph.network.build_network
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("locality_id"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graph.network, "build_network", counting)
+    monkeypatch.setattr(graph.analytics.report, "build_network", counting)
+    r = client.get("/api/v1/maps/t?as_of=2025-06-30", headers=as_role("viewer"))
+    assert r.status_code == 200
+    assert calls == ["t"]  # the report is made from the map's own network
+    r = client.get("/api/v1/analysis?locality_id=t&as_of=2025-06-30", headers=as_role("viewer"))
+    assert r.status_code == 200 and calls == ["t"]  # and kept for the analysis route
