@@ -223,12 +223,26 @@ def _grants(path: Path, report: ImportReport) -> list[tuple[dict[str, Any], int]
             report.error("json", path.name, None, "grants", None, 'expected {"grants": [...]}')
             return None
         return [(g if isinstance(g, dict) else {}, i) for i, g in enumerate(grants, start=1)]
+    if path.suffix.lower() not in {".csv", ".xlsx", ".xlsm"}:
+        report.error(
+            "format", path.name, None, None, path.suffix or None,
+            "a 360Giving file is .json, or a flattened .csv or .xlsx",
+        )  # fmt: skip
+        return None
     rows = read_rows(path, report, sheet="grants")
     if not rows:
         if rows is not None:
             report.error("empty", path.name, None, None, None, "the file has no header row")
         return None
     header = [str(c or "").strip() for c in rows[0]]
+    if "id" not in unflatten(header, ["x"] * len(header)):
+        # Without it every row would be its own 'grant without an identifier'.
+        report.error(
+            "missing", path.name, 1, "id", None,
+            "no grant identifier column (Identifier or id) in the header: "
+            "is this a 360Giving file?",
+        )  # fmt: skip
+        return None
     return [
         (unflatten(header, row), i)
         for i, row in enumerate(rows[1:], start=2)
