@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
@@ -88,6 +89,9 @@ class Batch:
     relationships: list[tuple[RelRecord, Origin]] = field(default_factory=list)
     #: Rows that failed parsing (so ``partial`` mode knows which ids are gone).
     failed_ids: set[str] = field(default_factory=set)
+    #: Rows that failed parsing, as read (label or relationship type, cells, origin):
+    #: their ids and references are still checked, so a row shows all its problems.
+    failed_rows: list[tuple[str, dict[str, Any], Origin]] = field(default_factory=list)
     #: Rows skipped unparsed because the store holds exactly what they would
     #: write (:mod:`importers.unchanged`): key, label or type, origin.
     unchanged: list[tuple[RecordKey, str, Origin]] = field(default_factory=list)
@@ -174,6 +178,67 @@ def _parent_loops(
             str(node.props["parent_id"]),
             f"parent_id makes a loop: {' → '.join(loop)}",
         )
+
+
+def _failed_row_problems(
+    store: GraphStore,
+    batch: Batch,
+    first: dict[str, tuple[NodeRecord, Origin]],
+    known: dict[str, str],
+    report: ImportReport,
+) -> list[tuple[Origin, ImportIssue]]:
+    """A repeated id and the bad references of rows that failed parsing.
+
+    Such a row was reported for its bad cells only; a row with a bad cell and
+    a reference to nothing has two problems and shows both. A column already
+    reported for the row is not reported twice.
+    """
+    already = {(e.file, e.row_number, e.field) for e in report.errors}
+    out: list[tuple[Origin, ImportIssue]] = []
+
+    def add(origin: Origin, type_: str, field_: str, value: str, message: str) -> None:
+        if (origin.file, origin.row, field_) not in already:
+            already.add((origin.file, origin.row, field_))
+            out.append(
+                (origin, ImportIssue(type_, origin.file, origin.row, field_, value, message))
+            )
+
+    for label, data, origin in batch.failed_rows:
+        node_id = str(data.get("id") or "").strip()
+        if node_id and node_id in first:
+            seen = first[node_id][1]
+            add(
+                origin,
+                "duplicate-id",
+                "id",
+                node_id,
+                f"id {node_id!r} is already used at {seen.file} row {seen.row}",
+            )
+        if label in _END_FIELDS:
+            ends = zip(_END_FIELDS[label], ("source", "target"), strict=True)
+            fields = [(column, REFERENCES[(label, end)]) for column, end in ends]
+        else:
+            fields = _ref_fields(label)
+        for fname, targets in fields:
+            raw = str(data.get(fname) or "").strip()
+            values = [v.strip() for v in raw.split(";")] if fname.endswith("_ids") else [raw]
+            for value in (v for v in values if v):
+                found = known.get(value)
+                if found is None and value not in batch.failed_ids:
+                    record = store.get(value)
+                    found = record.label if record is not None else None
+                if found is None and value not in batch.failed_ids:
+                    why = f"refers to {value!r}, which exists nowhere"
+                    add(origin, "unknown-reference", fname, value, why)
+                elif found is not None and found not in targets:
+                    add(
+                        origin,
+                        "unknown-reference",
+                        fname,
+                        value,
+                        _wrong_label(value, found, targets),
+                    )
+    return out
 
 
 def _check(
@@ -285,6 +350,8 @@ def _check(
                 new_bad = True
         if not new_bad or not partial:
             break
+    if not partial:  # a row that failed parsing shows its other problems too
+        problems.extend(_failed_row_problems(store, batch, first, alive_labels, report))
     if not partial:  # reported after the references, which need not repeat them
         problems.extend(loops)
         bad_rows.update(o for o, _ in loops)

@@ -195,6 +195,8 @@ def add_row(
         node_id = data.get("id")
         if isinstance(node_id, str) and node_id.strip():
             batch.failed_ids.add(node_id.strip())
+        kind = next((t for t, m in EDGE_MODELS.items() if m is model), model.__name__)
+        batch.failed_rows.append((kind, dict(data), origin))
         return
     if model in EDGE_MODELS.values():
         batch.add_relationship(edge_record(obj), origin)  # type: ignore[arg-type]

@@ -366,3 +366,29 @@ def test_a_row_with_two_bad_references_reports_both(sqlite_store, tmp_path: Path
         ("programs.csv", 2, "locality_id", "nowhere"),
     }
     assert sqlite_store.counts().nodes.get("Organization", 0) == 0  # nothing written
+
+
+def test_a_row_with_a_bad_cell_still_shows_its_other_problems(sqlite_store, tmp_path: Path):
+    # Row 3 repeats o1's id and has a bad sector; the membership has a bad position and a
+    # forum that exists nowhere: each row reports both of its problems.
+    folder = tmp_path / "both"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(
+        "id,name,sector,parent_id\no1,א,nonprofit,\no1,ב,badsector,ghost\n"
+    )
+    (folder / "memberships.csv").write_text("member_id,forum_id,position\no1,fff,boss\n")
+    report = run_import(sqlite_store, folder)
+    found = {(e.file, e.row_number, e.field) for e in report.errors}
+    assert found == {
+        ("organizations.csv", 3, "sector"),
+        ("organizations.csv", 3, "id"),
+        ("organizations.csv", 3, "parent_id"),
+        ("memberships.csv", 2, "position"),
+        ("memberships.csv", 2, "forum_id"),
+    }
+    messages = {(e.file, e.row_number, e.field): e.message for e in report.errors}
+    assert messages[("organizations.csv", 3, "id")] == (
+        "id 'o1' is already used at organizations.csv row 2"
+    )
+    assert "exists nowhere" in messages[("memberships.csv", 2, "forum_id")]
+    assert sqlite_store.counts().nodes.get("Organization", 0) == 0
