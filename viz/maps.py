@@ -50,7 +50,7 @@ from graph.hygiene import dumps_finite
 from graph.model import NodeRecord
 from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
-from graph.vocabulary import fmt_number, fmt_percent, term
+from graph.vocabulary import fmt_number, fmt_percent, render, term
 from viz.charts import bar_chart, investment_breakdown, investment_series
 from viz.i18n import direction, label, pick_lang, t
 from viz.payload import HIGHLIGHT_COLOURS, SECTOR_COLOURS, map_payload
@@ -338,6 +338,8 @@ def render_dashboard(
             context=context,
             colours=SECTOR_COLOURS,
             sections=list(sections),
+            as_of=((report or {}).get("scope") or {}).get("as_of"),
+            as_of_words={k: render(f"changes.ui.as_of_{k}", lang) for k in ("label", "go", "note")},
         )
     )
 

@@ -58,3 +58,15 @@ def test_health_tab_only_with_a_survey(sqlite_store: SQLiteStore) -> None:
     assert "ties=trust" in html
     first = str(health_section(_request(sqlite_store, "h", "en", wave="2023-05-01")).html)  # type: ignore[union-attr]
     assert '<option value="2023-05-01" selected>' in first
+
+
+def test_the_dashboard_shows_its_date_and_a_form_to_change_it(sqlite_store: SQLiteStore) -> None:
+    from viz.maps import load_locality, render_dashboard
+
+    history_town(sqlite_store)
+    view = load_locality(sqlite_store, "t", scope=Scope("t", dt.date(2022, 6, 30)))
+    html = render_dashboard(
+        view.network, view.report, sub=view.sub, locality_name="ירוחם", lang="en"
+    )
+    assert 'id="pm-asof"' in html and 'name="as_of" value="2022-06-30"' in html
+    assert "The network as of" in html
