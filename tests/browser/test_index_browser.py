@@ -149,17 +149,17 @@ def test_index_sorts_and_opens_a_town(server: str, driver: webdriver.Chrome, lan
 def test_the_date_form_shows_another_day(server: str, driver: webdriver.Chrome) -> None:
     driver.get(f"{server}/api/v1/dashboard?lang=en")
     dup = dict(zip(_ids(driver), _column(driver, "duplicates"), strict=True))
-    assert dup["loc-sderot"] == "0"  # today every demo program has ended (FINDINGS.md)
+    assert dup["loc-sderot"] == "3"  # the planted group of three runs until 2026 (FINDINGS.md)
     field = driver.find_element(By.CSS_SELECTOR, "form.pm-asof input[name='as_of']")
-    driver.execute_script("arguments[0].value = '2024-06-30';", field)
+    driver.execute_script("arguments[0].value = '2020-06-30';", field)
     driver.find_element(By.CSS_SELECTOR, "form.pm-asof button").click()
     WebDriverWait(driver, 60).until(
         lambda d: (
-            "as_of=2024-06-30" in d.current_url
+            "as_of=2020-06-30" in d.current_url
             and d.execute_script("return document.readyState") == "complete"
-            and d.find_elements(By.CSS_SELECTOR, "form.pm-asof input[value='2024-06-30']")
+            and d.find_elements(By.CSS_SELECTOR, "form.pm-asof input[value='2020-06-30']")
         )
     )
     assert "lang=en" in driver.current_url
     dup = dict(zip(_ids(driver), _column(driver, "duplicates"), strict=True))
-    assert dup["loc-sderot"] == "3"
+    assert dup["loc-sderot"] == "0"  # the three Sderot STEM programs start in 2022
