@@ -364,12 +364,14 @@ def dashboard_index(
             key=lambda n: (order.get(n.id, len(order) + 1), display_name(n, lang)),
         )
         query = {"lang": lang, **({"as_of": as_of} if as_of else {})}
+        # An id with a "/" cannot be a path segment: its row is shown without links.
         links: dict[str, dict[str, str]] = {
             loc.id: {
                 "dashboard": _url(request, "locality_dashboard", query, locality_id=loc.id),
                 "map": _url(request, "locality_map", {"lang": lang}, locality_id=loc.id),
             }
             for loc in localities
+            if "/" not in loc.id
         }
         rest = {k: v for k, v in query.items() if k != "lang"}
         links[""] = {

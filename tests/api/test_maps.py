@@ -292,3 +292,20 @@ def test_dashboards_and_the_index_link_the_glossary(client: TestClient) -> None:
         assert "Glossary: what each measure means" in html
     ar = client.get("/api/v1/dashboard/l-sderot", params={"lang": "ar"}).text
     assert 'href="/api/v1/glossary?lang=ar"' in ar
+
+
+def test_index_shows_a_locality_whose_id_has_a_slash_without_links(
+    tmp_path: Path,
+) -> None:
+    # Found by the schema fuzzer: url_for refused the id and the page answered 500.
+    store = SQLiteStore(tmp_path / "slash.db")
+    store.write([to_record(Locality(id="loc/a", name="עיר עם לוכסן"))])
+    app = create_app(
+        Settings(store=store.url, keys_path=tmp_path / "k.sqlite3", open_local_read=True),
+        store=store,
+    )
+    with TestClient(app) as c:
+        response = c.get("/api/v1/dashboard")
+    assert response.status_code == 200
+    assert "עיר עם לוכסן" in response.text
+    assert "/dashboard/loc/a" not in response.text
