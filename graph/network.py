@@ -452,11 +452,16 @@ def _build(
         if operator is None:
             continue
         inv = investments[iid]
+        name = inv.name
+        if funded in programs and name in ("", f"{invest_funder[iid]} → {funded}"):
+            # An unnamed investment is named by ids (graph.model.Investment); people read
+            # the program it funds instead.
+            name = programs[funded].name
         ties.add(
             invest_funder[iid],
             operator,
             _money_weight(inv.props.get("amount")),
-            {"kind": "funding", "id": iid, "name": inv.name},
+            {"kind": "funding", "id": iid, "name": name},
         )
 
     G = nx.Graph()

@@ -279,3 +279,12 @@ CLOSENESS = {
     "E13": 0.52,
     "E14": 0.52,
 }
+
+
+def test_an_unnamed_investment_is_shown_by_the_program_it_funds(town: SQLiteStore) -> None:
+    # i-x-lang-a has no name (tests/analytics/planted.py), so the model names it by ids,
+    # "o-fund-x → p-lang-a"; the evidence people read names the program instead.
+    G = build_network(town)
+    (evidence,) = G.edges["o-fund-x", "o-ngo-a"]["evidence"]
+    assert evidence == {"kind": "funding", "id": "i-x-lang-a", "name": town.get("p-lang-a").name}
+    assert "→" not in evidence["name"]
