@@ -23,16 +23,21 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from api.access import PERSONAL_FIELDS, Access
 from api.auth import KeyStore, Principal
 from api.routes.common import check_references, check_text
 from api.routes.nodes import _check_need_area, _save
 from api.web.forms import Resource
-from graph.errors import Conflict, NotFound, StoreUnavailable
-from graph.model import NodeModel, RelRecord, edge_record
+from graph.errors import Conflict, NotFound, PartnermapError, StoreUnavailable
+from graph.model import NodeModel, NodeRecord, RelRecord, edge_record, to_record
 from graph.store.base import GraphStore, RecordKey, digest
 
 __all__ = ["Change", "ChangeLog", "Changed", "Writer", "state_of", "version_of"]
@@ -208,7 +213,10 @@ def _explicit_rels(store: GraphStore, node_id: str) -> list[dict[str, Any]]:
 
 
 class Writer:
-    """Browser writes for one user: validated, written under the lock, logged and audited."""
+    """Browser writes for one user: checked as the API checks them (the model, the references,
+    each label's rules, and what the key may change: :class:`api.access.Access`), written under
+    the lock, logged with their values, and audited: the audit row is made *before* the write
+    (no write without its row) and completed with the outcome, refusals included."""
 
     def __init__(
         self,
@@ -217,12 +225,41 @@ class Writer:
         log: ChangeLog,
         keys: KeyStore,
         principal: Principal,
+        access: Access | None = None,
     ) -> None:
         self.store = store
         self.lock = lock
         self.log = log
         self.keys = keys
         self.principal = principal
+        self.access = access or Access(principal.localities, principal.sees_personal_data)
+
+    # -- the audit row around each write -------------------------------------------------
+    @contextmanager
+    def _audited(
+        self, method: str, resource: Resource, item: tuple[str, ...], ok: int
+    ) -> Iterator[list[int]]:
+        """Make the audit row first; complete it with the change's seq, or the refusal."""
+        path = f"/web/{resource.path}"
+        row = self.keys.record(self.principal, method, path, list(item), 0)
+        change: list[int] = []
+        status = 500
+        try:
+            yield change
+            status = ok
+        except ValidationError:
+            status = 422
+            raise
+        except PartnermapError as exc:
+            status = exc.status_code
+            raise
+        finally:
+            ids = [*item] + [f"change:{seq}" for seq in change]
+            self.keys.finish(row, self.principal, ids, status)
+
+    def refused(self, method: str, resource: Resource, item: tuple[str, ...], status: int) -> None:
+        """A write refused before it was tried (a viewer's), in the audit trail too."""
+        self.keys.record(self.principal, method, f"/web/{resource.path}", list(item), status)
 
     # -- what the API's routes do, with the states kept ---------------------------------
     def _model(self, resource: Resource, item: tuple[str, ...], props: dict[str, Any]) -> Any:
@@ -230,6 +267,18 @@ class Writer:
             return resource.model.model_validate({**props, "id": item[0]})
         source, target = resource.ends
         return resource.model.model_validate({**props, source: item[0], target: item[1]})
+
+    def _current(self, resource: Resource, item: tuple[str, ...]) -> NodeRecord | None:
+        return None if resource.ends is not None else self.store.get(item[0])
+
+    def _may_write(
+        self, resource: Resource, item: tuple[str, ...], new: Any, old: NodeRecord | None
+    ) -> None:
+        """What a key scoped to localities may not change is refused (404 or 403)."""
+        if resource.ends is None:
+            self.access.check_write(self.store, None if new is None else to_record(new), old=old)
+        else:
+            self.access.check_relationship_write(self.store, item[0], item[1])
 
     def _write(
         self, resource: Resource, model: Any, *, create: bool = False, version: str = ""
@@ -256,6 +305,9 @@ class Writer:
         self, resource: Resource, item: tuple[str, ...], target: State, rels: list[Any]
     ) -> None:
         """Make the item be ``target`` (``None``: delete it), restoring ``rels`` with a node."""
+        old = self._current(resource, item)
+        new = None if target is None else self._model(resource, item, target["props"])
+        self._may_write(resource, item, new, old)
         if target is None:
             if resource.ends is None:
                 if resource.label == "Need":
@@ -265,7 +317,7 @@ class Writer:
             elif self.store.delete_relationships([(item[0], resource.label, item[1])]) == 0:
                 raise NotFound(f"no {resource.path[:-1]} from {item[0]!r} to {item[1]!r}")
             return
-        self._write(resource, self._model(resource, item, target["props"]))
+        self._write(resource, new)
         if rels:
             ends = self.store.get_many({e for r in rels for e in (r["source"], r["target"])})
             back = [
@@ -273,52 +325,7 @@ class Writer:
                 for r in rels
                 if r["source"] in ends and r["target"] in ends
             ]
-            self.store.write(relationships=back)
-
-    def _audit(
-        self, method: str, resource: Resource, item: tuple[str, ...], status: int, seq: int | None
-    ) -> None:
-        ids = [*item] + ([f"change:{seq}"] if seq is not None else [])
-        self.keys.record(self.principal, method, f"/web/{resource.path}", ids, status)
-
-    # -- the four writes ------------------------------------------------------------------
-    def create(self, resource: Resource, data: dict[str, Any]) -> int:
-        """Create from form data; raises the model's or the API's errors; the change's seq."""
-        model = resource.model.model_validate(data)
-        item = resource.key_of(model.model_dump())
-        with self.lock:
-            if state_of(self.store, resource, item) is not None or (
-                resource.ends is None and self.store.get(item[0]) is not None
-            ):
-                what = f"id {item[0]!r}" if resource.ends is None else "this relationship"
-                raise Conflict(f"{what} already exists: edit it instead")
-            self._write(resource, model, create=True)
-            after = state_of(self.store, resource, item)
-            seq = self.log.add(self.principal.key_id, "create", resource.path, item, None, after)
-        self._audit("POST", resource, item, 201, seq)
-        return seq
-
-    def update(
-        self, resource: Resource, item: tuple[str, ...], data: dict[str, Any], version: str = ""
-    ) -> int:
-        """Replace the model's fields with the form's (other stored properties are kept).
-
-        ``version`` (:func:`version_of` the state the form showed) refuses the write with
-        :class:`Changed` when the item changed since.
-        """
-        fields = set(resource.model.model_fields)
-        with self.lock:
-            before = state_of(self.store, resource, item)
-            if before is None:
-                raise NotFound(f"no {resource.label} {' → '.join(item)}")
-            self._check_version(resource, item, before, version)
-            extras = {k: v for k, v in before["props"].items() if k not in fields}
-            model = self._model(resource, item, {**extras, **data})
-            self._write(resource, model, version=version_of(before))
-            after = state_of(self.store, resource, item)
-            seq = self.log.add(self.principal.key_id, "update", resource.path, item, before, after)
-        self._audit("PATCH", resource, item, 200, seq)
-        return seq
+            self.store.write(relationships=self.access.visible_relationships(self.store, back))
 
     def _check_version(
         self, resource: Resource, item: tuple[str, ...], now: State, version: str
@@ -329,18 +336,72 @@ class Writer:
                 "form was opened; open it again to see the change"
             )
 
-    def delete(self, resource: Resource, item: tuple[str, ...], version: str = "") -> int:
-        with self.lock:
+    # -- the four writes ------------------------------------------------------------------
+    def create(self, resource: Resource, data: dict[str, Any]) -> int:
+        """Create from form data; raises the model's or the API's errors; the change's seq."""
+        item = resource.key_of(data)
+        with self._audited("POST", resource, item, 201) as change:
+            model = resource.model.model_validate(data)
+            with self.lock:
+                if state_of(self.store, resource, item) is not None or (
+                    resource.ends is None and self.store.get(item[0]) is not None
+                ):
+                    what = f"id {item[0]!r}" if resource.ends is None else "this relationship"
+                    raise Conflict(f"{what} already exists: edit it instead")
+                self._may_write(resource, item, model, None)
+                self._write(resource, model, create=True)
+                after = state_of(self.store, resource, item)
+                key = self.principal.key_id
+                change.append(self.log.add(key, "create", resource.path, item, None, after))
+        return change[0]
+
+    def update(
+        self, resource: Resource, item: tuple[str, ...], data: dict[str, Any], version: str = ""
+    ) -> int:
+        """Replace the model's fields with the form's (other stored properties are kept, and
+        so is personal data a key may not see, which its form did not show).
+
+        ``version`` (:func:`version_of` the state the form showed) refuses the write with
+        :class:`Changed` when the item changed since.
+        """
+        fields = set(resource.model.model_fields)
+        hidden = () if self.access.personal_data else PERSONAL_FIELDS.get(resource.label, ())
+        with self._audited("PATCH", resource, item, 200) as change, self.lock:
+            old = self._current(resource, item)
+            if old is not None:
+                self.access.check_read(self.store, old, f"no {resource.label} {item[0]!r}")
             before = state_of(self.store, resource, item)
             if before is None:
                 raise NotFound(f"no {resource.label} {' → '.join(item)}")
-            self._check_version(resource, item, before, version)
+            self._check_version(resource, item, self._shown(resource, before), version)
+            kept = {k: v for k, v in before["props"].items() if k not in fields or k in hidden}
+            model = self._model(resource, item, {**data, **kept})
+            self._may_write(resource, item, model, old)
+            self._write(resource, model, version=version_of(before))
+            after = state_of(self.store, resource, item)
+            key = self.principal.key_id
+            change.append(self.log.add(key, "update", resource.path, item, before, after))
+        return change[0]
+
+    def delete(self, resource: Resource, item: tuple[str, ...], version: str = "") -> int:
+        with self._audited("DELETE", resource, item, 204) as change, self.lock:
+            before = state_of(self.store, resource, item)
+            if before is None:
+                raise NotFound(f"no {resource.label} {' → '.join(item)}")
+            self._check_version(resource, item, self._shown(resource, before), version)
             if resource.ends is None:
                 before = {**before, "rels": _explicit_rels(self.store, item[0])}
             self._set(resource, item, None, [])
-            seq = self.log.add(self.principal.key_id, "delete", resource.path, item, before, None)
-        self._audit("DELETE", resource, item, 204, seq)
-        return seq
+            key = self.principal.key_id
+            change.append(self.log.add(key, "delete", resource.path, item, before, None))
+        return change[0]
+
+    def _shown(self, resource: Resource, state: State) -> State:
+        """The state as this key's form showed it (personal data left out unless permitted)."""
+        if state is None or self.access.personal_data:
+            return state
+        hidden = PERSONAL_FIELDS.get(resource.label, ())
+        return {**state, "props": {k: v for k, v in state["props"].items() if k not in hidden}}
 
     def undoable(self, change: Change, resource: Resource) -> bool:
         """Whether the item is still as ``change`` left it (so undoing it loses nothing)."""
@@ -354,7 +415,8 @@ class Writer:
 
     def undo(self, change: Change, resource: Resource) -> int:
         """Write back ``change.before``; raises :class:`Conflict` when that is not safe."""
-        with self.lock:
+        method = "DELETE" if change.before is None else "PUT" if change.after is None else "PATCH"
+        with self._audited(method, resource, change.item, 200) as done, self.lock:
             if change.undone_by is not None:
                 raise Conflict(f"change {change.seq} was undone already")
             if not self.undoable(change, resource):
@@ -365,34 +427,25 @@ class Writer:
             rels = (change.before or {}).get("rels") or []
             self._set(resource, change.item, change.before, rels)
             after = state_of(self.store, resource, change.item)
-            seq = self.log.add(
-                self.principal.key_id,
-                "undo",
-                resource.path,
-                change.item,
-                now,
-                after,
-                undo_of=change.seq,
+            key = self.principal.key_id
+            done.append(
+                self.log.add(
+                    key, "undo", resource.path, change.item, now, after, undo_of=change.seq
+                )
             )
-        method = "DELETE" if change.before is None else "PUT" if now is None else "PATCH"
-        self._audit(method, resource, change.item, 200, seq)
-        return seq
+        return done[0]
 
     def undo_api_create(self, resource: Resource, item: tuple[str, ...]) -> int:
         """Delete what a create through the JSON API made (the caller checked that no later
         write touched it). Its values were not recorded then; they are now, in this undo's
         change, so the undo can be undone in turn."""
-        with self.lock:
+        with self._audited("DELETE", resource, item, 200) as change, self.lock:
             now = state_of(self.store, resource, item)
             if now is None:
                 raise Conflict(f"{' → '.join(item)} no longer exists")
             if resource.ends is None:
                 now = {**now, "rels": _explicit_rels(self.store, item[0])}
             self._set(resource, item, None, [])
-            seq = self.log.add(self.principal.key_id, "undo", resource.path, item, now, None)
-        self._audit("DELETE", resource, item, 200, seq)
-        return seq
-
-    def refused(self, method: str, resource: Resource, item: tuple[str, ...], status: int) -> None:
-        """Put a refused write in the audit trail too, as the API's middleware does."""
-        self._audit(method, resource, item, status, None)
+            key = self.principal.key_id
+            change.append(self.log.add(key, "undo", resource.path, item, now, None))
+        return change[0]

@@ -19,12 +19,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from api.access import PERSONAL_FIELDS, Access
 from api.auth import KeyStore
 from api.web.changes import ChangeLog, Writer, state_of, version_of
 from api.web.forms import Resource, display, fields_of, form_data, form_errors, resources
 from api.web.pages import FormDep, UserDep, WebUser, current_lang, redirect, render
 from api.web.text import resource_label, t
 from graph.errors import Conflict, NotFound, PartnermapError
+from graph.model import RelRecord
 from graph.store.base import GraphStore
 from importers.pipeline import REFERENCES
 
@@ -44,7 +46,14 @@ def writer(request: Request, user: WebUser) -> Writer:
     """The user's writer on the app's store, lock, change log and audit trail."""
     keys: KeyStore = request.app.state.keys
     log: ChangeLog = request.app.state.changes
-    return Writer(_store(request), request.app.state.write_lock, log, keys, user.principal)
+    lock = request.app.state.write_lock
+    return Writer(_store(request), lock, log, keys, user.principal, access_of(request, user))
+
+
+def access_of(request: Request, user: WebUser) -> Access:
+    """What the session's key may see and change (as :func:`api.deps.get_access` decides)."""
+    principal = user.principal
+    return Access(principal.localities, principal.sees_personal_data, request=request)
 
 
 def _resource(path: str) -> Resource:
@@ -80,8 +89,11 @@ def _ref_ids(resource: Resource, values: dict[str, str]) -> set[str]:
     return out
 
 
-def _related(store: GraphStore, resource: Resource, node_id: str) -> list[dict[str, Any]]:
-    """For a node: each relationship resource it can be an end of, with its rows here."""
+def _related(
+    store: GraphStore, access: Access, resource: Resource, node_id: str
+) -> list[dict[str, Any]]:
+    """For a node: each relationship resource it can be an end of, with its rows here (those
+    whose other end the key may see)."""
     groups: list[dict[str, Any]] = []
     for edge in resources().values():
         if edge.ends is None:
@@ -89,11 +101,14 @@ def _related(store: GraphStore, resource: Resource, node_id: str) -> list[dict[s
         for end, end_field in (("source", edge.ends[0]), ("target", edge.ends[1])):
             if resource.label not in REFERENCES.get((edge.label, end), ()):
                 continue
-            rels = [
-                r
-                for r in store.relationships(node_id, types=[edge.label])
-                if r.owner is None and (r.source if end == "source" else r.target) == node_id
-            ]
+            rels = access.visible_relationships(
+                store,
+                (
+                    r
+                    for r in store.relationships(node_id, types=[edge.label])
+                    if r.owner is None and (r.source if end == "source" else r.target) == node_id
+                ),
+            )
             rels.sort(key=lambda r: r.key)
             others = _names(store, {r.target if end == "source" else r.source for r in rels})
             rows = []
@@ -133,12 +148,15 @@ def _form_page(
     notice: str | None = None,
     back: str = "",
     version: str = "",
+    hidden: tuple[str, ...] = (),
 ) -> HTMLResponse:
     store = _store(request)
     lang = current_lang(request)
     names = _names(store, _ref_ids(resource, values))
     related = (
-        _related(store, resource, item[0]) if item is not None and resource.ends is None else []
+        _related(store, access_of(request, user), resource, item[0])
+        if item is not None and resource.ends is None
+        else []
     )
     title = t(lang, "new") if item is None else " → ".join(names.get(i, i) for i in item)
     if item is not None and resource.ends is None:
@@ -158,6 +176,7 @@ def _form_page(
         notice=notice,
         back=back,
         version=version,
+        hidden=hidden,
         action=(f"/web/{resource.path}/new" if item is None else _item_url(resource, item)),
         status_code=status_code,
     )
@@ -202,8 +221,13 @@ def list_items(request: Request, path: str, user: UserDep, q: str = "") -> HTMLR
     query = q.strip()[:200]
     rows: list[dict[str, Any]] = []
     if resource.ends is None:
-        found = store.find(resource.label, text=query or None, limit=_PAGE)
-        count = store.count(resource.label, text=query or None)
+        access = access_of(request, user)
+        if access.scoped:  # what the key sees, counted as it sees it
+            seen = access.visible(store, store.find(resource.label, text=query or None))
+            found, count = seen[:_PAGE], len(seen)
+        else:
+            found = store.find(resource.label, text=query or None, limit=_PAGE)
+            count = store.count(resource.label, text=query or None)
         for node in found:
             rows.append(
                 {
@@ -236,7 +260,9 @@ def new_form(request: Request, path: str, user: UserDep) -> HTMLResponse:
     resource = _resource(path)
     values = {spec.name: request.query_params.get(spec.name, "") for spec in fields_of(resource)}
     back = request.query_params.get("back", "")
-    return _form_page(request, user, resource, item=None, values=values, back=back)
+    personal = access_of(request, user).personal_data
+    hidden = () if personal else PERSONAL_FIELDS.get(resource.label, ())
+    return _form_page(request, user, resource, item=None, values=values, back=back, hidden=hidden)
 
 
 def _back(form: Any, default: str) -> str:
@@ -272,7 +298,6 @@ async def create(request: Request, path: str, form: FormDep) -> Response:
         await run_in_threadpool(writer(request, user).create, resource, values)
     except (ValidationError, Conflict, PartnermapError) as exc:
         status = 422 if isinstance(exc, ValidationError) else getattr(exc, "status_code", 400)
-        await run_in_threadpool(writer(request, user).refused, "POST", resource, item, status)
         shown = {k: v or "" for k, v in values.items()}
         return _form_page(
             request,
@@ -291,7 +316,22 @@ async def create(request: Request, path: str, form: FormDep) -> Response:
 def item_form(request: Request, path: str, user: UserDep) -> HTMLResponse:
     resource = _resource(path)
     item = _item_of(resource, request)
-    state = state_of(_store(request), resource, item)
+    store = _store(request)
+    access = access_of(request, user)
+    state = state_of(store, resource, item)
+    hidden: tuple[str, ...] = ()
+    if state is not None and resource.ends is None:
+        node = store.get(item[0])
+        if node is None or not access.visible(store, [node]):
+            state = None
+        else:
+            hidden = () if access.personal_data else PERSONAL_FIELDS.get(resource.label, ())
+            shown = access.public(node)  # notes a read of personal data, for the audit trail
+            state = {"props": dict(shown.props)}
+    elif state is not None and not access.visible_relationships(
+        store, [RelRecord(resource.label, item[0], item[1])]
+    ):
+        state = None
     if state is None:
         return render(
             request,
@@ -307,9 +347,21 @@ def item_form(request: Request, path: str, user: UserDep) -> HTMLResponse:
     notice = None
     if request.query_params.get("saved"):
         notice = t(current_lang(request), "saved")
-    return _form_page(
-        request, user, resource, item=item, values=values, notice=notice, version=version_of(state)
+    page = _form_page(
+        request,
+        user,
+        resource,
+        item=item,
+        values=values,
+        notice=notice,
+        version=version_of(state),
+        hidden=hidden,
     )
+    personal = getattr(request.state, "personal_read", None)
+    if personal:  # as the API's audit trail records a read of personal data
+        keys: KeyStore = request.app.state.keys
+        keys.record(user.principal, "GET", request.url.path, sorted(set(personal)), 200)
+    return page
 
 
 @router.post("/{path}/item", response_class=HTMLResponse)
@@ -328,7 +380,6 @@ async def update(request: Request, path: str, form: FormDep) -> Response:
         await run_in_threadpool(writer(request, user).update, resource, item, values, version)
     except (ValidationError, PartnermapError) as exc:
         status = 422 if isinstance(exc, ValidationError) else getattr(exc, "status_code", 400)
-        await run_in_threadpool(writer(request, user).refused, "PATCH", resource, item, status)
         shown = {k: v or "" for k, v in values.items()}
         return _form_page(
             request,
@@ -355,9 +406,6 @@ async def delete(request: Request, path: str, form: FormDep) -> Response:
         version = str(data.get("version") or "")
         await run_in_threadpool(writer(request, user).delete, resource, item, version)
     except PartnermapError as exc:
-        await run_in_threadpool(
-            writer(request, user).refused, "DELETE", resource, item, exc.status_code
-        )
         return render(
             request, "web/message.html", user=user, message=exc.message, status_code=exc.status_code
         )

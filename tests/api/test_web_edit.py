@@ -71,11 +71,14 @@ def test_every_resource_the_api_writes_has_a_form(editor: Browser) -> None:
         assert path in listed
     for path in ("memberships", "partnerships", "program_partners"):
         assert listed[path].ends is not None
+    from api.access import PERSONAL_FIELDS
+
     for path, resource in listed.items():
         page = editor.get(f"/web/{path}/new")
         assert page.status_code == 200, path
+        personal = PERSONAL_FIELDS.get(resource.label, ())  # this editor may not see them
         for name in resource.model.model_fields:
-            assert f'name="{name}"' in page.text, (path, name)
+            assert (f'name="{name}"' in page.text) == (name not in personal), (path, name)
 
 
 def test_form_errors_are_the_apis_beside_the_fields(
@@ -419,3 +422,60 @@ def test_relationship_lists_search_either_end_by_name(editor: Browser) -> None:
     assert rows == ["/web/memberships/item?source=ngo&amp;target=f1"]
     assert editor.get("/web/partnerships", params={"q": "Sderot Tech"}).text.count("pm-items") == 1
     assert "אין כאן עדיין" in editor.get("/web/partnerships", params={"q": "nothing-like-it"}).text
+
+
+def test_personal_data_only_for_keys_that_may_see_it(
+    app: FastAPI, town: Any, as_role: Callable[[str], dict[str, str]]
+) -> None:
+    from api.auth import Role
+
+    plain = Browser(TestClient(app), app.state.keys.create(Role.editor).secret)
+    page = plain.get("/web/roles/item?id=ceo")
+    assert page.status_code == 200
+    assert "Dana Levi" not in page.text and 'name="holder"' not in page.text
+    # Saving the role without seeing its holder keeps the holder.
+    r = plain.post(
+        "/web/roles/item?id=ceo",
+        {"title": 'מנכ"ל העירייה', "kind": "authority_ceo", "organization_id": "muni"},
+    )
+    assert r.status_code == 200 and town.get("ceo").props["holder"] == "Dana Levi"
+    allowed = app.state.keys.create(Role.editor, personal_data=True)
+    trusted = Browser(TestClient(app), allowed.secret)
+    page = trusted.get("/web/roles/item?id=ceo")
+    assert 'value="Dana Levi"' in page.text
+    # ... and that read is in the audit trail, as the API records one.
+    trail = plain.client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    reads = [e for e in trail if e["method"] == "GET" and e["key_id"] == allowed.key_id]
+    assert [(e["path"], e["ids"]) for e in reads] == [("/web/roles/item", ["ceo"])]
+
+
+def test_a_key_scoped_to_a_locality_sees_and_changes_only_its_own(
+    app: FastAPI, town: Any, as_role: Callable[[str], dict[str, str]]
+) -> None:
+    from api.auth import Role
+
+    key = app.state.keys.create(Role.editor, localities=["l2"])
+    scoped = Browser(TestClient(app), key.secret)
+    listed = scoped.get("/web/organizations").text
+    assert 'מתנ"ס קריית שמונה' in listed.replace("&#34;", '"')  # its own
+    assert "Rashi Foundation" in listed  # national actors are read by everyone
+    assert "עמותת אור לגיל הרך" not in listed and "עיריית שדרות" not in listed
+    assert scoped.get("/web/organizations/item?id=ngo").status_code == 404
+    assert "שפה בגיל הרך" not in scoped.get("/web/forums/item?id=f1").text
+    ok = scoped.post(
+        "/web/organizations/item?id=far",
+        {"name": 'מתנ"ס קריית שמונה', "sector": "community", "locality_ids": "l2"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and town.get("far").props["sector"] == "community"
+    national = scoped.post("/web/organizations/item?id=fund", {"name": "x", "sector": "other"})
+    assert national.status_code == 403 and town.get("fund").props["name"] == "Rashi Foundation"
+    elsewhere = scoped.post(
+        "/web/organizations/new",
+        {"id": "o-l1", "name": "x", "sector": "other", "locality_ids": "l1"},
+    )
+    assert elsewhere.status_code == 404 and town.get("o-l1") is None
+    trail = scoped.client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    mine = [(e["method"], e["ids"][0], e["status"]) for e in trail if e["key_id"] == key.key_id]
+    assert ("PATCH", "fund", 403) in mine and ("POST", "o-l1", 404) in mine
+    assert ("PATCH", "far", 200) in mine
