@@ -60,6 +60,8 @@ __all__ = [
     "SUBGRAPH_NEIGHBOURS",
     "SUBGRAPH_RELS",
     "SUBGRAPH_ROLES",
+    "create_nodes",
+    "create_relationships",
     "delete_relationships",
     "existing_relationships",
     "find_nodes",
@@ -186,6 +188,31 @@ UNWIND $rows AS row
 MERGE (n:Node {{id: row.id}})
 SET n:{label(entity_label)}
 SET n = row.props
+"""
+
+
+def create_nodes(entity_label: str) -> str:
+    """Create nodes of one label whose ids are known to be new (no MERGE lookup)."""
+    return f"""
+UNWIND $rows AS row
+CREATE (n:Node:{label(entity_label)})
+SET n = row.props
+"""
+
+
+def create_relationships(type_name: str) -> str:
+    """Create relationships of one type known not to exist yet.
+
+    MERGE would first scan the relationships between the two nodes, which
+    for a national organisation with thousands of ties costs more than the
+    write itself.
+    """
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})
+MATCH (b:Node {{id: row.target}})
+CREATE (a)-[r:{rel_type(type_name)}]->(b)
+SET r = row.props
 """
 
 

@@ -247,20 +247,25 @@ class Neo4jStore(GraphStore):
             stats = WriteStats()
             touched: set[str] = set()
             self._check_conditions(tx, create_only, expect)
-            changed = self._write_nodes(tx, node_list, digests, stats, touched, progress)
+            new_ids: set[str] = set()
+            changed = self._write_nodes(tx, node_list, digests, stats, touched, progress, new_ids)
             derived = [r for n in changed for r in derived_relationships(n)]
             # Derived first, as the embedded store does, so that an explicit
             # relationship equal to one just derived counts as unchanged. A
             # missing endpoint makes MATCH skip a row here, and the check below
-            # then rolls everything back.
-            self._merge_relationships(tx, derived)
-            fresh = self._fresh_relationships(tx, rel_list, stats, progress)
+            # then rolls everything back. A node that did not exist before this
+            # write has no relationship yet: its derived ones are created outright.
+            self._merge_relationships(
+                tx, derived, absent={r.key for r in derived if r.owner in new_ids}
+            )
+            absent_explicit: set[tuple[str, str, str]] = set()
+            fresh = self._fresh_relationships(tx, rel_list, stats, progress, absent_explicit)
             for rel in fresh:
                 stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
             touched.update(r.source for r in derived + fresh)
             touched.update(r.target for r in derived + fresh)
             self._check_endpoints(tx, touched)
-            self._merge_relationships(tx, fresh)
+            self._merge_relationships(tx, fresh, absent=absent_explicit)
             stats.relationships_written += len(derived) + len(fresh)
             if row_digests:
                 self._set_row_digests(tx, row_digests)
@@ -353,7 +358,9 @@ class Neo4jStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         progress: ProgressCallback | None,
+        new_ids: set[str],
     ) -> list[NodeRecord]:
+        """Write the nodes that changed; ``new_ids`` receives those that did not exist."""
         seen: dict[str, str] = {}
         changed: list[NodeRecord] = []
         for start in range(0, len(node_list), _CHUNK):
@@ -388,13 +395,20 @@ class Neo4jStore(GraphStore):
                 if stored_ids:
                     tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids).consume()
                 by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                created: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for node, node_digest in fresh:
-                    by_label[node.label].append(node_row(node, node_digest))
+                    if node.id in existing:  # stored, or made just now by a create-only write
+                        by_label[node.label].append(node_row(node, node_digest))
+                    else:
+                        created[node.label].append(node_row(node, node_digest))
+                        new_ids.add(node.id)
                     stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
                     touched.add(node.id)
                     changed.append(node)
                 for entity_label, rows in by_label.items():
                     tx.run(cypher.upsert_nodes(entity_label), rows=rows).consume()
+                for entity_label, rows in created.items():
+                    tx.run(cypher.create_nodes(entity_label), rows=rows).consume()
                 stats.nodes_written += len(fresh)
             if progress:
                 progress(len(chunk))
@@ -406,7 +420,9 @@ class Neo4jStore(GraphStore):
         rel_list: list[RelRecord],
         stats: WriteStats,
         progress: ProgressCallback | None,
+        absent: set[tuple[str, str, str]],
     ) -> list[RelRecord]:
+        """The relationships that are new or changed; ``absent`` receives the new ones' keys."""
         fresh: list[RelRecord] = []
         for chunk in _chunks(rel_list):
             by_type: dict[str, list[RelRecord]] = defaultdict(list)
@@ -421,6 +437,8 @@ class Neo4jStore(GraphStore):
                 if stored.get(rel.key) == digest(rel.props):
                     stats.relationships_unchanged += 1
                     continue
+                if rel.key not in stored:
+                    absent.add(rel.key)
                 fresh.append(rel)
             if progress:
                 progress(len(chunk))
@@ -436,15 +454,27 @@ class Neo4jStore(GraphStore):
             more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
             raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
 
-    def _merge_relationships(self, tx: ManagedTransaction, rels: list[RelRecord]) -> None:
+    def _merge_relationships(
+        self,
+        tx: ManagedTransaction,
+        rels: list[RelRecord],
+        *,
+        absent: set[tuple[str, str, str]] | None = None,
+    ) -> None:
+        """Create or replace relationships; keys in ``absent`` are known not to exist yet."""
         # The last record of a key wins, as with repeated INSERT OR REPLACE.
         latest = {r.key: r for r in rels}
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        new = absent or set()
+        merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        created: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rel in latest.values():
-            by_type[rel.type].append(rel_row(rel))
-        for type_name, rows in by_type.items():
+            (created if rel.key in new else merged)[rel.type].append(rel_row(rel))
+        for type_name, rows in merged.items():
             for chunk in _chunks(rows):
                 tx.run(cypher.merge_relationships(type_name), rows=list(chunk)).consume()
+        for type_name, rows in created.items():
+            for chunk in _chunks(rows):
+                tx.run(cypher.create_relationships(type_name), rows=list(chunk)).consume()
 
     def delete_nodes(
         self,
