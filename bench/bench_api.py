@@ -208,10 +208,12 @@ def _bench_wrk(
         cold.append((time.perf_counter() - start) * 1000)
     _wrk(base, key, ["/healthz"], clients, 2, folder)  # warm up
     rows = {}
-    for name, urls in scenarios.items():
+    adjacent: dict[str, tuple[float, float]] = {}
+
+    def measure(urls: list[str]) -> tuple[int, float, float, float, float, float, int]:
         parts = _wrk(base, key, urls, clients, seconds, folder).split()[1:]
         n, micros = int(parts[0]), int(parts[1])
-        rows[name] = (
+        return (
             n,
             float(parts[2]),
             float(parts[6]),
@@ -220,6 +222,13 @@ def _bench_wrk(
             n / (micros / 1e6),
             int(parts[5]),
         )
+
+    for name, urls in scenarios.items():
+        if name != "healthz":
+            # /healthz again right before: the load of a shared machine drifts.
+            before = measure(scenarios["healthz"])
+            adjacent[name] = (before[1], before[2])
+        rows[name] = measure(urls)
     print(
         f"\n{clients} connections from wrk (2 threads), {seconds} s per scenario, "
         f"server {base} (one uvicorn process)"
@@ -238,6 +247,11 @@ def _bench_wrk(
             f"{name:<24}{n:>7}{p50:>9.1f}{p90:>9.1f}{p95:>9.1f}{p99:>9.1f}{rate:>8.0f}"
             f"{p50 / base50:>10.2f}{p90 / base90:>10.2f}  {bad}"
         )
+    print("\nagainst /healthz measured right before each scenario:")
+    print(f"{'scenario':<24}{'healthz p90':>12}{'p90':>9}{'p90/base':>10}")
+    for name, (_b50, b90) in adjacent.items():
+        p90 = rows[name][2]
+        print(f"{name:<24}{b90:>12.1f}{p90:>9.1f}{p90 / b90:>10.2f}")
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
