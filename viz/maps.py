@@ -298,23 +298,22 @@ def render_dashboard(
         charts.append({"title": title_text, "svg": svg})
     # Each measure by its plain-words name; shares as percentages (the glossary explains).
     density = metrics.get("density", round(nx.density(G), 4))
+    components = metrics.get("components", nx.number_connected_components(G) if len(G) else 0)
+    # (name, value, the glossary's anchor that explains it)
     metric_rows = [
-        (term("metric", "nodes", lang), fmt_number(metrics.get("nodes", len(G)), lang)),
-        (term("metric", "ties", lang), fmt_number(metrics.get("ties", G.number_of_edges()), lang)),
-        (term("metric", "density", lang), fmt_percent(density, lang)),
+        (term("metric", "nodes", lang), fmt_number(metrics.get("nodes", len(G)), lang), "actor"),
         (
-            term("metric", "components", lang),
-            fmt_number(
-                metrics.get("components", nx.number_connected_components(G) if len(G) else 0),
-                lang,
-            ),
+            term("metric", "ties", lang),
+            fmt_number(metrics.get("ties", G.number_of_edges()), lang),
+            "tie",
         ),
+        (term("metric", "density", lang), fmt_percent(density, lang), "density"),
+        (term("metric", "components", lang), fmt_number(components, lang), "components"),
     ]
     if "cross_sector_tie_share" in metrics:
         share = metrics["cross_sector_tie_share"]
-        metric_rows.append(
-            (term("metric", "cross_sector_tie_share", lang), fmt_percent(share, lang))
-        )
+        name = term("metric", "cross_sector_tie_share", lang)
+        metric_rows.append((name, fmt_percent(share, lang), "cross_sector_tie_share"))
     others = (report or {}).get("bridges_others") or {}
     field = "reasons" if lang == "en" else f"reasons_{lang}"
     bridges_note = " ".join(others.get(field) or others.get("reasons") or [])

@@ -292,6 +292,10 @@ def test_dashboards_and_the_index_link_the_glossary(client: TestClient) -> None:
         assert "Glossary: what each measure means" in html
     ar = client.get("/api/v1/dashboard/l-sderot", params={"lang": "ar"}).text
     assert 'href="/api/v1/glossary?lang=ar"' in ar
+    # each measure and each list links to the words that explain it
+    dash = client.get("/api/v1/dashboard/l-sderot", params={"lang": "en"}).text
+    for anchor in ("density", "cross_sector_tie_share", "bridge", "isolate", "duplicate"):
+        assert f'href="/api/v1/glossary?lang=en#{anchor}"' in dash, anchor
 
 
 def test_index_shows_a_locality_whose_id_has_a_slash_without_links(

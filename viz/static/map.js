@@ -131,7 +131,8 @@
    * units is divided by the scale), so zooming in makes room and shows more labels.
    * After the layout settles, and after each zoom, drag or filter, labels are placed in
    * order of importance (focused, bridges, duplicates, then by size) and a label whose
-   * box would overlap a label already placed, or another node, is left out; the node's
+   * box would overlap a label already placed (or, for the others, another node's dot) is
+   * left out; the node's
    * name stays in its tooltip and in search. */
   var labelScale = 1;
   var labelsReady = false;
@@ -171,8 +172,10 @@
       var px = labelFont(n, r);
       var w = textWidth(n.label, px), h = px * 1.25;
       var box = { id: n.id, x1: p.x - w / 2 - pad, x2: p.x + w / 2 + pad, y1: p.y + r, y2: p.y + r + h + pad };
+      /* bridges and duplicates may cover another node's dot, never another label */
+      var flagged = n.flags.bridge || n.flags.duplicate;
       var free = state.forced[n.id] || (!placed.some(function (b) { return overlaps(b, box); }) &&
-        !dots.some(function (d) { return d.id !== n.id && overlaps(d, box); }));
+        (flagged || !dots.some(function (d) { return d.id !== n.id && overlaps(d, box); })));
       if (free) { placed.push(box); boxes.push(box); }
       updates.push({ id: n.id, label: free ? n.label : "", font: { size: px } });
     });
