@@ -3,7 +3,9 @@
 ``POST /web/imports`` takes a workbook, a zip of CSV files or one CSV file
 (the same preparation as ``POST /api/v1/imports``, and the same size
 limits), runs the import pipeline with ``dry_run`` and shows the report:
-one row per problem (file, row, column, value, what was expected). A valid
+one row per problem (file, row, column, value, what was expected). Like the
+API's, the import runs in a child process with memory and time limits
+(unless the server's ``isolate_imports`` is off). A valid
 upload is kept on the server under a random token for
 :data:`PENDING_SECONDS`; ``POST /web/imports/confirm`` imports it for real
 (checked again: the graph may have changed meanwhile) and records the
@@ -30,12 +32,12 @@ from starlette.datastructures import UploadFile
 from api.auth import KeyStore
 from api.config import Settings
 from api.routes.imports import _prepare
+from api.routes.imports import _run as run_report
 from api.web.pages import FormDep, UserDep, WebUser, current_lang, render
 from api.web.template import build_template
 from api.web.text import t
 from graph.errors import PartnermapError
 from graph.store.base import GraphStore
-from importers.registry import run_import
 
 __all__ = ["PENDING_SECONDS", "router"]
 
@@ -127,17 +129,17 @@ async def check_upload(request: Request, form: FormDep) -> Response:
         if size == 0:
             raise PartnermapError(f"the upload {filename!r} is empty")
         path = await run_in_threadpool(_prepare, raw, filename, work, settings)
-        report = await run_in_threadpool(run_import, store, path, dry_run=True)
+        result = await run_in_threadpool(run_report, store, settings, path, True, False)
     except PartnermapError as exc:
         shutil.rmtree(work, ignore_errors=True)
         await run_in_threadpool(_record, request, user, filename, exc.status_code, True)
         return _page(request, user, error=exc.message, filename=filename, status_code=400)
     finally:
         await upload.close()
-    result = report.as_dict()
+    valid = bool(result.get("valid"))
     token = ""
     try:
-        if report.valid:
+        if valid:
             token = secrets.token_urlsafe(24)
             _pending(request)[token] = _Pending(
                 user.principal.key_id, filename, work, path, time.monotonic()
@@ -146,14 +148,14 @@ async def check_upload(request: Request, form: FormDep) -> Response:
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    await run_in_threadpool(_record, request, user, filename, 200 if report.valid else 422, True)
+    await run_in_threadpool(_record, request, user, filename, 200 if valid else 422, True)
     return _page(
         request,
         user,
         report=result,
         filename=filename,
         token=token,
-        status_code=200 if report.valid else 422,
+        status_code=200 if valid else 422,
     )
 
 
@@ -175,17 +177,19 @@ async def confirm_upload(request: Request, form: FormDep) -> Response:
         return _page(request, user, error=t(current_lang(request), "upload_gone"), status_code=410)
     store: GraphStore = request.app.state.store
     try:
-        report = await run_in_threadpool(run_import, store, item.path, dry_run=False)
+        settings: Settings = request.app.state.settings
+        result = await run_in_threadpool(run_report, store, settings, item.path, False, False)
     finally:
         shutil.rmtree(item.work, ignore_errors=True)
-    status = 200 if report.valid else 422
+    valid = bool(result.get("valid"))
+    status = 200 if valid else 422
     await run_in_threadpool(_record, request, user, item.filename, status, False)
     return _page(
         request,
         user,
-        report=report.as_dict(),
+        report=result,
         filename=item.filename,
-        landed=report.valid,
+        landed=valid,
         status_code=status,
     )
 
