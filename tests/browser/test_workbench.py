@@ -353,3 +353,26 @@ def test_revoking_a_key_ends_its_browser_session(driver: webdriver.Chrome, serve
     assert "/signin" in driver.current_url
     driver.get(server.url + "/api/v1/organizations")
     assert "the API key" in driver.page_source or "API key" in driver.page_source
+
+
+def test_pick_an_arabic_name_on_an_arabic_page(driver: webdriver.Chrome, server: Server) -> None:
+    _sign_in(driver, server, "editor")
+    driver.get(server.url + "/web/programs/item?id=p1&lang=ar")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    form = _wait(driver, "#pm-add-program_partners-program_id")
+    form.find_element(By.XPATH, "./ancestor::details").click()
+    form.find_element(By.CSS_SELECTOR, ".pm-pick-input").send_keys("الأمل")
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script(
+            "const o = document.querySelectorAll("
+            "'#pm-add-program_partners-program_id .pm-pick-option');"
+            "if (o.length === 1 && o[0].dataset.id === 'comm') { o[0].click(); return true; }"
+            "return false;"
+        )
+    )
+    assert form.find_element(By.NAME, "organization_id").get_attribute("value") == "comm"
+    _submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    partners = _wait(driver, "#pm-related-program_partners")
+    assert "جمعية الأمل" in partners.text
+    assert server.store.get_relationship(("comm", "PARTNERS_IN", "p1")) is not None
+    _shot(driver, "program-partner-ar")
