@@ -167,7 +167,7 @@ def _finding_tables(report: Mapping[str, Any], lang: str) -> list[Table]:
         [
             {
                 "name": x.get("name") or x.get("id"),
-                "kind": term("leverage", x.get("kind"), lang),
+                "kind": term("leverage_kind", x.get("kind"), lang),
                 "score": x.get("score"),
                 "reasons": _reasons(x, lang),
             }
