@@ -57,3 +57,26 @@ def test_demo_says_how_to_reach_it_on_lines_that_copy_whole(
     lines = result.stdout.splitlines()
     assert f"Explore it: partnermap analyze --locality loc-sderot --store {url}" in lines
     assert f"  (or export PARTNERMAP_STORE={url} for every command)" in lines
+
+
+def test_path_speaks_the_chosen_language_and_names_tie_kinds(town_url: str) -> None:
+    # city -> vol (partnership, context emergency) -> far (program p-both, context both):
+    # two steps (tests/analytics/readiness_fixture.py); it used to print only English and
+    # the raw kinds ('partnership: ...').
+    args = ["path", "city", "far", "--context", "emergency", "--store", town_url]
+    en = runner.invoke(cli.app, [*args, "--lang", "en"])
+    assert en.exit_code == 0, en.stderr
+    assert "2 steps, over ties of the context: Emergency" in en.stdout
+    assert "עיריית העיר → Volunteers  (partnership: " in en.stdout
+    he = runner.invoke(cli.app, args)
+    assert "שני צעדים, בקשרים של ההקשר: חירום" in he.stdout
+    assert "(שותפות: " in he.stdout and "(תכנית: " in he.stdout
+    ar = runner.invoke(cli.app, [*args, "--lang", "ar"])
+    assert "خطوتان، عبر علاقات السياق: الطوارئ" in ar.stdout
+    # National Aid has no tie at all: said by name, exit 0
+    none = runner.invoke(cli.app, ["path", "city", "nat", "--lang", "en", "--store", town_url])
+    assert none.exit_code == 0
+    assert none.stdout.strip() == (
+        "No path from עיריית העיר to National Aid over ties of the context: Routine and emergency"
+    )
+    assert runner.invoke(cli.app, [*args, "--lang", "fr"]).exit_code == 2

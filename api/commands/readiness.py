@@ -159,17 +159,22 @@ def path_cmd(
         str | None,
         typer.Option("--locality", help="Within this locality only.", show_default=False),
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """The fewest ties between two organisations, over the ties of one context."""
     from graph.paths import shortest_path
+    from graph.vocabulary import render, term
 
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
+    if lang not in ("he", "en", "ar"):
+        fail(f"--lang: {lang!r} is not one of he, en, ar", code=2)
     opened = store_from(store)
     try:
         result = shortest_path(opened, source, target, locality_id=locality, context=context)
+        ends = {k: v.name for k, v in opened.get_many([source, target]).items()}
     except PartnermapError as exc:
         fail(exc.message, code=1)
     finally:
@@ -180,10 +185,18 @@ def path_cmd(
     from rich.text import Text
 
     if not result["found"]:
-        out.print(Text(f"no path from {source} to {target} over {context} ties"))
+        none = render(
+            "path.none", lang, source=ends.get(source, source), target=ends.get(target, target),
+            context=context,
+        )  # fmt: skip
+        out.print(Text(none), soft_wrap=True)
         raise typer.Exit(0)
     names = {n["id"]: n["name"] for n in result["nodes"]}
-    out.print(Text(f"{result['length']} step(s) over {context} ties:", style="bold"))
+    found = render("path.found", lang, steps=result["length"], context=context)
+    out.print(Text(found, style="bold"), soft_wrap=True)
     for tie in result["ties"]:
-        evidence = "; ".join(f"{e['kind']}: {e['name']}" for e in tie["evidence"])
-        out.print(Text(f"  {names[tie['source']]} → {names[tie['target']]}  ({evidence})"))
+        evidence = "; ".join(
+            f"{term('tie', e['kind'], lang)}: {e['name']}" for e in tie["evidence"]
+        )
+        line = f"  {names[tie['source']]} → {names[tie['target']]}  ({evidence})"
+        out.print(Text(line), soft_wrap=True)

@@ -131,7 +131,7 @@ def test_cli_path_with_context(sqlite_store: SQLiteStore) -> None:
     code, out = _run("path", "r-city", "far", "--context", "routine", "--json", "--store", url)
     assert code == 0 and json.loads(out)["length"] == 3  # by the routine forum and the bakery
     code, out = _run("path", "city", "far", "--context", "emergency", "--store", url)
-    assert code == 0 and "2 step(s)" in out
+    assert code == 0 and "שני צעדים" in out  # Hebrew by default (graph/messages/path.toml)
     assert _run("path", "ghost", "far", "--store", url)[0] == 1
     assert _run("path", "city", "far", "--context", "x", "--store", url)[0] == 2
 
