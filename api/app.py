@@ -39,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import web
 from api.auth import KeyStore, Principal
 from api.config import Settings
+from api.csp import ContentSecurityPolicy
 from api.routes import (
     analysis,
     audit,
@@ -373,6 +374,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     # Outermost, so that a write refused for its size is in the trail with its 413.
     app.add_middleware(AuditTrail, keys=keys)
+    app.add_middleware(ContentSecurityPolicy)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

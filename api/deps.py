@@ -21,7 +21,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from api.access import Access
 from api.auth import KeyStore, Principal, Role
-from api.config import Settings
+from api.config import Settings, is_loopback
 from graph.store.base import GraphStore
 
 __all__ = [
@@ -87,6 +87,22 @@ async def _session_principal(request: Request) -> Principal | None:
     return principal
 
 
+def _host_is_local(request: Request) -> bool:
+    """Whether the request's ``Host`` names this machine (``127.0.0.1:8000``, ``[::1]``).
+
+    Starlette's in-process test client (whose client is ``testclient``, never an
+    address a socket has) addresses ``testserver``, and is let through as local.
+    """
+    if request.client is not None and request.client.host == "testclient":
+        return True
+    host = request.headers.get("host", "").strip().lower()
+    if host.startswith("["):
+        name = host[1 : host.find("]")] if "]" in host else host
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return bool(name) and is_loopback(name)
+
+
 async def get_principal(
     request: Request,
     settings: SettingsDep,
@@ -110,6 +126,14 @@ async def get_principal(
     elif (session := await _session_principal(request)) is not None:
         principal = session
     elif settings.open_local_read and _client_is_local(request):
+        if not _host_is_local(request):
+            # A page on another site that had its name resolve to 127.0.0.1 (DNS
+            # rebinding) sends its own name as Host: it gets nothing.
+            raise HTTPException(
+                status.HTTP_400_BAD_REQUEST,
+                "open reading answers only requests addressed to 127.0.0.1, localhost "
+                "or [::1] (the Host header)",
+            )
         principal = _OPEN_READER
     else:
         raise HTTPException(

@@ -415,7 +415,7 @@ def commit(
     try:
         stats = store.write(nodes, rels, progress=progress, row_digests=digests)
     except PartnermapError as exc:
-        if exc.status_code == 503:
+        if exc.status_code >= 500:  # the store failed (unreachable, disk full): say so plainly
             raise
         report.error("store", None, None, None, None, exc.message)
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}

@@ -19,6 +19,7 @@ from api.commands.common import (
     fail,
     out,
     print_json,
+    safe_text,
     store_from,
 )
 from graph.errors import PartnermapError
@@ -49,14 +50,13 @@ def _analyze_reasons(entry: dict[str, Any], lang: str) -> str:
 
 def _analyze_table(title: str, columns: list[str], rows: list[list[str]], lang: str) -> Any:
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=True)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows[:_ANALYZE_SHOWN]:
         # Text() cells: names come from users' files and are never Rich markup.
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(safe_text(cell) for cell in row))
     if not rows:
         table.caption = _w("none", lang)
     elif len(rows) > _ANALYZE_SHOWN:
@@ -128,7 +128,7 @@ def _print_analysis(report: dict[str, Any], lang: str) -> None:
     head = _w(
         "scope", lang, scope=where, context=scope.get("context"), version=report["graph_version"]
     )
-    out.print(Text(head, style="bold"))
+    out.print(safe_text(head, style="bold"))
     if scope.get("as_of"):
         out.print(Text(render("changes.ui.as_of", lang, date=scope["as_of"])))
     yes, no = _w("yes", lang), _w("no", lang)

@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 
 from graph.errors import StoreUnavailable, ValidationFailed
-from graph.hygiene import dumps_finite
+from graph.hygiene import dumps_finite, terminal_safe
 from graph.store import GraphStore, default_store_url, open_store, redact_url
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "fail",
     "out",
     "print_json",
+    "safe_text",
     "store_from",
 ]
 
@@ -131,9 +132,29 @@ def print_json(data: Any) -> None:
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
-    # markup off: messages carry names from users' files
-    err.print(f"error: {message}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+    # markup off and control characters shown as escapes: messages carry users' data
+    err.print(
+        f"error: {terminal_safe(message)}",
+        style="bold red",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(code)
+
+
+def safe_text(value: object, style: str = "") -> Any:
+    """A Rich ``Text`` of data for the terminal: never Rich markup, and escape sequences
+    and other control characters shown as ``\\x1b`` rather than obeyed.
+
+    Every command printing names or values from users' files uses this for them.
+
+    >>> print(safe_text("ועד\\x1b[2J").plain)
+    ועד\\x1b[2J
+    """
+    from rich.text import Text
+
+    return Text(terminal_safe(str(value)), style=style)
 
 
 def describe_store(store: GraphStore) -> str:

@@ -17,6 +17,7 @@ from api.commands.common import (
     fail,
     out,
     print_json,
+    safe_text,
     store_from,
 )
 from graph.errors import PartnermapError
@@ -54,11 +55,11 @@ def _issue_table(title: str, issues: list[Any], total: int) -> Any:
     for issue in issues[:_SHOWN_ISSUES]:
         # Text() cells: names from users' files are never read as Rich markup.
         table.add_row(
-            Text(issue.file or ""),
+            safe_text(issue.file or ""),
             Text("" if issue.row_number is None else str(issue.row_number)),
-            Text(issue.field or ""),
-            Text(_short(issue.value)),
-            Text(issue.message),
+            safe_text(issue.field or ""),
+            safe_text(_short(issue.value)),
+            safe_text(issue.message),
         )
     if total > min(len(issues), _SHOWN_ISSUES):
         shown = min(len(issues), _SHOWN_ISSUES)
@@ -277,16 +278,47 @@ def _demo_store_url(store: str | None) -> str:
     return store or demo_store_url()
 
 
-def _fresh_store(url: str) -> GraphStore:
-    """Open ``url`` empty: a SQLite file is replaced, any other store must be empty."""
+def _demo_ids(source: Path) -> set[str]:
+    """Every node id of the bundled demo (as the importer makes them)."""
+    from importers.report import ImportReport
+    from importers.tabular import parse
+
+    return {node.id for node, _ in parse(source, ImportReport()).nodes}
+
+
+def _holds_only_the_demo(file: Path, source: Path) -> bool:
+    """Whether the SQLite file at ``file`` is empty or holds nothing but demo nodes."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True) as db:
+            stored = {str(row[0]) for row in db.execute("SELECT id FROM nodes")}
+    except sqlite3.Error:  # not a store at all (or not partnermap's): someone else's file
+        return False
+    return stored <= _demo_ids(source)
+
+
+def _fresh_store(url: str, source: Path, replace: bool) -> GraphStore:
+    """Open ``url`` empty: a SQLite file is replaced, any other store must be empty.
+
+    A SQLite file is replaced only when it is the demo's own (the default demo
+    store, or one that holds nothing but the demo), or with ``--replace``.
+    """
     if url.lower().startswith("sqlite:///"):
         file = Path(url[len("sqlite:///") :]).expanduser()
+        own = url == demo_store_url() or _holds_only_the_demo(file, source)
+        if file.exists() and not (replace or own):
+            fail(
+                f"--store: {file.name} holds data that is not the demo's; the demo would "
+                "replace it. Name another file, or add --replace to replace it",
+                code=1,
+            )
         for suffix in ("", "-wal", "-shm", "-journal"):
             part = file.with_name(file.name + suffix)
             try:
                 part.unlink(missing_ok=True)
             except OSError as exc:
-                fail(f"cannot replace the demo store {part}: {exc.strerror or exc}", code=1)
+                fail(f"cannot replace the demo store {part.name}: {exc.strerror or exc}", code=1)
     target = store_from(url)
     if any(target.counts().nodes.values()):
         target.close()
@@ -308,6 +340,13 @@ def demo(
         bool, typer.Option("--no-serve", help="Load and summarise only; do not serve.")
     ] = False,
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace --store even when it holds data other than the demo.",
+        ),
+    ] = False,
 ) -> None:
     """Load the bundled demo dataset into a fresh store and serve it on 127.0.0.1:8000."""
     from rich.table import Table
@@ -323,7 +362,7 @@ def demo(
 
         ensure_port_free("127.0.0.1", port)
     url = _demo_store_url(store)
-    target = _fresh_store(url)
+    target = _fresh_store(url, source, replace)
     from importers.registry import run_import
 
     try:

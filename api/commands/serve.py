@@ -294,7 +294,7 @@ def keys_revoke(
         known = {k.key_id: k for k in keys.keys()}
         if wanted not in known:
             fail(
-                f"KEY_ID: no key with id {key_id!r} in {keys.path} "
+                f"KEY_ID: no key with id {key_id!r} in {keys.path.name} "
                 "(partnermap keys list shows the ids)",
                 code=1,
             )
@@ -303,7 +303,7 @@ def keys_revoke(
         info = next(k for k in keys.keys() if k.key_id == wanted)
     except (StoreUnavailable, sqlite3.Error) as exc:
         message = exc.message if isinstance(exc, StoreUnavailable) else str(exc)
-        fail(f"cannot revoke the key in {keys.path}: {message}", code=1)
+        fail(f"cannot revoke the key in {keys.path.name}: {message}", code=1)
     finally:
         keys.close()
     if as_json:

@@ -11,14 +11,15 @@ processes) see either all of an import or none of it.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from graph.errors import Conflict, StoreUnavailable
+from graph.errors import Conflict, StorageFull, StoreUnavailable
 from graph.model import (
     NodeRecord,
     RelRecord,
@@ -133,13 +134,24 @@ class SQLiteStore(GraphStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: Opened read-only: the file (or its folder) cannot be written; reads still work.
+        self.read_only = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # Made readable by its owner only before SQLite opens it (the -wal and
+                # -shm files SQLite makes take the same mode).
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+                self.read_only = True
             conn = self._conn()
-            conn.executescript(_SCHEMA)
-            self._add_row_digests(conn)
+            if not self.read_only:
+                conn.executescript(_SCHEMA)
+                self._add_row_digests(conn)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+            # OSError's text repeats the whole path; its strerror does not.
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise StoreUnavailable(f"cannot open the store {self.path.name}: {why}") from exc
 
     @staticmethod
     def _add_row_digests(conn: sqlite3.Connection) -> None:
@@ -158,6 +170,12 @@ class SQLiteStore(GraphStore):
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             try:
+                if self.read_only:
+                    conn = self._read_only_conn()
+                    self._local.conn = conn
+                    with self._lock:
+                        self._all.append(conn)
+                    return conn
                 conn = sqlite3.connect(
                     self.path, isolation_level=None, check_same_thread=False, timeout=60
                 )
@@ -165,11 +183,58 @@ class SQLiteStore(GraphStore):
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA busy_timeout=60000")
             except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+                raise StoreUnavailable(f"cannot open the store {self.path.name}: {exc}") from exc
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
         return conn
+
+    def _failure(self, exc: BaseException) -> BaseException:
+        """A failed write as the error to show: a full disk or a read-only file said so
+        plainly (never SQLite's "cannot rollback" that followed it), by the file's name."""
+        if not isinstance(exc, sqlite3.Error):
+            return exc
+        text = str(exc)
+        if "full" in text:
+            return StorageFull(
+                f"the disk holding the store {self.path.name} is full: nothing was written"
+            )
+        if "readonly" in text or "read-only" in text:
+            return StoreUnavailable(f"the store {self.path.name} is read-only: nothing was written")
+        return StoreUnavailable(f"the store {self.path.name} failed: {exc}: nothing was written")
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise self._failure(exc) from exc
+            raise StoreUnavailable(f"the store {self.path.name} is busy: {exc}") from exc
+
+    def _abort(self, conn: sqlite3.Connection, exc: BaseException) -> NoReturn:
+        """Roll back (SQLite may have done so already, on a full disk) and raise ``exc`` plainly."""
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # "cannot rollback - no transaction is active": it is rolled back
+        failure = self._failure(exc)
+        if failure is exc:
+            raise exc
+        raise failure from exc
+
+    def _read_only_conn(self) -> sqlite3.Connection:
+        """A read-only connection; ``immutable`` when SQLite cannot make its WAL index."""
+        uri = self.path.resolve().as_uri()
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            conn = sqlite3.connect(
+                f"{uri}?{query}", uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+        raise sqlite3.OperationalError("unable to open the database read-only")
 
     def close(self) -> None:
         with self._lock:
@@ -185,7 +250,7 @@ class SQLiteStore(GraphStore):
         try:
             return self._conn().execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"the store at {self.path} cannot be read: {exc}") from exc
+            raise StoreUnavailable(f"the store {self.path.name} cannot be read: {exc}") from exc
 
     # -- writes -------------------------------------------------------------------
     def write(
@@ -205,7 +270,9 @@ class SQLiteStore(GraphStore):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"the store at {self.path} is busy: {exc}") from exc
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise self._failure(exc) from exc
+            raise StoreUnavailable(f"the store {self.path.name} is busy: {exc}") from exc
         try:
             # BEGIN IMMEDIATE holds the file's write lock: no other process or
             # thread writes between this check and the commit.
@@ -225,9 +292,8 @@ class SQLiteStore(GraphStore):
             if stats.nodes_written or stats.relationships_written:
                 self._bump(conn)
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._abort(conn, exc)
         stats.graph_version = self.graph_version()
         return stats
 
@@ -421,7 +487,7 @@ class SQLiteStore(GraphStore):
         if not ids:
             return 0
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             self._check_conditions(conn, (), expect)
             marks = ",".join("?" * len(ids))
@@ -443,9 +509,8 @@ class SQLiteStore(GraphStore):
             if deleted:
                 self._bump(conn)
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._abort(conn, exc)
         return int(deleted)
 
     def delete_relationships(
@@ -455,7 +520,7 @@ class SQLiteStore(GraphStore):
         expect: Mapping[RecordKey, str] | None = None,
     ) -> int:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             self._check_conditions(conn, (), expect)
             deleted = 0
@@ -468,22 +533,20 @@ class SQLiteStore(GraphStore):
             if deleted:
                 self._bump(conn)
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._abort(conn, exc)
         return deleted
 
     def clear(self) -> None:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             for table in ("rels", "node_keys", "nodes"):
                 conn.execute(f"DELETE FROM {table}")
             self._bump(conn)
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._abort(conn, exc)
 
     # -- reads ----------------------------------------------------------------------
     def graph_version(self) -> str:

@@ -98,16 +98,17 @@ def test_keys_are_stored_hashed(app: FastAPI, keys: dict[str, str]) -> None:
 
 def test_open_local_read_allows_reads_not_writes(make_app: Callable[..., FastAPI]) -> None:
     app = make_app(open_local_read=True)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         assert client.get("/api/v1/organizations").status_code == 200
         assert client.post("/api/v1/organizations", json=ORG).status_code == 401
 
 
 def test_open_local_read_ignores_remote_clients(make_app: Callable[..., FastAPI]) -> None:
     app = make_app(open_local_read=True)
-    with TestClient(app, client=("203.0.113.9", 5000)) as client:
+    local = "http://127.0.0.1:8000"
+    with TestClient(app, client=("203.0.113.9", 5000), base_url=local) as client:
         assert client.get("/api/v1/organizations").status_code == 401
-    with TestClient(app, client=("127.0.0.1", 5000)) as client:
+    with TestClient(app, client=("127.0.0.1", 5000), base_url=local) as client:
         assert client.get("/api/v1/organizations").status_code == 200
 
 

@@ -190,3 +190,99 @@ def test_an_import_that_overruns_is_stopped_and_audited(
         assert town.get("x1") is None
         trail = client.get("/api/v1/audit", headers={"X-API-Key": admin}).json()["data"]
         assert trail[0]["status"] == 413
+
+
+def test_open_reading_answers_only_loopback_hosts(make_app) -> None:
+    """DNS rebinding: a page of another site whose name resolves to 127.0.0.1."""
+    app = make_app(open_local_read=True)
+    # A client with an address, as every request over a socket has.
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 5000)) as client:
+        assert client.get("/api/v1/localities").status_code == 200
+        for host in ("localhost:8000", "[::1]:8000", "127.0.0.2"):
+            assert client.get("/api/v1/localities", headers={"Host": host}).status_code == 200
+        for host in ("evil.example:8000", "evil.example", "127.0.0.1.evil.example"):
+            answer = client.get("/api/v1/localities", headers={"Host": host})
+            assert answer.status_code == 400, host
+            assert "Host" in answer.json()["detail"]
+
+
+def test_html_pages_carry_a_content_security_policy(
+    client: TestClient, town: SQLiteStore, as_role
+) -> None:
+    import base64
+    import hashlib
+    import re
+
+    for url in ("/api/v1/maps/l1", "/api/v1/dashboard/l1", "/api/v1/dashboard", "/docs"):
+        answer = client.get(url, headers=as_role("viewer"))
+        assert answer.status_code == 200, url
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+        # every inline script of the page is allowed by its hash, and nothing else inline
+        for body in re.findall(
+            r"<script(?![^>]*application/json)[^>]*>(.*?)</script>", answer.text, re.S
+        ):
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy, url
+    assert (
+        "content-security-policy"
+        not in client.get("/api/v1/localities", headers=as_role("viewer")).headers
+    )
+
+
+def _fill_disk(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store whose file may not grow: SQLite answers "database or disk is full"."""
+    import sqlite3
+
+    opened = SQLiteStore._conn
+
+    def full(self: SQLiteStore) -> sqlite3.Connection:
+        conn = opened(self)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    store.close()  # connections are made again, full
+    monkeypatch.setattr(SQLiteStore, "_conn", full)
+
+
+def test_a_full_disk_is_507_and_audited(
+    client: TestClient, town: SQLiteStore, as_role, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_disk(town, monkeypatch)
+    big = {"id": "big", "name": "x", "sector": "other", "note": "א" * 200_000}
+    answer = client.post("/api/v1/organizations", json=big, headers=as_role("editor"))
+    assert answer.status_code == 507, answer.text
+    assert answer.json()["detail"] == (
+        "the disk holding the store graph.db is full: nothing was written"
+    )
+    assert town.get("big") is None
+    trail = client.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
+    assert (trail[0]["path"], trail[0]["status"]) == ("/api/v1/organizations", 507)
+
+
+def test_no_write_without_its_audit_row(
+    client: TestClient, app: FastAPI, town: SQLiteStore, as_role
+) -> None:
+    """When the audit trail cannot be written (its disk is full), the write is refused."""
+    headers = as_role("editor")  # made before the key file fills
+    keys = app.state.keys
+    with keys._lock:
+        db = keys._connect()
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    bodies = 0
+    for i in range(200):  # fill the last free pages with audit rows
+        answer = client.post(
+            "/api/v1/organizations",
+            json={"id": f"w{i}", "name": "ש" * 3000, "sector": "other"},
+            headers=headers,
+        )
+        if answer.status_code == 507:
+            break
+        bodies += 1
+    assert answer.status_code == 507, answer.text
+    assert "audit trail cannot be written" in answer.json()["detail"]
+    assert town.get(f"w{bodies}") is None  # refused before the write

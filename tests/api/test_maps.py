@@ -50,7 +50,7 @@ def client(db: Path, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(settings)
     # the findings of SPEC 3 for the sample, whatever state the analytics are in
     app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         yield c
 
 
@@ -135,7 +135,7 @@ def test_errors_are_json_with_detail(
 
 def test_reads_need_a_key_unless_open(db: Path, tmp_path: Path) -> None:
     app = create_app(Settings(store=f"sqlite:///{db}", keys_path=tmp_path / "k2.db"))
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         assert c.get("/api/v1/maps/l-sderot").status_code == 401
         assert c.get("/api/v1/dashboard").status_code == 401
 
@@ -263,7 +263,7 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.Mon
     )
     app = create_app(settings)
     app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         sizes = []
         for lang in ("he", "en"):
             for ctx in ("both", "routine", "emergency"):
@@ -277,7 +277,7 @@ def test_page_cache_is_bounded(db: Path, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(maps_routes, "PAGE_CACHE_BYTES", size + size // 2)
     app = create_app(settings)
     app.state.report_cache = ReportCache(2, compute=lambda s, sc: sample.sample_report())
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         for ctx in ("routine", "emergency"):
             r = c.get("/api/v1/maps/l-sderot", params={"lang": "en", "context": ctx})
             assert r.status_code == 200
