@@ -169,3 +169,9 @@ def test_a_read_only_store_can_still_be_read(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == "True עמותה {'Organization': 1}"
     assert lines[1] == "StoreUnavailable the store ro.db is read-only: nothing was written"
+
+
+def test_an_in_memory_store_makes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    SQLiteStore(":memory:").close()
+    assert not (tmp_path / ":memory:").exists()

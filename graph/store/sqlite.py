@@ -138,11 +138,14 @@ class SQLiteStore(GraphStore):
         self.read_only = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
+            in_memory = str(path) == ":memory:"  # SQLite's own name: no file at all
+            if not in_memory and not self.path.exists():
                 # Made readable by its owner only before SQLite opens it (the -wal and
                 # -shm files SQLite makes take the same mode).
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-            if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            if not in_memory and (
+                not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK)
+            ):
                 self.read_only = True
             conn = self._conn()
             if not self.read_only:
