@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -162,6 +163,9 @@ def term(kind: str, value: Any, lang: str) -> str:
     return text if isinstance(text, str) else str(value)
 
 
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -186,7 +190,12 @@ class _Formatter(string.Formatter):
             return term(kind, value, self.lang)
         if not format_spec and isinstance(value, int | float) and not isinstance(value, bool):
             return fmt_number(value, self.lang)
-        return super().format_field(value, format_spec)
+        text = super().format_field(value, format_spec)
+        if self.lang == "ar" and _ISO_DATE.fullmatch(text):
+            # After an Arabic letter, digits are Arabic numbers and '-' no longer joins them:
+            # "2023-01-01" showed as "01-01-2023". Left-to-right marks keep the date whole.
+            return f"\u200e{text}\u200e"
+        return text
 
 
 @functools.cache

@@ -31,3 +31,14 @@ def test_arabic_counts_agree_with_their_number() -> None:
     assert render("health.ui.response", "en", respondents=5, invited=6, rate=5 / 6) == (
         "5 of 6 organisations answered (83%)"
     )
+
+
+def test_dates_inside_arabic_sentences_keep_their_order() -> None:
+    # After an Arabic letter the bidi algorithm makes digits Arabic numbers, which '-' does
+    # not join: the 'what changed' tab showed "01-01-2023" for 2023-01-01 (seen in Chromium).
+    # Left-to-right marks around the date keep it one left-to-right run.
+    ar = render("changes.ui.intro", "ar", start="2023-01-01", end="2026-11-30")
+    assert "من \u200e2023-01-01\u200e إلى \u200e2026-11-30\u200e:" in ar
+    # Hebrew (not an Arabic letter) needs no mark, and non-dates are left alone
+    assert "\u200e" not in render("changes.ui.intro", "he", start="2023-01-01", end="2026-11-30")
+    assert "\u200e" not in render("health.ui.response", "ar", respondents=5, invited=6, rate=0.8)
