@@ -479,3 +479,20 @@ def test_a_key_scoped_to_a_locality_sees_and_changes_only_its_own(
     mine = [(e["method"], e["ids"][0], e["status"]) for e in trail if e["key_id"] == key.key_id]
     assert ("PATCH", "fund", 403) in mine and ("POST", "o-l1", 404) in mine
     assert ("PATCH", "far", 200) in mine
+
+
+def test_a_member_leaves_a_forum_and_comes_back_by_undo(admin: Browser, town: Any) -> None:
+    page = admin.get("/web/memberships/item", params={"source": "ngo", "target": "f1"})
+    assert page.status_code == 200 and 'name="position"' in page.text
+    r = admin.post(
+        "/web/memberships/delete",
+        {"source": "ngo", "target": "f1", "back": "/web/forums/item?id=f1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/web/forums/item?id=f1"
+    assert town.get_relationship(("ngo", "MEMBER_OF", "f1")) is None
+    members = admin.get("/web/forums/item?id=f1").text.split('id="pm-related-memberships"')[1]
+    assert "עמותת אור לגיל הרך" not in members.split("</section>")[0]
+    seq = re.search(r'name="seq" value="(\d+)"', admin.get("/web/audit").text).group(1)
+    admin.post("/web/undo", {"seq": seq})
+    assert town.get_relationship(("ngo", "MEMBER_OF", "f1")).props["position"] == "member"
