@@ -80,3 +80,19 @@ def test_path_speaks_the_chosen_language_and_names_tie_kinds(town_url: str) -> N
         "No path from עיריית העיר to National Aid over ties of the context: Routine and emergency"
     )
     assert runner.invoke(cli.app, [*args, "--lang", "fr"]).exit_code == 2
+
+
+def test_health_names_the_wave_option_when_no_survey_has_that_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.analytics.test_health import survey_town
+
+    monkeypatch.setenv("COLUMNS", "300")
+    with SQLiteStore(tmp_path / "h.db") as store:
+        survey_town(store)  # waves 2023-05-01 and 2024-05-01 (tests/analytics/test_health.py)
+        url = store.url
+    result = runner.invoke(
+        cli.app, ["health", "--locality", "h", "--wave", "2022-01-01", "--store", url]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --wave: no survey responses dated 2022-01-01")

@@ -180,9 +180,9 @@ def health_cmd(
     try:
         report = health_report(target, Scope(locality), wave=day)
     except PartnermapError as exc:
-        fail(
-            f"--locality: {exc.message}" if locality and "wave" not in exc.message else exc.message
-        )
+        if exc.message.startswith("wave:"):
+            fail(f"--{exc.message}")  # "--wave: no survey responses dated ..."
+        fail(f"--locality: {exc.message}" if locality else exc.message)
     finally:
         target.close()
     if as_json:

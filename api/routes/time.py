@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
 from api.routes.scoping import ContextParam
-from graph.errors import ValidationFailed
+from graph.errors import NotFound, ValidationFailed
 from graph.scope import Scope, check_locality, parse_as_of
 from graph.store.base import GraphStore
 
@@ -124,9 +124,13 @@ def health(
     except ValueError:
         raise ValidationFailed(f"query wave: expected a date as YYYY-MM-DD, got {wave!r}") from None
     check_locality(store, locality_id, "query locality_id")
-    return _cached(
-        request,
-        store,
-        ("health", locality_id, day),
-        lambda: health_report(store, Scope(locality_id), wave=day),
-    )
+
+    def build() -> dict[str, Any]:
+        try:
+            return health_report(store, Scope(locality_id), wave=day)
+        except NotFound as exc:  # name the request's part, as every other answer does
+            if exc.message.startswith("wave:"):
+                raise NotFound(f"query {exc.message}") from None
+            raise
+
+    return _cached(request, store, ("health", locality_id, day), build)

@@ -140,6 +140,7 @@ def test_health_route_and_cli(
     assert first.json()["previous_wave"] is None
     r = client.get("/api/v1/analysis/health?locality_id=h&wave=2022-01-01", headers=h)
     assert r.status_code == 404 and "2024-05-01" in r.json()["detail"]
+    assert r.json()["detail"].startswith("query wave: no survey responses dated 2022-01-01")
     r = client.get("/api/v1/analysis/health?wave=May", headers=h)
     assert r.status_code == 422 and "query wave" in r.json()["detail"]
     url = sqlite_store.url
