@@ -96,3 +96,11 @@ def test_health_names_the_wave_option_when_no_survey_has_that_date(
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("error: --wave: no survey responses dated 2022-01-01")
+
+
+@pytest.mark.parametrize("command", ["analyze", "plan", "health", "compass", "readiness"])
+def test_an_unknown_locality_is_said_once_of_the_option(town_url: str, command: str) -> None:
+    # analyze, plan and health used to say "--locality: locality_id: no locality ...".
+    result = runner.invoke(cli.app, [command, "--locality", "nowhere", "--store", town_url])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: --locality: no locality with id 'nowhere'"

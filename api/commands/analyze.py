@@ -17,6 +17,7 @@ from api.commands.common import (
     StoreOpt,
     as_of_from,
     fail,
+    for_option,
     out,
     print_json,
     safe_text,
@@ -226,7 +227,7 @@ def analyze_cmd(
         )
     except PartnermapError as exc:
         option = "--locality" if locality else "--cluster" if cluster else "analyze"
-        fail(f"{option}: {exc.message}", code=1)
+        fail(for_option(option, exc.message), code=1)
     finally:
         target.close()
     if as_json:

@@ -130,6 +130,19 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def for_option(option: str, message: str) -> str:
+    """``message`` said of a command-line option, without the API's name for the same field.
+
+    >>> for_option("--locality", "locality_id: no locality with id 'x'")
+    "--locality: no locality with id 'x'"
+    >>> for_option("--locality", "no locality with id 'x'")
+    "--locality: no locality with id 'x'"
+    """
+    for field in ("locality_id: ", "cluster_id: "):
+        message = message.removeprefix(field)
+    return f"{option}: {message}"
+
+
 def fail(message: str, *, code: int = 1) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
     # markup off and control characters shown as escapes: messages carry users' data

@@ -12,6 +12,7 @@ from api.commands.common import (
     StoreOpt,
     as_of_from,
     fail,
+    for_option,
     out,
     print_json,
     store_from,
@@ -89,7 +90,7 @@ def compass_cmd(
     try:
         report = compass_report(target, scope)
     except PartnermapError as exc:
-        fail(f"--locality: {exc.message}", code=1)
+        fail(for_option("--locality", exc.message), code=1)
     finally:
         target.close()
     if as_json:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.commands.common import AsOfOpt, StoreOpt, as_of_from, err, fail, store_from
+from api.commands.common import AsOfOpt, StoreOpt, as_of_from, err, fail, for_option, store_from
 from graph.errors import PartnermapError
 
 __all__ = ["map_cmd"]
@@ -45,7 +45,7 @@ def map_cmd(
         )
         output.write_text(html, encoding="utf-8")
     except PartnermapError as exc:
-        fail(f"--locality: {exc.message}", code=1)
+        fail(for_option("--locality", exc.message), code=1)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
     finally:

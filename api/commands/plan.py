@@ -12,6 +12,7 @@ from api.commands.common import (
     StoreOpt,
     as_of_from,
     fail,
+    for_option,
     out,
     print_json,
     store_from,
@@ -177,7 +178,7 @@ def plan_cmd(
             for nid, node in target.get_many(ids).items()
         }
     except PartnermapError as exc:
-        fail(f"--locality: {exc.message}", code=1)
+        fail(for_option("--locality", exc.message), code=1)
     finally:
         target.close()
     if as_json:

@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, as_of_from, fail, out, print_json, store_from
+from api.commands.common import (
+    JsonOpt,
+    StoreOpt,
+    as_of_from,
+    fail,
+    for_option,
+    out,
+    print_json,
+    store_from,
+)
 from graph.errors import PartnermapError
 from graph.vocabulary import LANGS, render
 
@@ -88,7 +97,7 @@ def changes_cmd(
     try:
         report = changes_report(target, before, after, Scope(locality, after, context))
     except PartnermapError as exc:
-        fail(f"--locality: {exc.message}" if locality else exc.message, code=1)
+        fail(for_option("--locality", exc.message) if locality else exc.message, code=1)
     finally:
         target.close()
     if as_json:
@@ -182,7 +191,7 @@ def health_cmd(
     except PartnermapError as exc:
         if exc.message.startswith("wave:"):
             fail(f"--{exc.message}")  # "--wave: no survey responses dated ..."
-        fail(f"--locality: {exc.message}" if locality else exc.message)
+        fail(for_option("--locality", exc.message) if locality else exc.message)
     finally:
         target.close()
     if as_json:
