@@ -120,6 +120,8 @@ def _related(
                         "name": others.get(other, other),
                         "props": r.props,
                         "url": _item_url(edge, (r.source, r.target)),
+                        "source": r.source,
+                        "target": r.target,
                     }
                 )
             other_field = edge.ends[1] if end == "source" else edge.ends[0]

@@ -484,6 +484,11 @@ def test_a_key_scoped_to_a_locality_sees_and_changes_only_its_own(
 def test_a_member_leaves_a_forum_and_comes_back_by_undo(admin: Browser, town: Any) -> None:
     page = admin.get("/web/memberships/item", params={"source": "ngo", "target": "f1"})
     assert page.status_code == 200 and 'name="position"' in page.text
+    # The forum's page has a delete button beside each member, returning to the forum.
+    forum = admin.get("/web/forums/item?id=f1").text
+    removes = re.findall(r'class="pm-inline pm-remove".*?</form>', forum, re.S)
+    assert len(removes) == 2 and all("/web/forums/item?id=f1" in f for f in removes)
+    assert any('name="source" value="ngo"' in f for f in removes)
     r = admin.post(
         "/web/memberships/delete",
         {"source": "ngo", "target": "f1", "back": "/web/forums/item?id=f1"},

@@ -146,6 +146,9 @@ def _submit(driver: webdriver.Chrome, element: WebElement) -> None:
     else:
         element.click()
     WebDriverWait(driver, 20).until(staleness_of(page))
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def _shot(driver: webdriver.Chrome, name: str) -> None:
