@@ -57,6 +57,13 @@ def test_demo_says_how_to_reach_it_on_lines_that_copy_whole(
     lines = result.stdout.splitlines()
     assert f"Explore it: partnermap analyze --locality loc-sderot --store {url}" in lines
     assert f"  (or export PARTNERMAP_STORE={url} for every command)" in lines
+    # the ids --locality takes, with the names a newcomer knows (fixtures_tabular: 3 towns)
+    start = lines.index("Localities (3), by the id that --locality takes:")
+    assert lines[start + 1 : start + 4] == [
+        "  loc-eshkol  מועצה אזורית אשכול",
+        "  loc-rahat  رهط",
+        "  loc-sderot  שדרות",
+    ]
 
 
 def test_path_speaks_the_chosen_language_and_names_tie_kinds(town_url: str) -> None:

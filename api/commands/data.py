@@ -368,6 +368,7 @@ def demo(
     try:
         report = run_import(target, source)
         counts = target.counts()
+        towns = sorted((n.id, n.name) for n in target.iter_nodes("Locality"))
     except PartnermapError as exc:
         fail(exc.message, code=1)
     finally:
@@ -384,6 +385,12 @@ def demo(
         for name, n in sorted(data.items()):
             table.add_row(Text(name), str(n))
         out.print(table)
+    if towns:  # the ids every --locality option takes
+        out.print(
+            Text(f"Localities ({len(towns)}), by the id that --locality takes:", style="bold")
+        )
+        for town_id, name in towns:
+            out.print(safe_text(f"  {town_id}  {name}"), soft_wrap=True)
     # The other commands read the default store unless told: say how to reach the demo.
     # Whole lines, never folded at the terminal's width: they are copied and pasted.
     out.print(
