@@ -61,7 +61,7 @@ def test_compass_errors(store_url: str) -> None:
 def test_rank_tables_and_json(store_url: str) -> None:
     en = runner.invoke(cli.app, ["rank-localities", "--lang", "en", "--as-of", "2026-11-30"])
     assert en.exit_code == 0, en.stderr
-    assert "Locality selection rubric (default)" in en.stdout
+    assert "Locality selection rubric (the built-in rubric)" in en.stdout
     # Both localities lack most criteria: coverage below the default min_coverage of 0.5
     assert "no data: Formal leadership" in en.stdout
     body = json.loads(

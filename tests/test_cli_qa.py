@@ -111,3 +111,25 @@ def test_an_unknown_locality_is_said_once_of_the_option(town_url: str, command: 
     result = runner.invoke(cli.app, [command, "--locality", "nowhere", "--store", town_url])
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: --locality: no locality with id 'nowhere'"
+
+
+def test_changes_and_ranking_titles_use_words_not_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.analytics.time_fixture import history_town
+
+    monkeypatch.setenv("COLUMNS", "300")
+    with SQLiteStore(tmp_path / "t.db") as store:
+        history_town(store)  # locality "t" is called ירוחם (tests/analytics/time_fixture.py)
+        url = store.url
+    changes = runner.invoke(
+        cli.app, ["changes", "--from", "2022-06-30", "--to", "2025-06-30", "--locality", "t",
+                  "--store", url],
+    )  # fmt: skip
+    assert changes.exit_code == 0, changes.stderr
+    assert changes.stdout.splitlines()[1] == "ירוחם"  # was the id, "t"
+    ranking = runner.invoke(cli.app, ["rank-localities", "--store", url])
+    assert ranking.exit_code == 0, ranking.stderr
+    assert "מחוון בחירת יישוב (המחוון המובנה)" in ranking.stdout  # was "(default)"
+    en = runner.invoke(cli.app, ["rank-localities", "--lang", "en", "--store", url])
+    assert "Locality selection rubric (the built-in rubric)" in en.stdout

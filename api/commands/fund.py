@@ -99,6 +99,14 @@ def compass_cmd(
         _print_compass(report, lang)
 
 
+def _rubric_source(report: dict[str, Any], lang: str) -> str:
+    """The rubric's file, or the built-in one in words (not the code 'default')."""
+    from graph.vocabulary import render
+
+    source = str(report["rubric"]["source"])
+    return render("fund.rank.default_rubric", lang) if source == "default" else source
+
+
 def _print_ranking(report: dict[str, Any], lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -111,7 +119,7 @@ def _print_ranking(report: dict[str, Any], lang: str) -> None:
         "ar": ("المرتبة", "البلدة", "النتيجة", "الأسباب"),
     }[lang]
     table = Table(
-        title=f"{render('fund.rank.title', lang)} ({report['rubric']['source']})",
+        title=f"{render('fund.rank.title', lang)} ({_rubric_source(report, lang)})",
         title_justify="left",
         show_lines=True,
     )

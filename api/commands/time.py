@@ -43,10 +43,10 @@ def _reasons(entry: dict[str, Any], lang: str) -> list[str]:
     return [str(r) for r in entry.get(key) or entry.get("reasons") or []]
 
 
-def _print_changes(report: dict[str, Any], lang: str) -> None:
+def _print_changes(report: dict[str, Any], lang: str, town: str | None = None) -> None:
     from rich.text import Text
 
-    where = report["scope"].get("locality_id") or "—"
+    where = town or report["scope"].get("locality_id") or "—"
     out.print(
         Text(render("changes.ui.intro", lang, start=report["from"], end=report["to"]), style="bold")
     )
@@ -96,6 +96,7 @@ def changes_cmd(
     target = store_from(store)
     try:
         report = changes_report(target, before, after, Scope(locality, after, context))
+        town = target.get(locality) if locality else None
     except PartnermapError as exc:
         fail(for_option("--locality", exc.message) if locality else exc.message, code=1)
     finally:
@@ -103,7 +104,7 @@ def changes_cmd(
     if as_json:
         print_json(report)
     else:
-        _print_changes(report, lang)
+        _print_changes(report, lang, town.name if town else None)
 
 
 def _pct(value: Any, lang: str) -> str:
