@@ -107,15 +107,20 @@ def counts_at(start: Any, end: Any, as_of: dt.date) -> bool:
     return (first is None or first <= as_of) and (last is None or last >= as_of)
 
 
-def parse_as_of(text: str | None, what: str = "as_of") -> dt.date:
+def parse_as_of(text: str | None, what: str = "as_of", *, start: bool = False) -> dt.date:
     """A user's as-of date (``YYYY`` = 31 December, ``YYYY-MM-DD``; empty = today).
 
+    With ``start=True`` (the first date of a period, as ``changes --from``) a
+    year alone is its 1 January, as for every start in SPEC section 6.
     Raises :class:`~graph.errors.ValidationFailed` naming ``what`` otherwise.
+
+    >>> parse_as_of("2022", "--to"), parse_as_of("2022", "--from", start=True)
+    (datetime.date(2022, 12, 31), datetime.date(2022, 1, 1))
     """
     if text is None or not str(text).strip():
         return today()
     try:
-        value = end_date(str(text).strip())
+        value = (start_date if start else end_date)(str(text).strip())
     except ValueError:
         value = None
     if value is None or value.year < 1900:

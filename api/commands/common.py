@@ -76,12 +76,15 @@ AsOfOpt = Annotated[
 ]
 
 
-def as_of_from(text: str | None, option: str = "--as-of") -> dt.date:
-    """The date of an ``--as-of`` style option (today when not given), or exit 2."""
+def as_of_from(text: str | None, option: str = "--as-of", *, start: bool = False) -> dt.date:
+    """The date of an ``--as-of`` style option (today when not given), or exit 2.
+
+    ``start=True`` reads a year alone as its 1 January (``--from``).
+    """
     from graph.scope import parse_as_of
 
     try:
-        return parse_as_of(text, option)
+        return parse_as_of(text, option, start=start)
     except ValidationFailed as exc:
         fail(exc.message, code=2)
 

@@ -90,7 +90,7 @@ def changes_cmd(
         fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}", code=2)
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
-    before, after = as_of_from(start, "--from"), as_of_from(end, "--to")
+    before, after = as_of_from(start, "--from", start=True), as_of_from(end, "--to")
     if before > after:
         fail(f"--from {before.isoformat()} comes after --to {after.isoformat()}", code=2)
     target = store_from(store)

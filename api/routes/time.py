@@ -80,7 +80,7 @@ def changes(
 ) -> Response:
     from graph.analytics.changes import changes_report
 
-    before, after = parse_as_of(start, "query from"), parse_as_of(end, "query to")
+    before, after = parse_as_of(start, "query from", start=True), parse_as_of(end, "query to")
     if before > after:
         raise ValidationFailed(
             f"query from: {before.isoformat()} comes after to ({after.isoformat()})"
