@@ -313,3 +313,14 @@ def test_index_shows_a_locality_whose_id_has_a_slash_without_links(
     assert response.status_code == 200
     assert "עיר עם לוכסן" in response.text
     assert "/dashboard/loc/a" not in response.text
+
+
+def test_finding_scores_say_what_they_measure(client: TestClient) -> None:
+    # A bare "score 0.63" told a partnership manager nothing (QA pass): the strength is out of 1
+    # and its tooltip says what it measures.
+    html = client.get("/api/v1/dashboard/l-sderot?lang=en").text
+    assert 'class="pm-score"' in html
+    assert "strength " in html and " of 1" in html
+    assert "how strong the finding is" in html
+    he = client.get("/api/v1/dashboard/l-sderot").text
+    assert "ציון 0." not in he
