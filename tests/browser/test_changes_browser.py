@@ -21,6 +21,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from api.app import create_app
 from api.config import Settings
@@ -126,7 +127,14 @@ def test_pick_two_dates_in_hebrew(driver: webdriver.Chrome, server: str) -> None
     assert start.get_attribute("value") == "2022-01-01"
     driver.execute_script("arguments[0].value = '2022-06-30';", start)
     driver.find_element(By.ID, "pm-changes-show").click()
-    assert "from=2022-06-30" in driver.current_url and driver.current_url.endswith("#tab-changes")
+    # the click starts a navigation: wait for the new page before reading it (flaky under load)
+    WebDriverWait(driver, 60).until(
+        lambda d: (
+            "from=2022-06-30" in d.current_url
+            and d.execute_script("return document.readyState") == "complete"
+        )
+    )
+    assert driver.current_url.endswith("#tab-changes")
     assert driver.find_element(By.ID, "tab-changes").is_displayed()
     summary = driver.find_element(By.ID, "pm-changes-summary").text
     # time_fixture: 5 ties added and 2 ended, plus the four ties of the 2024 newcomer
@@ -143,6 +151,13 @@ def test_changes_on_the_map_in_english(driver: webdriver.Chrome, server: str) ->
     _open_tab(driver, f"{server}/api/v1/dashboard/t?as_of=2025-06-30&lang=en&from=2022-06-30")
     assert "9 ties added, 2 ended" in driver.find_element(By.ID, "pm-changes-summary").text
     driver.find_element(By.ID, "pm-changes-map").click()
+    # the dashboard has a map too: wait until the map page itself has loaded
+    WebDriverWait(driver, 60).until(
+        lambda d: (
+            "/maps/" in d.current_url
+            and d.execute_script("return document.readyState") == "complete"
+        )
+    )
     deadline = time.monotonic() + 30
     while not driver.execute_script("return !!(window.pmMap && window.pmMap.network);"):
         assert time.monotonic() < deadline, "the map did not draw"
