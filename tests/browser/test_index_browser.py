@@ -11,21 +11,12 @@ town's name opens its dashboard, which has the compass tab. Screenshots go to
 
 from __future__ import annotations
 
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from api.app import create_app
 from api.config import Settings
@@ -33,18 +24,9 @@ from graph.model import NodeRecord
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.registry import run_import
+from tests.browser.support import ARTIFACTS, chrome, free_port, navigation, serve
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 HOSTILE = "<script>alert(1)</script>"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert run_import(store, demo_path()).valid
     store.write([NodeRecord("Locality", "loc-x", {"name": HOSTILE, "population": 500})])
     store.close()
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         store=f"sqlite:///{folder / 'g.db'}",
         host="127.0.0.1",
@@ -62,37 +44,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         open_local_read=True,
         keys_path=folder / "keys.db",
     )
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
-    profile = tempfile.mkdtemp(prefix="pm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}", "--window-size=1500,1000"):  # fmt: skip
-        options.add_argument(arg)
-    options.unhandled_prompt_behavior = "ignore"
-    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    browser.set_page_load_timeout(90)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(window="1500,1000", page_load_timeout=90) as browser:
+        yield browser
 
 
 def _ids(driver: webdriver.Chrome) -> list[str]:
@@ -138,7 +97,8 @@ def test_index_sorts_and_opens_a_town(server: str, driver: webdriver.Chrome, lan
     assert th.get_attribute("aria-sort") == "ascending"
     driver.save_screenshot(str(ARTIFACTS / f"index-{lang}.png"))
     # A town's name opens its dashboard, with the compass tab.
-    driver.find_element(By.CSS_SELECTOR, "tr[data-id='loc-sderot'] th a").click()
+    with navigation(driver, 60):
+        driver.find_element(By.CSS_SELECTOR, "tr[data-id='loc-sderot'] th a").click()
     assert "/dashboard/loc-sderot" in driver.current_url
     tab = driver.find_element(By.CSS_SELECTOR, "a[href='#tab-compass']")
     assert tab.text in ("מצפן תוצאות תשתית", "Infrastructure outcomes compass")
@@ -152,14 +112,10 @@ def test_the_date_form_shows_another_day(server: str, driver: webdriver.Chrome) 
     assert dup["loc-sderot"] == "3"  # the planted group of three runs until 2026 (FINDINGS.md)
     field = driver.find_element(By.CSS_SELECTOR, "form.pm-asof input[name='as_of']")
     driver.execute_script("arguments[0].value = '2020-06-30';", field)
-    driver.find_element(By.CSS_SELECTOR, "form.pm-asof button").click()
-    WebDriverWait(driver, 60).until(
-        lambda d: (
-            "as_of=2020-06-30" in d.current_url
-            and d.execute_script("return document.readyState") == "complete"
-            and d.find_elements(By.CSS_SELECTOR, "form.pm-asof input[value='2020-06-30']")
-        )
-    )
+    with navigation(driver, 60):
+        driver.find_element(By.CSS_SELECTOR, "form.pm-asof button").click()
+    assert "as_of=2020-06-30" in driver.current_url
+    assert driver.find_elements(By.CSS_SELECTOR, "form.pm-asof input[value='2020-06-30']")
     assert "lang=en" in driver.current_url
     dup = dict(zip(_ids(driver), _column(driver, "duplicates"), strict=True))
     assert dup["loc-sderot"] == "0"  # the three Sderot STEM programs start in 2022

@@ -13,10 +13,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
-import shutil
-import socket
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +21,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-import uvicorn
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -36,12 +29,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from api.app import create_app
 from api.config import Settings
 from graph.store.sqlite import SQLiteStore
+from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, free_port, serve
 from viz.maps import render_map
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 def _sample() -> ModuleType:
@@ -56,19 +45,13 @@ def _sample() -> ModuleType:
 sample = _sample()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     store = SQLiteStore(folder / "g.db")
     sample.write_sample(store)
     store.close()
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         store=f"sqlite:///{folder / 'g.db'}",
         host="127.0.0.1",
@@ -76,49 +59,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         open_local_read=True,
         keys_path=folder / "keys.db",
     )
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
-    profile = tempfile.mkdtemp(prefix="pm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1440,900",
-        "--lang=he",
-    ):
-        options.add_argument(arg)
-    # Let an alert stay open so that the test sees it instead of Selenium dismissing it.
-    options.unhandled_prompt_behavior = "ignore"
-    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(window="1440,900", lang="he") as browser:
+        yield browser
 
 
 def _wait_settled(driver: webdriver.Chrome, timeout: float = 60) -> dict[str, Any]:
@@ -130,16 +78,6 @@ def _wait_settled(driver: webdriver.Chrome, timeout: float = 60) -> dict[str, An
         " nodes: pmMap.data.nodes.length, edges: pmMap.data.edges.length}"
     )
     return result
-
-
-def _assert_no_alert(driver: webdriver.Chrome) -> None:
-    try:
-        alert = driver.switch_to.alert
-    except NoAlertPresentException:
-        return
-    text = alert.text
-    alert.dismiss()
-    pytest.fail(f"a script from the data ran: alert({text!r})")
 
 
 def _view(driver: webdriver.Chrome) -> dict[str, float]:
@@ -181,7 +119,7 @@ def test_clicking_a_duplicate_focuses_the_map(driver: webdriver.Chrome, server: 
 def test_script_names_are_text_and_run_nothing(driver: webdriver.Chrome, server: str) -> None:
     driver.get(f"{server}/api/v1/dashboard/l-sderot")
     _wait_settled(driver)
-    _assert_no_alert(driver)
+    assert_no_alert(driver)
     titles = [
         e.text for e in driver.find_elements(By.CSS_SELECTOR, "#pm-list-isolates .pm-finding-title")
     ]
@@ -198,7 +136,7 @@ def test_script_names_are_text_and_run_nothing(driver: webdriver.Chrome, server:
     driver.find_element(By.ID, "pm-search").send_keys("<script>", Keys.ENTER)
     time.sleep(0.3)
     assert driver.execute_script("return pmMap.lastFocus") == ["xss"]
-    _assert_no_alert(driver)
+    assert_no_alert(driver)
 
 
 def test_search_finds_names_in_any_script(driver: webdriver.Chrome, server: str) -> None:
@@ -228,7 +166,7 @@ def test_screenshots_in_both_languages(driver: webdriver.Chrome, server: str) ->
         driver.save_screenshot(str(ARTIFACTS / f"map-{lang}.png"))
         driver.get(f"{server}/api/v1/dashboard?lang={lang}")
         driver.save_screenshot(str(ARTIFACTS / f"index-{lang}.png"))
-        _assert_no_alert(driver)
+        assert_no_alert(driver)
 
 
 def _big_network(n: int = 2000, seed: int = 1) -> nx.Graph:

@@ -7,19 +7,10 @@ script, which must show as text and run nothing.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from api.app import create_app
@@ -28,18 +19,9 @@ from graph.model import to_record
 from graph.model_process import Commitment
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.plan_town import plan_town_records
+from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, free_port, serve
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     store.write(nodes, rels)
     store.close()
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         store=f"sqlite:///{folder / 'g.db'}",
         host="127.0.0.1",
@@ -63,45 +45,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         open_local_read=True,
         keys_path=folder / "keys.db",
     )
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
-    profile = tempfile.mkdtemp(prefix="pm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(arg)
-    options.unhandled_prompt_behavior = "ignore"
-    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(window="1400,1000") as browser:
+        yield browser
 
 
 def _open_tab(driver: webdriver.Chrome, url: str) -> None:
@@ -117,16 +68,6 @@ def _rect(driver: webdriver.Chrome, css: str) -> dict[str, float]:
         "return {left: r.left, right: r.right, width: r.width};",
         css,
     )
-
-
-def _assert_no_alert(driver: webdriver.Chrome) -> None:
-    try:
-        alert = driver.switch_to.alert
-    except NoAlertPresentException:
-        return
-    text = alert.text
-    alert.dismiss()
-    raise AssertionError(f"a script ran: alert({text!r})")
 
 
 def test_plan_tab_in_hebrew(driver: webdriver.Chrome, server: str) -> None:
@@ -154,7 +95,7 @@ def test_plan_tab_in_hebrew(driver: webdriver.Chrome, server: str) -> None:
     assert [r for r in rows if "pm-plan-overdue" in (r.get_attribute("class") or "")] == [rows[0]]
     # leverage by year: two years, two bars each
     assert len(driver.find_elements(By.CSS_SELECTOR, "#tab-plan svg.pm-plan-chart rect")) == 4
-    _assert_no_alert(driver)
+    assert_no_alert(driver)
     script_row = driver.find_element(By.CSS_SELECTOR, '[data-commitment="c-script"]')
     assert SCRIPT in script_row.text
     driver.save_screenshot(str(ARTIFACTS / "plan-he.png"))
@@ -171,5 +112,5 @@ def test_plan_tab_in_english(driver: webdriver.Chrome, server: str) -> None:
     assert "₪3.1 from outside for every shekel of the authority" in text
     assert "₪120,000 in the locality serves no goal" in text
     assert "overdue by 91 days" in text
-    _assert_no_alert(driver)
+    assert_no_alert(driver)
     driver.save_screenshot(str(ARTIFACTS / "plan-en.png"))

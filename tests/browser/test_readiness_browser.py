@@ -9,18 +9,10 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -28,17 +20,7 @@ from api.app import create_app
 from api.config import Settings
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.readiness_fixture import write_town
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.browser.support import ARTIFACTS, chrome, free_port, serve
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(folder / "g.db")
     write_town(store)
     store.close()
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         store=f"sqlite:///{folder / 'g.db'}",
         host="127.0.0.1",
@@ -55,42 +37,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         open_local_read=True,
         keys_path=folder / "keys.db",
     )
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
-    profile = tempfile.mkdtemp(prefix="pm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1440,900",
-    ):
-        options.add_argument(arg)  # fmt: skip
-    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(window="1440,900") as browser:
+        yield browser
 
 
 def test_dashboard_tab_shows_the_3w_matrix(server: str, driver: webdriver.Chrome) -> None:

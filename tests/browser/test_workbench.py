@@ -13,37 +13,25 @@ cannot write, and revoking a key ends its session. Screenshots go to
 from __future__ import annotations
 
 import importlib.util
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from openpyxl import Workbook
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from api.app import create_app
 from api.auth import Role
 from api.config import Settings
 from graph.store.sqlite import SQLiteStore
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from tests.browser.support import ARTIFACTS, chrome, free_port, serve, submit
 
 
 def _town() -> ModuleType:
@@ -53,12 +41,6 @@ def _town() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -72,53 +54,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = SQLiteStore(folder / "g.db")
     nodes, rels = _town().town_records()
     store.write(nodes, rels)
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         store=f"sqlite:///{folder / 'g.db'}", host="127.0.0.1", port=port, keys_path=folder / "k"
     )
     app = create_app(settings, store=store)
     keys = {role.value: app.state.keys.create(role).secret for role in Role}
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", app, store, keys)
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app, port) as url:
+        yield Server(url, app, store, keys)
     store.close()
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    assert Path(DRIVER).exists(), "install chromium-driver: apt-get install -y chromium-driver"
-    profile = tempfile.mkdtemp(prefix="pm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-        "--lang=he",
-    ):
-        options.add_argument(arg)
-    browser = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(lang="he") as browser:
+        yield browser
 
 
 def _wait(driver: webdriver.Chrome, css: str, timeout: float = 15) -> WebElement:
@@ -134,21 +84,8 @@ def _sign_in(driver: webdriver.Chrome, server: Server, role: str, start: str = "
     driver.get(server.url + start)
     WebDriverWait(driver, 15).until(lambda d: "/signin" in d.current_url)
     driver.find_element(By.ID, "pm-key").send_keys(server.keys[role])
-    _submit(driver, driver.find_element(By.CSS_SELECTOR, "form.pm-form button[type=submit]"))
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form.pm-form button[type=submit]"))
     WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith(start))
-
-
-def _submit(driver: webdriver.Chrome, element: WebElement) -> None:
-    """Click (or submit) and wait until the browser has left the page it was on."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    if element.tag_name == "input" and element.get_attribute("type") == "search":
-        element.submit()
-    else:
-        element.click()
-    WebDriverWait(driver, 20).until(staleness_of(page))
-    WebDriverWait(driver, 20).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
 
 
 def _shot(driver: webdriver.Chrome, name: str) -> None:
@@ -183,13 +120,13 @@ def test_sign_in_edit_member_upload_sign_out(
     driver.get(server.url + "/web/organizations")
     search = driver.find_element(By.ID, "pm-q")
     search.send_keys("אור לגיל")
-    _submit(driver, search)
-    _submit(driver, _wait(driver, "#pm-items a"))
+    submit(driver, search)
+    submit(driver, _wait(driver, "#pm-items a"))
     name = _field(driver, "name")
     name.clear()
     name.send_keys("עמותת אור לגיל הרך — סניף שדרות")
     Select(_field(driver, "sector")).select_by_value("community")
-    _submit(driver, driver.find_element(By.ID, "pm-save"))
+    submit(driver, driver.find_element(By.ID, "pm-save"))
     assert "נשמר" in _wait(driver, "#pm-notice").text
     ngo = server.store.get("ngo")
     assert ngo is not None
@@ -204,7 +141,7 @@ def test_sign_in_edit_member_upload_sign_out(
     parent = _field(driver, "parent_id")
     parent.clear()
     parent.send_keys("no-such-org")
-    _submit(driver, driver.find_element(By.ID, "pm-save"))
+    submit(driver, driver.find_element(By.ID, "pm-save"))
     error = _wait(driver, "[data-field='parent_id'] .pm-error")
     assert error.text == "parent_id 'no-such-org' refers to an id that exists nowhere"
     assert server.store.get("ngo").props["sector"] == "community"  # nothing written
@@ -225,7 +162,7 @@ def test_sign_in_edit_member_upload_sign_out(
     form = driver.find_element(By.ID, "pm-add-memberships-forum_id")
     assert form.find_element(By.NAME, "member_id").get_attribute("value") == "biz"
     Select(form.find_element(By.NAME, "position")).select_by_value("observer")
-    _submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     members = _wait(driver, "#pm-related-memberships table")
     assert "Sderot Tech Ltd" in members.text
     rel = server.store.get_relationship(("biz", "MEMBER_OF", "f1"))
@@ -245,7 +182,7 @@ def test_sign_in_edit_member_upload_sign_out(
     )
     driver.get(server.url + "/web/imports")
     driver.find_element(By.ID, "pm-file").send_keys(str(bad))
-    _submit(driver, driver.find_element(By.ID, "pm-check"))
+    submit(driver, driver.find_element(By.ID, "pm-check"))
     table = _wait(driver, "#pm-report")
     rows = [
         [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
@@ -276,18 +213,18 @@ def test_sign_in_edit_member_upload_sign_out(
         },
     )
     driver.find_element(By.ID, "pm-file").send_keys(str(good))
-    _submit(driver, driver.find_element(By.ID, "pm-check"))
+    submit(driver, driver.find_element(By.ID, "pm-check"))
     # One organisation and one membership, as the dry run counts them.
     assert _wait(driver, "#pm-valid").text == "הקובץ תקין. מוכן לקליטה — רשומות: 1, קשרים: 1."
     assert server.store.get("o-youth") is None
-    _submit(driver, driver.find_element(By.ID, "pm-confirm"))
+    submit(driver, driver.find_element(By.ID, "pm-confirm"))
     landed = _wait(driver, "#pm-landed").text
     assert "נקלט" in landed
     assert server.store.get("o-youth") is not None
     assert server.store.get_relationship(("o-youth", "MEMBER_OF", "f1")) is not None
 
     # Sign out: the pages send the browser back to sign in.
-    _submit(driver, driver.find_element(By.ID, "pm-signout"))
+    submit(driver, driver.find_element(By.ID, "pm-signout"))
     WebDriverWait(driver, 15).until(lambda d: "/signin" in d.current_url)
     driver.get(server.url + "/web/organizations")
     assert "/signin" in driver.current_url
@@ -301,14 +238,14 @@ def test_admin_reads_the_audit_trail_and_undoes_a_change(
     name = _field(driver, "name")
     name.clear()
     name.send_keys("جمعية الأمل للشباب")
-    _submit(driver, driver.find_element(By.ID, "pm-save"))
+    submit(driver, driver.find_element(By.ID, "pm-save"))
     _wait(driver, "#pm-notice")
     assert server.store.get("comm").props["name"] == "جمعية الأمل للشباب"
     driver.get(server.url + "/web/audit")
     first = _wait(driver, "#pm-audit tbody tr")
     assert "جمعية الأمل للشباب" in first.text and "جمعية الأمل" in first.text
     _shot(driver, "audit-he")
-    _submit(driver, first.find_element(By.CSS_SELECTOR, ".pm-undo"))
+    submit(driver, first.find_element(By.CSS_SELECTOR, ".pm-undo"))
     _wait(driver, "#pm-notice")
     assert server.store.get("comm").props["name"] == "جمعية الأمل"
 
@@ -320,7 +257,7 @@ def test_a_form_without_its_csrf_token_is_refused(driver: webdriver.Chrome, serv
     name = _field(driver, "name")
     name.clear()
     name.send_keys("שם שלא יישמר")
-    _submit(driver, driver.find_element(By.ID, "pm-save"))
+    submit(driver, driver.find_element(By.ID, "pm-save"))
     message = _wait(driver, "#pm-message")
     assert "אסימון האבטחה" in message.text
     assert server.store.get("far").props["name"] == 'מתנ"ס קריית שמונה'
@@ -374,7 +311,7 @@ def test_pick_an_arabic_name_on_an_arabic_page(driver: webdriver.Chrome, server:
         )
     )
     assert form.find_element(By.NAME, "organization_id").get_attribute("value") == "comm"
-    _submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    submit(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     partners = _wait(driver, "#pm-related-program_partners")
     assert "جمعية الأمل" in partners.text
     assert server.store.get_relationship(("comm", "PARTNERS_IN", "p1")) is not None
