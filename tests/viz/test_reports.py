@@ -213,3 +213,64 @@ def test_health_pages_follow_the_latest_wave(tmp_path):
     # invited = the 2 that answered some wave; trust (1 + 1) / 2, value (0 + 1) / 2
     assert "2 of 2 organisations answered (100%)" in summary
     assert "Average trust 100%, average value 50%" in summary
+
+
+def test_what_changed_pages_list_the_hand_worked_changes(tmp_path):
+    # tests/analytics/time_fixture.py works out the history town's changes by hand; the
+    # report covers 1 January three years back (2022-01-01) to its date, and nothing in the
+    # town changes between 2022-01-01 and the fixture's FROM (2022-06-30).
+    from tests.analytics.time_fixture import TO, history_town
+
+    store = SQLiteStore(tmp_path / "t.db")
+    history_town(store)
+    book = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(build_pack(store, "t", as_of=TO, lang="en")))
+    )
+    sheet = book["What changed, last 3 years"]  # titles fit Excel's 31 characters
+    assert [c.value for c in sheet[1]] == ["Change", "Who", "Through what"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    changes = sorted((r[0], r[1]) for r in rows)
+    assert changes == sorted(
+        [("New tie", "ארגון biz ↔ ארגון muni"), ("New tie", "ארגון biz ↔ ארגון ngo"),
+         ("New tie", "ארגון biz ↔ ארגון res"), ("New tie", "ארגון muni ↔ ארגון res"),
+         ("New tie", "ארגון ngo ↔ ארגון res"),
+         ("Tie ended", "ארגון muni ↔ ארגון old"), ("Tie ended", "ארגון ngo ↔ ארגון old"),
+         ("Joined the network", "ארגון biz"), ("Left the network", "ארגון old")]
+    )  # fmt: skip
+    # the ties of the forum f (the local administration) say so
+    assert all("f" in str(r[2]) for r in rows if r[0] == "New tie")
+    summary = " ".join(str(c.value) for c in book["Summary"]["A"] if c.value)
+    assert "Changes from 2022-01-01 to 2025-06-30" in summary
+    assert "5 ties added, 2 ended" in summary
+
+
+def test_compass_pages_show_each_cell_and_the_met_shares(tmp_path):
+    from graph.model import NodeRecord as N
+
+    def rating(domain: str, outcome: str, year: int, status: str) -> N:
+        props = {"locality_id": "l1", "domain": domain, "outcome": outcome, "year": year,
+                 "status": status}  # fmt: skip
+        return N("CompassRating", f"{domain}-{outcome}-{year}", props)
+
+    store = SQLiteStore(tmp_path / "c.db")
+    store.write(
+        [
+            N("Locality", "l1", {"name": "עיר"}),
+            rating("early_childhood", "data_culture", 2022, "partly"),
+            rating("early_childhood", "data_culture", 2024, "met"),
+            rating("employment", "data_culture", 2022, "not_met"),
+            rating("employment", "data_culture", 2024, "not_met"),
+        ]
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(build_pack(store, "l1", as_of=dt.date(2025, 1, 1), lang="he")))
+    )
+    cells = list(book["מצפן תוצאות תשתית"].iter_rows(min_row=2, values_only=True))
+    assert ("גיל רך", "מתקיים חלקית (2022)", "מתקיים (2024)", "השתפר") in [r[1:5] for r in cells]
+    assert ("תעסוקה", "לא מתקיים (2022)", "לא מתקיים (2024)", "ללא שינוי") in [
+        r[1:5] for r in cells
+    ]
+    shares = book["מצפן – שיעור המימוש לפי תוצאה"]  # a colon may not name a sheet
+    assert [c.value for c in shares[1]][1:] == ["מתקיימת ב-2022", "מתקיימת ב-2024"]
+    # met counts 1, partly ½, not met 0: 2022 (½ + 0) / 2 = 0.25, 2024 (1 + 0) / 2 = 0.5
+    assert next(shares.iter_rows(min_row=2, values_only=True))[1:] == (0.25, 0.5)

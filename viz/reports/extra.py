@@ -1,8 +1,10 @@
-"""Tables of the report pack beyond the network findings: the plan and emergency readiness.
+"""Tables of the report pack beyond the network findings.
 
-Each provider returns the tables of one analysis for a locality, or an empty
-list when the locality has no data for it (no goals or agreements, no needs),
-so a town without a plan gets no empty plan pages.
+The plan, emergency readiness, partnership health, what changed over the
+last three years, and the infrastructure outcomes compass. Each provider
+returns the tables of one analysis for a locality, or an empty list when the
+locality has no data for it (no goals or agreements, no needs, no survey, no
+change, no compass ratings), so a town without a plan gets no empty plan pages.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from graph.analytics.changes import changes_report
+from graph.analytics.compass import compass_report
 from graph.analytics.health import health_report
 from graph.analytics.plan import plan_report
 from graph.analytics.readiness import readiness_report
@@ -19,7 +23,13 @@ from graph.store.base import GraphStore
 from graph.vocabulary import render, term
 from viz.reports.pack import Column, Table
 
-__all__ = ["health_tables", "plan_tables", "readiness_tables"]
+__all__ = [
+    "changes_tables",
+    "compass_tables",
+    "health_tables",
+    "plan_tables",
+    "readiness_tables",
+]
 
 
 def _col(key: str, lang: str, kind: str = "text") -> Column:
@@ -186,5 +196,124 @@ def health_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date
                 _col("ratings", lang, "number"),
             ],
             organizations,
+        ),
+    ]
+
+
+def _year_title(year: int, lang: str) -> str:
+    return render("report.col.share_year", lang, year=str(year))
+
+
+def changes_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date) -> list[Table]:
+    """What changed from 1 January three years before ``as_of`` to ``as_of`` (as the dashboard).
+
+    One row per tie added or ended (with the forums, programs or partnerships
+    that make it) and per actor who joined or left; nothing when nothing changed.
+    """
+    start = dt.date(as_of.year - 3, 1, 1)
+    report = changes_report(store, start, as_of, Scope(locality_id, as_of))
+    ties, actors = report["ties"], report["actors"]
+    names = {
+        n.id: n.name for n in store.get_many(set(actors["joined"]) | set(actors["left"])).values()
+    }
+    evidence_key = "reasons" if lang == "en" else f"reasons_{lang}"
+    rows: list[dict[str, Any]] = []
+    for kind in ("added", "ended"):
+        for tie in ties[kind]:
+            rows.append(
+                {
+                    "change": render(f"report.change.tie_{kind}", lang),
+                    "who": f"{tie['source_name']} ↔ {tie['target_name']}",
+                    "evidence": "; ".join(str(r) for r in (tie.get(evidence_key) or [])[1:]),
+                }
+            )
+    for kind in ("joined", "left"):
+        for actor in actors[kind]:
+            rows.append(
+                {
+                    "change": render(f"report.change.actor_{kind}", lang),
+                    "who": names.get(actor, actor),
+                    "evidence": "",
+                }
+            )
+    if not rows:
+        return []
+    note = render("report.note.changes", lang, start=start.isoformat(), end=as_of.isoformat())
+    note += " " + "; ".join(str(r) for r in report.get(evidence_key) or [])
+    return [
+        Table(
+            "changes",
+            render("report.sheet.changes", lang),
+            [_col("change", lang), _col("who", lang), _col("evidence", lang)],
+            rows,
+            note=note,
+        )
+    ]
+
+
+def compass_tables(store: GraphStore, locality_id: str, lang: str, as_of: dt.date) -> list[Table]:
+    """The outcomes compass: each rated outcome x domain, first and latest year, and met shares."""
+    compass = compass_report(store, Scope(locality_id, as_of))
+    cells = compass.get("cells") or []
+    if not cells:
+        return []
+
+    def status(entry: Mapping[str, Any]) -> str:
+        return f"{term('compass_status', entry['status'], lang)} ({entry['year']})"
+
+    rows = [
+        {
+            "outcome": term("outcome", c["outcome"], lang),
+            "domain": term("domain", c["domain"], lang),
+            "first": status(c["first"]),
+            "latest": status(c["latest"]),
+            "change": term("compass_change", c["change"], lang),
+            "evidence": c.get("evidence") or "",
+        }
+        for c in cells
+    ]
+    years = compass.get("years") or []
+    shares = [
+        {
+            "outcome": term("outcome", o["outcome"], lang),
+            "share_first": o.get("met_share_first"),
+            "share_latest": o.get("met_share_latest"),
+        }
+        for o in compass.get("outcomes") or []
+        if o.get("met_share_first") is not None or o.get("met_share_latest") is not None
+    ]
+    return [
+        Table(
+            "compass",
+            render("report.sheet.compass", lang),
+            [
+                _col("outcome", lang),
+                _col("domain", lang),
+                _col("first", lang),
+                _col("latest", lang),
+                _col("change", lang),
+                _col("evidence", lang),
+            ],
+            rows,
+            note=render("report.note.compass", lang),
+        ),
+        Table(
+            "compass_shares",
+            render("report.sheet.compass_shares", lang),
+            [
+                _col("outcome", lang),
+                Column(
+                    "share_first",
+                    render("report.col.share_year", lang, year=str(years[0])),
+                    "share",
+                ),
+                Column(
+                    "share_latest",
+                    render("report.col.share_year", lang, year=str(years[-1])),
+                    "share",
+                ),
+            ],
+            shares,
+            note=render("report.note.compass_shares", lang),
         ),
     ]

@@ -77,10 +77,16 @@ TableProvider = Callable[[GraphStore, str, str, dt.date], list[Table]]
 
 
 def table_providers() -> list[TableProvider]:
-    """Providers of extra tables (plan, readiness, health), in the order they appear."""
-    from viz.reports.extra import health_tables, plan_tables, readiness_tables
+    """Providers of extra tables, in the order they appear."""
+    from viz.reports.extra import (
+        changes_tables,
+        compass_tables,
+        health_tables,
+        plan_tables,
+        readiness_tables,
+    )
 
-    return [plan_tables, readiness_tables, health_tables]
+    return [changes_tables, plan_tables, readiness_tables, health_tables, compass_tables]
 
 
 def _reasons(entry: Mapping[str, Any], lang: str) -> str:
