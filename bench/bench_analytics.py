@@ -56,7 +56,8 @@ from graph.analytics.duplicates import find_duplicates  # noqa: E402
 from graph.analytics.isolates import find_isolates  # noqa: E402
 from graph.analytics.metrics import scope_metrics  # noqa: E402
 from graph.model import NodeRecord, RelRecord  # noqa: E402
-from graph.network import build_network, gc_paused, scope_subgraph  # noqa: E402
+from graph.network import build_network, gc_paused  # noqa: E402
+from graph.scope import Scope, read  # noqa: E402
 from graph.store.sqlite import SQLiteStore  # noqa: E402
 
 DOMAINS = [
@@ -392,7 +393,7 @@ def _analyse(
     store: SQLiteStore, locality_id: str | None, seed: int
 ) -> tuple[nx.Graph, dict[str, float]]:
     times: dict[str, float] = {}
-    sub = _timed("read scope", lambda: scope_subgraph(store, locality_id=locality_id), times)
+    sub = _timed("read scope", lambda: read(store, Scope(locality_id)), times)
     G = _timed("build network", lambda: build_network(sub, locality_id=locality_id), times)
     _timed("duplicates", lambda: find_duplicates(G, sub), times)
     _timed("isolates", lambda: find_isolates(G), times)
@@ -457,7 +458,7 @@ def _scope_vs_igraph(
     from graph.analytics.report import analysis_report
 
     analysis_report(store, locality_id=locality_id, seed=seed)  # warm caches and imports
-    sub = scope_subgraph(store, locality_id=locality_id)
+    sub = read(store, Scope(locality_id))
     G = build_network(sub, locality_id=locality_id)
     # Ours and raw igraph alternate, the fastest of each kept: on a shared machine a
     # busy moment then cannot fall on one side of the ratio only.
@@ -506,7 +507,7 @@ def against_igraph(args: argparse.Namespace) -> dict[str, Any]:
         big = build_store(
             args.db_dir / f"town-{args.sample_orgs}-{args.seed}.db", 1, args.sample_orgs, args.seed
         )
-        G = build_network(scope_subgraph(big))
+        G = build_network(read(big, Scope()))
         out["sampling"] = sampling_quality(G, args.seed)
         big.close()
     return out

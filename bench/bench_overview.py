@@ -13,7 +13,7 @@ The graph comes from :func:`importers.synth.generate` (the data of
 * :func:`graph.analytics.overview.summaries_from`: every locality's summary
   from those records (one index, one carve per locality);
 * the baseline it replaces: a query-per-locality read
-  (:func:`graph.network.scope_subgraph`) then the same network, duplicates
+  (:func:`graph.scope.read`) then the same network, duplicates
   and isolates, on ``--sample`` localities, extrapolated to all of them;
 * the ranking (:func:`graph.analytics.selection.rank_localities`);
 * ``GET /api/v1/dashboard`` through the app: the first request (computes)
@@ -34,8 +34,8 @@ from graph.analytics.duplicates import find_duplicates
 from graph.analytics.isolates import find_isolates
 from graph.analytics.overview import summaries_from
 from graph.analytics.selection import rank_localities
-from graph.network import build_network, scope_subgraph
-from graph.scope import Scope, cut
+from graph.network import build_network
+from graph.scope import Scope, read
 from graph.store.sqlite import SQLiteStore
 
 
@@ -86,7 +86,7 @@ def main() -> None:
 
     def baseline() -> None:
         for loc in ids:
-            sub = cut(scope_subgraph(store, locality_id=loc), scope)
+            sub = read(store, Scope(loc, scope.as_of))
             G = build_network(sub, locality_id=loc)
             find_duplicates(G, sub)
             find_isolates(G)

@@ -72,6 +72,7 @@ __all__ = [
     "Role",
     "RoleKind",
     "Sector",
+    "Subgraph",
     "SurveyResponse",
     "blank_to_none",
     "derived_relationships",
@@ -506,6 +507,14 @@ class RelRecord:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.source, self.type, self.target)
+
+
+@dataclass
+class Subgraph:
+    """A part of the graph: some nodes and relationships among them (a scope's records)."""
+
+    nodes: list[NodeRecord]
+    relationships: list[RelRecord]
 
 
 def _plain(value: Any) -> Any:

@@ -51,9 +51,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import NotFound, ValidationFailed
-from graph.model import NodeRecord, RelRecord, node_localities
-from graph.store.base import GraphStore, Subgraph, prune_to_locality
+from graph.errors import ValidationFailed
+from graph.model import NodeRecord, RelRecord
+from graph.scope import Scope, read
+from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
     "CONTEXTS",
@@ -62,15 +63,11 @@ __all__ = [
     "build_network",
     "context_allows",
     "gc_paused",
-    "locality_subgraph",
-    "scope_subgraph",
 ]
 
 TIE_KINDS = ("partnership", "forum", "program", "funding", "part_of")
 CONTEXTS = ("routine", "emergency", "both")
 
-#: Read a locality in one pass when it holds at least 1/this of the store's nodes.
-_ONE_PASS_SHARE = 4
 #: Meetings a year assumed for a forum that does not say.
 _DEFAULT_MEETINGS = 6
 _DEFAULT_STRENGTH = 3
@@ -120,108 +117,6 @@ def _check_context(context: str) -> None:
         raise ValidationFailed(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
 
 
-def scope_subgraph(
-    store: GraphStore, *, locality_id: str | None = None, cluster_id: str | None = None
-) -> Subgraph:
-    """The part of the store a scope covers.
-
-    Parameters
-    ----------
-    store : GraphStore
-        The graph.
-    locality_id : str, optional
-        One locality: :meth:`GraphStore.subgraph` of it.
-    cluster_id : str, optional
-        A cluster of localities (``Locality.cluster_id``): the union of
-        their subgraphs.
-
-    Returns
-    -------
-    Subgraph
-        Nodes sorted by id.
-
-    Raises
-    ------
-    NotFound
-        When the locality or cluster does not exist.
-    """
-    if locality_id is not None and cluster_id is not None:
-        raise ValidationFailed("give a locality_id or a cluster_id, not both")
-    if locality_id is not None:
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"no locality with id {locality_id!r}")
-        if store.count(locality_id=locality_id) * _ONE_PASS_SHARE >= store.count():
-            # The locality is most of the store: one read beats a query per node.
-            return locality_subgraph(
-                list(store.iter_nodes()), list(store.iter_relationships()), locality_id
-            )
-        return store.subgraph(locality_id)
-    if cluster_id is not None:
-        members = [
-            n.id for n in store.iter_nodes("Locality") if n.props.get("cluster_id") == cluster_id
-        ]
-        if not members:
-            raise NotFound(f"no locality has cluster_id {cluster_id!r}")
-        nodes: dict[str, NodeRecord] = {}
-        rels: dict[tuple[str, str, str], RelRecord] = {}
-        for loc_id in members:
-            part = store.subgraph(loc_id)
-            nodes.update((n.id, n) for n in part.nodes)
-            rels.update((r.key, r) for r in part.relationships)
-        return Subgraph(sorted(nodes.values(), key=lambda n: n.id), list(rels.values()))
-    return store.subgraph(None)
-
-
-def locality_subgraph(
-    nodes: list[NodeRecord], relationships: list[RelRecord], locality_id: str
-) -> Subgraph:
-    """:meth:`GraphStore.subgraph` of one locality, computed from records in memory.
-
-    The same nodes and relationships as the store's method (the locality,
-    every node in it, the investments into its programs, every node one
-    relationship away, the roles of every organisation included, and all
-    relationships among them, less what came from other localities:
-    :func:`~graph.store.base.prune_to_locality`), from one pass over everything instead of a
-    query per node: :func:`scope_subgraph` uses it when the locality is
-    most of the store.
-
-    Examples
-    --------
-    >>> from graph.model import NodeRecord, RelRecord, node_localities
-    >>> nodes = [NodeRecord("Locality", "l", {"name": "ירוחם"}),
-    ...          NodeRecord("Organization", "a", {"name": "א", "locality_ids": ["l"]}),
-    ...          NodeRecord("Organization", "far", {"name": "רחוק"})]
-    >>> sub = locality_subgraph(nodes, [RelRecord("OPERATES_IN", "a", "l")], "l")
-    >>> [n.id for n in sub.nodes]
-    ['a', 'l']
-    """
-    by_id = {n.id: n for n in nodes}
-    touching: dict[str, list[RelRecord]] = defaultdict(list)
-    for rel in relationships:
-        touching[rel.source].append(rel)
-        if rel.target != rel.source:
-            touching[rel.target].append(rel)
-    core = {n.id for n in nodes if locality_id in node_localities(n)}
-    if locality_id in by_id:
-        core.add(locality_id)
-    for nid in [c for c in core if by_id[c].label == "Program"]:
-        core.update(r.source for r in touching[nid] if r.type == "FUNDS" and r.target == nid)
-    ids = set(core)
-    for nid in core:
-        if nid == locality_id:
-            continue
-        for rel in touching[nid]:
-            ids.add(rel.source)
-            ids.add(rel.target)
-    kept = {nid for nid in ids if nid in by_id}
-    for nid in [k for k in kept if by_id[k].label == "Organization"]:
-        kept.update(r.source for r in touching[nid] if r.type == "ROLE_IN" and r.target == nid)
-    rels = [r for r in relationships if r.source in kept and r.target in kept]
-    whole = Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
-    return prune_to_locality(whole, locality_id)
-
-
 def _scope_localities(
     nodes: Iterable[NodeRecord], locality_id: str | None, cluster_id: str | None
 ) -> list[str] | None:
@@ -241,7 +136,8 @@ def _records(
         return source.nodes, source.relationships
     if locality_id is None and cluster_id is None:
         return list(source.iter_nodes()), source.iter_relationships()
-    sub = scope_subgraph(source, locality_id=locality_id, cluster_id=cluster_id)
+    # No date cut here: a caller that wants one reads the scope itself and passes the subgraph.
+    sub = read(source, Scope(locality_id, cluster_id=cluster_id), dated=False)
     return sub.nodes, sub.relationships
 
 
@@ -306,7 +202,7 @@ def build_network(
     ----------
     source : GraphStore or Subgraph
         Where the graph comes from. A store is read in one pass (the whole
-        graph) or through :func:`scope_subgraph`; a subgraph is taken as
+        graph) or through :func:`graph.scope.read` (without its date cut); a subgraph is taken as
         already scoped (``locality_id``/``cluster_id`` then only label it).
     locality_id, cluster_id : str, optional
         The scope: one locality or a cluster of localities; default the whole graph.

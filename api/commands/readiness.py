@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, fail, out, print_json, store_from
+from api.commands.common import JsonOpt, StoreOpt, fail, for_option, out, print_json, store_from
 from graph.errors import PartnermapError
 
 __all__ = ["path_cmd", "readiness_cmd"]
@@ -140,7 +140,7 @@ def readiness_cmd(
         wanted = [*report["emergency_team"]["members"], locality]
         names = {k: v.name for k, v in target.get_many(wanted).items()}
     except PartnermapError as exc:
-        fail(f"--locality: {exc.message}", code=1)
+        fail(for_option("--locality", exc.message), code=1)
     finally:
         target.close()
     if as_json:

@@ -42,7 +42,7 @@ from typing import Any
 from graph.errors import NotFound
 from graph.model import NodeRecord
 from graph.model_process import CompassOutcome, CompassStatus
-from graph.scope import Scope
+from graph.scope import Scope, check_locality
 from graph.store.base import GraphStore
 from graph.vocabulary import Reason, reasons
 
@@ -187,8 +187,8 @@ def compass_report(store: GraphStore, scope: Scope) -> dict[str, Any]:
     >>> store.close()
     """
     loc_id = scope.locality_id
-    loc = store.get(loc_id) if loc_id else None
-    if loc is None or loc.label != "Locality":
-        raise NotFound(f"no locality with id {loc_id!r}")
+    if loc_id is None:
+        raise NotFound("locality_id: the compass is of one locality; name it")
+    check_locality(store, loc_id)
     ratings = store.find("CompassRating", locality_id=loc_id)
     return compass_from(ratings, scope=scope)

@@ -8,11 +8,11 @@ isolated actors, the cross-sector tie share, whether a partnerships manager
 is in post and a local administration meets, and its money by source with
 the leverage ratio. Asking the store for each locality's subgraph costs a
 query per node; :func:`locality_summaries` instead reads every node and
-relationship once, indexes them, cuts them to the as-of date
-(the rule of :func:`graph.scope.cut`), and carves each locality's subgraph from memory
-with the same rules as :meth:`GraphStore.subgraph` (then
-:func:`~graph.store.base.prune_to_locality`), so each summary agrees with
-that locality's own report.
+relationship once, cuts them to the as-of date (the rule of
+:func:`graph.scope.cut`), indexes them once and carves each locality's part
+from memory with the one rule of :mod:`graph.locality`
+(:class:`~graph.locality.LocalityIndex`), so each summary agrees with that
+locality's own report.
 
 Money follows SPEC section 8 and is read from every record, not the as-of
 cut (a program that ended still brought its money): investments of years up
@@ -54,10 +54,11 @@ import networkx as nx
 
 from graph.analytics.duplicates import find_duplicates
 from graph.analytics.isolates import find_isolates
+from graph.locality import LocalityIndex
 from graph.model import NodeRecord, RelRecord, node_localities
 from graph.network import build_network, gc_paused
 from graph.scope import DATED_NODES, DATED_RELATIONSHIPS, Scope, counts_at, start_date
-from graph.store.base import GraphStore, Subgraph, prune_to_locality
+from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
     "MONEY_SOURCES",
@@ -67,93 +68,8 @@ __all__ = [
     "uncovered_needs_hook",
 ]
 
-#: Nodes with more relationships than this are indexed as hubs.
-_HUB_DEGREE = 200
-
 #: The funder sectors money is shown by (others count as ``other``).
 MONEY_SOURCES = ("local_authority", "government", "philanthropy", "business", "other")
-
-
-class _Index:
-    """Nodes by id, relationships by node, and each locality's own nodes."""
-
-    def __init__(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> None:
-        self.by_id = {n.id: n for n in nodes}
-        self.touching: dict[str, list[RelRecord]] = defaultdict(list)
-        for rel in rels:
-            self.touching[rel.source].append(rel)
-            if rel.target != rel.source:
-                self.touching[rel.target].append(rel)
-        # Hubs (national ministries, big funders) touch thousands of relationships;
-        # their ties to small nodes are found from the small side, their ties to
-        # each other from this short list.
-        self.hubs = {nid for nid, rs in self.touching.items() if len(rs) > _HUB_DEGREE}
-        self.hub_rels: dict[str, list[RelRecord]] = defaultdict(list)
-        for hub in self.hubs:
-            for rel in self.touching[hub]:
-                if rel.source in self.hubs and rel.target in self.hubs:
-                    self.hub_rels[hub].append(rel)
-        self.roles: dict[str, list[str]] = defaultdict(list)
-        self.funders: dict[str, list[str]] = defaultdict(list)
-        for rel in rels:
-            if rel.type == "ROLE_IN":
-                self.roles[rel.target].append(rel.source)
-            elif rel.type == "FUNDS":
-                self.funders[rel.target].append(rel.source)
-        self.members: dict[str, set[str]] = defaultdict(set)
-        self.localities: dict[str, tuple[str, ...]] = {}
-        for n in nodes:
-            found = tuple(node_localities(n))
-            if found:
-                self.localities[n.id] = found
-            for loc in found:
-                self.members[loc].add(n.id)
-
-    def subgraph(self, locality_id: str) -> Subgraph:
-        """What :func:`graph.network.locality_subgraph` gives, without a full scan."""
-        by_id, touching = self.by_id, self.touching
-        core = set(self.members.get(locality_id, ()))
-        core.add(locality_id)
-        for nid in [c for c in core if c in by_id and by_id[c].label == "Program"]:
-            core.update(self.funders.get(nid, ()))
-        ids = set(core)
-        for nid in core:
-            if nid == locality_id:
-                continue
-            for rel in touching[nid]:
-                ids.add(rel.source)
-                ids.add(rel.target)
-        # Drop early what prune_to_locality drops anyway (nodes of other localities not tied
-        # to an actor anchored here): a town's own actors reach thousands of such nodes
-        # through their other towns, and collecting their relationships is most of the cost.
-        locs = self.localities
-        anchored = {locality_id} | {c for c in core if locs.get(c) == (locality_id,)}
-        tied: set[str] = set()
-        for nid in anchored:
-            for rel in touching[nid]:
-                tied.add(rel.target if rel.source == nid else rel.source)
-
-        def early(nid: str) -> bool:
-            label = by_id[nid].label
-            if label in ("Role", "Investment"):
-                return True
-            if label == "Locality":
-                return nid == locality_id
-            here = locs.get(nid, ())
-            return not here or locality_id in here or nid in tied
-
-        kept = {nid for nid in ids if nid in by_id and early(nid)}
-        for nid in [k for k in kept if by_id[k].label == "Organization"]:
-            kept.update(self.roles.get(nid, ()))
-        seen: set[int] = set()
-        rels = []
-        for nid in kept:
-            for r in self.hub_rels[nid] if nid in self.hubs else touching[nid]:
-                if r.source in kept and r.target in kept and id(r) not in seen:
-                    seen.add(id(r))
-                    rels.append(r)
-        whole = Subgraph(sorted((by_id[k] for k in kept), key=lambda n: n.id), rels)
-        return prune_to_locality(whole, locality_id)
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -335,9 +251,9 @@ def _cross_share(G: nx.Graph) -> float | None:
 
 
 def _summary(
-    ix: _Index, loc: NodeRecord, scope: Scope, context: str, extra: Sequence[NodeRecord]
+    ix: LocalityIndex, loc: NodeRecord, scope: Scope, context: str, extra: Sequence[NodeRecord]
 ) -> dict[str, Any]:
-    sub = ix.subgraph(loc.id)
+    sub = ix.part(loc.id)
     G = build_network(sub, locality_id=loc.id, context=context)
     duplicates = find_duplicates(G, sub)
     isolates = find_isolates(G, explain=False)
@@ -386,7 +302,7 @@ def summaries_from(
         goals = _goals(nodes)
         compass = _compass(nodes, scope)
         view = _cut(Subgraph(nodes, list(rels)), scope)
-        ix = _Index(view.nodes, view.relationships)
+        ix = LocalityIndex(view.nodes, view.relationships)
         wanted = set(locality_ids) if locality_ids is not None else None
         capabilities = [n for n in view.nodes if n.label == "Capability"]
         related = {str(c.props.get(k) or "") for c in capabilities

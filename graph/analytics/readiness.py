@@ -67,10 +67,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import NotFound
 from graph.model import NodeRecord, RelRecord
-from graph.network import build_network, scope_subgraph
-from graph.scope import Scope, cut, today
+from graph.network import build_network
+from graph.scope import Scope, check_locality, cut, read, today
 from graph.store.base import GraphStore, Subgraph
 from graph.vocabulary import Reason, reasons
 
@@ -149,8 +148,9 @@ def need_status(providers: int, coverage: float | None) -> str:
 def readiness_subgraph(store: GraphStore, locality_id: str) -> Subgraph:
     """What the readiness of a locality reads from a store.
 
-    The locality's part of the graph (:func:`graph.network.scope_subgraph`),
-    its needs, every capability (they are few) with the organisations that
+    The locality's part of the graph (:func:`graph.scope.read`, without its
+    date cut: :func:`readiness_report` cuts this and the records added here
+    together), its needs, every capability (they are few) with the organisations that
     hold them and their contact roles.
 
     Raises
@@ -158,7 +158,7 @@ def readiness_subgraph(store: GraphStore, locality_id: str) -> Subgraph:
     NotFound
         When the locality does not exist.
     """
-    sub = scope_subgraph(store, locality_id=locality_id)
+    sub = read(store, Scope(locality_id), dated=False)
     nodes = {n.id: n for n in sub.nodes}
     extra: list[NodeRecord] = []
     for need in store.find("Need", locality_id=locality_id):
@@ -268,8 +268,7 @@ def readiness_report(
     scope = Scope(locality_id, as_of or today(), "emergency")
     if isinstance(source, Subgraph):
         sub = source
-        if not any(n.id == locality_id and n.label == "Locality" for n in sub.nodes):
-            raise NotFound(f"no locality with id {locality_id!r}")
+        check_locality(sub, locality_id)
     else:
         sub = readiness_subgraph(source, locality_id)
     view = cut(sub, scope)

@@ -28,7 +28,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import NodeRecord, RelRecord
+from graph.locality import locality_part
+from graph.model import NodeRecord, RelRecord, Subgraph
 
 __all__ = [
     "GraphCounts",
@@ -39,7 +40,6 @@ __all__ = [
     "canonical_json",
     "check_preconditions",
     "digest",
-    "prune_to_locality",
     "text_digest",
 ]
 
@@ -107,12 +107,6 @@ class GraphCounts:
         }
 
 
-@dataclass
-class Subgraph:
-    nodes: list[NodeRecord]
-    relationships: list[RelRecord]
-
-
 def _shown(key: RecordKey) -> str:
     if isinstance(key, str):
         return repr(key)
@@ -154,62 +148,6 @@ def check_preconditions(
             raise PreconditionFailed(
                 f"{_shown(key)} changed since it was read (stale ETag): read it again"
             )
-
-
-def prune_to_locality(sub: Subgraph, locality_id: str) -> Subgraph:
-    """Drop what a locality's part of the graph drew in from other localities.
-
-    One relationship away from a national actor that works in many towns lie
-    its partners, programs and money in those other towns; a partnership
-    manager looking at her town should not see them. A node that belongs only
-    to other localities stays when it is tied directly to an actor anchored
-    here (one whose only locality is this one: the municipality's twin-town
-    partnership stays), and is dropped otherwise. Then investments into
-    programs that were dropped, roles of organisations that were dropped, and
-    every relationship that lost an end go too. National nodes (no locality)
-    stay.
-
-    Examples
-    --------
-    >>> from graph.model import NodeRecord as N, RelRecord as R
-    >>> sub = Subgraph(
-    ...     [N("Locality", "l1"), N("Locality", "l2"),
-    ...      N("Organization", "fund", {"locality_ids": ["l1", "l2"]}),
-    ...      N("Organization", "other-town", {"locality_ids": ["l2"]})],
-    ...     [R("PARTNERS_WITH", "fund", "other-town"), R("OPERATES_IN", "fund", "l1")])
-    >>> pruned = prune_to_locality(sub, "l1")
-    >>> [n.id for n in pruned.nodes], [r.key for r in pruned.relationships]
-    (['fund', 'l1'], [('fund', 'OPERATES_IN', 'l1')])
-    """
-    from graph.model import node_localities
-
-    anchored = {locality_id} | {
-        n.id for n in sub.nodes if n.label != "Locality" and node_localities(n) == [locality_id]
-    }
-    tied_to_anchor = {r.target for r in sub.relationships if r.source in anchored}
-    tied_to_anchor |= {r.source for r in sub.relationships if r.target in anchored}
-
-    def local(node: NodeRecord) -> bool:
-        if node.label in ("Role", "Investment"):
-            return True  # judged below, by what they belong to
-        if node.label == "Locality":
-            return node.id == locality_id
-        locs = node_localities(node)
-        return not locs or locality_id in locs or node.id in tied_to_anchor
-
-    kept = {n.id: n for n in sub.nodes if local(n)}
-    for node in list(kept.values()):
-        p = node.props
-        if node.label == "Role" and p.get("organization_id") not in kept:
-            del kept[node.id]
-        elif node.label == "Investment":
-            target = p.get("program_id")
-            if (target and target not in kept) or (
-                not target and p.get("locality_id") != locality_id
-            ):
-                del kept[node.id]
-    rels = [r for r in sub.relationships if r.source in kept and r.target in kept]
-    return Subgraph(sorted(kept.values(), key=lambda n: n.id), rels)
 
 
 class GraphStore(ABC):
@@ -380,8 +318,10 @@ class GraphStore(ABC):
         investments into its programs, every node one relationship away
         from those (national funders, ministries, forum members, roles), the
         roles of every organisation included, and all relationships among
-        them; less what that drew in from other localities
-        (:func:`prune_to_locality`).
+        them; less what that drew in from other localities. The queries
+        below fetch the candidates; :func:`graph.locality.locality_part`,
+        the rule's one implementation, cuts them. An id that is not a
+        Locality has an empty part.
         """
         if locality_id is None:
             return Subgraph(list(self.iter_nodes()), list(self.iter_relationships()))
@@ -411,8 +351,7 @@ class GraphStore(ABC):
             for rel in self.relationships(nid, direction="out"):
                 if rel.target in nodes:
                     rels[rel.key] = rel
-        whole = Subgraph(sorted(nodes.values(), key=lambda n: n.id), list(rels.values()))
-        return prune_to_locality(whole, locality_id)
+        return locality_part(nodes.values(), rels.values(), locality_id)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import Conflict, PartnermapError, StoreUnavailable, ValidationFailed
+from graph.locality import locality_part
 from graph.model import (
     NodeRecord,
     RelRecord,
@@ -46,7 +47,6 @@ from graph.store.base import (
     Subgraph,
     WriteStats,
     check_preconditions,
-    prune_to_locality,
 )
 from graph.store.neo4j_props import decode_props, digest, node_row, rel_row
 from graph.text import normalize
@@ -705,7 +705,7 @@ class Neo4jStore(GraphStore):
         return self._run_read(work)
 
     def subgraph(self, locality_id: str | None = None) -> Subgraph:
-        """The same part of the graph as :meth:`GraphStore.subgraph`, in five queries."""
+        """The same part of the graph as :meth:`GraphStore.subgraph`: candidates in five queries."""
         if locality_id is None:
             return super().subgraph(None)
 
@@ -726,8 +726,8 @@ class Neo4jStore(GraphStore):
             roles = {r["id"] for r in tx.run(cypher.SUBGRAPH_ROLES, ids=orgs)} - nodes.keys()
             for rec in tx.run(cypher.GET_NODES, ids=sorted(roles)):
                 nodes[rec["id"]] = self._node(rec)
-            wanted = sorted(nodes)
-            rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=wanted)]
-            return prune_to_locality(Subgraph([nodes[i] for i in wanted], rels), locality_id)
+            rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=sorted(nodes))]
+            # The queries fetch the candidates; the one rule cuts them.
+            return locality_part(nodes.values(), rels, locality_id)
 
         return self._run_read(work)

@@ -12,7 +12,8 @@ import pytest
 
 from graph.analytics.duplicates import duplicate_groups, find_duplicates
 from graph.model import NodeRecord
-from graph.network import build_network, scope_subgraph
+from graph.network import build_network
+from graph.scope import Scope, read
 from graph.store.base import Subgraph
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.planted import L1, planted_town
@@ -22,7 +23,7 @@ LANG = ("p-lang-a", "p-lang-b", "p-lang-c")
 
 def _dups(store: SQLiteStore, **scope: Any) -> list[dict[str, Any]]:
     context = scope.pop("context", "both")
-    sub = scope_subgraph(store, **scope)
+    sub = read(store, Scope(**scope), dated=False)
     return find_duplicates(build_network(sub, context=context, **scope), sub)
 
 

@@ -1,7 +1,7 @@
 """Leverage points on planted towns: each kind of entry, planted and found.
 
 The towns go through the real path: model validation, the SQLite store,
-``scope_subgraph`` and ``build_network``. Expected scores follow from the
+``graph.scope.read`` and ``build_network``. Expected scores follow from the
 formulas in ``graph.analytics.leverage``'s docstring, worked in comments.
 """
 
@@ -29,7 +29,8 @@ from graph.model import (
     edge_record,
     to_record,
 )
-from graph.network import build_network, scope_subgraph
+from graph.network import build_network
+from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
 
 L, L2 = "loc-yeruham", "loc-dimona"
@@ -145,7 +146,7 @@ def _town(store: GraphStore) -> None:
 
 
 def _leverage(store: GraphStore, locality_id: str | None = L) -> dict[str, dict[str, Any]]:
-    sub = scope_subgraph(store, locality_id=locality_id)
+    sub = read(store, Scope(locality_id), dated=False)
     G = build_network(sub, locality_id=locality_id)
     entries = find_leverage(G, sub, top=None)
     scores = [e["score"] for e in entries]
@@ -281,7 +282,7 @@ def test_actor_joining_sectors_and_goals_ranks_first() -> None:
 
 def test_top_cuts_the_list(sqlite_store: GraphStore) -> None:
     _town(sqlite_store)
-    sub = scope_subgraph(sqlite_store, locality_id=L)
+    sub = read(sqlite_store, Scope(L), dated=False)
     G = build_network(sub, locality_id=L)
     assert len(find_leverage(G, sub, top=3)) == 3
     assert find_leverage(nx.Graph(), Subgraph([], [])) == []

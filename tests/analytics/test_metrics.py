@@ -13,7 +13,8 @@ from graph.analytics.metrics import (
     scope_metrics,
     split_by_age_stage,
 )
-from graph.network import build_network, scope_subgraph
+from graph.network import build_network
+from graph.scope import Scope, read
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.planted import L1, davis_store, planted_town
 
@@ -51,7 +52,7 @@ def test_town_network_metrics(town: SQLiteStore) -> None:
 
 
 def test_town_investment_metrics(town: SQLiteStore) -> None:
-    sub = scope_subgraph(town, locality_id=L1)
+    sub = read(town, Scope(L1), dated=False)
     inv = investment_metrics(build_network(sub, locality_id=L1), sub)
     assert inv["total"] == 500000
     assert inv["count"] == 4

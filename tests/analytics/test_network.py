@@ -15,13 +15,9 @@ import pytest
 from networkx.algorithms import bipartite
 
 from graph.errors import NotFound, ValidationFailed
-from graph.network import (
-    TIE_KINDS,
-    affiliation_graph,
-    build_network,
-    locality_subgraph,
-    scope_subgraph,
-)
+from graph.locality import locality_part
+from graph.network import TIE_KINDS, affiliation_graph, build_network
+from graph.scope import Scope, read
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.planted import L1, L2, davis_store, planted_town
 
@@ -119,7 +115,7 @@ def test_scopes(town: SQLiteStore) -> None:
     assert cluster.graph["scope"]["locality_ids"] == sorted([L1, L2])
     assert whole.graph["scope"]["locality_ids"] is None
     # the same network from a store or from the subgraph
-    sub = scope_subgraph(town, locality_id=L1)
+    sub = read(town, Scope(L1), dated=False)
     same = build_network(sub, locality_id=L1)
     assert nx.utils.edges_equal(sorted(same.edges(data=True)), sorted(local.edges(data=True)))
     with pytest.raises(NotFound, match="nowhere"):
@@ -131,7 +127,7 @@ def test_scopes(town: SQLiteStore) -> None:
 @pytest.mark.parametrize("loc", [L1, L2, "loc-ofakim"])
 def test_one_pass_locality_read_equals_the_store_subgraph(town: SQLiteStore, loc: str) -> None:
     expected = town.subgraph(loc)
-    got = locality_subgraph(list(town.iter_nodes()), list(town.iter_relationships()), loc)
+    got = locality_part(town.iter_nodes(), town.iter_relationships(), loc)
     assert [n.id for n in got.nodes] == [n.id for n in expected.nodes]
     assert got.nodes == expected.nodes
     assert sorted(r.key for r in got.relationships) == sorted(r.key for r in expected.relationships)

@@ -10,10 +10,11 @@ import pytest
 from graph.analytics.compass import compass_report
 from graph.analytics.duplicates import find_duplicates
 from graph.analytics.isolates import find_isolates
-from graph.analytics.overview import _Index, locality_summaries, summaries_from
+from graph.analytics.overview import locality_summaries, summaries_from
 from graph.analytics.selection import rank_localities
+from graph.locality import LocalityIndex, locality_part
 from graph.model import NodeRecord, RelRecord
-from graph.network import build_network, locality_subgraph
+from graph.network import build_network
 from graph.scope import Scope, cut
 from graph.store.sqlite import SQLiteStore
 from importers.registry import run_import
@@ -30,15 +31,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
     return store
 
 
-def test_index_carves_the_same_subgraph_as_locality_subgraph(demo: SQLiteStore) -> None:
-    nodes, rels = list(demo.iter_nodes()), list(demo.iter_relationships())
-    ix = _Index(nodes, rels)
+def test_one_index_carves_what_the_store_gives_for_each_locality(demo: SQLiteStore) -> None:
+    # The overview's index over everything and the store's candidate queries,
+    # both cut by graph.locality's one rule, give the same part.
+    ix = LocalityIndex(demo.iter_nodes(), demo.iter_relationships())
     for loc in demo.iter_nodes("Locality"):
-        mine, theirs = ix.subgraph(loc.id), locality_subgraph(nodes, rels, loc.id)
-        assert [n.id for n in mine.nodes] == [n.id for n in theirs.nodes]
-        assert sorted(r.key for r in mine.relationships) == sorted(
-            r.key for r in theirs.relationships
-        )
+        mine, theirs = ix.part(loc.id), demo.subgraph(loc.id)
+        assert mine.nodes == theirs.nodes
+        assert [r.key for r in mine.relationships] == [r.key for r in theirs.relationships]
 
 
 def test_summaries_agree_with_each_localitys_own_analysis(demo: SQLiteStore) -> None:
@@ -47,7 +47,7 @@ def test_summaries_agree_with_each_localitys_own_analysis(demo: SQLiteStore) -> 
     assert len(summaries) == 9
     everything = cut(demo.subgraph(None), scope)
     for loc_id, summary in summaries.items():
-        sub = locality_subgraph(everything.nodes, list(everything.relationships), loc_id)
+        sub = locality_part(everything.nodes, everything.relationships, loc_id)
         G = build_network(sub, locality_id=loc_id)
         dups = find_duplicates(G, sub)
         assert summary["duplicates"] == len(dups), loc_id
@@ -218,7 +218,7 @@ def test_demo_ranking_planted_in_findings(demo: SQLiteStore) -> None:
 
 
 def test_isolates_without_reasons_are_the_same_findings(demo: SQLiteStore) -> None:
-    sub = locality_subgraph(list(demo.iter_nodes()), list(demo.iter_relationships()), "loc-sderot")
+    sub = locality_part(demo.iter_nodes(), demo.iter_relationships(), "loc-sderot")
     G = build_network(sub, locality_id="loc-sderot")
     full, bare = find_isolates(G), find_isolates(G, explain=False)
     assert [(e["id"], e["kinds"]) for e in full] == [(e["id"], e["kinds"]) for e in bare]
