@@ -102,3 +102,12 @@ def test_unknown_key_fails_loudly() -> None:
 def test_reasons_render_every_language_from_one_code() -> None:
     out = reasons([("vocabulary.example", {"n": 1})])
     assert out == {"reasons": ["1 actor"], "reasons_he": ["גורם אחד"], "reasons_ar": ["جهة واحدة"]}
+
+
+def test_a_dashboard_is_a_luach_bakara_everywhere() -> None:
+    # In the seed documents מחוון is a rubric (מחוון בחירת יישוב): a dashboard is לוח בקרה.
+    for key, entry in catalogue().items():
+        wording = entry.get("he")
+        forms = wording.values() if isinstance(wording, dict) else [wording]
+        for text in forms:
+            assert "לוח מחוונים" not in str(text) and "לוחות מחוונים" not in str(text), key

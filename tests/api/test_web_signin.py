@@ -238,3 +238,26 @@ def test_a_session_carries_its_keys_scope_and_permissions(web: TestClient, app: 
     principal = app.state.sessions.principal(web.cookies.get("pm_session"), app.state.keys)
     assert principal == app.state.keys.verify(key.secret)
     assert principal.localities == frozenset({"l1"}) and principal.personal_data
+
+
+def test_a_browser_gets_a_page_where_nothing_is_found(
+    web: TestClient, keys: dict[str, str]
+) -> None:
+    sign_in(web, keys["viewer"])
+    html = {"accept": "text/html,application/xhtml+xml"}
+    # An unknown path, and an unknown locality on an HTML route: a page in the user's language,
+    # with the request's id as escaped text and links back to the workbench and the dashboards.
+    for url in ("/no/such/page?lang=en", "/api/v1/dashboard/<b>nope?lang=en"):
+        r = web.get(url, headers=html)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+        assert "The page you asked for was not found" in r.text
+        assert 'href="/api/v1/dashboard"' in r.text
+        assert "<b>nope" not in r.text
+    assert "&lt;b&gt;nope" in web.get("/api/v1/dashboard/<b>nope", headers=html).text
+    assert "הדף שביקשתם לא נמצא" in web.get("/no/such/page?lang=he", headers=html).text
+    # Programs (and a browser on a JSON route) still get JSON.
+    assert web.get("/no/such/page").json() == {"detail": "Not Found"}
+    r = web.get("/api/v1/organizations/nope", headers=html)
+    assert r.status_code == 404 and r.json() == {"detail": "no Organization with id 'nope'"}
+    r = web.get("/api/v1/dashboard/nope")
+    assert r.json() == {"detail": "path locality_id: no locality with id 'nope'"}
