@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
@@ -27,9 +27,12 @@ from importers.report import ImportIssue, ImportReport
 __all__ = ["REFERENCES", "Batch", "Origin", "commit"]
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a record came from: file name and row number (header = row 1)."""
+class Origin(NamedTuple):
+    """Where a record came from: file name and row number (header = row 1).
+
+    A named tuple, not a dataclass: an import makes one per row, and a tuple
+    is several times cheaper to make, hash and compare.
+    """
 
     file: str
     row: int
@@ -183,7 +186,7 @@ def _parent_loops(
 def _failed_row_problems(
     store: GraphStore,
     batch: Batch,
-    first: dict[str, tuple[NodeRecord, Origin]],
+    first: dict[str, Origin],
     known: dict[str, str],
     report: ImportReport,
 ) -> list[tuple[Origin, ImportIssue]]:
@@ -206,7 +209,7 @@ def _failed_row_problems(
     for label, data, origin in batch.failed_rows:
         node_id = str(data.get("id") or "").strip()
         if node_id and node_id in first:
-            seen = first[node_id][1]
+            seen = first[node_id]
             add(
                 origin,
                 "duplicate-id",
@@ -251,10 +254,9 @@ def _check(
 
     # Repeated ids: the first row wins, later rows are errors naming it (rows
     # skipped as unchanged come first: a later row with their id was not skipped).
-    first: dict[str, tuple[NodeRecord, Origin]] = {
-        key: (NodeRecord(label, key), origin)
-        for key, label, origin in batch.unchanged
-        if isinstance(key, str)
+    # Only the origin of the first row of each id is kept (no record per unchanged row).
+    first: dict[str, Origin] = {
+        key: origin for key, _, origin in batch.unchanged if isinstance(key, str)
     }
     nodes: list[tuple[NodeRecord, Origin]] = []
     for node, origin in batch.nodes:
@@ -265,10 +267,10 @@ def _check(
                 "duplicate-id",
                 "id",
                 node.id,
-                f"id {node.id!r} is already used at {seen[1].file} row {seen[1].row}",
+                f"id {node.id!r} is already used at {seen.file} row {seen.row}",
             )
             continue
-        first[node.id] = (node, origin)
+        first[node.id] = origin
         nodes.append((node, origin))
 
     ref_fields: dict[str, list[tuple[str, tuple[str, ...]]]] = {}

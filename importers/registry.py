@@ -34,8 +34,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,25 @@ def _parser(fmt: str) -> Parser:
     return parser
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an import runs.
+
+    An import makes a few objects per row and keeps most of them until it
+    commits; the collector would walk all of them again and again (a third
+    of a 100k-row import's time). Memory is still freed by reference
+    counting; cycles wait until the import ends. Re-enabled only by the
+    caller that found it enabled, so nested or concurrent imports are safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     store: GraphStore,
     path: Path | str,
@@ -202,6 +223,19 @@ def run_import(
     if not path.exists():
         raise ValidationFailed(f"cannot read {path}: no such file or folder")
     fmt = format or detect_format(path)
+    with _collector_paused():
+        return _run(store, path, fmt, dry_run=dry_run, partial=partial, progress=progress)
+
+
+def _run(
+    store: GraphStore,
+    path: Path,
+    fmt: str,
+    *,
+    dry_run: bool,
+    partial: bool,
+    progress: ImportProgress | None,
+) -> ImportReport:
     parser = _parser(fmt)
     report = ImportReport()
 

@@ -225,30 +225,46 @@ def _header(cells: list[Any], name: str, row: int, report: ImportReport) -> list
 
 
 def _records(
-    cells_iter: Iterator[tuple[int, list[str]]], name: str, report: ImportReport
+    cells_iter: Iterator[tuple[int, list[str]]],
+    name: str,
+    report: ImportReport,
+    *,
+    unguard: bool = False,
 ) -> Iterator[Row]:
     """Rows (cells as text) as dicts keyed by the header (the first non-blank row).
 
-    Blank rows are skipped but counted, so row numbers match the file.
+    Blank rows are skipped but counted, so row numbers match the file. With
+    ``unguard`` the export's formula guard is undone (:func:`_unguard`) first.
     """
     header: list[str] | None = None
+    width = 0
+    plain = False  # a header without blank names: a row is dict(zip(header, cells))
     for number, cells in cells_iter:
+        joined = "".join(cells)
+        if unguard and "'" in joined:
+            cells = [_unguard(c) for c in cells]
+            joined = "".join(cells)
         if header is None:
-            if "".join(cells).strip():
+            if joined.strip():
                 header = _header(cells, name, number, report)
+                width = len(header)
+                plain = all(header)
             continue
-        if not "".join(cells).strip():
+        if not joined or joined.isspace():
             continue
-        if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
+        if len(cells) > width and "".join(cells[width:]).strip():
             _warn(
                 report,
                 "extra-cells",
                 name,
-                f"the row has {len(cells)} cells but the header has {len(header)}; "
+                f"the row has {len(cells)} cells but the header has {width}; "
                 "the cells beyond the header are ignored",
                 row=number,
             )
-        yield number, {h: c for h, c in zip(header, cells, strict=False) if h}
+        if plain:
+            yield number, dict(zip(header, cells, strict=False))
+        else:
+            yield number, {h: c for h, c in zip(header, cells, strict=False) if h}
 
 
 def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
@@ -274,11 +290,9 @@ def _decode(data: bytes, name: str, report: ImportReport) -> str | None:
 
 def _csv_rows(text: str | IO[str]) -> Iterator[tuple[int, list[str]]]:
     # Each record counts as one row (blank lines too), like a spreadsheet row.
+    # The export's formula guards are undone by _records(unguard=True).
     reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
-    for number, cells in enumerate(reader, start=1):
-        if any(c[:1] == "'" for c in cells):
-            cells = [_unguard(c) for c in cells]
-        yield number, cells
+    return enumerate(reader, start=1)
 
 
 def _unguard(cell: str) -> str:
@@ -292,7 +306,7 @@ def _csv_sheet(data: bytes, filename: str, report: ImportReport) -> Sheet | None
     text = _decode(data, filename, report)
     if text is None:
         return None
-    rows = _safe_rows(_records(_csv_rows(text), filename, report), filename, report)
+    rows = _safe_rows(_records(_csv_rows(text), filename, report, unguard=True), filename, report)
     return Sheet(filename, _stem(filename), rows)
 
 
@@ -343,7 +357,7 @@ def _zip_csv_sheet(
         with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
             yield from _csv_rows(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
 
-    rows = _safe_rows(_records(cells(), filename, report), filename, report)
+    rows = _safe_rows(_records(cells(), filename, report, unguard=True), filename, report)
     return Sheet(filename, _stem(filename), rows)
 
 
@@ -598,10 +612,11 @@ def parse(
         digests = [row_digest(stem, data) for _, data in rows]
         stored = store.row_digests([k for k in keys if k is not None]) if store else {}
         kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
+        unchanged = batch.unchanged
         for (number, data), key, digest in zip(rows, keys, digests, strict=True):
             origin = Origin(found.name, number)
-            if key is not None and key not in seen_keys and stored.get(key) == digest:
-                batch.unchanged.append((key, kind, origin))
+            if key is not None and stored.get(key) == digest and key not in seen_keys:
+                unchanged.append((key, kind, origin))
             else:
                 before = (len(batch.nodes), len(batch.relationships))
                 add_row(model, data, origin, batch, report)

@@ -26,6 +26,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,30 @@ def row_key(stem: str, data: dict[str, Any]) -> RecordKey | None:
     return None
 
 
+@functools.cache
+def _seed(stem: str, form: str) -> Any:
+    """A hash primed with the code fingerprint, the file and the digest's form."""
+    return hashlib.blake2b(f"{ROW_FORMAT}|{stem}|{form}|".encode(), digest_size=16)
+
+
 def row_digest(stem: str, data: dict[str, Any]) -> str:
     """The digest of one raw row of file ``stem``.
 
-    The cells in the row's own column order, as Python literals (``repr``
-    quotes and escapes every string, so two different rows never read the
-    same); a file with its columns in another order just parses once more.
+    The column names, then the cells, in the row's own column order, joined
+    by NUL: as many names as cells, and no NUL inside any, so two different
+    rows never join the same (a file with its columns in another order just
+    parses once more). A row with a NUL in a cell, or a cell that is not
+    text, is digested from its Python literal (``repr`` quotes and escapes
+    every string) under another form tag instead.
     """
-    text = f"{ROW_FORMAT}|{stem}|{tuple(data.items())!r}"
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    try:
+        text = "\x00".join(data) + "\x00" + "\x00".join(data.values())
+    except TypeError:  # a cell that is not text
+        text = ""
+    if text.count("\x00") != 2 * len(data) - 1:
+        h = _seed(stem, "repr").copy()
+        h.update(repr(tuple(data.items())).encode("utf-8", "surrogatepass"))
+        return str(h.hexdigest())
+    h = _seed(stem, "nul").copy()
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return str(h.hexdigest())

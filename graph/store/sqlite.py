@@ -73,6 +73,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _CHUNK = 500
+#: Reading all relationships of a type beats one lookup per key when the keys are
+#: at least 1/_SCAN_FACTOR of them.
+_SCAN_FACTOR = 8
 _UPSERT_REL = (
     "INSERT OR REPLACE INTO rels(source, type, target, props, owner) VALUES (?, ?, ?, ?, ?)"
 )
@@ -343,6 +346,25 @@ class SQLiteStore(GraphStore):
             ):
                 out[row[0]] = row[1]
         rel_keys = [k for k in keys if not isinstance(k, str)]
+        by_type: dict[str, set[tuple[str, str, str]]] = {}
+        for key in rel_keys:
+            by_type.setdefault(key[1], set()).add(key)
+        rel_keys = []
+        for rel_type, wanted in sorted(by_type.items()):
+            stored = self._read("SELECT count(*) FROM rels WHERE type = ?", (rel_type,))
+            if len(wanted) * _SCAN_FACTOR < int(stored[0][0]):
+                rel_keys.extend(wanted)  # few of many: looked up by key below
+                continue
+            # A re-import asks for (nearly) every relationship of a type: one pass
+            # over the type's rows beats a lookup per key.
+            for row in self._read(
+                "SELECT source, type, target, row_digest FROM rels "
+                "WHERE type = ? AND row_digest IS NOT NULL",
+                (rel_type,),
+            ):
+                key = (row[0], row[1], row[2])
+                if key in wanted:
+                    out[key] = row[3]
         for chunk in _chunks(rel_keys):
             sources = list({k[0] for k in chunk})
             types = list({k[1] for k in chunk})
