@@ -13,7 +13,17 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import JsonOpt, StoreOpt, fail, for_option, out, print_json, store_from
+from api.commands.common import (
+    AsOfOpt,
+    JsonOpt,
+    StoreOpt,
+    as_of_from,
+    fail,
+    for_option,
+    out,
+    print_json,
+    store_from,
+)
 from graph.errors import PartnermapError
 
 __all__ = ["path_cmd", "readiness_cmd"]
@@ -159,21 +169,25 @@ def path_cmd(
         str | None,
         typer.Option("--locality", help="Within this locality only.", show_default=False),
     ] = None,
+    as_of: AsOfOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="he (default), en or ar.")] = "he",
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """The fewest ties between two organisations, over the ties of one context."""
+    """The fewest ties between two organisations, over the ties of one context, as of a date."""
     from graph.paths import shortest_path
+    from graph.scope import Scope
     from graph.vocabulary import render, term
 
     if context not in ("both", "routine", "emergency"):
         fail(f"--context: {context!r} is not one of both, routine, emergency", code=2)
     if lang not in ("he", "en", "ar"):
         fail(f"--lang: {lang!r} is not one of he, en, ar", code=2)
+    when = as_of_from(as_of)
     opened = store_from(store)
     try:
-        result = shortest_path(opened, source, target, locality_id=locality, context=context)
+        scope = Scope(locality, when, context)
+        result = shortest_path(opened, source, target, scope)
         ends = {k: v.name for k, v in opened.get_many([source, target]).items()}
     except PartnermapError as exc:
         fail(exc.message, code=1)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from itertools import pairwise
 from typing import Annotated, Any
 
 import networkx as nx
@@ -29,6 +28,7 @@ from api.routes.scoping import AsOfParam, ContextParam, ScopeDep
 from api.schemas import EgoGraph, GraphNode, GraphRelationship, PathResult, SubgraphPublic
 from graph.errors import NotFound, ValidationFailed
 from graph.model import NodeRecord, RelRecord
+from graph.paths import path_end, path_in
 from graph.scope import Scope, check_locality, node_counts_at, parse_as_of, read, rel_counts_at
 from graph.store.base import GraphStore
 
@@ -235,48 +235,22 @@ def path(
     target: Annotated[str, Query(description="An organisation (or role) id.")],
     scope: ScopeDep,
 ) -> Any:
-    ends: list[str] = []
-    for name, nid in (("source", source), ("target", target)):
-        record = access.check_read(store, store.get(nid), f"query {name}: no node with id {nid!r}")
-        if record.label == "Role" and record.props.get("organization_id"):
-            nid = str(record.props["organization_id"])  # roles fold into their organisation
-        elif record.label != "Organization":
-            raise ValidationFailed(
-                f"query {name}: {nid!r} is a {record.label}; paths run between organisations"
-            )
-        ends.append(nid)
+    ends = tuple(
+        path_end(
+            access.check_read(store, store.get(nid), f"query {name}: no node with id {nid!r}"),
+            f"query {name}",
+            nid,
+        )
+        for name, nid in (("source", source), ("target", target))
+    )
     check_locality(store, scope.locality_id, "query locality_id")
     cache: NetworkCache = request.app.state.network_cache
-    network = cache.get(store, scope)
-    hops: list[str] = []
-    if ends[0] in network and ends[1] in network:
-        try:
-            hops = nx.shortest_path(network, ends[0], ends[1])
-        except nx.NetworkXNoPath:
-            hops = []
-    records = store.get_many(hops)
-    steps = []
-    for u, v in pairwise(hops):
-        data = network.edges[u, v]
-        steps.append(
-            {
-                "source": u,
-                "target": v,
-                "kinds": list(data.get("kinds", [])),
-                "weight": float(data.get("weight", 1.0)),
-                "evidence": list(data.get("evidence", [])),
-            }
-        )
-    return _json(
-        PathResult(
-            source=source,
-            target=target,
-            found=bool(hops),
-            length=len(hops) - 1 if hops else None,
-            nodes=[_node(access.public(records[h])) for h in hops if h in records],
-            ties=steps,  # type: ignore[arg-type]
-        )
-    )
+    found = path_in(cache.get(store, scope), source, target, (ends[0], ends[1]))
+    records = store.get_many([n["id"] for n in found["nodes"]])
+    found["nodes"] = [
+        _node(access.public(records[n["id"]])) for n in found["nodes"] if n["id"] in records
+    ]
+    return _json(PathResult(**found))
 
 
 @router.get("/subgraph", response_model=SubgraphPublic, summary="A locality's part of the graph")

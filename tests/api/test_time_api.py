@@ -193,3 +193,31 @@ def test_a_cold_map_builds_its_network_once(
     assert calls == ["t"]  # the report is made from the map's own network
     r = client.get("/api/v1/analysis?locality_id=t&as_of=2025-06-30", headers=as_role("viewer"))
     assert r.status_code == 200 and calls == ["t"]  # and kept for the analysis route
+
+
+def test_path_as_of_on_the_cli_and_the_api(
+    sqlite_store: SQLiteStore, client: TestClient, as_role: Headers
+) -> None:
+    # time_fixture: ngo-res partnered until 2021; res is in no forum until it joins f on
+    # 2025-01-01. So one step in mid-2021 (the partnership), none in mid-2022, one in 2025 (f).
+    history_town(sqlite_store)
+    url = sqlite_store.url
+    expected = {"2021-06-30": ["partnership"], "2022-06-30": None, "2025-06-30": ["forum"]}
+    for day, kinds in expected.items():
+        code, out = _run("path", "ngo", "res", "--as-of", day, "--json", "--store", url)
+        assert code == 0
+        cli_answer = json.loads(out)
+        r = client.get(
+            "/api/v1/graph/path",
+            params={"source": "ngo", "target": "res", "as_of": day},
+            headers=as_role("viewer"),
+        )
+        assert r.status_code == 200
+        api_answer = r.json()
+        for answer in (cli_answer, api_answer):
+            assert answer["found"] is (kinds is not None), (day, answer)
+            if kinds:
+                assert answer["length"] == 1
+                assert [e["kind"] for e in answer["ties"][0]["evidence"]] == kinds
+        assert cli_answer["ties"] == api_answer["ties"]  # one path engine behind both
+    assert _run("path", "ngo", "res", "--as-of", "June", "--store", url)[0] == 2
