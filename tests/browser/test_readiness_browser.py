@@ -89,6 +89,20 @@ def test_map_marks_providers_and_the_team(server: str, driver: webdriver.Chrome)
     assert state["vol"].endswith("\nרכזת מתנדבים")  # the contact role under the name
     assert state["bakery"]["borderDashes"] == [6, 4]  # nobody on the team reaches it
     assert state["volBorder"] == "#E66100" and state["cityBorder"] == "#E66100"
+    # The two-line labels are placed by the map's declutter too: none overlaps another, and
+    # what is drawn is what was placed.
+    placed = driver.execute_script(
+        "pmMap.declutter(); var drawn = pmMap.nodes.get().filter(n => n.label && !n.hidden);"
+        "return {boxes: pmMap.labels.boxes, drawn: drawn.map(n => [n.id, n.label])};"
+    )
+    boxes = placed["boxes"]
+    assert not any(
+        a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+    assert {b["id"] for b in boxes} == {i for i, _ in placed["drawn"]}
+    assert dict(placed["drawn"])["vol"].endswith("\nרכזת מתנדבים")  # still after a re-place
     legend = driver.find_element(By.ID, "pm-legend").text
     assert "חבר בצוות החירום" in legend
     driver.save_screenshot(str(ARTIFACTS / "readiness-map-he.png"))

@@ -23,7 +23,11 @@
   };
   var api = window.pmMap = {
     data: data, settled: false, settleMs: null, iterations: null, lastFocus: null,
-    focusOn: focusOn, search: search, normalize: norm
+    focusOn: focusOn, search: search, normalize: norm,
+    /* An overlay (readiness.js) may give a node a longer label (a second line) and more
+     * importance; declutter places what these return. */
+    labelOf: function (n) { return n.label; },
+    importanceOf: function () { return 0; }
   };
 
   // -- text helpers ----------------------------------------------------------
@@ -144,7 +148,7 @@
   }
   function importance(n) {
     var size = state.sizeBy === "bridge" && anyBridge ? n.size_bridge : n.size_degree;
-    return (state.forced[n.id] ? 1000 : 0) + (n.flags.bridge ? 100 : 0) +
+    return api.importanceOf(n) + (state.forced[n.id] ? 1000 : 0) + (n.flags.bridge ? 100 : 0) +
            (n.flags.duplicate ? 50 : 0) + (n.type === "Organization" ? 10 : 0) + size + n.degree / 100;
   }
   var measure = document.createElement("canvas").getContext("2d");
@@ -170,14 +174,16 @@
     shown.forEach(function (n) {
       var p = pos[n.id], r = nodes.get(n.id).size || 10;
       var px = labelFont(n, r);
-      var w = textWidth(n.label, px), h = px * 1.25;
+      var text = api.labelOf(n), lines = text.split("\n");
+      var w = Math.max.apply(null, lines.map(function (l) { return textWidth(l, px); }));
+      var h = px * 1.25 * lines.length;
       var box = { id: n.id, x1: p.x - w / 2 - pad, x2: p.x + w / 2 + pad, y1: p.y + r, y2: p.y + r + h + pad };
       /* bridges and duplicates may cover another node's dot, never another label */
       var flagged = n.flags.bridge || n.flags.duplicate;
       var free = state.forced[n.id] || (!placed.some(function (b) { return overlaps(b, box); }) &&
         (flagged || !dots.some(function (d) { return d.id !== n.id && overlaps(d, box); })));
       if (free) { placed.push(box); boxes.push(box); }
-      updates.push({ id: n.id, label: free ? n.label : "", font: { size: px } });
+      updates.push({ id: n.id, label: free ? text : "", font: { size: px } });
     });
     nodes.update(updates);
     api.labels = { shown: placed.length, of: shown.length, boxes: boxes, scale: labelScale };

@@ -46,9 +46,8 @@
       if (!p && !members[n.id]) { return; }
       var current = nodes.get(n.id);
       if (!current || current.hidden) { return; }
-      var label = n.label + (p && p.contact ? "\n" + p.contact : "");
       updates.push({
-        id: n.id, label: label, title: tip(n.id),
+        id: n.id, title: tip(n.id),
         borderWidth: p ? 6 : 4,
         shapeProperties: { borderDashes: p && p.steps === null ? [6, 4] : false },
         color: { background: current.color && current.color.background,
@@ -60,7 +59,16 @@
     applying = false;
   }
   nodes.on("update", function () { if (!applying) { setTimeout(restyle, 0); } });
+  /* A provider's label carries its contact role on a second line; providers and the team's
+   * members are labelled before the others. The map's declutter places them, so no two
+   * labels overlap here either. */
+  pm.labelOf = function (n) {
+    var p = R.providers[n.id];
+    return n.label + (p && p.contact ? "\n" + p.contact : "");
+  };
+  pm.importanceOf = function (n) { return R.providers[n.id] ? 80 : (members[n.id] ? 60 : 0); };
   restyle();
+  pm.declutter();
 
   // The team as a group: a shaded hull around its members, named at its top.
   function hull(points) {
