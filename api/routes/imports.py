@@ -28,7 +28,7 @@ from graph.hygiene import dumps_finite
 from graph.store.base import GraphStore
 from importers.guards import TooLarge, ZipBudget
 
-__all__ = ["router"]
+__all__ = ["import_upload", "prepare_upload", "router"]
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -74,7 +74,7 @@ def _extract_csvs(archive: zipfile.ZipFile, folder: Path, settings: Settings) ->
         raise BadUpload("the zip holds no .csv file (expected organizations.csv and others)")
 
 
-def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Path:
+def prepare_upload(upload: Path, filename: str, work: Path, settings: Settings) -> Path:
     """The path to hand to the importer: a folder of CSV files, or the file itself."""
     if zipfile.is_zipfile(upload):
         try:
@@ -98,7 +98,7 @@ def _prepare(upload: Path, filename: str, work: Path, settings: Settings) -> Pat
     return target
 
 
-def _run(
+def import_upload(
     store: GraphStore, settings: Settings, path: Path, dry_run: bool, partial: bool
 ) -> dict[str, Any]:
     """The import report; read in a child process with memory and time limits unless
@@ -156,8 +156,8 @@ async def create_import(
                 out.write(chunk)
         if size == 0:
             raise BadUpload(f"the upload {filename!r} is empty")
-        path = await run_in_threadpool(_prepare, upload, filename, work, settings)
-        report = await run_in_threadpool(_run, store, settings, path, dry_run, partial)
+        path = await run_in_threadpool(prepare_upload, upload, filename, work, settings)
+        report = await run_in_threadpool(import_upload, store, settings, path, dry_run, partial)
     finally:
         await file.close()
         shutil.rmtree(work, ignore_errors=True)

@@ -39,7 +39,7 @@ from graph.errors import Conflict, NotFound, PreconditionFailed, ValidationFaile
 from graph.model import NODE_MODELS, NodeModel, NodeRecord, parent_cycle, to_record
 from graph.store.base import GraphStore, RecordKey
 
-__all__ = ["PATHS", "node_router", "routers"]
+__all__ = ["PATHS", "check_need_area", "node_router", "routers", "save_node"]
 
 #: Label -> the resource's path segment.
 PATHS: dict[str, str] = {
@@ -83,7 +83,7 @@ def _scoped_page(
     return seen[offset : offset + limit], len(seen)
 
 
-def _check_need_area(store: GraphStore, need_id: str, new: NodeRecord | None) -> None:
+def check_need_area(store: GraphStore, need_id: str, new: NodeRecord | None) -> None:
     """409 when a need's change or deletion would leave capabilities naming a vanished area."""
     from importers.readiness_checks import orphaned_capabilities
 
@@ -122,20 +122,23 @@ def _check_parent_loop(store: GraphStore, record: NodeRecord) -> None:
         raise ValidationFailed(f"body.parent_id: it makes a loop: {' → '.join(loop)}")
 
 
-def _save(
+def save_node(
     store: GraphStore,
     node: NodeModel,
     *,
     create: bool = False,
     expect: dict[RecordKey, str] | None = None,
 ) -> NodeRecord:
+    """Write one node after every check a write gets (text, references, capability and need
+    rules, organisation parent loops); the JSON routes and the workbench both write through it.
+    """
     record = to_record(node)
     check_text(record.props, f"the {node.label}")
     check_references(store, node.label, record.props)
     if node.label == "Capability":
         _check_capability(store, record)
     if node.label == "Need" and not create:
-        _check_need_area(store, record.id, record)
+        check_need_area(store, record.id, record)
     _check_parent_loop(store, record)
     store.write([record], create_only=[record.id] if create else (), expect=expect)
     return record
@@ -228,7 +231,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         access.check_write(store, to_record(node))
         try:
             # The store refuses the id if another request or process created it meanwhile.
-            record = _save(store, node, create=True)
+            record = save_node(store, node, create=True)
         except Conflict as exc:
             raise Conflict(message if store.get(node.id) is not None else exc.message) from exc
         response.headers["ETag"] = etag(record.props)
@@ -262,7 +265,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
             updated = model.model_validate(merged)
             access.check_write(store, to_record(updated), old=current)
             try:
-                record = _save(store, updated, expect={node_id: read})
+                record = save_node(store, updated, expect={node_id: read})
             except PreconditionFailed:
                 if wanted is not None:
                     raise
@@ -284,7 +287,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
         current = _get(store, model, node_id, access)
         access.check_write(store, None, old=current)
         if label == "Need":
-            _check_need_area(store, node_id, None)
+            check_need_area(store, node_id, None)
         wanted = if_match(request, current.props)
         expect: dict[RecordKey, str] | None = {node_id: wanted} if wanted is not None else None
         if store.delete_nodes([node_id], expect=expect) == 0:

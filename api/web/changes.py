@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from api.access import PERSONAL_FIELDS, Access
 from api.auth import KeyStore, Principal
 from api.routes.common import check_references, check_text
-from api.routes.nodes import _check_need_area, _save
+from api.routes.nodes import check_need_area, save_node
 from api.web.forms import Resource
 from graph.errors import Conflict, NotFound, PartnermapError, StoreUnavailable
 from graph.model import NodeModel, NodeRecord, RelRecord, edge_record, to_record
@@ -283,13 +283,13 @@ class Writer:
     def _write(
         self, resource: Resource, model: Any, *, create: bool = False, version: str = ""
     ) -> None:
-        """The JSON routes' write: a node through :func:`api.routes.nodes._save` (references,
+        """The JSON routes' write: a node through :func:`api.routes.nodes.save_node` (references,
         text, and each label's own rules), a relationship as :mod:`api.routes.edges` saves it;
         ``create`` fails if it exists, ``version`` if it changed (checked by the store)."""
         if resource.ends is None:
             node: NodeModel = model
             expect: dict[RecordKey, str] | None = {node.id: version} if version else None
-            _save(self.store, node, create=create, expect=expect)
+            save_node(self.store, node, create=create, expect=expect)
         else:
             rel = edge_record(model)
             check_text(rel.props, f"the {resource.path[:-1]}")
@@ -311,7 +311,7 @@ class Writer:
         if target is None:
             if resource.ends is None:
                 if resource.label == "Need":
-                    _check_need_area(self.store, item[0], None)
+                    check_need_area(self.store, item[0], None)
                 if self.store.delete_nodes([item[0]]) == 0:
                     raise NotFound(f"no {resource.label} with id {item[0]!r}")
             elif self.store.delete_relationships([(item[0], resource.label, item[1])]) == 0:

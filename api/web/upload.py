@@ -31,8 +31,7 @@ from starlette.datastructures import UploadFile
 
 from api.auth import KeyStore
 from api.config import Settings
-from api.routes.imports import _prepare
-from api.routes.imports import _run as run_report
+from api.routes.imports import import_upload, prepare_upload
 from api.web.pages import FormDep, UserDep, WebUser, current_lang, render
 from api.web.template import build_template
 from api.web.text import t
@@ -128,8 +127,8 @@ async def check_upload(request: Request, form: FormDep) -> Response:
                 out.write(chunk)
         if size == 0:
             raise PartnermapError(f"the upload {filename!r} is empty")
-        path = await run_in_threadpool(_prepare, raw, filename, work, settings)
-        result = await run_in_threadpool(run_report, store, settings, path, True, False)
+        path = await run_in_threadpool(prepare_upload, raw, filename, work, settings)
+        result = await run_in_threadpool(import_upload, store, settings, path, True, False)
     except PartnermapError as exc:
         shutil.rmtree(work, ignore_errors=True)
         await run_in_threadpool(_record, request, user, filename, exc.status_code, True)
@@ -178,7 +177,7 @@ async def confirm_upload(request: Request, form: FormDep) -> Response:
     store: GraphStore = request.app.state.store
     try:
         settings: Settings = request.app.state.settings
-        result = await run_in_threadpool(run_report, store, settings, item.path, False, False)
+        result = await run_in_threadpool(import_upload, store, settings, item.path, False, False)
     finally:
         shutil.rmtree(item.work, ignore_errors=True)
     valid = bool(result.get("valid"))
