@@ -58,6 +58,7 @@ from api.routes import (
     time,
 )
 from api.schemas import error_responses
+from api.throttle import FailedKeys
 from graph.errors import PartnermapError
 from graph.hygiene import dumps_finite
 from graph.store import open_store
@@ -364,6 +365,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.keys = keys
+    app.state.failed_keys = FailedKeys()
     app.state.write_lock = threading.Lock()
     app.state.report_cache = analysis.ReportCache(settings.analysis_cache_size)
     app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))

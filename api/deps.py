@@ -22,6 +22,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from api.access import Access
 from api.auth import KeyStore, Principal, Role
 from api.config import Settings, is_loopback
+from api.throttle import FailedKeys
 from graph.store.base import GraphStore
 
 __all__ = [
@@ -114,10 +115,19 @@ async def get_principal(
     (reads only); 401 if none is valid."""
     presented = bearer.credentials if bearer is not None else api_key
     if presented:
+        failed: FailedKeys = request.app.state.failed_keys
+        client = request.client.host if request.client else ""
+        if wait := failed.wait(client):
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                f"too many wrong keys from this address; try again in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
         # One indexed read of the key file on this thread: cheaper than a hop to a
         # worker, and it sees a revocation made a moment ago, by any process.
         principal = keys.verify(presented)
         if principal is None:
+            failed.fail(client)
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "the API key is not valid",

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import KeyStore
+from api.throttle import FailedKeys
 from api.web.pages import (
     SESSION_COOKIE,
     FormDep,
@@ -75,9 +76,18 @@ async def signin(
         return _form(request, target, error=t(lang, "signin_expired_form"), status_code=403)
     if not key.strip():
         return _form(request, target, error=t(lang, "signin_no_key"), status_code=400)
+    failed: FailedKeys = request.app.state.failed_keys
+    client = request.client.host if request.client else ""
+    if wait := failed.wait(client):
+        refused = _form(
+            request, target, error=t(lang, "signin_wait", seconds=wait), status_code=429
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     keys: KeyStore = request.app.state.keys
     principal = await run_in_threadpool(keys.verify, key)
     if principal is None:
+        failed.fail(client)
         return _form(request, target, error=t(lang, "signin_bad_key"), status_code=401)
     sessions: SessionStore = request.app.state.sessions
     cookie, _session = await run_in_threadpool(sessions.open, principal)

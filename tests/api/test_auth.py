@@ -150,3 +150,26 @@ def test_revoked_key_stops_working_at_once(app: FastAPI, keys: dict[str, str]) -
         assert client.get("/api/v1/localities", headers=headers).status_code == 200  # cached now
         assert app.state.keys.revoke(keys["viewer"].split("_")[1]) is True
         assert client.get("/api/v1/localities", headers=headers).status_code == 401
+
+
+def test_an_address_that_keeps_trying_wrong_keys_is_told_to_wait(
+    client: TestClient, keys: dict[str, str], app: FastAPI
+) -> None:
+    failed = app.state.failed_keys
+    assert (failed.limit, failed.window) == (10, 300.0)
+    for _ in range(failed.limit):
+        r = client.get("/api/v1/organizations", headers={"X-API-Key": "pm_wrong"})
+        assert r.status_code == 401
+    # The eleventh try within five minutes is refused before the key is even looked at,
+    # a right key included (else guessing could go on between right ones).
+    for key in ("pm_wrong", keys["viewer"]):
+        r = client.get("/api/v1/organizations", headers={"X-API-Key": key})
+        assert r.status_code == 429
+        assert 1 <= int(r.headers["Retry-After"]) <= 300
+        assert r.json()["detail"].startswith("too many wrong keys from this address")
+    # A process-local count: a fresh window lets the right key through.
+    failed._seen.clear()
+    assert (
+        client.get("/api/v1/organizations", headers={"X-API-Key": keys["viewer"]}).status_code
+        == 200
+    )

@@ -7,11 +7,13 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.web.pages import SESSION_COOKIE
 from api.web.sessions import SessionStore
 
 
@@ -261,3 +263,22 @@ def test_a_browser_gets_a_page_where_nothing_is_found(
     assert r.status_code == 404 and r.json() == {"detail": "no Organization with id 'nope'"}
     r = web.get("/api/v1/dashboard/nope")
     assert r.json() == {"detail": "path locality_id: no locality with id 'nope'"}
+
+
+def test_the_signin_form_slows_down_wrong_keys(
+    web: TestClient, app: FastAPI, keys: dict[str, str]
+) -> None:
+    def attempt(key: str) -> Any:
+        page = web.get("/signin?lang=en")
+        return web.post(
+            "/signin",
+            data={"key": key, "csrf": _token(page.text), "next": "/web"},
+            follow_redirects=False,
+        )
+
+    for _ in range(app.state.failed_keys.limit):
+        assert attempt("pm_wrong").status_code == 401
+    refused = attempt(keys["editor"])
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "Too many wrong keys were tried from here" in refused.text
+    assert SESSION_COOKIE not in refused.cookies
