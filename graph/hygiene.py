@@ -57,6 +57,8 @@ def clean_text(text: str) -> str:
 
     Tabs and line breaks stay (a description may have paragraphs).
     """
+    if text.isprintable():  # every character removed is a control or a non-character
+        return text
     return _TEXT_JUNK.sub("", text)
 
 
@@ -67,6 +69,10 @@ def id_problem(value: str) -> str | None:
     overrides and isolates, zero-width spaces and joiners, the BOM), line and
     paragraph separators, surrogates and private-use characters.
     """
+    if value.isprintable():
+        # Every refused category is unprintable (so are unassigned code points
+        # and spaces other than U+0020, which the loop below lets through).
+        return None
     for ch in value:
         if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}:
             return f"an id may not hold the invisible or control character U+{ord(ch):04X}"

@@ -75,11 +75,13 @@ __all__ = [
     "Subgraph",
     "SurveyResponse",
     "blank_to_none",
+    "clean_row",
     "derived_relationships",
     "is_id_field",
     "node_domains",
     "node_localities",
     "parent_cycle",
+    "row_has_blank",
     "to_record",
 ]
 
@@ -261,6 +263,59 @@ def _clean_value(key: str, value: Any) -> Any:
     return value
 
 
+#: A blank cell in cells joined by NUL (``\\s`` and ``str.strip`` share one notion of space).
+_BLANK_CELL = re.compile(r"(?:^|\x00)\s*(?:\x00|$)")
+
+
+def row_has_blank(data: dict[Any, Any]) -> bool:
+    """Whether a row has a blank cell, or a cell that is not text (checked in one pass).
+
+    A NUL inside a cell may answer ``True`` for a row without a blank cell (the
+    caller then looks cell by cell); a blank cell is never missed.
+
+    >>> row_has_blank({"id": "o1", "name": "x"}), row_has_blank({"id": "o1", "kind": " "})
+    (False, True)
+    >>> row_has_blank({"id": "a\\x00b"}), row_has_blank({"n": 3}), row_has_blank({})
+    (False, True, False)
+    """
+    if not data:
+        return False
+    try:
+        joined = "\x00".join(data.values())
+    except TypeError:
+        return True
+    # A NUL inside a cell can only make a blank appear where there is none.
+    return _BLANK_CELL.search(joined) is not None
+
+
+def clean_row(data: dict[Any, Any]) -> dict[Any, Any]:
+    """:func:`_clean_value` of every value of a row (a ``None`` key dropped).
+
+    A row whose keys and values are all printable text (the usual CSV row)
+    holds nothing :func:`_clean_value` would refuse or change, checked once
+    for the whole row: ``str.isprintable`` is false for every control,
+    format, separator, surrogate and private-use character :func:`id_problem`
+    and :func:`clean_text` look for. Such a row only has its blank cells
+    made ``None`` (and is returned as it is when it has none).
+
+    >>> clean_row({"id": "o1", "name": " ", "sector": "nonprofit"})
+    {'id': 'o1', 'name': None, 'sector': 'nonprofit'}
+    >>> clean_row({"id": "o\\u202e1"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: id: an id may not hold ... U+202E
+    """
+    try:
+        text = "".join(data) + "".join(data.values())
+    except TypeError:  # a key or a value that is not text: value by value
+        text = "\x00"
+    if text.isprintable():
+        if not row_has_blank(data):
+            return data
+        return {k: v if v.strip() else None for k, v in data.items()}
+    return {k: _clean_value(str(k), v) for k, v in data.items() if k is not None}
+
+
 class _Base(BaseModel):
     """Blank cells are missing values; unknown extra columns are kept.
 
@@ -279,7 +334,7 @@ class _Base(BaseModel):
     @classmethod
     def _blanks(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: _clean_value(str(k), v) for k, v in data.items() if k is not None}
+            return clean_row(data)
         return data
 
 
@@ -296,7 +351,7 @@ class NodeModel(_Base):
     @field_validator("id")
     @classmethod
     def _id_chars(cls, value: str) -> str:
-        if any(ch in value for ch in ";\n\r\t"):
+        if ";" in value or "\n" in value or "\r" in value or "\t" in value:
             raise ValueError("an id may not contain ';', tabs or line breaks")
         problem = id_problem(value)
         if problem is not None:
@@ -525,18 +580,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _dump(model: _Base) -> dict[str, Any]:
+    """The model's fields as plain JSON values (enums as their values), by pydantic-core.
+
+    Every field of the models is text, a number, a list of those or an enum,
+    and extra columns are text or JSON values, so this equals :func:`_plain`
+    of each value of ``model_dump()``, without a Python call per value.
+    """
+    return model.model_dump(mode="json")
+
+
 def to_record(model: NodeModel) -> NodeRecord:
-    """The store record of a node model; ``None`` fields are left out."""
-    data = {k: _plain(v) for k, v in model.model_dump().items() if v is not None and k != "id"}
-    for key, value in list(data.items()):
-        if isinstance(value, list) and not value:
-            del data[key]
+    """The store record of a node model; ``None`` fields and empty lists are left out."""
+    data = {k: v for k, v in _dump(model).items() if v is not None and v != [] and k != "id"}
     return NodeRecord(model.label, model.id, data)
 
 
 def edge_record(model: _Base) -> RelRecord:
     """The store record of a membership, program partner or partnership row."""
-    data = {k: _plain(v) for k, v in model.model_dump().items() if v is not None}
+    data = {k: v for k, v in _dump(model).items() if v is not None}
     if isinstance(model, Membership):
         source, target = data.pop("member_id"), data.pop("forum_id")
     elif isinstance(model, ProgramPartner):

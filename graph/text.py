@@ -51,8 +51,8 @@ def normalize(text: str | None, *, finals: bool = False) -> str:
     value = _MARKS_RE.sub("", value)
     value = _QUOTES_RE.sub("", value)
     value = _SEPARATORS_RE.sub(" ", value).strip().casefold()
-    words = [_VARIANTS.get(w, w) for w in value.split(" ")]
-    value = " ".join(words)
+    if any(variant in value for variant in _VARIANTS):  # else no word can be one
+        value = " ".join(_VARIANTS.get(w, w) for w in value.split(" "))
     if finals:
         value = value.translate(_FINALS)
     return value

@@ -34,7 +34,7 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from graph.model import EDGE_MODELS, edge_record, to_record
+from graph.model import EDGE_MODELS, edge_record, row_has_blank, to_record
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
 
@@ -165,8 +165,9 @@ def validate_row(
     """
     # A blank cell is a missing value: optional fields then take their default
     # (a blank currency is ILS, a blank context routine).
-    optional = _optional_fields(model)
-    data = {k: v for k, v in data.items() if not (k in optional and _is_blank(v))}
+    if row_has_blank(data):  # most rows have none: then no copy
+        optional = _optional_fields(model)
+        data = {k: v for k, v in data.items() if not (k in optional and _is_blank(v))}
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -48,9 +48,13 @@ ProgressCallback = Callable[[int], None]
 RecordKey = str | tuple[str, str, str]
 
 
+#: One encoder for every call: ``json.dumps`` with options builds a new one each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(props: Mapping[str, Any]) -> str:
     """Properties as the one JSON text both stores compare (sorted keys, compact, UTF-8)."""
-    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(props)
 
 
 def digest(props: Mapping[str, Any]) -> str:

@@ -41,6 +41,17 @@ from graph.text import normalize
 
 __all__ = ["SQLiteStore"]
 
+#: Secondary indexes: dropped and made again around a bulk write into an empty store
+#: (one sort per index instead of a tree update per row).
+_INDEXES: dict[str, str] = {
+    "nodes_label": "nodes(label, id)",
+    "node_keys_kv": "node_keys(key, value, node_id)",
+    "node_keys_node": "node_keys(node_id)",
+    "rels_target": "rels(target, type)",
+    "rels_owner": "rels(owner)",
+    "rels_type": "rels(type)",
+}
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY,
@@ -49,14 +60,11 @@ CREATE TABLE IF NOT EXISTS nodes (
     search TEXT NOT NULL DEFAULT '',
     row_digest TEXT
 );
-CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label, id);
 CREATE TABLE IF NOT EXISTS node_keys (
     node_id TEXT NOT NULL,
     key TEXT NOT NULL,
     value TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS node_keys_kv ON node_keys(key, value, node_id);
-CREATE INDEX IF NOT EXISTS node_keys_node ON node_keys(node_id);
 CREATE TABLE IF NOT EXISTS rels (
     source TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -66,18 +74,18 @@ CREATE TABLE IF NOT EXISTS rels (
     row_digest TEXT,
     PRIMARY KEY (source, type, target)
 );
-CREATE INDEX IF NOT EXISTS rels_target ON rels(target, type);
-CREATE INDEX IF NOT EXISTS rels_owner ON rels(owner);
-CREATE INDEX IF NOT EXISTS rels_type ON rels(type);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+""" + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in _INDEXES.items())
 
+#: A write of at least this many records into an empty store drops the indexes first.
+_BULK_RECORDS = 5000
 _CHUNK = 500
 #: Reading all relationships of a type beats one lookup per key when the keys are
 #: at least 1/_SCAN_FACTOR of them.
 _SCAN_FACTOR = 8
 _UPSERT_REL = (
-    "INSERT OR REPLACE INTO rels(source, type, target, props, owner) VALUES (?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO rels(source, type, target, props, owner, row_digest) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -283,18 +291,24 @@ class SQLiteStore(GraphStore):
             # BEGIN IMMEDIATE holds the file's write lock: no other process or
             # thread writes between this check and the commit.
             self._check_conditions(conn, create_only, expect)
+            digests = row_digests or {}
+            bulk = len(node_list) + len(rel_list) >= _BULK_RECORDS and self._empty(conn)
+            if bulk:  # made again below, inside this transaction
+                for name in _INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
             touched_ids: set[str] = set()
             for chunk in _chunks(node_list):
-                self._write_nodes(conn, chunk, stats, touched_ids)
+                self._write_nodes(conn, chunk, stats, touched_ids, digests)
                 if progress:
                     progress(len(chunk))
             for chunk in _chunks(rel_list):
-                self._write_rels(conn, chunk, stats, touched_ids)
+                self._write_rels(conn, chunk, stats, touched_ids, digests)
                 if progress:
                     progress(len(chunk))
+            if bulk:
+                for name, on in _INDEXES.items():
+                    conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
             self._check_endpoints(conn, touched_ids)
-            if row_digests:
-                self._set_row_digests(conn, row_digests)
             if stats.nodes_written or stats.relationships_written:
                 self._bump(conn)
             conn.execute("COMMIT")
@@ -324,14 +338,10 @@ class SQLiteStore(GraphStore):
         check_preconditions(stored, create_only, expect)
 
     @staticmethod
-    def _set_row_digests(conn: sqlite3.Connection, digests: Mapping[RecordKey, str]) -> None:
-        conn.executemany(
-            "UPDATE nodes SET row_digest = ? WHERE id = ?",
-            [(d, k) for k, d in digests.items() if isinstance(k, str)],
-        )
-        conn.executemany(
-            "UPDATE rels SET row_digest = ? WHERE source = ? AND type = ? AND target = ?",
-            [(d, *k) for k, d in digests.items() if not isinstance(k, str)],
+    def _empty(conn: sqlite3.Connection) -> bool:
+        """Whether the store holds no node and no relationship."""
+        return not any(
+            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in ("nodes", "rels")
         )
 
     def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
@@ -386,17 +396,20 @@ class SQLiteStore(GraphStore):
         chunk: Sequence[NodeRecord],
         stats: WriteStats,
         touched: set[str],
+        digests: Mapping[RecordKey, str],
     ) -> None:
         ids = [n.id for n in chunk]
         marks = ",".join("?" * len(ids))
-        existing = {
-            row[0]: (row[1], row[2])
+        # id -> (label, props, row digest) as stored (or as written earlier in this write)
+        existing: dict[str, tuple[str, str, str | None]] = {
+            row[0]: (row[1], row[2], row[3])
             for row in conn.execute(
-                f"SELECT id, label, props FROM nodes WHERE id IN ({marks})", ids
+                f"SELECT id, label, props, row_digest FROM nodes WHERE id IN ({marks})", ids
             )
         }
         stored_before = set(existing)
         changed: list[NodeRecord] = []
+        redigest: list[tuple[str, str]] = []
         seen: dict[str, str] = {}
         for node in chunk:
             text = _dumps(node.props)
@@ -406,11 +419,17 @@ class SQLiteStore(GraphStore):
             if node.id in seen and seen[node.id] != text:
                 raise Conflict(f"id {node.id!r} is written twice with different values")
             seen[node.id] = text
+            row_digest = digests.get(node.id)
             if old is not None and old[1] == text:
                 stats.nodes_unchanged += 1
+                if row_digest is not None and row_digest != old[2]:
+                    redigest.append((row_digest, node.id))
+                    existing[node.id] = (node.label, text, row_digest)
                 continue
-            existing[node.id] = (node.label, text)
+            existing[node.id] = (node.label, text, row_digest)
             changed.append(node)
+        if redigest:  # the same record from a row digested anew (new rules, same result)
+            conn.executemany("UPDATE nodes SET row_digest = ? WHERE id = ?", redigest)
         if not changed:
             return
         # Only nodes that were stored before have index rows and owned relationships.
@@ -420,8 +439,9 @@ class SQLiteStore(GraphStore):
             conn.execute(f"DELETE FROM node_keys WHERE node_id IN ({marks})", replaced)
             conn.execute(f"DELETE FROM rels WHERE owner IN ({marks})", replaced)
         conn.executemany(
-            "INSERT OR REPLACE INTO nodes(id, label, props, search) VALUES (?, ?, ?, ?)",
-            [(n.id, n.label, seen[n.id], _search_text(n)) for n in changed],
+            "INSERT OR REPLACE INTO nodes(id, label, props, search, row_digest) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(n.id, n.label, seen[n.id], _search_text(n), digests.get(n.id)) for n in changed],
         )
         conn.executemany(
             "INSERT INTO node_keys(node_id, key, value) VALUES (?, ?, ?)",
@@ -430,11 +450,12 @@ class SQLiteStore(GraphStore):
         derived = [r for n in changed for r in derived_relationships(n)]
         conn.executemany(
             _UPSERT_REL,
-            [(r.source, r.type, r.target, _props_text(r.props), r.owner) for r in derived],
+            [(r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived],
         )
+        by_label = stats.by_label
         for node in changed:
-            stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
-            touched.add(node.id)
+            by_label[node.label] = by_label.get(node.label, 0) + 1
+        touched.update(n.id for n in changed)
         touched.update(r.source for r in derived)
         touched.update(r.target for r in derived)
         stats.nodes_written += len(changed)
@@ -446,38 +467,51 @@ class SQLiteStore(GraphStore):
         chunk: Sequence[RelRecord],
         stats: WriteStats,
         touched: set[str],
+        digests: Mapping[RecordKey, str],
     ) -> None:
         # One indexed query per chunk (sources x types, a superset of the keys);
         # row values "(source, type, target) IN (VALUES ...)" would scan the table.
         sources = list({r.source for r in chunk})
         types = list({r.type for r in chunk})
-        stored = {
-            (row[0], row[1], row[2]): row[3]
+        stored: dict[RecordKey, tuple[str, str | None]] = {
+            (row[0], row[1], row[2]): (row[3], row[4])
             for row in conn.execute(
-                "SELECT source, type, target, props FROM rels "
+                "SELECT source, type, target, props, row_digest FROM rels "
                 f"WHERE source IN ({','.join('?' * len(sources))}) "
                 f"AND type IN ({','.join('?' * len(types))})",
                 [*sources, *types],
             )
         }
         fresh: list[tuple[RelRecord, str]] = []
+        redigest: list[tuple[str, str, str, str]] = []
         for rel in chunk:
             text = _props_text(rel.props)
-            if stored.get(rel.key) == text:
+            key = rel.key
+            row_digest = digests.get(key)
+            old = stored.get(key)
+            if old is not None and old[0] == text:
                 stats.relationships_unchanged += 1
+                if row_digest is not None and row_digest != old[1]:
+                    redigest.append((row_digest, *key))
+                    stored[key] = (text, row_digest)
                 continue
-            stored[rel.key] = text  # a repeat later in the chunk is unchanged
+            stored[key] = (text, row_digest)  # a repeat later in the chunk is unchanged
             fresh.append((rel, text))
+        if redigest:
+            conn.executemany(
+                "UPDATE rels SET row_digest = ? WHERE source = ? AND type = ? AND target = ?",
+                redigest,
+            )
         conn.executemany(
             _UPSERT_REL,
-            [(r.source, r.type, r.target, text, r.owner) for r, text in fresh],
+            [(r.source, r.type, r.target, text, r.owner, digests.get(r.key)) for r, text in fresh],
         )
-        fresh_rels = [r for r, _ in fresh]
-        for rel in fresh_rels:
+        by_label = stats.by_label
+        for rel, _ in fresh:
             touched.add(rel.source)
             touched.add(rel.target)
-            stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
-        stats.relationships_written += len(fresh_rels)
+            by_label[rel.type] = by_label.get(rel.type, 0) + 1
+        stats.relationships_written += len(fresh)
 
     def _check_endpoints(self, conn: sqlite3.Connection, touched: set[str]) -> None:
         ids = sorted(touched)
