@@ -40,6 +40,7 @@ from api import web
 from api.auth import KeyStore, Principal
 from api.config import Settings
 from api.csp import ContentSecurityPolicy
+from api.deps import document_security
 from api.routes import (
     analysis,
     audit,
@@ -406,4 +407,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(module.router, prefix=API_PREFIX, responses=reads)
     web.install(app)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
+    document_security(app)
     return app
