@@ -46,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -203,6 +204,29 @@ def _wrk(base: str, key: str, urls: list[str], clients: int, seconds: int, folde
     return match.group(0)
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One wrk run: requests, latency percentiles (ms), rate, errors, server CPU per request."""
+
+    n: int
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    rate: float
+    errors: int
+    cpu_us: float | None
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from ``/proc`` (Linux), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _bench_wrk(
     base: str,
     key: str,
@@ -210,6 +234,7 @@ def _bench_wrk(
     clients: int,
     seconds: int,
     folder: Path,
+    server_pid: int,
 ) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     cold = []
@@ -218,27 +243,32 @@ def _bench_wrk(
         httpx.get(base + url, headers=headers, timeout=120).raise_for_status()
         cold.append((time.perf_counter() - start) * 1000)
     _wrk(base, key, ["/healthz"], clients, 2, folder)  # warm up
-    rows = {}
-    adjacent: dict[str, tuple[float, float]] = {}
+    rows: dict[str, _Row] = {}
+    adjacent: dict[str, _Row] = {}
 
-    def measure(urls: list[str]) -> tuple[int, float, float, float, float, float, int]:
+    def measure(urls: list[str]) -> _Row:
+        cpu_before = _cpu_seconds(server_pid)
         parts = _wrk(base, key, urls, clients, seconds, folder).split()[1:]
+        cpu_after = _cpu_seconds(server_pid)
         n, micros = int(parts[0]), int(parts[1])
-        return (
+        cpu = None
+        if cpu_before is not None and cpu_after is not None and n:
+            cpu = (cpu_after - cpu_before) / n * 1e6
+        return _Row(
             n,
-            float(parts[2]),
-            float(parts[6]),
-            float(parts[3]),
-            float(parts[4]),
-            n / (micros / 1e6),
-            int(parts[5]),
+            p50=float(parts[2]),
+            p90=float(parts[6]),
+            p95=float(parts[3]),
+            p99=float(parts[4]),
+            rate=n / (micros / 1e6),
+            errors=int(parts[5]),
+            cpu_us=cpu,
         )
 
     for name, urls in scenarios.items():
         if name != "healthz":
             # /healthz again right before: the load of a shared machine drifts.
-            before = measure(scenarios["healthz"])
-            adjacent[name] = (before[1], before[2])
+            adjacent[name] = measure(scenarios["healthz"])
         rows[name] = measure(urls)
     print(
         f"\n{clients} connections from wrk (2 threads), {seconds} s per scenario, "
@@ -248,29 +278,42 @@ def _bench_wrk(
         f"analysis cold (first request per scope): median {statistics.median(cold):.0f} ms "
         f"over {len(cold)} scopes"
     )
-    base50, base90 = rows["healthz"][1], rows["healthz"][2]
+    base_row = rows["healthz"]
+
+    def cpu(row: _Row) -> str:
+        return f"{row.cpu_us:>9.0f}" if row.cpu_us is not None else f"{'-':>9}"
+
     print(
         f"{'scenario':<24}{'n':>7}{'p50 ms':>9}{'p90 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'req/s':>8}{'p50/base':>10}{'p90/base':>10}  errors"
+        f"{'req/s':>8}{'p50/base':>10}{'p90/base':>10}{'cpu us':>9}  errors"
     )
-    for name, (n, p50, p90, p95, p99, rate, bad) in rows.items():
+    for name, row in rows.items():
         print(
-            f"{name:<24}{n:>7}{p50:>9.1f}{p90:>9.1f}{p95:>9.1f}{p99:>9.1f}{rate:>8.0f}"
-            f"{p50 / base50:>10.2f}{p90 / base90:>10.2f}  {bad}"
+            f"{name:<24}{row.n:>7}{row.p50:>9.1f}{row.p90:>9.1f}{row.p95:>9.1f}{row.p99:>9.1f}"
+            f"{row.rate:>8.0f}{row.p50 / base_row.p50:>10.2f}{row.p90 / base_row.p90:>10.2f}"
+            f"{cpu(row)}  {row.errors}"
         )
+    print("(cpu us: the server process's CPU time per request during the scenario)")
     print("\nagainst /healthz measured right before each scenario:")
-    print(f"{'scenario':<24}{'healthz p90':>12}{'p90':>9}{'p90/base':>10}")
-    for name, (_b50, b90) in adjacent.items():
-        p90 = rows[name][2]
-        print(f"{name:<24}{b90:>12.1f}{p90:>9.1f}{p90 / b90:>10.2f}")
+    print(f"{'scenario':<24}{'healthz p90':>12}{'p90':>9}{'p90/base':>10}{'cpu/base':>10}")
+    for name, before in adjacent.items():
+        row = rows[name]
+        cpu_ratio = (
+            f"{row.cpu_us / before.cpu_us:>10.2f}"
+            if row.cpu_us is not None and before.cpu_us
+            else f"{'-':>10}"
+        )
+        print(
+            f"{name:<24}{before.p90:>12.1f}{row.p90:>9.1f}{row.p90 / before.p90:>10.2f}{cpu_ratio}"
+        )
     print("\nissue 16 targets (p90 / the /healthz p90 right before; whole-run base in brackets):")
     for name, limit in _TARGETS.items():
-        p90, bad = rows[name][2], rows[name][6]
-        ratio = p90 / adjacent[name][1]
-        met = "met" if ratio <= limit and bad == 0 else "NOT met"
+        row = rows[name]
+        ratio = row.p90 / adjacent[name].p90
+        met = "met" if ratio <= limit and row.errors == 0 else "NOT met"
         print(
-            f"  {name:<20} p90 {ratio:.2f}x (<= {limit:g}x) [{p90 / base90:.2f}x], "
-            f"errors {bad}: {met}"
+            f"  {name:<20} p90 {ratio:.2f}x (<= {limit:g}x) [{row.p90 / base_row.p90:.2f}x], "
+            f"errors {row.errors}: {met}"
         )
 
 
@@ -356,7 +399,7 @@ def main() -> None:
             }
             use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
             if use_wrk:
-                _bench_wrk(base, key, scenarios, args.clients, args.seconds, folder)
+                _bench_wrk(base, key, scenarios, args.clients, args.seconds, folder, proc.pid)
             else:
                 asyncio.run(_bench(base, key, scenarios, args.clients))
         finally:
