@@ -112,7 +112,7 @@ SCHEMA = (
 EXISTING_NODES = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n._hash AS hash
+RETURN collect([n.id, [l IN labels(n) WHERE l <> 'Node'][0], n._hash]) AS rows
 """
 
 # Digests of the import rows records came from (helper property ``_row``; any
@@ -127,7 +127,7 @@ NODE_ROW_DIGESTS = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
 WHERE n._row IS NOT NULL
-RETURN n.id AS id, n._row AS digest
+RETURN collect([n.id, n._row]) AS rows
 """
 
 
@@ -146,7 +146,7 @@ def rel_row_digests(type_name: str) -> str:
 UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
 WHERE r._row IS NOT NULL
-RETURN row.source AS source, row.target AS target, r._row AS digest
+RETURN collect([row.source, row.target, r._row]) AS rows
 """
 
 
@@ -170,7 +170,7 @@ CREATE (:Node {id: id})
 EXISTING_IDS = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN n.id AS id
+RETURN collect(n.id) AS rows
 """
 
 DROP_OWNED_RELS = """
@@ -205,7 +205,8 @@ def create_relationships(type_name: str) -> str:
 
     MERGE would first scan the relationships between the two nodes, which
     for a national organisation with thousands of ties costs more than the
-    write itself.
+    write itself. Returns how many rows were written, like
+    :func:`merge_relationships`.
     """
     return f"""
 UNWIND $rows AS row
@@ -213,26 +214,32 @@ MATCH (a:Node {{id: row.source}})
 MATCH (b:Node {{id: row.target}})
 CREATE (a)-[r:{rel_type(type_name)}]->(b)
 SET r = row.props
+RETURN count(*) AS written
 """
 
 
 def existing_relationships(type_name: str) -> str:
-    """The stored property digest of each ``(source, target)`` row of one type."""
+    """``[source, target, digest]`` of each stored ``(source, target)`` row of one type."""
     return f"""
 UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
-RETURN row.source AS source, row.target AS target, r._hash AS hash
+RETURN collect([row.source, row.target, r._hash]) AS rows
 """
 
 
 def merge_relationships(type_name: str) -> str:
-    """Create or replace relationships of one type between existing nodes."""
+    """Create or replace relationships of one type between existing nodes.
+
+    Returns how many rows were written: fewer than given means some row found
+    no node at one of its ends.
+    """
     return f"""
 UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})
 MATCH (b:Node {{id: row.target}})
 MERGE (a)-[r:{rel_type(type_name)}]->(b)
 SET r = row.props
+RETURN count(*) AS written
 """
 
 

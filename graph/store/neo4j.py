@@ -36,7 +36,6 @@ from graph.locality import locality_part
 from graph.model import (
     NodeRecord,
     RelRecord,
-    derived_relationships,
 )
 from graph.store import cypher, redact_url
 from graph.store.base import (
@@ -48,19 +47,14 @@ from graph.store.base import (
     WriteStats,
     check_preconditions,
 )
-from graph.store.neo4j_props import decode_props, digest, node_row, rel_row
+from graph.store.neo4j_props import decode_props, digest
+from graph.store.neo4j_write import chunks, collected, read_row_digests, write_records
 from graph.text import normalize
 
 __all__ = ["Neo4jStore"]
 
-_CHUNK = 1000
 _PAGE = 5000
 T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _check_label(name: str, what: str) -> None:
@@ -244,31 +238,10 @@ class Neo4jStore(GraphStore):
         digests = [digest(n.props) for n in node_list]
 
         def work(tx: ManagedTransaction) -> WriteStats:
-            stats = WriteStats()
-            touched: set[str] = set()
             self._check_conditions(tx, create_only, expect)
-            new_ids: set[str] = set()
-            changed = self._write_nodes(tx, node_list, digests, stats, touched, progress, new_ids)
-            derived = [r for n in changed for r in derived_relationships(n)]
-            # Derived first, as the embedded store does, so that an explicit
-            # relationship equal to one just derived counts as unchanged. A
-            # missing endpoint makes MATCH skip a row here, and the check below
-            # then rolls everything back. A node that did not exist before this
-            # write has no relationship yet: its derived ones are created outright.
-            self._merge_relationships(
-                tx, derived, absent={r.key for r in derived if r.owner in new_ids}
+            stats = write_records(
+                tx, node_list, digests, rel_list, row_digests=row_digests, progress=progress
             )
-            absent_explicit: set[tuple[str, str, str]] = set()
-            fresh = self._fresh_relationships(tx, rel_list, stats, progress, absent_explicit)
-            for rel in fresh:
-                stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
-            touched.update(r.source for r in derived + fresh)
-            touched.update(r.target for r in derived + fresh)
-            self._check_endpoints(tx, touched)
-            self._merge_relationships(tx, fresh, absent=absent_explicit)
-            stats.relationships_written += len(derived) + len(fresh)
-            if row_digests:
-                self._set_row_digests(tx, row_digests)
             if stats.nodes_written or stats.relationships_written:
                 tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
             return stats
@@ -277,37 +250,13 @@ class Neo4jStore(GraphStore):
         stats.graph_version = self.graph_version()
         return stats
 
-    def _set_row_digests(self, tx: ManagedTransaction, digests: Mapping[RecordKey, str]) -> None:
-        rows = [{"id": k, "digest": d} for k, d in digests.items() if isinstance(k, str)]
-        for chunk in _chunks(rows, 5 * _CHUNK):
-            tx.run(cypher.SET_NODE_ROW_DIGESTS, rows=list(chunk)).consume()
-        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for key, value in digests.items():
-            if not isinstance(key, str):
-                by_type[key[1]].append({"source": key[0], "target": key[2], "digest": value})
-        for type_name, rel_rows in by_type.items():
-            for chunk in _chunks(rel_rows, 5 * _CHUNK):
-                tx.run(cypher.set_rel_row_digests(type_name), rows=list(chunk)).consume()
-
     def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
-        ids = [k for k in keys if isinstance(k, str)]
-        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
         for key in keys:
             if not isinstance(key, str):
                 _check_label(key[1], "relationship type")
-                by_type[key[1]].append({"source": key[0], "target": key[2]})
 
         def work(tx: ManagedTransaction) -> dict[RecordKey, str]:
-            out: dict[RecordKey, str] = {}
-            for chunk in _chunks(ids, 5 * _CHUNK):
-                for rec in tx.run(cypher.NODE_ROW_DIGESTS, ids=list(chunk)):
-                    out[rec["id"]] = rec["digest"]
-            for type_name, rows in by_type.items():
-                for part in _chunks(rows, 5 * _CHUNK):
-                    query = cypher.rel_row_digests(type_name)
-                    for rec in tx.run(query, rows=list(part)):
-                        out[(rec["source"], type_name, rec["target"])] = rec["digest"]
-            return out
+            return read_row_digests(tx, keys)
 
         return self._run_read(work)
 
@@ -338,8 +287,9 @@ class Neo4jStore(GraphStore):
                 _check_label(key[1], "relationship type")
                 by_type[key[1]].append({"source": key[0], "target": key[2]})
         for type_name, rows in by_type.items():
-            for rec in tx.run(cypher.existing_relationships(type_name), rows=rows):
-                stored[(rec["source"], type_name, rec["target"])] = rec["hash"]
+            query = cypher.existing_relationships(type_name)
+            for source, target, rel_hash in collected(tx, query, rows=rows):
+                stored[(source, type_name, target)] = rel_hash
         check_preconditions(stored, create_only, expect)
         new_ids = [k for k in create_only if isinstance(k, str)]
         if new_ids:
@@ -349,132 +299,6 @@ class Neo4jStore(GraphStore):
                 if "ConstraintValidationFailed" not in (exc.code or ""):
                     raise
                 raise Conflict(f"{new_ids[0]!r} already exists") from exc
-
-    def _write_nodes(
-        self,
-        tx: ManagedTransaction,
-        node_list: list[NodeRecord],
-        digests: list[str],
-        stats: WriteStats,
-        touched: set[str],
-        progress: ProgressCallback | None,
-        new_ids: set[str],
-    ) -> list[NodeRecord]:
-        """Write the nodes that changed; ``new_ids`` receives those that did not exist."""
-        seen: dict[str, str] = {}
-        changed: list[NodeRecord] = []
-        for start in range(0, len(node_list), _CHUNK):
-            chunk = node_list[start : start + _CHUNK]
-            chunk_digests = digests[start : start + _CHUNK]
-            existing = {
-                r["id"]: (r["label"], r["hash"])
-                for r in tx.run(cypher.EXISTING_NODES, ids=[n.id for n in chunk])
-            }
-            fresh: list[tuple[NodeRecord, str]] = []
-            for node, node_digest in zip(chunk, chunk_digests, strict=True):
-                old = existing.get(node.id)
-                if old is not None and old[0] is None:
-                    old = None  # created just now by a create-only write
-                if old is not None and old[0] != node.label:
-                    raise Conflict(
-                        f"id {node.id!r} is already used by a {old[0]}, not a {node.label}"
-                    )
-                if node.id in seen:
-                    if seen[node.id] != node_digest:
-                        raise Conflict(f"id {node.id!r} is written twice with different values")
-                    stats.nodes_unchanged += 1
-                    continue
-                seen[node.id] = node_digest
-                if old is not None and old[1] == node_digest:
-                    stats.nodes_unchanged += 1
-                    continue
-                fresh.append((node, node_digest))
-            if fresh:
-                # Only nodes that existed can own relationships already.
-                stored_ids = [n.id for n, _ in fresh if n.id in existing]
-                if stored_ids:
-                    tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids).consume()
-                by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-                created: dict[str, list[dict[str, Any]]] = defaultdict(list)
-                for node, node_digest in fresh:
-                    if node.id in existing:  # stored, or made just now by a create-only write
-                        by_label[node.label].append(node_row(node, node_digest))
-                    else:
-                        created[node.label].append(node_row(node, node_digest))
-                        new_ids.add(node.id)
-                    stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
-                    touched.add(node.id)
-                    changed.append(node)
-                for entity_label, rows in by_label.items():
-                    tx.run(cypher.upsert_nodes(entity_label), rows=rows).consume()
-                for entity_label, rows in created.items():
-                    tx.run(cypher.create_nodes(entity_label), rows=rows).consume()
-                stats.nodes_written += len(fresh)
-            if progress:
-                progress(len(chunk))
-        return changed
-
-    def _fresh_relationships(
-        self,
-        tx: ManagedTransaction,
-        rel_list: list[RelRecord],
-        stats: WriteStats,
-        progress: ProgressCallback | None,
-        absent: set[tuple[str, str, str]],
-    ) -> list[RelRecord]:
-        """The relationships that are new or changed; ``absent`` receives the new ones' keys."""
-        fresh: list[RelRecord] = []
-        for chunk in _chunks(rel_list):
-            by_type: dict[str, list[RelRecord]] = defaultdict(list)
-            for rel in chunk:
-                by_type[rel.type].append(rel)
-            stored: dict[tuple[str, str, str], str] = {}
-            for type_name, rels in by_type.items():
-                rows = [{"source": r.source, "target": r.target} for r in rels]
-                for rec in tx.run(cypher.existing_relationships(type_name), rows=rows):
-                    stored[(rec["source"], type_name, rec["target"])] = rec["hash"]
-            for rel in chunk:
-                if stored.get(rel.key) == digest(rel.props):
-                    stats.relationships_unchanged += 1
-                    continue
-                if rel.key not in stored:
-                    absent.add(rel.key)
-                fresh.append(rel)
-            if progress:
-                progress(len(chunk))
-        return fresh
-
-    def _check_endpoints(self, tx: ManagedTransaction, touched: set[str]) -> None:
-        missing: list[str] = []
-        for chunk in _chunks(sorted(touched), 5 * _CHUNK):
-            found = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=list(chunk))}
-            missing.extend(i for i in chunk if i not in found)
-        if missing:
-            shown = ", ".join(repr(m) for m in missing[:10])
-            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-            raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
-
-    def _merge_relationships(
-        self,
-        tx: ManagedTransaction,
-        rels: list[RelRecord],
-        *,
-        absent: set[tuple[str, str, str]] | None = None,
-    ) -> None:
-        """Create or replace relationships; keys in ``absent`` are known not to exist yet."""
-        # The last record of a key wins, as with repeated INSERT OR REPLACE.
-        latest = {r.key: r for r in rels}
-        new = absent or set()
-        merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        created: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for rel in latest.values():
-            (created if rel.key in new else merged)[rel.type].append(rel_row(rel))
-        for type_name, rows in merged.items():
-            for chunk in _chunks(rows):
-                tx.run(cypher.merge_relationships(type_name), rows=list(chunk)).consume()
-        for type_name, rows in created.items():
-            for chunk in _chunks(rows):
-                tx.run(cypher.create_relationships(type_name), rows=list(chunk)).consume()
 
     def delete_nodes(
         self,
@@ -556,8 +380,8 @@ class Neo4jStore(GraphStore):
     def get_many(self, ids: Iterable[str]) -> dict[str, NodeRecord]:
         wanted = list(dict.fromkeys(ids))
         out: dict[str, NodeRecord] = {}
-        for chunk in _chunks(wanted, _PAGE):
-            for rec in self._read(cypher.GET_NODES, ids=list(chunk)):
+        for chunk in chunks(wanted, _PAGE):
+            for rec in self._read(cypher.GET_NODES, ids=chunk):
                 out[rec["id"]] = self._node(rec)
         # Same order as asked, like a lookup would give.
         return {i: out[i] for i in wanted if i in out}

@@ -378,6 +378,34 @@ def test_row_digests_kept_until_another_write(loaded: GraphStore) -> None:
     assert loaded.row_digests(["o-muni", key]) == {}
 
 
+def test_row_digests_of_new_and_changed_records(loaded: GraphStore) -> None:
+    """Records written by an import keep their row digest: new ones and changed ones.
+
+    A new node's relationship is new too (the Neo4j store creates it without a
+    lookup), and writing the same records again changes nothing.
+    """
+    muni = loaded.get("o-muni")
+    assert muni is not None
+    changed = NodeRecord("Organization", "o-muni", {**muni.props, "kind": "עירייה"})
+    new_org = NodeRecord("Organization", "o-new", {"name": "חדשה", "sector": "business"})
+    tie = RelRecord("PARTNERS_WITH", "o-new", "o-muni", {"strength": 2})
+    twin = RelRecord("PARTNERS_WITH", "o-muni", "o-rahat", {"kind": "twin", "strength": 9})
+    digests = {"o-muni": "d1", "o-new": "d2", tie.key: "d3", twin.key: "d4"}
+    stats = loaded.write([changed, new_org], [tie, twin], row_digests=digests)
+    # Two nodes; the two ties (twin's strength was 4); o-muni's one derived tie
+    # (OPERATES_IN l-sderot) is written again with it.
+    assert (stats.nodes_written, stats.by_label["PARTNERS_WITH"]) == (2, 2)
+    assert stats.relationships_written == 3
+    assert loaded.row_digests(list(digests)) == digests
+    assert loaded.get_relationship(tie.key) == tie
+    version = loaded.graph_version()
+    again = loaded.write([changed, new_org], [tie, twin], row_digests=digests)
+    assert (again.nodes_unchanged, again.relationships_unchanged) == (2, 2)
+    assert (again.nodes_written, again.relationships_written) == (0, 0)
+    assert loaded.graph_version() == version
+    assert loaded.row_digests(list(digests)) == digests
+
+
 def test_delete_rules(loaded: GraphStore) -> None:
     version = loaded.graph_version()
     with pytest.raises(Conflict, match="p-lang"):
