@@ -51,6 +51,7 @@ from fastapi import Request
 
 from graph.errors import NotFound, PartnermapError
 from graph.model import NodeRecord, RelRecord, node_localities
+from graph.scope import check_locality
 from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
@@ -180,10 +181,8 @@ class Access:
         if locality_id is None:
             return None
         if self.localities is not None and locality_id not in self.localities:
-            raise NotFound(f"{where}: no locality with id {locality_id!r}")
-        loc = store.get(locality_id)
-        if loc is None or loc.label != "Locality":
-            raise NotFound(f"{where}: no locality with id {locality_id!r}")
+            raise NotFound(f"{where}: no locality with id {locality_id!r}")  # as if it were not
+        check_locality(store, locality_id, where)
         return locality_id
 
     def allowed_localities(self, ids: Iterable[str]) -> list[str]:

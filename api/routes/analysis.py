@@ -40,7 +40,7 @@ from api.routes.common import Limit, Offset, clamp_limit
 from api.routes.scoping import ScopeDep
 from graph.errors import ValidationFailed
 from graph.hygiene import dumps_finite
-from graph.scope import Scope, check_locality
+from graph.scope import Scope
 from graph.store.base import GraphStore
 
 __all__ = ["PAGED_SECTIONS", "BoundedCache", "ReportCache", "router"]
@@ -286,7 +286,6 @@ whole report, unpaged, as `partnermap analyze --json`."""
 
 
 def _report(request: Request, store: GraphStore, scope: Scope, section: str = "") -> Response:
-    check_locality(store, scope.locality_id, "query locality_id")
     cache: ReportCache = request.app.state.report_cache
     body = cache.get_json(store, scope, section)
     return Response(body, media_type="application/json")
@@ -326,7 +325,6 @@ def _paged_section(name: str, doc: str) -> None:
                 f"query limit: {limit} is above the largest page this server sends "
                 f"({settings.max_page_size})"
             )
-        check_locality(store, scope.locality_id, "query locality_id")
         cache: ReportCache = request.app.state.report_cache
         body = cache.get_page(store, scope, name, offset, clamp_limit(limit, settings))
         return Response(body, media_type="application/json")

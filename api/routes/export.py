@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.deps import AccessDep, StoreDep, ViewerDep
+from api.routes.scoping import LocalityDep
 from graph.scope import Scope, parse_as_of, read
 
 __all__ = ["router"]
@@ -38,8 +39,8 @@ def export(
     store: StoreDep,
     _who: ViewerDep,
     access: AccessDep,
+    locality_id: LocalityDep,
     format: Annotated[Literal["json", "csv", "graphml", "gexf"], Query()] = "json",
-    locality_id: Annotated[str | None, Query(description="Only this locality's part.")] = None,
     as_of: Annotated[
         str | None,
         Query(
@@ -52,8 +53,6 @@ def export(
     from importers.export import MEDIA_TYPES, export_bytes
 
     dated = bool(as_of and as_of.strip())
-    if access.scoped:
-        locality_id = access.locality(store, locality_id, "query locality_id")
     scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
     # Cut to what the key sees; role holders only for keys that may see personal data.
     source = access.public_graph(read(store, scope, dated=dated, where="query locality_id"), store)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import AccessDep, StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
-from api.routes.scoping import AsOfParam, ContextParam
-from graph.errors import NotFound
+from api.routes.scoping import AsOfParam, ContextParam, OneLocalityDep
 from graph.scope import Scope, parse_as_of
 from graph.store.base import GraphStore
 
@@ -90,18 +89,11 @@ def _json(data: Any) -> Response:
 def compass(
     store: StoreDep,
     _who: ViewerDep,
-    access: AccessDep,
-    locality_id: Annotated[str, Query(description="The locality (its id).")],
-    as_of: AsOfParam = None,
+    scope: OneLocalityDep,
 ) -> Response:
     """Outcome × domain cells with their first and latest status and the change; met shares."""
     from graph.analytics.compass import compass_report
 
-    access.locality(store, locality_id, "query locality_id")
-    scope = Scope(locality_id, parse_as_of(as_of, "query as_of"))
-    loc = store.get(locality_id)
-    if loc is None or loc.label != "Locality":
-        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
     return _json(compass_report(store, scope))
 
 

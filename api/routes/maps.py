@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.routing import NoMatchFound
 
@@ -29,7 +29,7 @@ from api.routes.analysis import BoundedCache
 from api.routes.scoping import AsOfParam, LocalityScopeDep
 from graph.errors import ValidationFailed
 from graph.model import NodeRecord
-from graph.scope import Scope, check_locality, parse_as_of
+from graph.scope import Scope, parse_as_of
 from graph.store.base import GraphStore
 from viz.i18n import LANGS, pick_lang
 from viz.maps import (
@@ -57,7 +57,6 @@ LangParam = Annotated[
     Literal["he", "en", "ar"],
     Query(description="Page language: he (default, right to left), en, or ar (right to left)."),
 ]
-LocalityPath = Annotated[str, Path(description="A locality's id.")]
 _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}}, "description": "An HTML page."}
 }
@@ -99,7 +98,6 @@ def _cached_page(
 
 
 def _view(request: Request, store: GraphStore, scope: Scope) -> LocalityView:
-    check_locality(store, scope.locality_id, "path locality_id")
     cache = getattr(request.app.state, "report_cache", None)
     if cache is None:
         return load_locality(store, str(scope.locality_id), scope=scope)
@@ -150,7 +148,6 @@ def locality_map(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
-    locality_id: LocalityPath,
     scope: LocalityScopeDep,
     lang: LangParam = "he",
     download: Annotated[bool, Query(description="Send as a file to save.")] = False,
@@ -179,6 +176,7 @@ def locality_map(
         Query(description="trust: colour each tie by the trust of the latest survey wave."),
     ] = "sector",
 ) -> HTMLResponse:
+    locality_id = str(scope.locality_id)
     context = scope.context
     as_of = scope.as_of.isoformat()
     dated = {"as_of": as_of} if request.query_params.get("as_of") else {}
@@ -252,10 +250,10 @@ def locality_dashboard(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
-    locality_id: LocalityPath,
     scope: LocalityScopeDep,
     lang: LangParam = "he",
 ) -> HTMLResponse:
+    locality_id = str(scope.locality_id)
     context = scope.context
     as_of = scope.as_of.isoformat()
     dated = {"as_of": as_of} if request.query_params.get("as_of") else {}

@@ -6,12 +6,12 @@ The same object as ``partnermap plan --locality ID --as-of D --json``
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from api.deps import AccessDep, StoreDep, ViewerDep
-from api.routes.scoping import AsOfParam
+from api.deps import StoreDep, ViewerDep
+from api.routes.scoping import OneLocalityDep
 
 __all__ = ["router"]
 
@@ -34,16 +34,11 @@ _JSON_OBJECT: dict[int | str, dict[str, Any]] = {
 def plan(
     store: StoreDep,
     _who: ViewerDep,
-    access: AccessDep,
-    locality_id: Annotated[str, Query(description="The locality (its id).")],
-    as_of: AsOfParam = None,
+    scope: OneLocalityDep,
 ) -> dict[str, Any]:
     """Per goal the latest reading, progress and status, its programs, partners and money;
     money that serves no goal; leverage (outside shekels per shekel of the authority, by
     year); agreements with their commitments, and the overdue ones."""
     from graph.analytics.plan import plan_report
-    from graph.scope import Scope, parse_as_of
 
-    when = parse_as_of(as_of, "query as_of")
-    access.locality(store, locality_id, "query locality_id")
-    return plan_report(store, Scope(locality_id, when), where="query locality_id")
+    return plan_report(store, scope, where="query locality_id")

@@ -7,14 +7,13 @@ graph version, locality and as-of date.
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from api.deps import AccessDep, StoreDep, ViewerDep
+from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
-from graph.errors import NotFound
-from graph.scope import parse_as_of
+from api.routes.scoping import OneLocalityDep
 
 __all__ = ["router"]
 
@@ -46,21 +45,13 @@ def readiness(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
-    access: AccessDep,
-    locality_id: Annotated[str, Query(description="The locality's id.")],
-    as_of: Annotated[
-        str | None, Query(description="The date of the view: YYYY or YYYY-MM-DD (default today).")
-    ] = None,
+    scope: OneLocalityDep,
 ) -> Any:
     import json
 
     from graph.analytics.readiness import readiness_report
 
-    date = parse_as_of(as_of, "query as_of")
-    access.locality(store, locality_id, "query locality_id")
-    loc = store.get(locality_id)
-    if loc is None or loc.label != "Locality":
-        raise NotFound(f"query locality_id: no locality with id {locality_id!r}")
+    locality_id, date = str(scope.locality_id), scope.as_of
     key = (store.graph_version(), locality_id, date.isoformat())
 
     def compute() -> bytes:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccessDep, StoreDep, ViewerDep
+from api.deps import StoreDep, ViewerDep
+from api.routes.scoping import AsOfParam, LocalityPathDep
 from graph.scope import parse_as_of
 
 __all__ = ["router"]
@@ -33,16 +34,14 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 async def locality_report(
     store: StoreDep,
     _who: ViewerDep,
-    access: AccessDep,
-    locality_id: Annotated[str, Path(description="A locality's id.")],
+    locality_id: LocalityPathDep,
     format: Annotated[Literal["xlsx", "pdf"], Query(description="xlsx or pdf.")] = "xlsx",
     lang: Annotated[Literal["he", "en", "ar"], Query(description="The language.")] = "he",
-    as_of: Annotated[str | None, Query(description="As of this date (YYYY-MM-DD).")] = None,
+    as_of: AsOfParam = None,
 ) -> Response:
     from viz.reports import FORMATS, build_pack, pdf_bytes, workbook_bytes
 
     date = parse_as_of(as_of, "query as_of")
-    access.locality(store, locality_id, "path locality_id")
 
     def make() -> bytes:
         pack = build_pack(store, locality_id, lang=lang, as_of=date)

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import StoreDep, ViewerDep
 from api.routes.analysis import BoundedCache
-from api.routes.scoping import ContextParam
+from api.routes.scoping import ContextParam, LocalityDep
 from graph.errors import NotFound, ValidationFailed
-from graph.scope import Scope, check_locality, parse_as_of
+from graph.scope import Scope, parse_as_of
 from graph.store.base import GraphStore
 
 __all__ = ["router"]
@@ -29,7 +29,6 @@ _LOCK = threading.Lock()
 _DateParam = Annotated[
     str | None, Query(description="YYYY (31 December) or YYYY-MM-DD.", max_length=10)
 ]
-LocalityParam = Annotated[str | None, Query(description="One locality; default the whole graph.")]
 _OBJECT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The JSON object.",
@@ -69,13 +68,13 @@ def changes(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
+    locality_id: LocalityDep,
     start: Annotated[
         str, Query(alias="from", description="The first date: YYYY or YYYY-MM-DD.", max_length=10)
     ],
     end: Annotated[
         str | None, Query(alias="to", description="The second date (default today).", max_length=10)
     ] = None,
-    locality_id: LocalityParam = None,
     context: ContextParam = "both",
 ) -> Response:
     from graph.analytics.changes import changes_report
@@ -85,7 +84,6 @@ def changes(
         raise ValidationFailed(
             f"query from: {before.isoformat()} comes after to ({after.isoformat()})"
         )
-    check_locality(store, locality_id, "query locality_id")
     scope = Scope(locality_id, after, context)
     return _cached(
         request,
@@ -110,7 +108,7 @@ def health(
     request: Request,
     store: StoreDep,
     _who: ViewerDep,
-    locality_id: LocalityParam = None,
+    locality_id: LocalityDep,
     wave: Annotated[
         str | None,
         Query(description="The wave's date, YYYY-MM-DD (default the latest).", max_length=10),
@@ -123,7 +121,6 @@ def health(
         day = start_date(wave) if wave else None
     except ValueError:
         raise ValidationFailed(f"query wave: expected a date as YYYY-MM-DD, got {wave!r}") from None
-    check_locality(store, locality_id, "query locality_id")
 
     def build() -> dict[str, Any]:
         try:
