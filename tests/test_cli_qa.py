@@ -113,6 +113,22 @@ def test_an_unknown_locality_is_said_once_of_the_option(town_url: str, command: 
     assert result.stderr.strip() == "error: --locality: no locality with id 'nowhere'"
 
 
+@pytest.mark.parametrize(
+    "command", [["export", "--format", "json"], ["map"], ["report", "--format", "xlsx"]]
+)
+def test_an_unknown_locality_writes_nothing_and_is_said_of_the_option(
+    town_url: str, command: list[str], tmp_path: Path
+) -> None:
+    # export said "--locality: no node with id ..." (its own check beside graph.scope's).
+    out = tmp_path / "out.file"
+    result = runner.invoke(
+        cli.app, [*command, "--locality", "nowhere", "-o", str(out), "--store", town_url]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: --locality: no locality with id 'nowhere'"
+    assert not out.exists()
+
+
 def test_changes_and_ranking_titles_use_words_not_codes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

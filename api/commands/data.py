@@ -255,8 +255,6 @@ def export(
     try:
         from graph.scope import Scope, read
 
-        if locality is not None and target.get(locality) is None:
-            fail(f"--locality: no node with id {locality!r}", code=1)
         when = as_of_from(as_of)
         graph = read(target, Scope(locality, when), dated=as_of is not None, where="--locality")
         written = write_export(graph, fmt, output)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.commands.common import StoreOpt, err, fail, store_from
+from api.commands.common import StoreOpt, err, fail, for_option, store_from
 from graph.errors import PartnermapError
 
 __all__ = ["report_cmd"]
@@ -46,7 +46,7 @@ def report_cmd(
         data = workbook_bytes(pack) if format == "xlsx" else pdf_bytes(pack)
         output.write_bytes(data)
     except PartnermapError as exc:
-        fail(f"--locality {locality}: {exc.message}", code=1)
+        fail(for_option("--locality", exc.message), code=1)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
     finally:
