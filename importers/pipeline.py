@@ -422,7 +422,8 @@ def commit(
         report.error("store", None, None, None, None, exc.message)
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
         return report
-    stats.nodes_unchanged += sum(isinstance(k, str) for k, _, _ in batch.unchanged)
-    stats.relationships_unchanged += sum(not isinstance(k, str) for k, _, _ in batch.unchanged)
+    unchanged_nodes = sum(1 for k, _, _ in batch.unchanged if isinstance(k, str))
+    stats.nodes_unchanged += unchanged_nodes
+    stats.relationships_unchanged += len(batch.unchanged) - unchanged_nodes
     report.stats = stats.as_dict()
     return report

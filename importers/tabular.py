@@ -72,7 +72,7 @@ from graph.store.base import GraphStore, RecordKey
 from importers import guards
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
-from importers.unchanged import row_digest, row_key
+from importers.unchanged import keys_and_digests
 from importers.validation import add_row
 
 __all__ = [
@@ -608,27 +608,26 @@ def parse(
         if found is None:
             continue
         rows = list(found.rows)
-        keys = [row_key(stem, data) for _, data in rows]
-        digests = [row_digest(stem, data) for _, data in rows]
+        keys, digests = keys_and_digests(stem, [data for _, data in rows])
         stored = store.row_digests([k for k in keys if k is not None]) if store else {}
         kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
-        unchanged = batch.unchanged
+        unchanged, nodes, rels, name = batch.unchanged, batch.nodes, batch.relationships, found.name
         for (number, data), key, digest in zip(rows, keys, digests, strict=True):
-            origin = Origin(found.name, number)
             if key is not None and stored.get(key) == digest and key not in seen_keys:
-                unchanged.append((key, kind, origin))
-            else:
-                before = (len(batch.nodes), len(batch.relationships))
-                add_row(model, data, origin, batch, report)
-                # The first row of a key is the one that lands (later ones are duplicates).
-                if len(batch.nodes) > before[0]:
-                    batch.row_digests.setdefault(batch.nodes[-1][0].id, digest)
-                elif len(batch.relationships) > before[1]:
-                    batch.row_digests.setdefault(batch.relationships[-1][0].key, digest)
-            if key is not None:
+                unchanged.append((key, kind, Origin(name, number)))
                 seen_keys.add(key)
+            else:
+                before_nodes, before_rels = len(nodes), len(rels)
+                add_row(model, data, Origin(name, number), batch, report)
+                # The first row of a key is the one that lands (later ones are duplicates).
+                if len(nodes) > before_nodes:
+                    batch.row_digests.setdefault(nodes[-1][0].id, digest)
+                elif len(rels) > before_rels:
+                    batch.row_digests.setdefault(rels[-1][0].key, digest)
+                if key is not None:
+                    seen_keys.add(key)
             pending += 1
-            if progress and pending >= _PROGRESS_EVERY:
+            if pending >= _PROGRESS_EVERY and progress:
                 progress(pending)
                 pending = 0
     if progress and pending:

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from graph.store.base import RecordKey
 
-__all__ = ["REL_ENDS", "ROW_FORMAT", "row_digest", "row_key"]
+__all__ = ["REL_ENDS", "ROW_FORMAT", "keys_and_digests", "row_digest", "row_key"]
 
 #: Relationship files: (source column, type, target column).
 REL_ENDS: dict[str, tuple[str, str, str]] = {
@@ -107,3 +108,39 @@ def row_digest(stem: str, data: dict[str, Any]) -> str:
     h = _seed(stem, "nul").copy()
     h.update(text.encode("utf-8", "surrogatepass"))
     return str(h.hexdigest())
+
+
+def keys_and_digests(
+    stem: str, rows: Iterable[dict[str, Any]]
+) -> tuple[list[RecordKey | None], list[str]]:
+    """:func:`row_key` and :func:`row_digest` of every row of file ``stem``, in one loop.
+
+    The same values as calling both per row, without two Python calls per
+    row: a re-import of 100k unchanged rows spends most of its time here.
+
+    >>> rows = [{"id": "o1", "name": "א"}, {"id": " ", "name": "ב"}]
+    >>> keys, digests = keys_and_digests("organizations", rows)
+    >>> keys, digests == [row_digest("organizations", r) for r in rows]
+    (['o1', None], True)
+    """
+    keys: list[RecordKey | None] = []
+    digests: list[str] = []
+    primed = _seed(stem, "nul").copy
+    ends = REL_ENDS.get(stem)
+    for data in rows:
+        if ends is None:
+            node_id = data.get("id")
+            keys.append(node_id.strip() if isinstance(node_id, str) and node_id.strip() else None)
+        else:
+            keys.append(row_key(stem, data))
+        try:
+            text = "\x00".join(data) + "\x00" + "\x00".join(data.values())
+        except TypeError:  # a cell that is not text
+            text = ""
+        if text.count("\x00") == 2 * len(data) - 1:
+            h = primed()
+            h.update(text.encode("utf-8", "surrogatepass"))
+            digests.append(h.hexdigest())
+        else:
+            digests.append(row_digest(stem, data))
+    return keys, digests

@@ -79,6 +79,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 #: A write of at least this many records into an empty store drops the indexes first.
 _BULK_RECORDS = 5000
+#: SQLite's page cache during such a write (KiB, negative), and after it (SQLite's default).
+_BULK_CACHE = -65536
+_DEFAULT_CACHE = -2000
 _CHUNK = 500
 #: Reading all relationships of a type beats one lookup per key when the keys are
 #: at least 1/_SCAN_FACTOR of them.
@@ -281,6 +284,7 @@ class SQLiteStore(GraphStore):
         rel_list = list(relationships)
         stats = WriteStats()
         conn = self._conn()
+        bulk = False
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -293,27 +297,40 @@ class SQLiteStore(GraphStore):
             self._check_conditions(conn, create_only, expect)
             digests = row_digests or {}
             bulk = len(node_list) + len(rel_list) >= _BULK_RECORDS and self._empty(conn)
+            # In a bulk write into an empty store, what is stored is what this write
+            # stored: kept here instead of read back per chunk.
+            nodes_written: dict[str, tuple[str, str, str | None]] | None = None
+            rels_written: dict[RecordKey, tuple[str, str | None]] | None = None
             if bulk:  # made again below, inside this transaction
+                nodes_written, rels_written = {}, {}
                 for name in _INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name}")
+                conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
             touched_ids: set[str] = set()
             for chunk in _chunks(node_list):
-                self._write_nodes(conn, chunk, stats, touched_ids, digests)
+                self._write_nodes(
+                    conn, chunk, stats, touched_ids, digests, nodes_written, rels_written
+                )
                 if progress:
                     progress(len(chunk))
             for chunk in _chunks(rel_list):
-                self._write_rels(conn, chunk, stats, touched_ids, digests)
+                self._write_rels(conn, chunk, stats, touched_ids, digests, rels_written)
                 if progress:
                     progress(len(chunk))
             if bulk:
                 for name, on in _INDEXES.items():
                     conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
-            self._check_endpoints(conn, touched_ids)
+                self._check_all_endpoints(conn)
+            else:
+                self._check_endpoints(conn, touched_ids)
             if stats.nodes_written or stats.relationships_written:
                 self._bump(conn)
             conn.execute("COMMIT")
         except BaseException as exc:
             self._abort(conn, exc)
+        finally:
+            if bulk:
+                conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
         stats.graph_version = self.graph_version()
         return stats
 
@@ -349,12 +366,13 @@ class SQLiteStore(GraphStore):
         ids = [k for k in keys if isinstance(k, str)]
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for row in self._read(
-                f"SELECT id, row_digest FROM nodes WHERE id IN ({marks}) "
-                "AND row_digest IS NOT NULL",
-                chunk,
-            ):
-                out[row[0]] = row[1]
+            out.update(
+                self._read(
+                    f"SELECT id, row_digest FROM nodes WHERE id IN ({marks}) "
+                    "AND row_digest IS NOT NULL",
+                    chunk,
+                )
+            )
         rel_keys = [k for k in keys if not isinstance(k, str)]
         by_type: dict[str, set[tuple[str, str, str]]] = {}
         for key in rel_keys:
@@ -367,14 +385,12 @@ class SQLiteStore(GraphStore):
                 continue
             # A re-import asks for (nearly) every relationship of a type: one pass
             # over the type's rows beats a lookup per key.
-            for row in self._read(
+            rows = self._read(
                 "SELECT source, type, target, row_digest FROM rels "
                 "WHERE type = ? AND row_digest IS NOT NULL",
                 (rel_type,),
-            ):
-                key = (row[0], row[1], row[2])
-                if key in wanted:
-                    out[key] = row[3]
+            )
+            out.update({(s, t, g): d for s, t, g, d in rows if (s, t, g) in wanted})
         for chunk in _chunks(rel_keys):
             sources = list({k[0] for k in chunk})
             types = list({k[1] for k in chunk})
@@ -397,16 +413,22 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
+        written: dict[str, tuple[str, str, str | None]] | None = None,
+        rels_written: dict[RecordKey, tuple[str, str | None]] | None = None,
     ) -> None:
         ids = [n.id for n in chunk]
-        marks = ",".join("?" * len(ids))
         # id -> (label, props, row digest) as stored (or as written earlier in this write)
-        existing: dict[str, tuple[str, str, str | None]] = {
-            row[0]: (row[1], row[2], row[3])
-            for row in conn.execute(
-                f"SELECT id, label, props, row_digest FROM nodes WHERE id IN ({marks})", ids
-            )
-        }
+        existing: dict[str, tuple[str, str, str | None]]
+        if written is not None:  # a bulk write into an empty store: nothing else is stored
+            existing = {i: written[i] for i in ids if i in written}
+        else:
+            marks = ",".join("?" * len(ids))
+            existing = {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.execute(
+                    f"SELECT id, label, props, row_digest FROM nodes WHERE id IN ({marks})", ids
+                )
+            }
         stored_before = set(existing)
         changed: list[NodeRecord] = []
         redigest: list[tuple[str, str]] = []
@@ -430,6 +452,8 @@ class SQLiteStore(GraphStore):
             changed.append(node)
         if redigest:  # the same record from a row digested anew (new rules, same result)
             conn.executemany("UPDATE nodes SET row_digest = ? WHERE id = ?", redigest)
+        if written is not None:
+            written.update(existing)
         if not changed:
             return
         # Only nodes that were stored before have index rows and owned relationships.
@@ -452,6 +476,8 @@ class SQLiteStore(GraphStore):
             _UPSERT_REL,
             [(r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived],
         )
+        if rels_written is not None:
+            rels_written.update((r.key, (_props_text(r.props), None)) for r in derived)
         by_label = stats.by_label
         for node in changed:
             by_label[node.label] = by_label.get(node.label, 0) + 1
@@ -468,20 +494,25 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
+        written: dict[RecordKey, tuple[str, str | None]] | None = None,
     ) -> None:
-        # One indexed query per chunk (sources x types, a superset of the keys);
-        # row values "(source, type, target) IN (VALUES ...)" would scan the table.
-        sources = list({r.source for r in chunk})
-        types = list({r.type for r in chunk})
-        stored: dict[RecordKey, tuple[str, str | None]] = {
-            (row[0], row[1], row[2]): (row[3], row[4])
-            for row in conn.execute(
-                "SELECT source, type, target, props, row_digest FROM rels "
-                f"WHERE source IN ({','.join('?' * len(sources))}) "
-                f"AND type IN ({','.join('?' * len(types))})",
-                [*sources, *types],
-            )
-        }
+        stored: dict[RecordKey, tuple[str, str | None]]
+        if written is not None:  # a bulk write into an empty store: nothing else is stored
+            stored = written
+        else:
+            # One indexed query per chunk (sources x types, a superset of the keys);
+            # row values "(source, type, target) IN (VALUES ...)" would scan the table.
+            sources = list({r.source for r in chunk})
+            types = list({r.type for r in chunk})
+            stored = {
+                (row[0], row[1], row[2]): (row[3], row[4])
+                for row in conn.execute(
+                    "SELECT source, type, target, props, row_digest FROM rels "
+                    f"WHERE source IN ({','.join('?' * len(sources))}) "
+                    f"AND type IN ({','.join('?' * len(types))})",
+                    [*sources, *types],
+                )
+            }
         fresh: list[tuple[RelRecord, str]] = []
         redigest: list[tuple[str, str, str, str]] = []
         for rel in chunk:
@@ -513,6 +544,29 @@ class SQLiteStore(GraphStore):
             by_label[rel.type] = by_label.get(rel.type, 0) + 1
         stats.relationships_written += len(fresh)
 
+    def _check_all_endpoints(self, conn: sqlite3.Connection) -> None:
+        """:meth:`_check_endpoints` of every relationship, in one pass (after a bulk write)."""
+        missing = [
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT end_id FROM (SELECT source AS end_id FROM rels "
+                "UNION ALL SELECT target FROM rels) "
+                "WHERE end_id NOT IN (SELECT id FROM nodes) ORDER BY end_id LIMIT 11"
+            )
+        ]
+        if missing:
+            count = conn.execute(
+                "SELECT count(DISTINCT end_id) FROM (SELECT source AS end_id FROM rels "
+                "UNION ALL SELECT target FROM rels) WHERE end_id NOT IN (SELECT id FROM nodes)"
+            ).fetchone()[0]
+            self._missing_ends(missing[:10], int(count))
+
+    @staticmethod
+    def _missing_ends(shown_ids: list[str], count: int) -> NoReturn:
+        shown = ", ".join(repr(m) for m in shown_ids)
+        more = f" and {count - 10} more" if count > 10 else ""
+        raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
+
     def _check_endpoints(self, conn: sqlite3.Connection, touched: set[str]) -> None:
         ids = sorted(touched)
         missing: list[str] = []
@@ -523,9 +577,7 @@ class SQLiteStore(GraphStore):
             }
             missing.extend(i for i in chunk if i not in found)
         if missing:
-            shown = ", ".join(repr(m) for m in missing[:10])
-            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-            raise Conflict(f"references to ids that exist nowhere: {shown}{more}")
+            self._missing_ends(missing[:10], len(missing))
 
     def _bump(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
