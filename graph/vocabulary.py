@@ -284,7 +284,45 @@ def _render(key: str, lang: str, params: dict[str, Any]) -> str:
     if isinstance(wording, dict):
         count = params.get(str(entry.get("plural", "n")), 0)
         wording = wording.get(_plural_category(lang, count)) or wording.get("other", "")
-    return _Formatter(lang).format(str(wording), **params)
+    text = str(wording)
+    parts = _parsed(text)
+    if parts is None:  # nested or positional fields: the general formatter
+        return _Formatter(lang).format(text, **params)
+    formatter = _formatter(lang)
+    out = []
+    for literal, name, spec, conversion in parts:
+        out.append(literal)
+        if name is not None:
+            value = params[name]
+            if conversion:
+                value = formatter.convert_field(value, conversion)
+            out.append(formatter.format_field(value, spec))
+    return "".join(out)
+
+
+_Part = tuple[str, str | None, str, str | None]
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str) -> tuple[_Part, ...] | None:
+    """A wording cut into literal text and named fields once (``str.format``'s own parse).
+
+    ``None`` when a field is not a plain name or its format holds a field.
+
+    >>> _parsed("{n:num} of {{all}}")
+    (('', 'n', 'num', None), (' of {', None, '', None), ('all}', None, '', None))
+    """
+    parts: list[_Part] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None and (not name.isidentifier() or "{" in (spec or "")):
+            return None
+        parts.append((literal, name, spec or "", conversion))
+    return tuple(parts)
+
+
+@functools.cache
+def _formatter(lang: str) -> _Formatter:
+    return _Formatter(lang)
 
 
 def reasons(items: Iterable[Reason]) -> dict[str, list[str]]:

@@ -46,6 +46,7 @@ import igraph as ig
 import networkx as nx
 
 from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
+from graph.network import igraph_of
 from graph.vocabulary import Reason, reasons
 
 __all__ = [
@@ -76,16 +77,8 @@ _W_HOLES = 0.2
 
 
 def _to_igraph(G: nx.Graph) -> tuple[ig.Graph, list[Hashable]]:
-    """An undirected igraph copy of ``G`` (no self-loops, no parallel ties)."""
-    nodes = list(G)
-    index = {n: i for i, n in enumerate(nodes)}
-    if G.is_directed() or G.is_multigraph():
-        pairs: Iterable[tuple[int, int]] = {
-            (min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v
-        }
-    else:
-        pairs = [(index[u], index[v]) for u, v in G.edges() if u != v]
-    return ig.Graph(n=len(nodes), edges=list(pairs), directed=False), nodes
+    """An undirected igraph copy of ``G`` (no self-loops, no parallel ties), shared."""
+    return igraph_of(G)
 
 
 def cross_sector_betweenness(
@@ -257,13 +250,16 @@ def structural_holes(
     inv_sum: dict[Hashable, float] = {}
     inv_max: dict[Hashable, float] = {}
 
+    # The raw adjacency where the graph has one (no view object per lookup).
+    graph_adj: Any = getattr(G, "_adj", None) or G.adj
+
     def ties(u: Hashable) -> dict[Hashable, float]:
         row = adj.get(u)
         if row is None:
             if weight is None:
-                row = {v: 1.0 for v in G[u] if v != u}
+                row = {v: 1.0 for v in graph_adj[u] if v != u}
             else:
-                row = {v: float(d.get(weight, 1)) for v, d in G[u].items() if v != u}
+                row = {v: float(d.get(weight, 1)) for v, d in graph_adj[u].items() if v != u}
             adj[u] = row
             inv_sum[u] = _share(1.0, sum(row.values())) if row else 0.0
             inv_max[u] = _share(1.0, max(row.values())) if row else 0.0
@@ -515,15 +511,17 @@ def find_bridges(
     betweenness = dict(zip(order, _cross(g, groups, k=k, seed=seed, normalized=True), strict=True))
     cut_off = {order[v]: info for v, info in _cut_off(g, groups).items()}
 
+    brokering = [r for r in BROKERAGE_ROLES if r != "coordinator"]
+    paths = {node: sum(counts[r] for r in brokering) for node, counts in roles.items()}
+
     def cross_paths(node: Hashable) -> int:
-        counts = roles[node]
-        return sum(counts[r] for r in BROKERAGE_ROLES if r != "coordinator")
+        return paths[node]
 
     bridges = [
         node
         for node in U
-        if any(group[nb] != group[node] for nb in U[node])
-        and (betweenness[node] > 0 or cross_paths(node) > 0)
+        if (betweenness[node] > 0 or paths[node] > 0)
+        and any(group[nb] != group[node] for nb in U[node])
     ]
     if not bridges:
         return []
@@ -542,7 +540,8 @@ def find_bridges(
             )
         )
 
-    ranked = sorted(bridges, key=lambda n: (-partial(n), str(n)))
+    partials = {n: partial(n) for n in bridges}
+    ranked = sorted(bridges, key=lambda n: (-partials[n], str(n)))
     candidates = ranked[: max(2 * top, top + 50)]
     holes = structural_holes(U, candidates, weight=weight)
     entries = []
@@ -560,7 +559,7 @@ def find_bridges(
             "brokerage": dict(roles[node]),
             "cross_sector_betweenness": round(betweenness[node], 6),
             "articulation_point": node in cut_off,
-            "score": round(min(1.0, partial(node) + _W_HOLES * hole_term), 4),
+            "score": round(min(1.0, partials[node] + _W_HOLES * hole_term), 4),
             "sectors_only_through": _sector_list(cut_groups),
             "actors_only_through": n_cut,
             "effective_size": None if math.isnan(effective) else round(effective, 4),

@@ -138,7 +138,7 @@ def _undirected_brokerage(
     members: dict[Any, set[Hashable]] = {}
     for node, g in group.items():
         members.setdefault(g, set()).add(node)
-    counts = {v: _open_totals(group[v], group, nbrs[v], nbrs[v], nbrs[v]) for v in nbrs}
+    counts = {v: _open_undirected(group[v], group, nbrs[v]) for v in nbrs}
     done: set[Hashable] = set()
     for u, u_nbrs in nbrs.items():
         done.add(u)
@@ -168,6 +168,33 @@ def _subtract_closed(counts: dict[str, int], same: bool, n: int, in_own: int, in
         counts["gatekeeper"] -= in_own
         counts["itinerant"] -= in_a
         counts["liaison"] -= n - in_own - in_a
+
+
+def _open_undirected(own: Any, group: dict[Hashable, Any], nbrs: set[Hashable]) -> dict[str, int]:
+    """:func:`_open_totals` of an undirected tie set (``ins``, ``outs`` and ``both`` alike).
+
+    With ``p_g`` neighbours in group ``g``, ``d`` neighbours in all and
+    ``o = d - p_own`` outside the node's group, the sums over the other
+    groups reduce to ``S = sum(p_g ** 2 for g != own)``: itinerant
+    ``S - o``, liaison ``o ** 2 - S`` (one count of the neighbours by group,
+    no loop over pairs of groups).
+
+    >>> group = {"v": 1, "a": 1, "b": 2, "c": 2, "d": 3}
+    >>> _open_undirected(1, group, {"a", "b", "c", "d"}) == _open_totals(
+    ...     1, group, {"a", "b", "c", "d"}, {"a", "b", "c", "d"}, {"a", "b", "c", "d"})
+    True
+    """
+    p = Counter(map(group.__getitem__, nbrs))
+    p_own = p[own]
+    outside = len(nbrs) - p_own
+    squares = sum(x * x for x in p.values()) - p_own * p_own
+    return {
+        "coordinator": p_own * p_own - p_own,
+        "itinerant": squares - outside,
+        "gatekeeper": outside * p_own,
+        "representative": p_own * outside,
+        "liaison": outside * outside - squares,
+    }
 
 
 def _open_totals(

@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.network import components_of
 from graph.vocabulary import Reason, reasons
 
 __all__ = ["ISOLATE_KINDS", "find_isolates"]
@@ -32,15 +33,27 @@ __all__ = ["ISOLATE_KINDS", "find_isolates"]
 ISOLATE_KINDS = ("isolate", "disconnected", "no_forum", "sector_siloed", "single_tie")
 
 
-def _main_component(G: nx.Graph) -> set[str]:
-    components: list[set[str]] = [c for c in nx.connected_components(G) if len(c) > 1]
-    if not components:
-        return set()
-    return min(components, key=_component_key)
+def _components(G: nx.Graph) -> tuple[set[Any], dict[Any, int]]:
+    """The largest component (of two or more), and the size of every other one by node.
 
-
-def _component_key(component: set[str]) -> tuple[int, str]:
-    return (-len(component), min(component))
+    Of two largest components of one size, the one with the smallest node id.
+    """
+    membership, sizes, nodes = components_of(G)
+    first: dict[int, Any] = {}  # each component of two or more: its smallest node id
+    for node, part in zip(nodes, membership, strict=True):
+        if sizes[part] > 1 and (part not in first or node < first[part]):
+            first[part] = node
+    if not first:
+        return set(), {}
+    main = min(first, key=lambda part: (-sizes[part], first[part]))
+    in_main: set[Any] = set()
+    size_of: dict[Any, int] = {}
+    for node, part in zip(nodes, membership, strict=True):
+        if part == main:
+            in_main.add(node)
+        elif sizes[part] > 1:
+            size_of[node] = sizes[part]
+    return in_main, size_of
 
 
 def _judged(G: nx.Graph) -> list[str]:
@@ -107,31 +120,36 @@ def find_isolates(
     unknown = wanted - set(ISOLATE_KINDS)
     if unknown:
         raise ValueError(f"unknown isolate kinds: {', '.join(sorted(unknown))}")
-    main = _main_component(G)
+    main, size_of = _components(G)
     main_size = len(main)
     out: list[dict[str, Any]] = []
+    simple = not G.is_directed() and not G.is_multigraph()
+    # The raw adjacency and attribute dicts of a simple graph: no view object per lookup.
+    adj: Any = (getattr(G, "_adj", None) if simple else None) or G.adj
+    node_attrs: Any = getattr(G, "_node", None) or G.nodes
     for oid in _judged(G):
-        attrs = G.nodes[oid]
+        attrs = node_attrs[oid]
         sector = str(attrs.get("sector") or "other")
-        degree = G.degree(oid)
+        nbrs = adj[oid]
+        degree = (len(nbrs) + (oid in nbrs)) if simple else G.degree(oid)  # a loop counts 2
         found: list[tuple[str, Reason]] = []
         if degree == 0:
             found.append(("isolate", ("isolate.no_tie", {})))
         elif main and oid not in main:
-            size = len(nx.node_connected_component(G, oid))
+            size = size_of[oid]
             found.append(
                 ("disconnected", ("isolate.disconnected", {"main": main_size, "size": size}))
             )
         if not attrs.get("forum_ids"):
             found.append(("no_forum", ("isolate.no_forum", {})))
-        if degree > 0 and all(G.nodes[n].get("sector") == sector for n in G[oid]):
+        if degree > 0 and all(node_attrs[n].get("sector") == sector for n in nbrs):
             found.append(
                 ("sector_siloed", ("isolate.sector_siloed", {"n": degree, "sector": sector}))
             )
         if degree == 1:
-            (other,) = G[oid]
+            (other,) = nbrs
             tie = G.edges[oid, other]
-            other_name = G.nodes[other].get("name", other)
+            other_name = node_attrs[other].get("name", other)
             via = list(tie.get("kinds", []))
             found.append(("single_tie", ("isolate.single_tie", {"name": other_name, "via": via})))
         keep = [k for k, _ in found if k in wanted]

@@ -190,6 +190,26 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
     for org in ix.by_label["Organization"]:
         for loc in org.props.get("locality_ids") or []:
             orgs_of[loc].append(org)
+    # A locality's sectors, and its best-tied organisations of each sector, once per
+    # locality (not once per forum: a town has dozens of forums, the nation thousands).
+    sectors_of: dict[str, set[str]] = {}
+    best_of: dict[str, dict[Any, list[NodeRecord]]] = {}
+
+    def degree(o: NodeRecord) -> int:
+        return G.degree(o.id) if o.id in G else 0
+
+    def best(loc: str, sector: str) -> list[NodeRecord]:
+        by_sector = best_of.get(loc)
+        if by_sector is None:
+            by_sector = defaultdict(list)
+            for o in orgs_of[loc]:
+                by_sector[o.props.get("sector") or "other"].append(o)
+            for pool in by_sector.values():
+                pool.sort(key=lambda o: (-degree(o), o.id))
+                del pool[_CANDIDATES:]
+            best_of[loc] = by_sector
+        return by_sector.get(sector, [])
+
     out = []
     for forum in ix.by_label["Forum"]:
         loc = forum.props.get("locality_id")
@@ -198,17 +218,18 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
             continue
         if forum.props.get("kind") in NOT_CROSS_SECTOR_FORUMS:
             continue
-        local_sectors = {str(o.props.get("sector") or "other") for o in orgs_of[loc]}
+        local_sectors = sectors_of.get(loc)
+        if local_sectors is None:
+            local_sectors = {str(o.props.get("sector") or "other") for o in orgs_of[loc]}
+            sectors_of[loc] = local_sectors
         seated = {str(ix.nodes[m].props.get("sector") or "other") for m in members}
         missing = sorted(local_sectors - seated)
         if not missing or not local_sectors:
             continue
         candidates = []
         for sector in missing:
-            pool = [o for o in orgs_of[loc] if (o.props.get("sector") or "other") == sector]
-            pool.sort(key=lambda o: (-(G.degree(o.id) if o.id in G else 0), o.id))
             candidates += [
-                {"id": o.id, "name": o.name, "sector": sector} for o in pool[:_CANDIDATES]
+                {"id": o.id, "name": o.name, "sector": sector} for o in best(loc, sector)
             ]
         kind = str(forum.props.get("kind") or "other")
         weight = 1.0 if kind in CROSS_SECTOR_FORUMS else 0.7

@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from graph.model import AGE_STAGES
-from graph.network import TIE_KINDS, context_allows
+from graph.network import TIE_KINDS, components_of, context_allows
 from graph.store.base import Subgraph
 
 __all__ = ["investment_metrics", "network_metrics", "scope_metrics", "split_by_age_stage"]
@@ -73,21 +73,30 @@ def network_metrics(G: nx.Graph) -> dict[str, Any]:
     """
     n, m = G.number_of_nodes(), G.number_of_edges()
     sectors = {node: str(s or "other") for node, s in G.nodes(data="sector")}
+    # Counted by (sector, sector) and by list of kinds first: a national network has
+    # hundreds of thousands of ties but a few dozen distinct pairs and kind lists.
+    ends: defaultdict[tuple[str, str], int] = defaultdict(int)
+    kind_lists: defaultdict[tuple[str, ...], int] = defaultdict(int)
+    for u, v, kinds in G.edges(data="kinds"):
+        ends[(sectors[u], sectors[v])] += 1
+        kind_lists[tuple(kinds) if kinds else ()] += 1
     cross = 0
     by_pair: Counter[str] = Counter()
+    for (a, b), count in ends.items():
+        a, b = sorted((a, b))
+        by_pair[f"{a}|{b}"] += count
+        cross += count if a != b else 0
     by_kind: Counter[str] = Counter()
-    for u, v, kinds in G.edges(data="kinds"):
-        a, b = sorted((sectors[u], sectors[v]))
-        by_pair[f"{a}|{b}"] += 1
-        cross += a != b
-        by_kind.update(kinds or ())
-    components = list(nx.connected_components(G)) if n else []
-    largest = max((len(c) for c in components), default=0)
+    for kinds, count in kind_lists.items():
+        for kind in kinds:
+            by_kind[kind] += count
+    sizes = components_of(G)[1] if n else []
+    largest = max(sizes, default=0)
     return {
         "nodes": n,
         "ties": m,
         "density": round(nx.density(G), 6) if n > 1 else 0.0,
-        "components": len(components),
+        "components": len(sizes),
         "cross_sector_tie_share": round(cross / m, 6) if m else 0.0,
         "by_sector": dict(sorted(Counter(sectors.values()).items())),
         "isolates": sum(1 for _, d in G.degree() if d == 0),
