@@ -202,12 +202,19 @@ def keys_create(
         if problem is not None:
             fail(f"--locality: {problem}", code=2)
     if scope:
+        from graph.errors import NotFound
+        from graph.scope import check_locality
+
         target = store_from(store)
+        unknown = []
         try:
-            found = target.get_many(scope)
+            for loc in scope:  # every unknown one named at once
+                try:
+                    check_locality(target, loc)
+                except NotFound:
+                    unknown.append(loc)
         finally:
             target.close()
-        unknown = [loc for loc in scope if loc not in found or found[loc].label != "Locality"]
         if unknown:
             fail(f"--locality: no locality with id {', '.join(map(repr, unknown))}", code=1)
     keys = _key_store(store)
