@@ -297,24 +297,22 @@ class SQLiteStore(GraphStore):
             self._check_conditions(conn, create_only, expect)
             digests = row_digests or {}
             bulk = len(node_list) + len(rel_list) >= _BULK_RECORDS and self._empty(conn)
-            # In a bulk write into an empty store, what is stored is what this write
-            # stored: kept here instead of read back per chunk.
-            nodes_written: dict[str, tuple[str, str, str | None]] | None = None
-            rels_written: dict[RecordKey, tuple[str, str | None]] | None = None
+            # In a bulk write into an empty store only what this write stored is
+            # stored: a chunk is looked up only when it repeats a key written before
+            # (kept as hashes: an equal hash just costs the lookup).
+            written: set[int] | None = None
             if bulk:  # made again below, inside this transaction
-                nodes_written, rels_written = {}, {}
+                written = set()
                 for name in _INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name}")
                 conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
             touched_ids: set[str] = set()
             for chunk in _chunks(node_list):
-                self._write_nodes(
-                    conn, chunk, stats, touched_ids, digests, nodes_written, rels_written
-                )
+                self._write_nodes(conn, chunk, stats, touched_ids, digests, written)
                 if progress:
                     progress(len(chunk))
             for chunk in _chunks(rel_list):
-                self._write_rels(conn, chunk, stats, touched_ids, digests, rels_written)
+                self._write_rels(conn, chunk, stats, touched_ids, digests, written)
                 if progress:
                     progress(len(chunk))
             if bulk:
@@ -413,14 +411,13 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
-        written: dict[str, tuple[str, str, str | None]] | None = None,
-        rels_written: dict[RecordKey, tuple[str, str | None]] | None = None,
+        written: set[int] | None = None,
     ) -> None:
         ids = [n.id for n in chunk]
         # id -> (label, props, row digest) as stored (or as written earlier in this write)
         existing: dict[str, tuple[str, str, str | None]]
-        if written is not None:  # a bulk write into an empty store: nothing else is stored
-            existing = {i: written[i] for i in ids if i in written}
+        if written is not None and written.isdisjoint(map(hash, ids)):
+            existing = {}  # a bulk write into an empty store, and ids not written before
         else:
             marks = ",".join("?" * len(ids))
             existing = {
@@ -453,7 +450,7 @@ class SQLiteStore(GraphStore):
         if redigest:  # the same record from a row digested anew (new rules, same result)
             conn.executemany("UPDATE nodes SET row_digest = ? WHERE id = ?", redigest)
         if written is not None:
-            written.update(existing)
+            written.update(map(hash, ids))
         if not changed:
             return
         # Only nodes that were stored before have index rows and owned relationships.
@@ -476,8 +473,8 @@ class SQLiteStore(GraphStore):
             _UPSERT_REL,
             [(r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived],
         )
-        if rels_written is not None:
-            rels_written.update((r.key, (_props_text(r.props), None)) for r in derived)
+        if written is not None:
+            written.update(hash(r.key) for r in derived)
         by_label = stats.by_label
         for node in changed:
             by_label[node.label] = by_label.get(node.label, 0) + 1
@@ -494,11 +491,12 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
-        written: dict[RecordKey, tuple[str, str | None]] | None = None,
+        written: set[int] | None = None,
     ) -> None:
         stored: dict[RecordKey, tuple[str, str | None]]
-        if written is not None:  # a bulk write into an empty store: nothing else is stored
-            stored = written
+        keys = [r.key for r in chunk]
+        if written is not None and written.isdisjoint(map(hash, keys)):
+            stored = {}  # a bulk write into an empty store, and keys not written before
         else:
             # One indexed query per chunk (sources x types, a superset of the keys);
             # row values "(source, type, target) IN (VALUES ...)" would scan the table.
@@ -515,9 +513,8 @@ class SQLiteStore(GraphStore):
             }
         fresh: list[tuple[RelRecord, str]] = []
         redigest: list[tuple[str, str, str, str]] = []
-        for rel in chunk:
+        for rel, key in zip(chunk, keys, strict=True):
             text = _props_text(rel.props)
-            key = rel.key
             row_digest = digests.get(key)
             old = stored.get(key)
             if old is not None and old[0] == text:
@@ -537,6 +534,8 @@ class SQLiteStore(GraphStore):
             _UPSERT_REL,
             [(r.source, r.type, r.target, text, r.owner, digests.get(r.key)) for r, text in fresh],
         )
+        if written is not None:
+            written.update(map(hash, keys))
         by_label = stats.by_label
         for rel, _ in fresh:
             touched.add(rel.source)

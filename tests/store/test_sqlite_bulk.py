@@ -97,3 +97,21 @@ def test_a_second_big_write_takes_the_row_by_row_path(tmp_path: Path) -> None:
         assert (stats.nodes_written, stats.nodes_unchanged) == (3000, 2)
         assert stats.relationships_unchanged == 2999
         assert store.get("o7").props["kind"] == "x"  # type: ignore[union-attr]
+
+
+def test_bulk_write_repeating_a_key_in_a_later_chunk_matches_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # o10 comes again 3,000 records later (another chunk) with other values; the
+    # partnership o1->o2 too. The later one wins on both paths, and both count alike.
+    nodes, rels = _records(3000)
+    nodes.append(NodeRecord("Organization", "o10", {"name": "שונה", "sector": "business"}))
+    rels.append(RelRecord("PARTNERS_WITH", "o1", "o2", {"strength": 5}))
+    stats = []
+    for name, threshold in (("bulk", 5000), ("rows", 10**9)):
+        monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", threshold)
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            stats.append(store.write(nodes, rels).as_dict() | {"graph_version": ""})
+            assert store.get("o10").props["name"] == "שונה"  # type: ignore[union-attr]
+    assert _tables(tmp_path / "bulk.db") == _tables(tmp_path / "rows.db")
+    assert stats[0] == stats[1]
