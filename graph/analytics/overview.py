@@ -8,11 +8,12 @@ isolated actors, the cross-sector tie share, whether a partnerships manager
 is in post and a local administration meets, and its money by source with
 the leverage ratio. Asking the store for each locality's subgraph costs a
 query per node; :func:`locality_summaries` instead reads every node and
-relationship once, cuts them to the as-of date (the rule of
-:func:`graph.scope.cut`), indexes them once and carves each locality's part
-from memory with the one rule of :mod:`graph.locality`
-(:class:`~graph.locality.LocalityIndex`), so each summary agrees with that
-locality's own report.
+relationship once, indexes them once, carves each locality's part from
+memory with the one rule of :mod:`graph.locality`
+(:class:`~graph.locality.LocalityIndex`) and cuts it to the as-of date (the
+rule of :func:`graph.scope.cut`): the place first, then the date, as
+:func:`graph.scope.read` does, so each summary agrees with that locality's
+own report.
 
 Money follows SPEC section 8 and is read from every record, not the as-of
 cut (a program that ended still brought its money): investments of years up
@@ -127,6 +128,21 @@ def _amount(node: NodeRecord) -> float:
         return max(float(node.props.get("amount") or 0.0), 0.0)
     except (TypeError, ValueError):
         return 0.0
+
+
+class _LiveView:
+    """What is live at the as-of date, to cut each locality's part by lookups."""
+
+    def __init__(self, view: Subgraph) -> None:
+        self.nodes = {n.id: n for n in view.nodes}
+        self.rels = {id(r) for r in view.relationships}  # the same objects as every part's
+
+    def cut(self, part: Subgraph) -> Subgraph:
+        """:func:`graph.scope.cut` of a part carved from the records ``view`` was cut from."""
+        return Subgraph(
+            [n for n in part.nodes if n.id in self.nodes],
+            [r for r in part.relationships if id(r) in self.rels],
+        )
 
 
 def _cut(sub: Subgraph, scope: Scope) -> Subgraph:
@@ -251,9 +267,14 @@ def _cross_share(G: nx.Graph) -> float | None:
 
 
 def _summary(
-    ix: LocalityIndex, loc: NodeRecord, scope: Scope, context: str, extra: Sequence[NodeRecord]
+    ix: LocalityIndex,
+    loc: NodeRecord,
+    view: _LiveView,
+    scope: Scope,
+    context: str,
+    extra: Sequence[NodeRecord],
 ) -> dict[str, Any]:
-    sub = ix.part(loc.id)
+    sub = view.cut(ix.part(loc.id))
     G = build_network(sub, locality_id=loc.id, context=context)
     duplicates = find_duplicates(G, sub)
     isolates = find_isolates(G, explain=False)
@@ -301,17 +322,21 @@ def summaries_from(
         money = _money(nodes, scope)
         goals = _goals(nodes)
         compass = _compass(nodes, scope)
-        view = _cut(Subgraph(nodes, list(rels)), scope)
-        ix = LocalityIndex(view.nodes, view.relationships)
+        rels = list(rels)
+        view = _cut(Subgraph(nodes, rels), scope)
+        # The place first, then the date, as graph.scope.read does: each part is carved
+        # from every record and then cut, so a summary agrees with the locality's report.
+        ix = LocalityIndex(nodes, rels)
+        live = _LiveView(view)
         wanted = set(locality_ids) if locality_ids is not None else None
         capabilities = [n for n in view.nodes if n.label == "Capability"]
         related = {str(c.props.get(k) or "") for c in capabilities
                    for k in ("organization_id", "contact_role_id")} - {""}  # fmt: skip
-        extra = capabilities + [ix.by_id[i] for i in sorted(related) if i in ix.by_id]
+        extra = capabilities + [live.nodes[i] for i in sorted(related) if i in live.nodes]
         out: dict[str, dict[str, Any]] = {}
         for loc in sorted((n for n in view.nodes if n.label == "Locality"), key=lambda n: n.id):
             if wanted is None or loc.id in wanted:
-                out[loc.id] = _summary(ix, loc, scope, scope.context, extra)
+                out[loc.id] = _summary(ix, loc, live, scope, scope.context, extra)
                 out[loc.id]["money"] = money.get(loc.id) or _empty_money()
                 out[loc.id]["goals_behind"] = goals_behind_hook(loc, goals.get(loc.id, []), scope)
                 out[loc.id]["compass"] = compass.get(loc.id)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from graph.analytics.compass import compass_report
-from graph.analytics.duplicates import find_duplicates
 from graph.analytics.isolates import find_isolates
 from graph.analytics.overview import locality_summaries, summaries_from
+from graph.analytics.report import analysis_report
 from graph.analytics.selection import rank_localities
 from graph.locality import LocalityIndex, locality_part
 from graph.model import NodeRecord, RelRecord
 from graph.network import build_network
-from graph.scope import Scope, cut
+from graph.scope import Scope
 from graph.store.sqlite import SQLiteStore
 from importers.registry import run_import
 
@@ -45,14 +45,17 @@ def test_summaries_agree_with_each_localitys_own_analysis(demo: SQLiteStore) -> 
     scope = Scope(as_of=AS_OF)
     summaries = locality_summaries(demo, scope)
     assert len(summaries) == 9
-    everything = cut(demo.subgraph(None), scope)
     for loc_id, summary in summaries.items():
-        sub = locality_part(everything.nodes, everything.relationships, loc_id)
-        G = build_network(sub, locality_id=loc_id)
-        dups = find_duplicates(G, sub)
+        # The locality's own report reads its part through graph.scope.read (the place,
+        # then the date); the overview carves and cuts the same way from one index.
+        report = analysis_report(demo, scope=Scope(loc_id, AS_OF))
+        dups = report["duplicates"]
         assert summary["duplicates"] == len(dups), loc_id
         assert summary["uncoordinated_duplicates"] == sum(not d["coordinated"] for d in dups)
-        assert summary["isolates"] == len(find_isolates(G)), loc_id
+        assert summary["isolates"] == len(report["isolates"]), loc_id
+        # the share of ties that cross sectors differed when the overview cut before carving
+        share = report["metrics"]["cross_sector_tie_share"]
+        assert summary["cross_sector_share"] == pytest.approx(share, abs=1e-6), loc_id
     # FINDINGS.md: Sderot has three duplicate pairs, one coordinated; Kiryat Malachi one, not.
     assert summaries["loc-sderot"]["duplicates"] == 3
     assert summaries["loc-sderot"]["uncoordinated_duplicates"] == 2
