@@ -63,13 +63,35 @@ def _env_without_auth() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "NEO4J_AUTH"}
 
 
-def timed_import(store: GraphStore, folder: Path) -> tuple[float, dict[str, object]]:
-    start = time.perf_counter()
-    report = run_import(store, folder)
-    seconds = time.perf_counter() - start
-    if not report.valid:
-        raise SystemExit(f"import rejected: {report.errors[:3]}")
-    return seconds, report.stats
+def jvm_cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds (user + system, every thread) of a process so far; ``None`` if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Timed:
+    """Wall and CPU seconds of one import: this process's and the server's."""
+
+    def __init__(self, store: GraphStore, folder: Path, server_pid: int | None = None) -> None:
+        cpu0, server0 = time.process_time(), jvm_cpu_seconds(server_pid)
+        start = time.perf_counter()
+        report = run_import(store, folder)
+        self.seconds = time.perf_counter() - start
+        self.cpu = time.process_time() - cpu0
+        server1 = jvm_cpu_seconds(server_pid)
+        self.server_cpu = None if server0 is None or server1 is None else server1 - server0
+        if not report.valid:
+            raise SystemExit(f"import rejected: {report.errors[:3]}")
+        self.stats = report.stats
+
+    def cpu_text(self) -> str:
+        server = "" if self.server_cpu is None else f", server {self.server_cpu:.1f} s"
+        return f"CPU: client {self.cpu:.1f} s{server}"
 
 
 def main() -> None:
@@ -89,34 +111,43 @@ def main() -> None:
         print(f"dataset: {rows} rows ({args.localities} localities, seed {args.seed})")
 
         with SQLiteStore(work / "bench.db") as sqlite:
-            sqlite_s, stats = timed_import(sqlite, folder)
+            lite = Timed(sqlite, folder)
             print(
-                f"sqlite : {sqlite_s:7.1f} s  {rows / sqlite_s:8.0f} rows/s  "
-                f"({stats['nodes_written']} nodes, {stats['relationships_written']} relationships)"
+                f"sqlite : {lite.seconds:7.1f} s  {rows / lite.seconds:8.0f} rows/s  "
+                f"({lite.stats['nodes_written']} nodes, "
+                f"{lite.stats['relationships_written']} relationships; {lite.cpu_text()})"
             )
-            sqlite_again_s, stats = timed_import(sqlite, folder)
+            again = Timed(sqlite, folder)
             print(
-                f"sqlite no-op re-import: {sqlite_again_s:7.1f} s  "
-                f"({stats['nodes_written']} nodes written; target under 2 s)"
+                f"sqlite no-op re-import: {again.seconds:7.1f} s  "
+                f"({again.stats['nodes_written']} nodes written; target under 2 s; "
+                f"{again.cpu_text()})"
             )
 
         url = args.neo4j
         if url is None:
             proc, url = start_neo4j(work / "neo4j", args.heap)
+        pid = proc.pid if proc is not None else None  # run.sh execs java: the same process
         with Neo4jStore.from_url(url) as neo4j:
             neo4j.clear()
-            neo4j_s, stats = timed_import(neo4j, folder)
+            neo = Timed(neo4j, folder, pid)
             print(
-                f"neo4j  : {neo4j_s:7.1f} s  {rows / neo4j_s:8.0f} rows/s  "
-                f"({stats['nodes_written']} nodes, {stats['relationships_written']} relationships)"
+                f"neo4j  : {neo.seconds:7.1f} s  {rows / neo.seconds:8.0f} rows/s  "
+                f"({neo.stats['nodes_written']} nodes, "
+                f"{neo.stats['relationships_written']} relationships; {neo.cpu_text()})"
             )
-            again_s, stats = timed_import(neo4j, folder)
+            again = Timed(neo4j, folder, pid)
             print(
-                f"neo4j no-op re-import: {again_s:7.1f} s  {rows / again_s:8.0f} rows/s  "
-                f"({stats['nodes_written']} nodes written; target under 2 s)"
+                f"neo4j no-op re-import: {again.seconds:7.1f} s  "
+                f"{rows / again.seconds:8.0f} rows/s  "
+                f"({again.stats['nodes_written']} nodes written; target under 2 s; "
+                f"{again.cpu_text()})"
             )
             neo4j.clear()
-        print(f"ratio neo4j/sqlite time: {neo4j_s / sqlite_s:.2f}x (target: neo4j >= 10k rows/s)")
+        print(
+            f"ratio neo4j/sqlite time: {neo.seconds / lite.seconds:.2f}x "
+            f"(target: neo4j >= 10k rows/s)"
+        )
     finally:
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
