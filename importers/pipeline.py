@@ -128,12 +128,17 @@ def _refs(
             found = fields[node.label] = _ref_fields(node.label)
         wanted = found
     out: list[tuple[str, str, tuple[str, ...]]] = []
+    props = node.props
     for fname, targets in wanted:
-        value = node.props.get(fname)
+        value = props.get(fname)
+        if not value:  # missing, blank or an empty list: no reference
+            continue
         if isinstance(value, str) and fname.endswith("_ids"):
             value = [v.strip() for v in value.split(";") if v.strip()]  # an extra column
-        values = value if isinstance(value, list) else [value] if value else []
-        out.extend((fname, str(v), targets) for v in values)
+        if isinstance(value, list):
+            out += [(fname, str(v), targets) for v in value]
+        else:
+            out.append((fname, str(value), targets))
     return out
 
 
@@ -300,6 +305,7 @@ def _check(
     if partial:  # rows that hang from a dropped loop fall away with it
         problems.extend(loops)
     bad_rows: set[Origin] = {o for o, _ in problems}
+    rel_ends: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     # Resolve references until nothing more falls away (partial mode drops
     # rows whose targets were dropped).
     while True:
@@ -307,7 +313,7 @@ def _check(
         alive_labels = {**{k: v.label for k, v in stored.items()}, **alive}
         new_bad = False
         for node, origin in nodes:
-            if origin in bad_rows:
+            if bad_rows and origin in bad_rows:
                 continue
             for fname, value, targets in node_refs[node.id]:
                 label = alive_labels.get(value)
@@ -324,8 +330,16 @@ def _check(
                     bad_rows.add(origin)
                     new_bad = True
         for rel, origin in batch.relationships:
-            if origin in bad_rows:
+            if bad_rows and origin in bad_rows:
                 continue
+            ends = rel_ends.get(rel.type)
+            if ends is None:
+                ends = rel_ends[rel.type] = (
+                    REFERENCES[(rel.type, "source")],
+                    REFERENCES[(rel.type, "target")],
+                )
+            if alive_labels.get(rel.source) in ends[0] and alive_labels.get(rel.target) in ends[1]:
+                continue  # both ends known and of the right kind (None is in no tuple)
             for end, value in (("source", rel.source), ("target", rel.target)):
                 targets = REFERENCES[(rel.type, end)]
                 label = alive_labels.get(value)
