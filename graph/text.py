@@ -28,6 +28,7 @@ _QUOTES_RE = re.compile(r"[\"'`׳״\u2018\u2019\u201c\u201d]")
 _SEPARATORS_RE = re.compile(r"[\s\-\u05be_/\\.,:;()\[\]]+")
 # Spelling variants of the same word in place names: full and defective spelling.
 _VARIANTS = {"קריית": "קרית", "עיריית": "עירית"}
+_VARIANTS_RE = re.compile("|".join(map(re.escape, _VARIANTS)))
 
 
 def normalize(text: str | None, *, finals: bool = False) -> str:
@@ -51,7 +52,7 @@ def normalize(text: str | None, *, finals: bool = False) -> str:
     value = _MARKS_RE.sub("", value)
     value = _QUOTES_RE.sub("", value)
     value = _SEPARATORS_RE.sub(" ", value).strip().casefold()
-    if any(variant in value for variant in _VARIANTS):  # else no word can be one
+    if _VARIANTS_RE.search(value):  # else no word can be one
         value = " ".join(_VARIANTS.get(w, w) for w in value.split(" "))
     if finals:
         value = value.translate(_FINALS)

@@ -16,6 +16,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -118,6 +119,19 @@ def _index_keys(node: NodeRecord) -> list[tuple[str, str, str]]:
         if node.props.get(key):
             keys.append((node.id, key, str(node.props[key])))
     return keys
+
+
+@dataclass
+class _Written:
+    """What a bulk write into an empty store wrote so far, enough to know when to look.
+
+    Hashes of the node ids and relationship keys written (an equal hash of
+    another key only costs a lookup), and the types of the derived
+    relationships (which the node writes upsert without looking).
+    """
+
+    keys: set[int] = field(default_factory=set)
+    derived_types: set[str] = field(default_factory=set)
 
 
 class SQLiteStore(GraphStore):
@@ -298,11 +312,10 @@ class SQLiteStore(GraphStore):
             digests = row_digests or {}
             bulk = len(node_list) + len(rel_list) >= _BULK_RECORDS and self._empty(conn)
             # In a bulk write into an empty store only what this write stored is
-            # stored: a chunk is looked up only when it repeats a key written before
-            # (kept as hashes: an equal hash just costs the lookup).
-            written: set[int] | None = None
+            # stored: a chunk is looked up only when it may repeat a key written before.
+            written: _Written | None = None
             if bulk:  # made again below, inside this transaction
-                written = set()
+                written = _Written()
                 for name in _INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name}")
                 conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
@@ -411,12 +424,12 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
-        written: set[int] | None = None,
+        written: _Written | None = None,
     ) -> None:
         ids = [n.id for n in chunk]
         # id -> (label, props, row digest) as stored (or as written earlier in this write)
         existing: dict[str, tuple[str, str, str | None]]
-        if written is not None and written.isdisjoint(map(hash, ids)):
+        if written is not None and written.keys.isdisjoint(map(hash, ids)):
             existing = {}  # a bulk write into an empty store, and ids not written before
         else:
             marks = ",".join("?" * len(ids))
@@ -450,7 +463,7 @@ class SQLiteStore(GraphStore):
         if redigest:  # the same record from a row digested anew (new rules, same result)
             conn.executemany("UPDATE nodes SET row_digest = ? WHERE id = ?", redigest)
         if written is not None:
-            written.update(map(hash, ids))
+            written.keys.update(map(hash, ids))
         if not changed:
             return
         # Only nodes that were stored before have index rows and owned relationships.
@@ -474,7 +487,7 @@ class SQLiteStore(GraphStore):
             [(r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived],
         )
         if written is not None:
-            written.update(hash(r.key) for r in derived)
+            written.derived_types.update({r.type for r in derived})
         by_label = stats.by_label
         for node in changed:
             by_label[node.label] = by_label.get(node.label, 0) + 1
@@ -491,11 +504,15 @@ class SQLiteStore(GraphStore):
         stats: WriteStats,
         touched: set[str],
         digests: Mapping[RecordKey, str],
-        written: set[int] | None = None,
+        written: _Written | None = None,
     ) -> None:
         stored: dict[RecordKey, tuple[str, str | None]]
         keys = [r.key for r in chunk]
-        if written is not None and written.isdisjoint(map(hash, keys)):
+        if (
+            written is not None
+            and written.keys.isdisjoint(map(hash, keys))
+            and written.derived_types.isdisjoint({r.type for r in chunk})
+        ):
             stored = {}  # a bulk write into an empty store, and keys not written before
         else:
             # One indexed query per chunk (sources x types, a superset of the keys);
@@ -535,7 +552,7 @@ class SQLiteStore(GraphStore):
             [(r.source, r.type, r.target, text, r.owner, digests.get(r.key)) for r, text in fresh],
         )
         if written is not None:
-            written.update(map(hash, keys))
+            written.keys.update(map(hash, keys))
         by_label = stats.by_label
         for rel, _ in fresh:
             touched.add(rel.source)

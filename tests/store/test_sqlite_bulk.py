@@ -103,10 +103,13 @@ def test_bulk_write_repeating_a_key_in_a_later_chunk_matches_row_by_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # o10 comes again 3,000 records later (another chunk) with other values; the
-    # partnership o1->o2 too. The later one wins on both paths, and both count alike.
+    # partnership o1->o2 too. The later one wins on both paths, and both count alike
+    # (o0->l1 is unchanged: the derived relationship and its owner stay).
     nodes, rels = _records(3000)
     nodes.append(NodeRecord("Organization", "o10", {"name": "שונה", "sector": "business"}))
     rels.append(RelRecord("PARTNERS_WITH", "o1", "o2", {"strength": 5}))
+    # ... and a relationship o0's locality_ids derived already, given again explicitly
+    rels.append(RelRecord("OPERATES_IN", "o0", "l1", {}))
     stats = []
     for name, threshold in (("bulk", 5000), ("rows", 10**9)):
         monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", threshold)
@@ -115,3 +118,4 @@ def test_bulk_write_repeating_a_key_in_a_later_chunk_matches_row_by_row(
             assert store.get("o10").props["name"] == "שונה"  # type: ignore[union-attr]
     assert _tables(tmp_path / "bulk.db") == _tables(tmp_path / "rows.db")
     assert stats[0] == stats[1]
+    assert stats[0]["relationships_unchanged"] == 1
