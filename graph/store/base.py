@@ -322,13 +322,26 @@ class GraphStore(ABC):
         investments into its programs, every node one relationship away
         from those (national funders, ministries, forum members, roles), the
         roles of every organisation included, and all relationships among
-        them; less what that drew in from other localities. The queries
-        below fetch the candidates; :func:`graph.locality.locality_part`,
-        the rule's one implementation, cuts them. An id that is not a
+        them; less what that drew in from other localities. A store fetches
+        the candidates (:meth:`locality_candidates`, which a store may make
+        faster); :func:`graph.locality.locality_part`, the rule's one
+        implementation, cuts them here, for every store. An id that is not a
         Locality has an empty part.
         """
         if locality_id is None:
             return Subgraph(list(self.iter_nodes()), list(self.iter_relationships()))
+        found = self.locality_candidates(locality_id)
+        return locality_part(found.nodes, found.relationships, locality_id)
+
+    def locality_candidates(self, locality_id: str) -> Subgraph:
+        """Every record the rule of :mod:`graph.locality` may keep for ``locality_id``.
+
+        The locality, every node in it, the investments into its programs,
+        every node one relationship away from those (not from the locality
+        itself), the roles of every organisation among them, and every
+        relationship among all of these. A store may answer with a faster
+        query; it never cuts here (:meth:`subgraph` does, with the one rule).
+        """
         core = {n.id: n for n in self.find(locality_id=locality_id)}
         loc = self.get(locality_id)
         if loc is not None:
@@ -355,7 +368,7 @@ class GraphStore(ABC):
             for rel in self.relationships(nid, direction="out"):
                 if rel.target in nodes:
                     rels[rel.key] = rel
-        return locality_part(nodes.values(), rels.values(), locality_id)
+        return Subgraph(list(nodes.values()), list(rels.values()))
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

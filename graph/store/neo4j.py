@@ -32,7 +32,6 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import Conflict, PartnermapError, StoreUnavailable, ValidationFailed
-from graph.locality import locality_part
 from graph.model import (
     NodeRecord,
     RelRecord,
@@ -528,10 +527,8 @@ class Neo4jStore(GraphStore):
 
         return self._run_read(work)
 
-    def subgraph(self, locality_id: str | None = None) -> Subgraph:
-        """The same part of the graph as :meth:`GraphStore.subgraph`: candidates in five queries."""
-        if locality_id is None:
-            return super().subgraph(None)
+    def locality_candidates(self, locality_id: str) -> Subgraph:
+        """:meth:`GraphStore.locality_candidates` in five queries."""
 
         def work(tx: ManagedTransaction) -> Subgraph:
             core = {
@@ -551,7 +548,6 @@ class Neo4jStore(GraphStore):
             for rec in tx.run(cypher.GET_NODES, ids=sorted(roles)):
                 nodes[rec["id"]] = self._node(rec)
             rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=sorted(nodes))]
-            # The queries fetch the candidates; the one rule cuts them.
-            return locality_part(nodes.values(), rels, locality_id)
+            return Subgraph(list(nodes.values()), rels)
 
         return self._run_read(work)
