@@ -36,6 +36,7 @@ References
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections import Counter
@@ -245,34 +246,42 @@ def structural_holes(
     .. [2] Borgatti, S. P. (1997). Structural holes: unpacking Burt's
        redundancy measures. *Connections* 20(1), 35-38.
     """
-    adj: dict[Hashable, dict[Hashable, float]] = {}
-    # 1 / (sum of a node's tie weights) and 1 / (its strongest tie), 0 for none.
-    inv_sum: dict[Hashable, float] = {}
-    inv_max: dict[Hashable, float] = {}
+    burt = _Burt(G, weight)
+    return {i: burt(i) for i in nodes}
 
-    # The raw adjacency where the graph has one (no view object per lookup).
-    graph_adj: Any = getattr(G, "_adj", None) or G.adj
 
-    def ties(u: Hashable) -> dict[Hashable, float]:
-        row = adj.get(u)
+class _Burt:
+    """:func:`structural_holes` one node at a time, the neighbours' weight sums kept."""
+
+    def __init__(self, G: nx.Graph, weight: str | None) -> None:
+        self.weight = weight
+        self.adj: dict[Hashable, dict[Hashable, float]] = {}
+        # 1 / (sum of a node's tie weights) and 1 / (its strongest tie), 0 for none.
+        self.inv_sum: dict[Hashable, float] = {}
+        self.inv_max: dict[Hashable, float] = {}
+        # The raw adjacency where the graph has one (no view object per lookup).
+        self.graph_adj: Any = getattr(G, "_adj", None) or G.adj
+
+    def ties(self, u: Hashable) -> dict[Hashable, float]:
+        row = self.adj.get(u)
         if row is None:
-            if weight is None:
-                row = {v: 1.0 for v in graph_adj[u] if v != u}
+            if self.weight is None:
+                row = {v: 1.0 for v in self.graph_adj[u] if v != u}
             else:
-                row = {v: float(d.get(weight, 1)) for v, d in graph_adj[u].items() if v != u}
-            adj[u] = row
-            inv_sum[u] = _share(1.0, sum(row.values())) if row else 0.0
-            inv_max[u] = _share(1.0, max(row.values())) if row else 0.0
+                weight = self.weight
+                row = {v: float(d.get(weight, 1)) for v, d in self.graph_adj[u].items() if v != u}
+            self.adj[u] = row
+            self.inv_sum[u] = _share(1.0, sum(row.values())) if row else 0.0
+            self.inv_max[u] = _share(1.0, max(row.values())) if row else 0.0
         return row
 
-    out: dict[Hashable, tuple[float, float]] = {}
-    for i in nodes:
-        row = ties(i)
+    def __call__(self, i: Hashable) -> tuple[float, float]:
+        row = self.ties(i)
         if not row:
-            out[i] = (math.nan, math.nan)
-            continue
+            return (math.nan, math.nan)
         for q in row:
-            ties(q)
+            self.ties(q)
+        adj, inv_sum, inv_max = self.adj, self.inv_sum, self.inv_max
         contacts = set(row)
         indirect: dict[Hashable, float] = dict.fromkeys(row, 0.0)
         redundancy: dict[Hashable, float] = dict.fromkeys(row, 0.0)
@@ -289,8 +298,7 @@ def structural_holes(
                 redundancy[j] += p_iq * w_qj * inv_max[j]
         effective = sum(1.0 - redundancy[j] for j in row)
         constraint = sum((row[j] * inv_sum[i] + indirect[j]) ** 2 for j in row)
-        out[i] = (effective, constraint)
-    return out
+        return (effective, constraint)
 
 
 def _cut_off(g: ig.Graph, groups: list[Any]) -> dict[int, tuple[int, Counter[Any]]]:
@@ -450,7 +458,9 @@ def find_bridges(
 
     Burt's measures are computed only for candidates: the best
     ``max(2 * top, top + 50)`` bridges on the other three components (they
-    can add at most 0.2, so only a close call can be missed).
+    can add at most 0.2, so only a close call can be missed), and among
+    those only for the ones that could still make the ``top`` with the full
+    0.2 (the rest could not be returned whatever their constraint).
 
     Parameters
     ----------
@@ -543,10 +553,19 @@ def find_bridges(
     partials = {n: partial(n) for n in bridges}
     ranked = sorted(bridges, key=lambda n: (-partials[n], str(n)))
     candidates = ranked[: max(2 * top, top + 50)]
-    holes = structural_holes(U, candidates, weight=weight)
+    burt = _Burt(U, weight)
     entries = []
+    # The (-score, id) keys of the best `top` entries so far: a candidate that could not
+    # beat the last of them even with no constraint at all (its hole term at most 0.2)
+    # cannot be among the bridges returned, so its Burt measures, the slowest part on a
+    # big network, are not computed. The entries returned are the same.
+    best: list[tuple[float, str]] = []
     for node in candidates:
-        effective, constraint = holes[node]
+        if len(best) >= top:
+            bound = round(min(1.0, partials[node] + _W_HOLES), 4)
+            if (-bound, str(node)) > best[top - 1]:
+                continue
+        effective, constraint = burt(node)
         hole_term = 0.0 if math.isnan(constraint) else 1.0 - min(1.0, max(0.0, constraint))
         n_cut, cut_groups = cut_off.get(node, (0, Counter()))
         entry: dict[str, Any] = {
@@ -565,7 +584,10 @@ def find_bridges(
             "effective_size": None if math.isnan(effective) else round(effective, 4),
             "constraint": None if math.isnan(constraint) else round(constraint, 4),
         }
-        entry.update(reasons(_reasons(entry, undirected)))
         entries.append(entry)
+        bisect.insort(best, (-entry["score"], str(node)))
+        del best[top:]
     entries.sort(key=lambda e: (-e["score"], str(e["id"])))
+    for entry in entries[:top]:  # only what is returned is put in words
+        entry.update(reasons(_reasons(entry, undirected)))
     return entries[:top]

@@ -138,23 +138,51 @@ def _undirected_brokerage(
     members: dict[Any, set[Hashable]] = {}
     for node, g in group.items():
         members.setdefault(g, set()).add(node)
-    counts = {v: _open_undirected(group[v], group, nbrs[v]) for v in nbrs}
+    # Closed pairs around each node, summed in place (the same sums as
+    # _subtract_closed, without a call and five dict updates per tie end):
+    # coordinator, representative, gatekeeper, itinerant, liaison.
+    closed: dict[Hashable, list[int]] = {v: [0, 0, 0, 0, 0] for v in nbrs}
     done: set[Hashable] = set()
     for u, u_nbrs in nbrs.items():
         done.add(u)
         g_u = group[u]
+        own_u = members[g_u]
+        c_u = closed[u]
         for w in u_nbrs:
             if w in done:
                 continue
             common = u_nbrs & nbrs[w]
             if not common:
                 continue
-            g_w = group[w]
             n = len(common)
-            in_u = len(common & members[g_u])
-            in_w = in_u if g_w == g_u else len(common & members[g_w])
-            _subtract_closed(counts[u], g_w == g_u, n, in_u, in_w)
-            _subtract_closed(counts[w], g_w == g_u, n, in_w, in_u)
+            in_u = len(common & own_u)
+            c_w = closed[w]
+            g_w = group[w]
+            if g_w == g_u:
+                c_u[0] += in_u
+                c_u[1] += n - in_u
+                c_w[0] += in_u
+                c_w[1] += n - in_u
+            else:
+                in_w = len(common & members[g_w])
+                rest = n - in_u - in_w
+                c_u[2] += in_u
+                c_u[3] += in_w
+                c_u[4] += rest
+                c_w[2] += in_w
+                c_w[3] += in_u
+                c_w[4] += rest
+    counts = {}
+    for v, v_nbrs in nbrs.items():
+        c = closed[v]
+        total = _open_undirected(group[v], group, v_nbrs)
+        counts[v] = {
+            "coordinator": total["coordinator"] - c[0],
+            "itinerant": total["itinerant"] - c[3],
+            "gatekeeper": total["gatekeeper"] - c[2],
+            "representative": total["representative"] - c[1],
+            "liaison": total["liaison"] - c[4],
+        }
     return counts
 
 
