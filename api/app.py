@@ -32,6 +32,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import ValidationError
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -408,4 +409,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     web.install(app)
     app.include_router(maps.router, prefix=API_PREFIX, responses=reads)
     document_security(app)
+    # FastAPI builds an included route's handler on its first request; build them all now,
+    # so that a route that cannot be served (a PlainRoute of another shape) fails at start-up.
+    for _route in iter_route_contexts(app.routes):
+        pass
     return app

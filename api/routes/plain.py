@@ -48,6 +48,7 @@ import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import fastapi.routing
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
@@ -64,8 +65,18 @@ def _shape_error(route: APIRoute, why: str) -> TypeError:
 class PlainRoute(APIRoute):
     """An :class:`~fastapi.routing.APIRoute` that calls its endpoint directly (see the module)."""
 
+    def _effective_dependant(self) -> Any:
+        """The dependant FastAPI would solve: an included route's carries its router's
+        dependencies too (FastAPI hands it over in a context variable while it builds the
+        route's handler for an ``include_router``)."""
+        context = getattr(fastapi.routing, "_effective_route_context_var", None)
+        effective = context.get() if context is not None else None
+        if effective is not None and getattr(effective, "original_route", None) is self:
+            return effective.dependant
+        return self.dependant
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        dependant = self.dependant
+        dependant = self._effective_dependant()
         for kind in ("query", "header", "cookie", "body"):
             extra = getattr(dependant, f"{kind}_params")
             if extra:

@@ -12,11 +12,15 @@ The town is the one of ``tests/api/conftest.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import FastAPI
+import pytest
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from api.auth import Role
+from api.routes.plain import PlainRoute
 from graph.store.sqlite import SQLiteStore
 
 Headers = dict[str, str]
@@ -137,3 +141,35 @@ def test_entity_get_of_another_locality_is_404_for_a_scoped_key(
     assert hidden.status_code == 404 and "ngo" in hidden.json()["detail"]
     assert client.get("/api/v1/organizations/far", headers=scoped).status_code == 200
     assert client.get("/api/v1/organizations/fund", headers=scoped).status_code == 200  # national
+
+
+def test_entity_gets_are_plain_routes(app: FastAPI) -> None:
+    routes = iter_route_contexts(app.routes)
+    plain = {r.path_format for r in routes if isinstance(r.original_route, PlainRoute)}
+    assert "/api/v1/organizations/{node_id}" in plain and "/api/v1/roles/{node_id}" in plain
+    assert len(plain) == 15  # one per node resource (api.routes.nodes.PATHS), nothing else
+
+
+async def _caller(request: Request) -> str:
+    return "someone"
+
+
+async def _guard(request: Request) -> None:
+    raise AssertionError("never reached")
+
+
+async def _hello(name: str, request: Request, who: Annotated[str, Depends(_caller)]) -> Response:
+    return Response(f"{who} greets {name}")
+
+
+def test_a_plain_route_under_router_dependencies_is_refused_when_built() -> None:
+    """A dependency added by ``include_router`` would not be solved: refused, not skipped."""
+    router = APIRouter()
+    router.add_api_route("/hello/{name}", _hello, methods=["GET"], route_class_override=PlainRoute)
+    fine = FastAPI()
+    fine.include_router(router, prefix="/p")
+    assert TestClient(fine).get("/p/hello/dana").text == "someone greets dana"
+    guarded = FastAPI()
+    guarded.include_router(router, prefix="/p", dependencies=[Depends(_guard)])
+    with pytest.raises(TypeError, match="exactly one dependency"):
+        list(iter_route_contexts(guarded.routes))
