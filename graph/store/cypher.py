@@ -60,6 +60,7 @@ __all__ = [
     "SUBGRAPH_NEIGHBOURS",
     "SUBGRAPH_RELS",
     "SUBGRAPH_ROLES",
+    "count_relationships",
     "create_nodes",
     "create_relationships",
     "delete_relationships",
@@ -71,6 +72,7 @@ __all__ = [
     "merge_relationships",
     "rel_row_digests",
     "rel_type",
+    "scan_relationships",
     "set_rel_row_digests",
     "upsert_nodes",
 ]
@@ -225,6 +227,28 @@ UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
 RETURN collect([row.source, row.target, r._hash]) AS rows
 """
+
+
+def count_relationships(type_name: str) -> str:
+    """How many relationships of one type there are (from the count store, no scan)."""
+    return f"MATCH ()-[r:{rel_type(type_name)}]->() RETURN count(r) AS count"
+
+
+def scan_relationships(type_name: str, row_digests: bool) -> str:
+    """``[source, target, value]`` of EVERY relationship of one type, as one list.
+
+    The value is the property digest (``_hash``), or with ``row_digests`` the
+    import-row digest (``_row``, relationships without one left out). Reading
+    the whole type beats looking rows up by their ends once many of them are
+    asked for: a lookup expands from one end, and a forum with hundreds of
+    members or a national organisation with thousands of ties makes every
+    lookup there cost hundreds of reads.
+    """
+    value, where = ("r._row", "\nWHERE r._row IS NOT NULL") if row_digests else ("r._hash", "")
+    return (
+        f"MATCH (a)-[r:{rel_type(type_name)}]->(b){where}\n"
+        f"RETURN collect([a.id, b.id, {value}]) AS rows"
+    )
 
 
 def merge_relationships(type_name: str) -> str:

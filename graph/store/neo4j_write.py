@@ -45,6 +45,7 @@ __all__ = [
     "collected",
     "missing_ids",
     "read_row_digests",
+    "stored_relationships",
     "write_records",
 ]
 
@@ -78,6 +79,41 @@ def missing_ids(tx: ManagedTransaction, ids: set[str]) -> list[str]:
     return missing
 
 
+#: Asking for at least this share of a type's relationships reads the whole type instead.
+SCAN_SHARE = 0.25
+
+
+def stored_relationships(
+    tx: ManagedTransaction, type_name: str, rows: list[dict[str, str]], *, row_digests: bool
+) -> dict[tuple[str, str], str | None]:
+    """The stored digest of each asked ``{source, target}`` of one type that exists.
+
+    Property digests (``_hash``), or with ``row_digests`` import-row digests
+    (``_row``; relationships without one are left out). Looked up by their
+    ends, or, when many of the type's relationships are asked for, read for
+    the whole type in one statement (:func:`graph.store.cypher.scan_relationships`).
+    """
+    if not rows:
+        return {}
+    out: dict[tuple[str, str], str | None] = {}
+    total = tx.run(cypher.count_relationships(type_name)).single(strict=True)["count"]
+    if len(rows) >= SCAN_SHARE * int(total):
+        wanted = {(r["source"], r["target"]) for r in rows}
+        query = cypher.scan_relationships(type_name, row_digests)
+        for source, target, value in collected(tx, query):
+            if (source, target) in wanted:
+                out[(source, target)] = value
+        return out
+    if row_digests:
+        query = cypher.rel_row_digests(type_name)
+    else:
+        query = cypher.existing_relationships(type_name)
+    for part in chunks(rows, READ_CHUNK):
+        for source, target, value in collected(tx, query, rows=part):
+            out[(source, target)] = value
+    return out
+
+
 def read_row_digests(tx: ManagedTransaction, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
     """The import-row digests stored with these records (one list per statement)."""
     out: dict[RecordKey, str] = {}
@@ -90,9 +126,9 @@ def read_row_digests(tx: ManagedTransaction, keys: Sequence[RecordKey]) -> dict[
         if not isinstance(key, str):
             by_type[key[1]].append({"source": key[0], "target": key[2]})
     for type_name, rows in by_type.items():
-        query = cypher.rel_row_digests(type_name)
-        for part in chunks(rows, READ_CHUNK):
-            for source, target, row_digest in collected(tx, query, rows=part):
+        found = stored_relationships(tx, type_name, rows, row_digests=True)
+        for (source, target), row_digest in found.items():
+            if row_digest is not None:
                 out[(source, type_name, target)] = row_digest
     return out
 
@@ -216,19 +252,20 @@ def _fresh_relationships(
     A relationship is looked up only when both its ends existed before this
     write and it was not derived in it.
     """
+    # What is stored cannot change while this loop runs: ask for everything first.
+    ask: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for rel in rels:
+        if rel.key not in written_here and rel.source not in new_ids:
+            if rel.target not in new_ids:
+                ask[rel.type].append({"source": rel.source, "target": rel.target})
+    stored: dict[RelKey, str | None] = {}
+    for type_name, rows in ask.items():
+        found = stored_relationships(tx, type_name, rows, row_digests=False)
+        for (source, target), rel_hash in found.items():
+            stored[(source, type_name, target)] = rel_hash
     fresh: list[RelRecord] = []
     absent: set[RelKey] = set()
     for chunk in chunks(rels, WRITE_CHUNK):
-        ask: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for rel in chunk:
-            if rel.key not in written_here and rel.source not in new_ids:
-                if rel.target not in new_ids:
-                    ask[rel.type].append({"source": rel.source, "target": rel.target})
-        stored: dict[RelKey, str | None] = {}
-        for type_name, rows in ask.items():
-            query = cypher.existing_relationships(type_name)
-            for source, target, rel_hash in collected(tx, query, rows=rows):
-                stored[(source, type_name, target)] = rel_hash
         for rel in chunk:
             key = rel.key
             known = key in written_here or key in stored

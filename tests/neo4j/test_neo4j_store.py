@@ -252,3 +252,28 @@ def test_every_query_names_its_database_and_values_stay_parameters(
     assert recording.sessions and all(s.get("database") == "neo4j" for s in recording.sessions)
     assert len(statements) > 10
     assert not [q for q in statements if "DETACH DELETE n //" in q or "o-'}" in q]
+
+
+@pytest.mark.parametrize("scan_share", [0.0, float("inf")], ids=["whole-type", "by-ends"])
+def test_stored_relationships_read_by_ends_or_whole_type(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, scan_share: float
+) -> None:
+    """Both ways of reading stored relationships (by their ends, or the whole type) agree.
+
+    ``SCAN_SHARE`` 0 reads the whole type for any question, infinity always
+    looks rows up by their ends; the answers must be the same.
+    """
+    from graph.store import neo4j_write
+
+    monkeypatch.setattr(neo4j_write, "SCAN_SHARE", scan_share)
+    nodes, rels = _town(30)  # o00000 -[PARTNERS_WITH]-> o00001 ... -> o00029
+    keys = [r.key for r in rels]
+    neo4j_store.write(nodes, rels, row_digests={k: f"d{i}" for i, k in enumerate(keys)})
+    asked = [keys[3], keys[7], ("o00007", "PARTNERS_WITH", "o00003"), ("x", "NOPE", "y")]
+    assert neo4j_store.row_digests(asked) == {keys[3]: "d3", keys[7]: "d7"}
+    # A re-write of two ties, one changed: the other counts as unchanged.
+    changed = RelRecord("PARTNERS_WITH", "o00003", "o00004", {"strength": 5})
+    stats = neo4j_store.write(relationships=[rels[7], changed])
+    assert (stats.relationships_written, stats.relationships_unchanged) == (1, 1)
+    assert neo4j_store.get_relationship(changed.key) == changed
+    assert neo4j_store.row_digests([keys[3], keys[7]]) == {keys[7]: "d7"}
