@@ -341,7 +341,10 @@ class SQLiteStore(GraphStore):
             self._abort(conn, exc)
         finally:
             if bulk:
-                conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
+                try:
+                    conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
+                except sqlite3.Error:  # pragma: no cover - never hide the write's own error
+                    pass
         stats.graph_version = self.graph_version()
         return stats
 
