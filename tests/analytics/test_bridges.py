@@ -157,6 +157,25 @@ def test_top_cuts_and_only_bridges_listed() -> None:
     assert find_bridges(nx.Graph()) == []
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_top_k_is_the_head_of_the_full_ranking(seed: int) -> None:
+    # find_bridges skips Burt's measures of a candidate that could not make the top
+    # even with the full hole term (0.2). On graphs with fewer bridges than the 55
+    # candidates of top=5, the top 5 must be the head of the list top=200 returns,
+    # for which every bridge is measured; weighted ties make the constraints differ.
+    rng = random.Random(seed)
+    G = nx.gnm_random_graph(45, 120, seed=seed)
+    for n in G:
+        G.nodes[n]["sector"] = rng.choice(SECTORS[:4])
+        G.nodes[n]["name"] = f"org {n}"
+    for u, v in G.edges:
+        G.edges[u, v]["weight"] = rng.choice([0.5, 1.0, 2.0, 5.0])
+    everyone = find_bridges(G, top=200)
+    assert 10 < len(everyone) < 55  # all measured, and the cut at 5 is a real one
+    assert find_bridges(G, top=5) == everyone[:5]
+    assert find_bridges(G, top=1) == everyone[:1]
+
+
 # -- the DHHS inter-agency network ---------------------------------------------------
 
 
