@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Result
 
 from graph.errors import Conflict
 from graph.model import NodeRecord, RelRecord, derived_relationships
@@ -186,18 +186,22 @@ def _write_nodes(
     new_ids: set[str],
     rows_left: dict[RecordKey, str],
 ) -> list[NodeRecord]:
-    """Write the nodes that changed; ``new_ids`` receives those that did not exist."""
-    seen: dict[str, str] = {}
+    """Write the nodes that changed; ``new_ids`` receives those that did not exist.
+
+    What is stored is read first, for all nodes; then each chunk's rows are
+    built while the server still runs the statement before (results are read
+    at the end: the driver pipelines the statements of a transaction).
+    """
+    existing: dict[str, tuple[str | None, str | None]] = {}
+    for part in chunks([n.id for n in nodes], READ_CHUNK):
+        for node_id, label, node_hash in collected(tx, cypher.EXISTING_NODES, ids=part):
+            existing[node_id] = (label, node_hash)
+    seen: dict[str, tuple[str, str]] = {}
     changed: list[NodeRecord] = []
+    pending: list[Result] = []
     for start in range(0, len(nodes), WRITE_CHUNK):
         chunk = nodes[start : start + WRITE_CHUNK]
         chunk_digests = node_digests[start : start + WRITE_CHUNK]
-        existing: dict[str, tuple[str | None, str | None]] = {
-            node_id: (label, node_hash)
-            for node_id, label, node_hash in collected(
-                tx, cypher.EXISTING_NODES, ids=[n.id for n in chunk]
-            )
-        }
         replaced: dict[str, list[dict[str, Any]]] = defaultdict(list)
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node, node_digest in zip(chunk, chunk_digests, strict=True):
@@ -207,11 +211,11 @@ def _write_nodes(
             if old is not None and old[0] != node.label:
                 raise Conflict(f"id {node.id!r} is already used by a {old[0]}, not a {node.label}")
             if node.id in seen:
-                if seen[node.id] != node_digest:
+                if seen[node.id] != (node.label, node_digest):
                     raise Conflict(f"id {node.id!r} is written twice with different values")
                 stats.nodes_unchanged += 1
                 continue
-            seen[node.id] = node_digest
+            seen[node.id] = (node.label, node_digest)
             if old is not None and old[1] == node_digest:
                 stats.nodes_unchanged += 1
                 continue
@@ -229,13 +233,15 @@ def _write_nodes(
         # Only nodes that existed can own relationships already.
         stored_ids = [r["id"] for rows in replaced.values() for r in rows]
         if stored_ids:
-            tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids).consume()
+            pending.append(tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids))
         for entity_label, rows in replaced.items():
-            tx.run(cypher.upsert_nodes(entity_label), rows=rows).consume()
+            pending.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
         for entity_label, rows in created.items():
-            tx.run(cypher.create_nodes(entity_label), rows=rows).consume()
+            pending.append(tx.run(cypher.create_nodes(entity_label), rows=rows))
         if progress:
             progress(len(chunk))
+    for result in pending:
+        result.consume()
     return changed
 
 
@@ -288,25 +294,30 @@ def _put_relationships(
     absent: set[RelKey],
     rows_left: dict[RecordKey, str],
 ) -> int:
-    """Create (keys in ``absent``) or replace relationships; how many rows found no endpoint."""
-    merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    created: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """Create (keys in ``absent``) or replace relationships; how many rows found no endpoint.
+
+    A chunk's rows are built while the server runs the statement before.
+    """
+    merged: dict[str, list[RelRecord]] = defaultdict(list)
+    created: dict[str, list[RelRecord]] = defaultdict(list)
     for key, rel in latest.items():
-        row = rel_row(rel)
-        if key in rows_left:
-            row["props"]["_row"] = rows_left.pop(key)
-        (created if key in absent else merged)[rel.type].append(row)
-    short = 0
+        (created if key in absent else merged)[rel.type].append(rel)
+    pending: list[tuple[Result, int]] = []
     for statement, by_type in (
         (cypher.merge_relationships, merged),
         (cypher.create_relationships, created),
     ):
-        for type_name, rows in by_type.items():
+        for type_name, rels in by_type.items():
             query = statement(type_name)
-            for chunk in chunks(rows, WRITE_CHUNK):
-                written = tx.run(query, rows=chunk).single(strict=True)["written"]
-                short += len(chunk) - int(written)
-    return short
+            for part in chunks(rels, WRITE_CHUNK):
+                rows = []
+                for rel in part:
+                    row = rel_row(rel)
+                    if rel.key in rows_left:
+                        row["props"]["_row"] = rows_left.pop(rel.key)
+                    rows.append(row)
+                pending.append((tx.run(query, rows=rows), len(rows)))
+    return sum(n - int(result.single(strict=True)["written"]) for result, n in pending)
 
 
 def _set_row_digests(tx: ManagedTransaction, digests: Mapping[RecordKey, str]) -> None:
