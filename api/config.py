@@ -93,6 +93,8 @@ class Settings(BaseSettings):
         if self.keys_path is not None:
             return self.keys_path.expanduser()
         if self.store.lower().startswith("sqlite:///"):
-            db = Path(self.store[len("sqlite:///") :]).expanduser()
-            return db.with_name(db.stem + ".keys.sqlite3")
+            name = self.store[len("sqlite:///") :]
+            if name and name != ":memory:":  # a store in memory has no folder to sit beside
+                db = Path(name).expanduser()
+                return db.with_name(db.stem + ".keys.sqlite3")
         return Path(user_data_dir("partnermap")) / "keys.sqlite3"

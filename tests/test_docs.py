@@ -87,14 +87,14 @@ def test_every_command_named_in_the_docs_exists() -> None:
         )
 
 
-def _route_patterns() -> list[re.Pattern[str]]:
-    app = create_app(Settings(store="sqlite:///:memory:"))
+def _route_patterns(keys: Path) -> list[re.Pattern[str]]:
+    app = create_app(Settings(store="sqlite:///:memory:", keys_path=keys))
     paths = [*app.openapi()["paths"], "/docs", "/openapi.json"]
     return [re.compile("^" + re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(p)) + "$") for p in paths]
 
 
-def test_every_route_named_in_the_docs_exists() -> None:
-    patterns = _route_patterns()
+def test_every_route_named_in_the_docs_exists(tmp_path: Path) -> None:
+    patterns = _route_patterns(tmp_path / "keys.sqlite3")
     named = 0
     for page in _pages():
         for match in re.finditer(

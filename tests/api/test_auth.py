@@ -173,3 +173,16 @@ def test_an_address_that_keeps_trying_wrong_keys_is_told_to_wait(
         client.get("/api/v1/organizations", headers={"X-API-Key": keys["viewer"]}).status_code
         == 200
     )
+
+
+def test_the_key_file_sits_beside_a_store_file_never_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings(store=f"sqlite:///{tmp_path / 'town.db'}").resolved_keys_path() == (
+        tmp_path / "town.keys.sqlite3"
+    )
+    # A store in memory has no folder: its keys go to the user's data folder, not to a
+    # ':memory:.keys.sqlite3' in whatever folder the server was started from.
+    monkeypatch.chdir(tmp_path)
+    path = Settings(store="sqlite:///:memory:").resolved_keys_path()
+    assert path.name == "keys.sqlite3" and path.parent != Path(".") and path.is_absolute()
