@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     analysis_cache_size: int = Field(default=16, ge=1, le=1024)
     #: Origins allowed by CORS; empty (the default) turns CORS off.
     cors_origins: list[str] = Field(default_factory=list)
+    #: Reverse proxies whose ``X-Forwarded-For`` names the real client (comma-separated
+    #: addresses, or ``*`` when only a proxy that overwrites the header can reach the server,
+    #: as in docker-compose.yml). Unset (the default): the header is ignored, and every
+    #: request behind a proxy comes from the proxy's address (wrong-key throttling included).
+    forwarded_allow_ips: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

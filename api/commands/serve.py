@@ -100,7 +100,7 @@ def serve_app(store_url: str, host: str, port: int, open_read: bool, *, workers:
         soft_wrap=True,
     )
     if workers <= 1:
-        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False)
+        uvicorn.run(api, host=host, port=port, log_level="info", **_proxy(settings))
         return
     # The worker processes build their own app from the environment.
     os.environ.update(
@@ -111,6 +111,8 @@ def serve_app(store_url: str, host: str, port: int, open_read: bool, *, workers:
     )
     if settings.keys_path is not None:
         os.environ["PARTNERMAP_KEYS_PATH"] = str(settings.keys_path)
+    if settings.forwarded_allow_ips is not None:
+        os.environ["PARTNERMAP_FORWARDED_ALLOW_IPS"] = settings.forwarded_allow_ips
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -118,8 +120,15 @@ def serve_app(store_url: str, host: str, port: int, open_read: bool, *, workers:
         port=port,
         workers=workers,
         log_level="info",
-        proxy_headers=False,
+        **_proxy(settings),
     )
+
+
+def _proxy(settings: Any) -> dict[str, Any]:
+    """uvicorn's proxy options: trust ``X-Forwarded-For`` only from the configured proxies."""
+    if settings.forwarded_allow_ips is None:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 def serve(
