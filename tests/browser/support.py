@@ -27,6 +27,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
+from api.app import create_app
+from api.config import Settings
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,6 +42,7 @@ __all__ = [
     "free_port",
     "navigation",
     "serve",
+    "serve_store",
     "submit",
 ]
 
@@ -67,6 +71,21 @@ def serve(app: FastAPI, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serve_store(folder: Path) -> Iterator[str]:
+    """The real app over the SQLite store ``folder/g.db``, open reading on loopback; its URL."""
+    port = free_port()
+    settings = Settings(
+        store=f"sqlite:///{folder / 'g.db'}",
+        host="127.0.0.1",
+        port=port,
+        open_local_read=True,
+        keys_path=folder / "keys.db",
+    )
+    with serve(create_app(settings), port) as url:
+        yield url
 
 
 @contextmanager

@@ -14,8 +14,6 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from api.app import create_app
-from api.config import Settings
 from graph.model import Membership, Organization, edge_record, to_record
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.time_fixture import history_town
@@ -23,9 +21,8 @@ from tests.browser.support import (
     ARTIFACTS,
     assert_no_alert,
     chrome,
-    free_port,
     navigation,
-    serve,
+    serve_store,
 )
 
 SCRIPT = "<script>alert(1)</script>"
@@ -42,15 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [edge_record(Membership(member_id="xss", forum_id="f", since="2024"))],
     )  # fmt: skip
     store.close()
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 

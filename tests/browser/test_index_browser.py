@@ -18,13 +18,11 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
-from api.app import create_app
-from api.config import Settings
 from graph.model import NodeRecord
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.registry import run_import
-from tests.browser.support import ARTIFACTS, chrome, free_port, navigation, serve
+from tests.browser.support import ARTIFACTS, chrome, navigation, serve_store
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -36,15 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert run_import(store, demo_path()).valid
     store.write([NodeRecord("Locality", "loc-x", {"name": HOSTILE, "population": 500})])
     store.close()
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 

@@ -26,10 +26,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from api.app import create_app
-from api.config import Settings
 from graph.store.sqlite import SQLiteStore
-from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, free_port, serve
+from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, serve_store
 from viz.maps import render_map
 
 
@@ -51,15 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(folder / "g.db")
     sample.write_sample(store)
     store.close()
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 

@@ -13,13 +13,11 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from api.app import create_app
-from api.config import Settings
 from graph.model import to_record
 from graph.model_process import Commitment
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.plan_town import plan_town_records
-from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, free_port, serve
+from tests.browser.support import ARTIFACTS, assert_no_alert, chrome, serve_store
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -37,15 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     store.write(nodes, rels)
     store.close()
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 

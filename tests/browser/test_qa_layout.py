@@ -12,12 +12,10 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from api.app import create_app
-from api.config import Settings
 from graph.store.sqlite import SQLiteStore
 from importers.demo import demo_path
 from importers.registry import run_import
-from tests.browser.support import chrome, free_port, serve
+from tests.browser.support import chrome, serve_store
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +23,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("qa-layout")
     with SQLiteStore(folder / "g.db") as store:
         assert run_import(store, demo_path()).valid
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 

@@ -16,11 +16,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from api.app import create_app
-from api.config import Settings
 from graph.store.sqlite import SQLiteStore
 from tests.analytics.readiness_fixture import write_town
-from tests.browser.support import ARTIFACTS, chrome, free_port, serve
+from tests.browser.support import ARTIFACTS, chrome, serve_store
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(folder / "g.db")
     write_town(store)
     store.close()
-    port = free_port()
-    settings = Settings(
-        store=f"sqlite:///{folder / 'g.db'}",
-        host="127.0.0.1",
-        port=port,
-        open_local_read=True,
-        keys_path=folder / "keys.db",
-    )
-    with serve(create_app(settings), port) as url:
+    with serve_store(folder) as url:
         yield url
 
 
