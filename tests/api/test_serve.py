@@ -23,36 +23,36 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_with_open_read_on_loopback(tmp_path: Path) -> None:
+def _start(tmp_path: Path, *args: str, **env_extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``partnermap serve`` on a free loopback port in a child process, once it answers."""
     port = _free_port()
-    env = {**os.environ, "PARTNERMAP_STORE": f"sqlite:///{tmp_path / 'g.db'}"}
+    env = {**os.environ, "PARTNERMAP_STORE": f"sqlite:///{tmp_path / 'g.db'}", **env_extra}
     env.pop("PARTNERMAP_OPEN_LOCAL_READ", None)
+    if "PARTNERMAP_FORWARDED_ALLOW_IPS" not in env_extra:
+        env.pop("PARTNERMAP_FORWARDED_ALLOW_IPS", None)
+    command = [sys.executable, "-c", "from api.cli import main; main()", "serve"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from api.cli import main; main()",
-            "serve",
-            "--port",
-            str(port),
-            "--open-read",
-        ],
+        [*command, "--port", str(port), *args],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, "the server stopped"
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)
+
+
+def test_serve_with_open_read_on_loopback(tmp_path: Path) -> None:
+    proc, base = _start(tmp_path, "--open-read")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
         assert httpx.get(f"{base}/api/v1/organizations").json() == {"data": [], "count": 0}
         r = httpx.post(
             f"{base}/api/v1/organizations", json={"id": "o", "name": "x", "sector": "other"}
@@ -62,8 +62,6 @@ def test_serve_with_open_read_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.mark.parametrize(
@@ -83,31 +81,6 @@ def test_serve_reports_an_unusable_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--store", "mysql://nowhere/db"])
     assert result.exit_code == 1
     assert "unknown store URL" in result.stderr
-
-
-def _start(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "PARTNERMAP_STORE": f"sqlite:///{tmp_path / 'g.db'}", **env_extra}
-    env.pop("PARTNERMAP_OPEN_LOCAL_READ", None)
-    if "PARTNERMAP_FORWARDED_ALLOW_IPS" not in env_extra:
-        env.pop("PARTNERMAP_FORWARDED_ALLOW_IPS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, "the server stopped"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("trusted", [True, False])
