@@ -257,6 +257,11 @@ def test_a_browser_gets_a_page_where_nothing_is_found(
         assert "<b>nope" not in r.text
     assert "&lt;b&gt;nope" in web.get("/api/v1/dashboard/<b>nope", headers=html).text
     assert "הדף שביקשתם לא נמצא" in web.get("/no/such/page?lang=he", headers=html).text
+    # The store's English wording is folded away under a summary in the page's language,
+    # left to right, so a Hebrew page does not open with an English sentence.
+    page = web.get("/api/v1/dashboard/nope?lang=he", headers=html).text
+    assert "<summary>פרטים טכניים" in page
+    assert '<code dir="ltr">path locality_id: no locality with id &#39;nope&#39;</code>' in page
     # Programs (and a browser on a JSON route) still get JSON.
     assert web.get("/no/such/page").json() == {"detail": "Not Found"}
     r = web.get("/api/v1/organizations/nope", headers=html)
