@@ -181,6 +181,10 @@ _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        # Arabic separates list items with its own comma and semicolon (U+060C, U+061B).
+        arabic = pick_lang(lang) == "ar"
+        self.comma = "\u060c " if arabic else ", "
+        self.semicolon = "\u061b " if arabic else "; "
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
@@ -191,14 +195,16 @@ class _Formatter(string.Formatter):
             return fmt_percent(value, self.lang)
         if format_spec == "list":
             items = value if isinstance(value, list | tuple) else [value]
-            return ", ".join(str(v) for v in items)
+            return self.comma.join(str(v) for v in items)
         if format_spec.startswith("tagged."):
             kind = format_spec[7:]
-            return "; ".join(f"{term(kind, code, self.lang)} {name}" for code, name in value)
+            return self.semicolon.join(
+                f"{term(kind, code, self.lang)} {name}" for code, name in value
+            )
         if format_spec.startswith("term."):
             kind = format_spec[5:]
             if isinstance(value, list | tuple):
-                return ", ".join(term(kind, v, self.lang) for v in value)
+                return self.comma.join(term(kind, v, self.lang) for v in value)
             return term(kind, value, self.lang)
         if not format_spec and isinstance(value, int | float) and not isinstance(value, bool):
             return fmt_number(value, self.lang)

@@ -111,3 +111,17 @@ def test_a_dashboard_is_a_luach_bakara_everywhere() -> None:
         forms = wording.values() if isinstance(wording, dict) else [wording]
         for text in forms:
             assert "לוח מחוונים" not in str(text) and "לוחות מחוונים" not in str(text), key
+
+
+def test_lists_use_each_languages_comma() -> None:
+    params = {"n": 2, "domains": ["stem21", "employment"]}
+    en = render("duplicate.shared_domains", "en", **params)
+    he = render("duplicate.shared_domains", "he", **params)
+    ar = render("duplicate.shared_domains", "ar", **params)
+    assert (
+        en
+        == f"shared domains: {term('domain', 'stem21', 'en')}, {term('domain', 'employment', 'en')}"
+    )
+    assert he.count(", ") == 1 and "\u060c" not in he
+    # Arabic's own comma (U+060C), never the Latin one, between the two domains.
+    assert ar.count("\u060c ") == 1 and "," not in ar
