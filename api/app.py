@@ -61,6 +61,7 @@ from api.routes import (
 )
 from api.schemas import error_responses
 from api.throttle import FailedKeys
+from graph.analytics.selection import load_rubric
 from graph.errors import PartnermapError
 from graph.hygiene import dumps_finite
 from graph.store import open_store
@@ -371,6 +372,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.write_lock = threading.Lock()
     app.state.report_cache = analysis.ReportCache(settings.analysis_cache_size)
     app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))
+    # Read once, at start: a malformed rubric stops the server with the file and line.
+    app.state.rubric = load_rubric(settings.rubric.expanduser() if settings.rubric else None)
 
     _error_handlers(app)
     app.add_middleware(

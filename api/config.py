@@ -22,7 +22,7 @@ import ipaddress
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.store import default_store_url
@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_ego_nodes: int = Field(default=2000, ge=1)
     max_subgraph_nodes: int = Field(default=50_000, ge=1)
     analysis_cache_size: int = Field(default=16, ge=1, le=1024)
+    #: The fund's locality selection rubric (TOML) for ``/analysis/localities`` and the
+    #: all-localities page; unset: the rubric that ships (graph/analytics/rubric.toml).
+    rubric: Path | None = None
     #: Origins allowed by CORS; empty (the default) turns CORS off.
     cors_origins: list[str] = Field(default_factory=list)
     #: Reverse proxies whose ``X-Forwarded-For`` names the real client (comma-separated
@@ -76,6 +79,20 @@ class Settings(BaseSettings):
     #: as in docker-compose.yml). Unset (the default): the header is ignored, and every
     #: request behind a proxy comes from the proxy's address (wrong-key throttling included).
     forwarded_allow_ips: str | None = None
+
+    @field_validator("rubric")
+    @classmethod
+    def _rubric_reads(cls, path: Path | None) -> Path | None:
+        """Read at start, so a bad rubric stops the server naming its file and line."""
+        if path is not None:
+            from graph.analytics.selection import load_rubric
+            from graph.errors import ValidationFailed
+
+            try:
+                load_rubric(path.expanduser())
+            except ValidationFailed as exc:
+                raise ValueError(exc.message) from None
+        return path
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

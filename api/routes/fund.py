@@ -1,8 +1,8 @@
 """The fund's instruments over HTTP: ``/analysis/compass`` and ``/analysis/localities``.
 
 Both answer the same JSON as ``partnermap compass --json`` and
-``partnermap rank-localities --json`` (the API always uses the rubric that
-ships). Ranking needs every locality's summary
+``partnermap rank-localities --json``, with the rubric the server was started
+with (``PARTNERMAP_RUBRIC``, else the one that ships). Ranking needs every locality's summary
 (:func:`graph.analytics.overview.locality_summaries`: one read of the whole
 store), so summaries and rankings are cached per graph version, as-of date
 and context in :func:`fund_cache`; the all-localities dashboard reads the
@@ -53,7 +53,7 @@ def fund_cache(request: Request) -> FundCache:
 def overview(
     request: Request, store: GraphStore, scope: Scope
 ) -> tuple[dict[str, dict[str, Any]], dict[str, Any], float]:
-    """Every locality's summary, the default ranking, and the seconds they took to compute.
+    """Every locality's summary, the server's ranking, and the seconds they took to compute.
 
     Cached per graph version, as-of date and context: a repeated call reads the
     graph version and nothing else.
@@ -64,7 +64,8 @@ def overview(
     def compute() -> tuple[dict[str, dict[str, Any]], dict[str, Any], float]:
         started = time.perf_counter()
         summaries = locality_summaries(store, scope)
-        ranking = rank_localities(store, scope=scope, summaries=summaries)
+        rubric = request.app.state.rubric
+        ranking = rank_localities(store, rubric, scope=scope, summaries=summaries)
         return summaries, ranking, time.perf_counter() - started
 
     key = ("overview", store.graph_version(), scope.as_of.isoformat(), scope.context)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from api.auth import Role
 from api.cli import app as cli
+from api.config import Settings
 from graph.analytics.compass import compass_report
-from graph.analytics.selection import rank_localities
+from graph.analytics.selection import load_rubric, rank_localities
 from graph.model import to_record
 from graph.model_process import Assessment, CompassRating
 from graph.scope import Scope
@@ -132,3 +138,43 @@ def test_dashboard_index_shows_each_localitys_summary(
     assert bad.status_code in (400, 422) and "as_of" in bad.text
     he = client.get("/api/v1/dashboard", params={"as_of": "2026-11-30"}, headers=h)
     assert 'dir="rtl"' in he.text and "ציון מחוון" in he.text
+
+
+def test_the_server_ranks_with_its_own_rubric(
+    town: SQLiteStore, make_app: Callable[..., FastAPI], tmp_path: Path
+) -> None:
+    """PARTNERMAP_RUBRIC: a fund that weighs only urgency ranks by urgency over HTTP too."""
+    _fund_data(town)  # l1 has urgency 4 and 5 from two assessors; l2 has none
+    mine = tmp_path / "urgency.toml"
+    mine.write_text("[weights]\nurgency = 1\n", encoding="utf-8")
+    app = make_app(rubric=mine)
+    key = app.state.keys.create(Role.viewer).secret
+    with TestClient(app) as c:
+        r = c.get(
+            "/api/v1/analysis/localities",
+            params={"as_of": "2026-11-30"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    body = r.json()
+    assert body["rubric"]["source"] == str(mine)
+    assert body["rubric"]["weights"] == {"urgency": 1.0}
+    l1 = next(e for e in body["localities"] if e["id"] == "l1")
+    assert l1["score"] == 0.875 and set(l1["criteria"]) == {"urgency"}  # (4.5 - 1) / 4
+    expected = rank_localities(town, load_rubric(mine), scope=Scope(None, dt.date(2026, 11, 30)))
+    assert body == json.loads(json.dumps(expected, ensure_ascii=False))
+
+
+def test_a_malformed_server_rubric_stops_serve_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "r.toml"
+    bad.write_text("[weights]\nurgency = 1\nleadership = 2\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        Settings(rubric=bad, keys_path=tmp_path / "k.sqlite3")
+    assert f"{bad}, line 3: [weights] leadership" in str(caught.value)
+    result = CliRunner().invoke(
+        cli, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}", "--port", "1"],
+        env={"PARTNERMAP_RUBRIC": str(bad)},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"PARTNERMAP_RUBRIC: {bad}, line 3: [weights] leadership" in " ".join(
+        result.stderr.split()
+    )
