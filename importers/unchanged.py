@@ -52,6 +52,7 @@ def _code_fingerprint() -> str:
         here.parent / "graph" / "model_process.py",
         here.parent / "graph" / "hygiene.py",
         here / "validation.py",
+        here / "fastrow.py",
         here / "tabular.py",
     ]
     h = hashlib.blake2b(digest_size=16)

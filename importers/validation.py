@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import types
 import typing
@@ -34,7 +35,15 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from graph.model import EDGE_MODELS, edge_record, row_has_blank, to_record
+from graph.model import (
+    EDGE_MODELS,
+    NodeRecord,
+    RelRecord,
+    edge_record,
+    row_has_blank,
+    to_record,
+)
+from importers.fastrow import compile_row
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
 
@@ -144,14 +153,26 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: Set by :func:`add_row` around its call of :func:`validate_row`: the caller takes
+#: a clean row's record straight from the fast path (:mod:`importers.fastrow`).
+_RECORDS_WANTED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "records_wanted", default=False
+)
+
+
 def validate_row(
     model: type[BaseModel],
     data: dict[str, Any],
     file: str,
     row: int,
     report: ImportReport,
-) -> BaseModel | None:
+) -> BaseModel | NodeRecord | RelRecord | None:
     """Validate one row; record every problem in ``report`` and return the model or ``None``.
+
+    Called by :func:`add_row`, a clean row's store record is returned instead
+    of the model: the fast path of :mod:`importers.fastrow` makes it without
+    pydantic, exactly as ``to_record`` (or ``edge_record``) of the model would.
+    Every other caller gets the model.
 
     Examples
     --------
@@ -163,6 +184,11 @@ def validate_row(
     [('number', 'age_max', 'expected a whole number'),
      ('enum', 'context', 'expected one of: routine, emergency, both')]
     """
+    if _RECORDS_WANTED.get():
+        fast = compile_row(model)
+        record = fast(data) if fast is not None else None
+        if record is not None:
+            return record
     # A blank cell is a missing value: optional fields then take their default
     # (a blank currency is ILS, a blank context routine).
     if row_has_blank(data):  # most rows have none: then no copy
@@ -190,8 +216,20 @@ def add_row(
     """Validate one row and add its record to ``batch``; a failed row's id goes to ``failed_ids``.
 
     Rows of the relationship models become relationship records, all others node records.
+    A clean row's record comes from the fast path of :mod:`importers.fastrow` (the same
+    record, made without the model); any other row is validated by pydantic.
     """
-    obj = validate_row(model, data, origin.file, origin.row, report)
+    token = _RECORDS_WANTED.set(True)
+    try:
+        obj = validate_row(model, data, origin.file, origin.row, report)
+    finally:
+        _RECORDS_WANTED.reset(token)
+    if isinstance(obj, NodeRecord):
+        batch.add_node(obj, origin)
+        return
+    if isinstance(obj, RelRecord):
+        batch.add_relationship(obj, origin)
+        return
     if obj is None:
         node_id = data.get("id")
         if isinstance(node_id, str) and node_id.strip():

@@ -1,0 +1,412 @@
+"""A fast path for clean rows: the record pydantic would make, or "not sure".
+
+:func:`importers.validation.add_row` validates every row with the row's
+pydantic model. Most rows of a real file are clean: every cell printable
+text, enums spelled exactly, numbers plain digits, dates ``YYYY`` or
+``YYYY-MM-DD``. For such rows, :func:`compile_row` builds once per model a
+function that turns the row's cells straight into the store record
+(:class:`~graph.model.NodeRecord` or :class:`~graph.model.RelRecord`),
+without the model, and answers ``None`` ("not sure") for anything it does not
+recognise as clean. A row answered ``None`` goes through pydantic as before,
+so every error message, and every record of a row with anything unusual in
+it, stays exactly what pydantic makes.
+
+The function is compiled from the model's fields (their types, enums,
+bounds, defaults, list and date validators) and from the model's validators,
+each of which must be one this module knows how to repeat
+(:data:`_KNOWN_VALIDATORS`); a model with any other validator, or a field of
+a type not handled here, gets no fast path at all (:func:`compile_row`
+returns ``None``). What the fast path accepts, it accepts only when pydantic
+would accept the row and make the same record: ``tests/importers/test_fastrow.py``
+checks this on the demo data, ``partnermap synth`` output, the real files the
+importers read, and mutated rows.
+
+Examples
+--------
+>>> from graph.model import Organization, Partnership
+>>> fast = compile_row(Organization)
+>>> fast({"id": "o1", "name": " עמותת אור ", "sector": "nonprofit", "kind": ""})
+NodeRecord(label='Organization', id='o1', props={'name': 'עמותת אור', 'sector': 'nonprofit'})
+>>> fast({"id": "o1", "name": "x", "sector": "shop"}) is None  # pydantic says why
+True
+>>> rel = compile_row(Partnership)({"source_id": "o1", "target_id": "o2", "since": "2020"})
+>>> rel.key, sorted(rel.props.items())
+(('o1', 'PARTNERS_WITH', 'o2'), [('context', 'routine'), ('since', '2020'), ('strength', 3)])
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import types
+import typing
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+import annotated_types
+from pydantic import BaseModel, BeforeValidator
+from pydantic_core import PydanticUndefined
+
+from graph.model import EDGE_MODELS, NodeModel, NodeRecord, RelRecord, _check_date, _split_list
+
+__all__ = ["FastRow", "compile_row", "fast_row"]
+
+FastRow = Callable[[dict[str, Any]], NodeRecord | RelRecord | None]
+
+#: Marks a cell the fast path cannot vouch for (the row then goes through pydantic).
+_UNSURE: Any = object()
+#: Marks an optional field left blank (it takes its default).
+_BLANK: Any = object()
+
+#: A plain decimal number: what Python's ``float`` and pydantic parse to the same value.
+_DECIMAL = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
+#: Extra columns kept as properties: plain lower-case names only (others through pydantic).
+_EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+#: Where each relationship model's ends are: (source field, target field).
+_EDGE_ENDS: dict[str, tuple[str, str]] = {
+    "MEMBER_OF": ("member_id", "forum_id"),
+    "PARTNERS_IN": ("organization_id", "program_id"),
+    "PARTNERS_WITH": ("source_id", "target_id"),
+}
+
+
+# -- what each validator of graph.model does, repeated on a clean row's values -----------
+# Each check takes the converted values (field -> value, blanks left out) and answers
+# False when pydantic would refuse the row (or do something not repeated here).
+
+
+def _name_from_title(values: dict[str, Any]) -> bool:
+    if "name" not in values and "title" in values:
+        values["name"] = values["title"]
+    return True
+
+
+def _not_own_parent(values: dict[str, Any]) -> bool:
+    return values.get("parent_id") != values["id"]
+
+
+def _program_ranges(values: dict[str, Any]) -> bool:
+    low, high = values.get("age_min"), values.get("age_max")
+    if low is not None and high is not None and low > high:
+        return False
+    start, end = values.get("start"), values.get("end")
+    return not (start and end and start[:4] > end[:4])
+
+
+def _investment_target(values: dict[str, Any]) -> bool:
+    program, locality = values.get("program_id"), values.get("locality_id")
+    if not program and not locality:
+        return False
+    if not values.get("name"):
+        values["name"] = f"{values['funder_id']} → {program or locality}"
+    return True
+
+
+def _not_self(values: dict[str, Any]) -> bool:
+    return values["source_id"] != values["target_id"]
+
+
+def _no_check(values: dict[str, Any]) -> bool:
+    return True
+
+
+#: Validators of graph.model (by module and qualified name) -> (when, check).
+#: ``_Base._blanks`` (blank cells, hostile text) and ``NodeModel._id_chars`` are
+#: covered by the row test of :func:`compile_row` itself. A model with a
+#: validator not listed here is not compiled.
+_KNOWN_VALIDATORS: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
+    "graph.model._Base._blanks": ("before", _no_check),
+    "graph.model.NodeModel._id_chars": ("after", _no_check),
+    "graph.model.Role._name_from_title": ("before", _name_from_title),
+    "graph.model.Goal._name_from_title": ("before", _name_from_title),
+    "graph.model.Organization._not_own_parent": ("after", _not_own_parent),
+    "graph.model.Program._ranges": ("after", _program_ranges),
+    "graph.model.Investment._target": ("after", _investment_target),
+    "graph.model.Partnership._not_self": ("after", _not_self),
+}
+
+
+def _validator_key(func: Any) -> str:
+    func = getattr(func, "__func__", func)
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+# -- converters of one cell ---------------------------------------------------------------
+
+
+def _text(value: str) -> Any:
+    return value.strip() or _BLANK
+
+
+def _id(value: str) -> Any:
+    value = value.strip()
+    if ";" in value:  # the id validator refuses it: pydantic says so
+        return _UNSURE
+    return value or _BLANK
+
+
+def _enum(allowed: frozenset[str]) -> Callable[[str], Any]:
+    values = {v: v for v in allowed}  # the plain text, even for an enum member given
+
+    def convert(value: str) -> Any:
+        found = values.get(value)
+        if found is not None:
+            return found
+        return _UNSURE if value.strip() else _BLANK
+
+    return convert
+
+
+def _integer(low: int | None, high: int | None) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        if value.isascii() and value.isdigit() and len(value) <= 9:
+            number = int(value)
+            if (low is None or number >= low) and (high is None or number <= high):
+                return number
+            return _UNSURE
+        return _UNSURE if value.strip() else _BLANK
+
+    return convert
+
+
+def _number(low: float | None, high: float | None) -> Callable[[str], Any]:
+    match = _DECIMAL.fullmatch
+
+    def convert(value: str) -> Any:
+        if match(value):
+            number = float(value)
+            if (low is None or number >= low) and (high is None or number <= high):
+                return number
+            return _UNSURE
+        return _UNSURE if value.strip() else _BLANK
+
+    return convert
+
+
+def _date(value: str) -> Any:
+    if not value.strip():
+        return _BLANK
+    try:
+        return _check_date(value)
+    except ValueError:
+        return _UNSURE
+
+
+def _id_list(value: str) -> Any:
+    parts = _split_list(value)
+    return parts if parts else _BLANK
+
+
+def _enum_list(allowed: frozenset[str]) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        parts = _split_list(value)
+        if not parts:
+            return _BLANK
+        for part in parts:
+            if part not in allowed:
+                return _UNSURE
+        return parts
+
+    return convert
+
+
+def _bool(value: str) -> Any:
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    return _UNSURE if value.strip() else _BLANK
+
+
+# -- compiling a model ----------------------------------------------------------------------
+
+
+def _plain_types(annotation: Any) -> list[Any]:
+    """The types of a field, ``None`` left out: ``int | None`` is ``[int]``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [t for t in typing.get_args(annotation) if t is not type(None)]
+    return [annotation]
+
+
+def _bounds(metadata: list[Any]) -> tuple[Any, Any] | None:
+    low = high = None
+    for meta in metadata:
+        if isinstance(meta, annotated_types.Ge):
+            low = meta.ge
+        elif isinstance(meta, annotated_types.Le):
+            high = meta.le
+        elif isinstance(meta, annotated_types.MinLen):
+            if meta.min_length != 1:
+                return None
+        else:
+            return None  # Gt, Lt, patterns...: not repeated here
+    return low, high
+
+
+def _converter(annotation: Any, metadata: list[Any]) -> Callable[[str], Any] | None:
+    """How a clean cell of a field becomes its value, or ``None`` when not handled."""
+    befores = [m for m in metadata if isinstance(m, BeforeValidator)]
+    rest = [m for m in metadata if not isinstance(m, BeforeValidator)]
+    kinds = _plain_types(annotation)
+    if len(kinds) != 1:
+        return None
+    kind = kinds[0]
+    if befores:
+        if len(befores) != 1 or rest:
+            return None
+        func = befores[0].func
+        if func is _check_date and kind is str:
+            return _date
+        if func is _split_list and typing.get_origin(kind) is list:
+            (item,) = typing.get_args(kind)
+            if item is str:
+                return _id_list
+            if isinstance(item, type) and issubclass(item, Enum):
+                return _enum_list(frozenset(str(m.value) for m in item))
+        return None
+    bounds = _bounds(rest)
+    if bounds is None:
+        return None
+    low, high = bounds
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return _enum(frozenset(str(m.value) for m in kind)) if bounds == (None, None) else None
+    if kind is str:
+        return _text if bounds == (None, None) else None
+    if kind is bool:
+        return _bool if bounds == (None, None) else None
+    if kind is int:
+        return _integer(low, high)
+    if kind is float:
+        return _number(low, high)
+    return None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float) and not math.isfinite(value):
+        return _UNSURE
+    return value
+
+
+@functools.cache
+def compile_row(model: type[BaseModel]) -> FastRow | None:
+    """The fast path of ``model``'s rows, or ``None`` when the model has none.
+
+    The returned function takes a row (column -> cell text) and returns its
+    record, or ``None`` when pydantic must decide.
+    """
+    if model.model_config.get("extra") != "allow" or not model.model_config.get(
+        "str_strip_whitespace"
+    ):
+        return None
+    befores: list[Callable[[dict[str, Any]], bool]] = []
+    afters: list[Callable[[dict[str, Any]], bool]] = []
+    decorators = model.__pydantic_decorators__
+    if (
+        decorators.root_validators
+        or decorators.validators
+        or decorators.field_serializers
+        or decorators.model_serializers
+        or decorators.computed_fields
+    ):
+        return None
+    funcs = [d.func for d in decorators.model_validators.values()]
+    funcs += [d.func for d in decorators.field_validators.values()]
+    for func in funcs:
+        known = _KNOWN_VALIDATORS.get(_validator_key(func))
+        if known is None:
+            return None
+        (befores if known[0] == "before" else afters).append(known[1])
+    converters: dict[str, Callable[[str], Any]] = {}
+    required: list[str] = []
+    defaults: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.alias not in (None, name) or info.validate_default:
+            return None
+        convert = _id if name == "id" else _converter(info.annotation, list(info.metadata))
+        if convert is None:
+            return None
+        converters[name] = convert
+        if info.is_required():
+            required.append(name)
+        elif info.default_factory is not None:
+            defaults[name] = info.get_default(call_default_factory=True)
+        elif info.default is not PydanticUndefined:
+            defaults[name] = _json_default(info.default)
+        if defaults.get(name) is _UNSURE:
+            return None
+    is_edge = model in EDGE_MODELS.values()
+    if is_edge:
+        rel_type = str(model.rel_type)  # type: ignore[attr-defined]
+        source_field, target_field = _EDGE_ENDS[rel_type]
+        label = ""
+    elif issubclass(model, NodeModel):
+        label = model.label
+        rel_type = source_field = target_field = ""
+    else:
+        return None
+    extras_ok: dict[str, bool] = {}
+
+    def extra_ok(key: str) -> bool:
+        ok = extras_ok.get(key)
+        if ok is None:
+            ok = extras_ok[key] = bool(_EXTRA_NAME.fullmatch(key)) and not hasattr(model, key)
+        return ok
+
+    def fast(data: dict[str, Any]) -> NodeRecord | RelRecord | None:
+        try:
+            text = "".join(data) + "".join(data.values())
+        except TypeError:  # a key or a cell that is not text
+            return None
+        if not text.isprintable():  # control or invisible characters: pydantic's guards say
+            return None
+        values: dict[str, Any] = {}
+        extras: dict[str, Any] = {}
+        for key, cell in data.items():
+            convert = converters.get(key)
+            if convert is None:
+                if not extra_ok(key):
+                    return None
+                if cell.strip():
+                    if type(cell) is not str:  # an enum member, say: pydantic dumps it
+                        return None
+                    extras[key] = cell  # extra columns are kept as they are
+                continue
+            value = convert(cell)
+            if value is _BLANK:
+                continue
+            if value is _UNSURE:
+                return None
+            values[key] = value
+        for check in befores:
+            check(values)
+        for name in required:
+            if name not in values:
+                return None
+        for name, default in defaults.items():
+            if name not in values:
+                values[name] = list(default) if isinstance(default, list) else default
+        for check in afters:
+            if not check(values):
+                return None
+        if is_edge:
+            source, target = values.pop(source_field), values.pop(target_field)
+            props = {k: v for k, v in values.items() if v is not None}
+            props.update(extras)
+            return RelRecord(rel_type, source, target, props)
+        node_id = values.pop("id")
+        props = {k: v for k, v in values.items() if v is not None and v != []}
+        props.update(extras)
+        return NodeRecord(label, node_id, props)
+
+    return fast
+
+
+def fast_row(model: type[BaseModel], data: dict[str, Any]) -> NodeRecord | RelRecord | None:
+    """:func:`compile_row` of ``model`` applied to ``data`` (``None``: not sure)."""
+    fast = compile_row(model)
+    return fast(data) if fast is not None else None
