@@ -42,6 +42,7 @@ import re
 import types
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -148,16 +149,17 @@ def _id(value: str) -> Any:
     return value or _BLANK
 
 
-def _enum(allowed: frozenset[str]) -> Callable[[str], Any]:
-    values = {v: v for v in allowed}  # the plain text, even for an enum member given
+class _Enum:
+    """An enum field's cell: one of the values exactly (the plain text, even for a member)."""
 
-    def convert(value: str) -> Any:
-        found = values.get(value)
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.values = {v: v for v in allowed}
+
+    def __call__(self, value: str) -> Any:
+        found = self.values.get(value)
         if found is not None:
             return found
         return _UNSURE if value.strip() else _BLANK
-
-    return convert
 
 
 def _integer(low: int | None, high: int | None) -> Callable[[str], Any]:
@@ -272,7 +274,7 @@ def _converter(annotation: Any, metadata: list[Any]) -> Callable[[str], Any] | N
         return None
     low, high = bounds
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return _enum(frozenset(str(m.value) for m in kind)) if bounds == (None, None) else None
+        return _Enum(frozenset(str(m.value) for m in kind)) if bounds == (None, None) else None
     if kind is str:
         return _text if bounds == (None, None) else None
     if kind is bool:
@@ -292,13 +294,35 @@ def _json_default(value: Any) -> Any:
     return value
 
 
-@functools.cache
-def compile_row(model: type[BaseModel]) -> FastRow | None:
-    """The fast path of ``model``'s rows, or ``None`` when the model has none.
+@dataclass
+class _Plan:
+    """What a model's rows need, worked out once from its fields and validators."""
 
-    The returned function takes a row (column -> cell text) and returns its
-    record, or ``None`` when pydantic must decide.
-    """
+    model: type[BaseModel]
+    converters: dict[str, Callable[[str], Any]]
+    required: list[str]
+    defaults: dict[str, Any]
+    befores: list[Callable[[dict[str, Any]], bool]]
+    afters: list[Callable[[dict[str, Any]], bool]]
+    #: A node's label, or "" for a relationship model.
+    label: str
+    #: A relationship model's type and end fields ("" for nodes).
+    rel_type: str = ""
+    source_field: str = ""
+    target_field: str = ""
+    extras_ok: dict[str, bool] = field(default_factory=dict)
+
+    def extra_ok(self, key: str) -> bool:
+        """Whether an extra column of this name is kept by pydantic as it is."""
+        ok = self.extras_ok.get(key)
+        if ok is None:
+            ok = bool(_EXTRA_NAME.fullmatch(key)) and not hasattr(self.model, key)
+            self.extras_ok[key] = ok
+        return ok
+
+
+def _plan(model: type[BaseModel]) -> _Plan | None:
+    """The plan of ``model``'s rows, or ``None`` when the fast path cannot repeat pydantic."""
     if model.model_config.get("extra") != "allow" or not model.model_config.get(
         "str_strip_whitespace"
     ):
@@ -339,23 +363,22 @@ def compile_row(model: type[BaseModel]) -> FastRow | None:
             defaults[name] = _json_default(info.default)
         if defaults.get(name) is _UNSURE:
             return None
-    is_edge = model in EDGE_MODELS.values()
-    if is_edge:
+    if model in EDGE_MODELS.values():
         rel_type = str(model.rel_type)  # type: ignore[attr-defined]
         source_field, target_field = _EDGE_ENDS[rel_type]
-        label = ""
-    elif issubclass(model, NodeModel):
-        label = model.label
-        rel_type = source_field = target_field = ""
-    else:
-        return None
-    extras_ok: dict[str, bool] = {}
+        return _Plan(
+            model, converters, required, defaults, befores, afters, "", rel_type,
+            source_field, target_field,
+        )  # fmt: skip
+    if issubclass(model, NodeModel):
+        return _Plan(model, converters, required, defaults, befores, afters, model.label)
+    return None
 
-    def extra_ok(key: str) -> bool:
-        ok = extras_ok.get(key)
-        if ok is None:
-            ok = extras_ok[key] = bool(_EXTRA_NAME.fullmatch(key)) and not hasattr(model, key)
-        return ok
+
+def _generic(plan: _Plan) -> FastRow:
+    """The fast path of any row of the plan's model, cell by cell."""
+    converters, required, defaults = plan.converters, plan.required, plan.defaults
+    befores, afters, extra_ok = plan.befores, plan.afters, plan.extra_ok
 
     def fast(data: dict[str, Any]) -> NodeRecord | RelRecord | None:
         try:
@@ -393,15 +416,135 @@ def compile_row(model: type[BaseModel]) -> FastRow | None:
         for check in afters:
             if not check(values):
                 return None
-        if is_edge:
-            source, target = values.pop(source_field), values.pop(target_field)
+        if plan.rel_type:
+            source, target = values.pop(plan.source_field), values.pop(plan.target_field)
             props = {k: v for k, v in values.items() if v is not None}
             props.update(extras)
-            return RelRecord(rel_type, source, target, props)
+            return RelRecord(plan.rel_type, source, target, props)
         node_id = values.pop("id")
         props = {k: v for k, v in values.items() if v is not None and v != []}
         props.update(extras)
-        return NodeRecord(label, node_id, props)
+        return NodeRecord(plan.label, node_id, props)
+
+    return fast
+
+
+def _for_header(plan: _Plan, header: tuple[str, ...]) -> FastRow:
+    """The fast path of rows with exactly these columns, in this order, as straight-line code.
+
+    The same steps as :func:`_generic`, unrolled for one header: text and enum
+    cells converted inline, blank cells skipped without a call, the defaults
+    of absent columns set without a test. Rows of one file share one header,
+    so this is made once per file.
+    """
+    if not "".join(header).isprintable() or not all(
+        k in plan.converters or plan.extra_ok(k) for k in header
+    ):
+        return lambda data: None
+    env: dict[str, Any] = {
+        "UNSURE": _UNSURE, "BLANK": _BLANK, "NodeRecord": NodeRecord, "RelRecord": RelRecord,
+        "str": str, "type": type, "TypeError": TypeError,
+    }  # fmt: skip
+    lines = [
+        "def fast(data):",
+        "    try:",
+        '        text = "".join(data.values())',
+        "    except TypeError:",
+        "        return None",
+        "    if not text.isprintable():",
+        "        return None",
+        "    values = {}",
+    ]
+    for i, key in enumerate(header):
+        k = repr(key)
+        lines.append(f"    c = data[{k}]")
+        convert = plan.converters.get(key)
+        if convert is None:  # an extra column, kept as it is
+            lines += [
+                "    if c.strip():",
+                "        if type(c) is not str:",
+                "            return None",
+                f"        values[{k}] = c",
+            ]
+        elif convert is _text:
+            lines += ["    v = c.strip()", "    if v:", f"        values[{k}] = v"]
+        elif isinstance(convert, _Enum):
+            env[f"E{i}"] = convert.values
+            lines += [
+                f"    v = E{i}.get(c)",
+                "    if v is not None:",
+                f"        values[{k}] = v",
+                "    elif c.strip():",
+                "        return None",
+            ]
+        else:
+            env[f"C{i}"] = convert
+            lines += [
+                "    if c:",
+                f"        v = C{i}(c)",
+                "        if v is UNSURE:",
+                "            return None",
+                "        if v is not BLANK:",
+                f"            values[{k}] = v",
+            ]
+    for i, check in enumerate(plan.befores):
+        env[f"B{i}"] = check
+        lines.append(f"    B{i}(values)")
+    for name in plan.required:
+        lines += [f"    if {name!r} not in values:", "        return None"]
+    for i, (name, default) in enumerate(plan.defaults.items()):
+        if default is None or (default == [] and not plan.rel_type):
+            continue  # a record leaves such values out
+        env[f"D{i}"] = default
+        value = f"list(D{i})" if isinstance(default, list) else f"D{i}"
+        if name in header:
+            lines += [f"    if {name!r} not in values:", f"        values[{name!r}] = {value}"]
+        else:
+            lines.append(f"    values[{name!r}] = {value}")
+    for i, check in enumerate(plan.afters):
+        env[f"A{i}"] = check
+        lines += [f"    if not A{i}(values):", "        return None"]
+    if plan.rel_type:
+        lines += [
+            f"    source = values.pop({plan.source_field!r})",
+            f"    target = values.pop({plan.target_field!r})",
+            f"    return RelRecord({plan.rel_type!r}, source, target, values)",
+        ]
+    else:
+        lines += [
+            '    node_id = values.pop("id")',
+            f"    return NodeRecord({plan.label!r}, node_id, values)",
+        ]
+    exec("\n".join(lines), env)  # noqa: S102 - code made above from the model's own fields
+    made: FastRow = env["fast"]
+    return made
+
+
+#: Headers remembered per model (a file has one; beyond this, rows take the generic path).
+_MAX_HEADERS = 64
+
+
+@functools.cache
+def compile_row(model: type[BaseModel]) -> FastRow | None:
+    """The fast path of ``model``'s rows, or ``None`` when the model has none.
+
+    The returned function takes a row (column -> cell text) and returns its
+    record, or ``None`` when pydantic must decide.
+    """
+    plan = _plan(model)
+    if plan is None:
+        return None
+    generic = _generic(plan)
+    by_header: dict[tuple[str, ...], FastRow] = {}
+
+    def fast(data: dict[str, Any]) -> NodeRecord | RelRecord | None:
+        header = tuple(data)
+        made = by_header.get(header)
+        if made is None:
+            if len(by_header) >= _MAX_HEADERS or not all(type(k) is str for k in header):
+                return generic(data)
+            made = by_header[header] = _for_header(plan, header)
+        return made(data)
 
     return fast
 

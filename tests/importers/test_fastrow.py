@@ -60,10 +60,22 @@ def _shape(record: Record) -> tuple[Any, ...]:
 
 
 def _agree(model: type[BaseModel], data: dict[str, Any]) -> bool:
-    """Assert the fast path never differs from pydantic; True when it answered a record."""
+    """Assert the fast path never differs from pydantic; True when it answered a record.
+
+    Both forms of the fast path are held against pydantic: the one made for the
+    row's header (straight-line code) and the generic one (cell by cell).
+    """
     fast = compile_row(model)
-    assert fast is not None, f"{model.__name__} has no fast path"
+    plan = fastrow._plan(model)
+    assert fast is not None and plan is not None, f"{model.__name__} has no fast path"
     got = fast(dict(data))
+    forms = [fastrow._generic(plan)(dict(data))]
+    if all(type(k) is str for k in data):
+        forms.append(fastrow._for_header(plan, tuple(data))(dict(data)))
+    for other in forms:
+        assert (other is None) == (got is None), data
+        if got is not None and other is not None:
+            assert _shape(other) == _shape(got), data
     if got is None:
         return False
     want = _pydantic(model, data)
