@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
 from graph.store.base import GraphStore, RecordKey
+from importers import unchanged
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
 
@@ -394,11 +395,14 @@ def commit(
     dry_run: bool = False,
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
+    import_key: str | None = None,
 ) -> ImportReport:
     """Check the batch as a whole and write it in one transaction.
 
     Nothing is written when the report has errors (unless ``partial``), or
     when ``dry_run``. ``report.stats`` says what was (or would be) written.
+    A valid import given its ``import_key`` (:func:`importers.unchanged.import_key`)
+    leaves its mark in the store with the write.
     """
     report.dry_run = dry_run
     report.partial = partial
@@ -428,16 +432,21 @@ def commit(
         return report
     written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
     digests = {k: d for k, d in batch.row_digests.items() if k in written_keys}
+    unchanged_nodes = sum(1 for k, _, _ in batch.unchanged if isinstance(k, str))
+    unchanged_rels = len(batch.unchanged) - unchanged_nodes
+    mark = None
+    if import_key is not None and report.valid:
+        landed = (len(nodes) + unchanged_nodes, len(rels) + unchanged_rels)
+        mark = unchanged.import_mark(import_key, report, *landed)
     try:
-        stats = store.write(nodes, rels, progress=progress, row_digests=digests)
+        stats = store.write(nodes, rels, progress=progress, row_digests=digests, import_mark=mark)
     except PartnermapError as exc:
         if exc.status_code >= 500:  # the store failed (unreachable, disk full): say so plainly
             raise
         report.error("store", None, None, None, None, exc.message)
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
         return report
-    unchanged_nodes = sum(1 for k, _, _ in batch.unchanged if isinstance(k, str))
     stats.nodes_unchanged += unchanged_nodes
-    stats.relationships_unchanged += len(batch.unchanged) - unchanged_nodes
+    stats.relationships_unchanged += unchanged_rels
     report.stats = stats.as_dict()
     return report

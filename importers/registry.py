@@ -43,7 +43,7 @@ from typing import Any
 
 from graph.errors import PartnermapError, ValidationFailed
 from graph.store.base import GraphStore
-from importers import jsonexport, tabular
+from importers import jsonexport, tabular, unchanged
 from importers.pipeline import Batch, commit
 from importers.report import ImportReport
 
@@ -237,6 +237,10 @@ def _run(
     progress: ImportProgress | None,
 ) -> ImportReport:
     parser = _parser(fmt)
+    key = unchanged.import_key(path, fmt)
+    same = unchanged.unchanged_report(store, key, dry_run=dry_run, partial=partial)
+    if same is not None:  # these files were the last import, and nothing changed since
+        return same
     report = ImportReport()
 
     def read_progress(done: int) -> None:
@@ -259,7 +263,15 @@ def _run(
         if progress:
             progress("write", done, total)
 
-    report = commit(store, batch, report, dry_run=dry_run, partial=partial, progress=write_progress)
+    report = commit(
+        store,
+        batch,
+        report,
+        dry_run=dry_run,
+        partial=partial,
+        progress=write_progress,
+        import_key=key,
+    )
     return report
 
 

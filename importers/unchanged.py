@@ -11,6 +11,15 @@ unchanged without being validated or compared. Rows whose key cannot be
 read before validation (files without an ``id`` column, such as
 capabilities) are always validated.
 
+Before any row is read, a whole import can be skipped: a valid import
+leaves an *import mark* in the store (:meth:`~graph.store.base.GraphStore.write`
+with ``import_mark``, same transaction), the digest of every file it read
+and of the code that read it (:func:`import_key`) with the report's counts
+and warnings. The store gives the mark back only while its graph version is
+the one that import left (any write that changes something, by anyone, moves
+it on), so the same files imported again find nothing to do
+(:func:`unchanged_report`) without reading a row.
+
 Examples
 --------
 >>> key, digest = row_key("organizations", {"id": " o1 ", "name": "א"}), row_digest(
@@ -28,13 +37,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.store.base import RecordKey
+from graph.store.base import GraphStore, RecordKey, WriteStats
+from importers.report import ImportIssue, ImportReport
 
-__all__ = ["REL_ENDS", "ROW_FORMAT", "keys_and_digests", "row_digest", "row_key"]
+__all__ = [
+    "REL_ENDS",
+    "ROW_FORMAT",
+    "import_key",
+    "import_mark",
+    "keys_and_digests",
+    "row_digest",
+    "row_key",
+    "unchanged_report",
+]
 
 #: Relationship files: (source column, type, target column).
 REL_ENDS: dict[str, tuple[str, str, str]] = {
@@ -145,3 +165,93 @@ def keys_and_digests(
         else:
             digests.append(row_digest(stem, data))
     return keys, digests
+
+
+@functools.cache
+def _import_code() -> str:
+    """A digest of every module an import runs (parsers, checks, models, stores)."""
+    repo = Path(__file__).resolve().parent.parent
+    h = hashlib.blake2b(digest_size=16)
+    for folder in ("importers", "graph"):
+        for source in sorted((repo / folder).rglob("*.py")):
+            h.update(source.relative_to(repo).as_posix().encode() + b"\x00")
+            h.update(source.read_bytes() + b"\x00")
+    return h.hexdigest()
+
+
+def import_key(path: Path, fmt: str) -> str:
+    """The digest of an import of ``path`` as ``fmt``: every file's name and bytes, and the code.
+
+    A folder counts every file under it (names relative to it), a file its
+    own name and bytes.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "organizations.csv").write_text("id,name\\no1,א\\n")
+    >>> first = import_key(folder, "tabular")
+    >>> first == import_key(folder, "tabular"), first == import_key(folder, "json")
+    (True, False)
+    >>> _ = (folder / "organizations.csv").write_text("id,name\\no1,ב\\n")
+    >>> first == import_key(folder, "tabular")
+    False
+    """
+    h = hashlib.blake2b(f"{_import_code()}|{fmt}|".encode(), digest_size=16)
+    files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    for file in files:
+        name = file.relative_to(path).as_posix() if path.is_dir() else file.name
+        h.update(f"{name}\x00{file.stat().st_size}\x00".encode("utf-8", "surrogatepass"))
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def import_mark(key: str, report: ImportReport, nodes: int, relationships: int) -> str:
+    """What a valid import leaves in the store: its key, how many records landed, warnings."""
+    return json.dumps(
+        {
+            "key": key,
+            "nodes": nodes,
+            "relationships": relationships,
+            "warnings": [w.as_dict() for w in report.warnings],
+        },
+        ensure_ascii=False,
+    )
+
+
+def unchanged_report(
+    store: GraphStore, key: str, *, dry_run: bool = False, partial: bool = False
+) -> ImportReport | None:
+    """The report of an import that finds nothing to do, if the store's mark says so.
+
+    ``None`` when the last import's mark is not ``key``, or when the graph
+    changed since (the import must then run). Otherwise the report a full
+    run would give: nothing written, every record unchanged, the same warnings.
+    """
+    stored = store.import_mark()
+    if stored is None:
+        return None
+    try:
+        mark = json.loads(stored)
+        if mark.get("key") != key:
+            return None
+        nodes, relationships = int(mark["nodes"]), int(mark["relationships"])
+        warnings = [
+            ImportIssue(w["type"], w["file"], w["row"], w["field"], w["value"], w["message"])
+            for w in mark["warnings"]
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # a mark written by other code: import in full
+    report = ImportReport(warnings=warnings, dry_run=dry_run, partial=partial)
+    if dry_run:
+        report.stats = {
+            "nodes_written": 0,
+            "relationships_written": 0,
+            "by_label": {},
+            "would_write": {"nodes": 0, "relationships": 0, "by_label": {}},
+        }
+    else:
+        report.stats = WriteStats(
+            nodes_unchanged=nodes, relationships_unchanged=relationships
+        ).as_dict()
+    return report

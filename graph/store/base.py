@@ -175,6 +175,7 @@ class GraphStore(ABC):
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
         row_digests: Mapping[RecordKey, str] | None = None,
+        import_mark: str | None = None,
     ) -> WriteStats:
         """Upsert nodes and explicit relationships in one transaction.
 
@@ -183,6 +184,8 @@ class GraphStore(ABC):
         ``row_digests`` remembers, per record, the digest of the import row it came
         from (:meth:`row_digests` gives them back; any other write of the record
         forgets it), so that a re-import can skip unchanged rows before parsing them.
+        ``import_mark`` is kept with the graph version this write leaves, in the
+        same transaction: :meth:`import_mark` gives it back until anything changes.
         """
 
     @abstractmethod
@@ -290,6 +293,14 @@ class GraphStore(ABC):
         (every row is then parsed and compared as usual).
         """
         return {}
+
+    def import_mark(self) -> str | None:
+        """The ``import_mark`` of the last write that gave one, if nothing changed since.
+
+        ``None`` once any write has changed the graph (its version moved on),
+        and from a store that keeps no mark: an import then runs in full.
+        """
+        return None
 
     def relationships_of(
         self, ids: Sequence[str], *, types: Sequence[str] | None = None

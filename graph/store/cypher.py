@@ -48,12 +48,14 @@ __all__ = [
     "GET_NODES",
     "GET_RELATIONSHIP",
     "GRAPH_VERSION",
+    "IMPORT_MARK",
     "IN_RELS",
     "LOCK_NODES",
     "META_LABEL",
     "NODE_ROW_DIGESTS",
     "OUT_RELS",
     "SCHEMA",
+    "SET_IMPORT_MARK",
     "SET_NODE_ROW_DIGESTS",
     "SUBGRAPH_CORE",
     "SUBGRAPH_FUNDERS",
@@ -272,6 +274,20 @@ MERGE (m:PartnermapMeta {key: 'version'})
 ON CREATE SET m.counter = 0
 SET m.counter = m.counter + 1
 SET m.value = toString(m.counter) + ':' + $token
+"""
+
+# An import's mark, kept with the version its transaction leaves (any later write that
+# changes something moves ``value`` on, and the mark no longer counts).
+SET_IMPORT_MARK = """
+MERGE (m:PartnermapMeta {key: 'version'})
+ON CREATE SET m.counter = 0, m.value = '0'
+SET m.import_mark = $mark, m.import_version = m.value
+"""
+
+IMPORT_MARK = """
+MATCH (m:PartnermapMeta {key: 'version'})
+WHERE m.import_version = m.value
+RETURN m.import_mark AS mark
 """
 
 DELETE_BLOCKING = """

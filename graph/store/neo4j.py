@@ -227,6 +227,7 @@ class Neo4jStore(GraphStore):
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
         row_digests: Mapping[RecordKey, str] | None = None,
+        import_mark: str | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -243,11 +244,17 @@ class Neo4jStore(GraphStore):
             )
             if stats.nodes_written or stats.relationships_written:
                 tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
+            if import_mark is not None:
+                tx.run(cypher.SET_IMPORT_MARK, mark=import_mark).consume()
             return stats
 
         stats = self._run_write(work)
         stats.graph_version = self.graph_version()
         return stats
+
+    def import_mark(self) -> str | None:
+        rows = self._read(cypher.IMPORT_MARK)
+        return str(rows[0]["mark"]) if rows and rows[0]["mark"] is not None else None
 
     def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
         for key in keys:

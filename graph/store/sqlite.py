@@ -293,6 +293,7 @@ class SQLiteStore(GraphStore):
         create_only: Collection[RecordKey] = (),
         expect: Mapping[RecordKey, str] | None = None,
         row_digests: Mapping[RecordKey, str] | None = None,
+        import_mark: str | None = None,
     ) -> WriteStats:
         node_list = list(nodes)
         rel_list = list(relationships)
@@ -336,6 +337,8 @@ class SQLiteStore(GraphStore):
                 self._check_endpoints(conn, touched_ids)
             if stats.nodes_written or stats.relationships_written:
                 self._bump(conn)
+            if import_mark is not None:
+                self._set_import_mark(conn, import_mark)
             conn.execute("COMMIT")
         except BaseException as exc:
             self._abort(conn, exc)
@@ -605,6 +608,25 @@ class SQLiteStore(GraphStore):
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)",
             (f"{counter}:{secrets.token_hex(4)}",),
         )
+
+    @staticmethod
+    def _set_import_mark(conn: sqlite3.Connection, mark: str) -> None:
+        """Keep ``mark`` with the version this transaction leaves (see :meth:`import_mark`)."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        version = str(row[0]) if row else "0"
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('import_mark', ?)",
+            (json.dumps([version, mark]),),
+        )
+
+    def import_mark(self) -> str | None:
+        rows = dict(
+            self._read("SELECT key, value FROM meta WHERE key IN ('version', 'import_mark')")
+        )
+        if "import_mark" not in rows:
+            return None
+        version, mark = json.loads(rows["import_mark"])
+        return str(mark) if version == str(rows.get("version", "0")) else None
 
     def delete_nodes(
         self,
