@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
 from graph.store.base import GraphStore, RecordKey
+from graph.store.sqlite_bulk import BulkLoad
 from importers import unchanged
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
@@ -396,13 +397,18 @@ def commit(
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
     import_key: str | None = None,
+    bulk: BulkLoad | None = None,
 ) -> ImportReport:
     """Check the batch as a whole and write it in one transaction.
 
     Nothing is written when the report has errors (unless ``partial``), or
     when ``dry_run``. ``report.stats`` says what was (or would be) written.
     A valid import given its ``import_key`` (:func:`importers.unchanged.import_key`)
-    leaves its mark in the store with the write.
+    leaves its mark in the store with the write. ``bulk`` is the write already
+    under way of a first import into an empty store
+    (:meth:`graph.store.sqlite.SQLiteStore.bulk_load`), handed every record of
+    the batch: it is committed when the batch is written whole, and rolled
+    back otherwise.
     """
     report.dry_run = dry_run
     report.partial = partial
@@ -415,6 +421,10 @@ def commit(
         by_label[node.label] = by_label.get(node.label, 0) + 1
     for rel in rels:
         by_label[rel.type] = by_label.get(rel.type, 0) + 1
+    whole = len(nodes) == len(batch.nodes) and len(rels) == len(batch.relationships)
+    if bulk is not None and not (report.valid and whole and not dry_run and not batch.unchanged):
+        bulk.abort()
+        bulk = None
     if not report.valid and not partial:
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
         return report
@@ -430,8 +440,6 @@ def commit(
             },
         }
         return report
-    written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
-    digests = {k: d for k, d in batch.row_digests.items() if k in written_keys}
     unchanged_nodes = sum(1 for k, _, _ in batch.unchanged if isinstance(k, str))
     unchanged_rels = len(batch.unchanged) - unchanged_nodes
     mark = None
@@ -439,7 +447,16 @@ def commit(
         landed = (len(nodes) + unchanged_nodes, len(rels) + unchanged_rels)
         mark = unchanged.import_mark(import_key, report, *landed)
     try:
-        stats = store.write(nodes, rels, progress=progress, row_digests=digests, import_mark=mark)
+        stats = bulk.finish(len(nodes), len(rels), mark) if bulk is not None else None
+        if stats is not None:
+            if progress:
+                progress(len(nodes) + len(rels))
+        else:  # no write under way, or it could not be committed: written here
+            written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
+            digests = {k: d for k, d in batch.row_digests.items() if k in written_keys}
+            stats = store.write(
+                nodes, rels, progress=progress, row_digests=digests, import_mark=mark
+            )
     except PartnermapError as exc:
         if exc.status_code >= 500:  # the store failed (unreachable, disk full): say so plainly
             raise

@@ -43,6 +43,7 @@ from typing import Any
 
 from graph.errors import PartnermapError, ValidationFailed
 from graph.store.base import GraphStore
+from graph.store.sqlite import SQLiteStore
 from importers import jsonexport, tabular, unchanged
 from importers.pipeline import Batch, commit
 from importers.report import ImportReport
@@ -247,32 +248,46 @@ def _run(
         if progress:
             progress("read", done, None)
 
+    # A first import of the format into an empty SQLite store is written while it
+    # is read (graph.store.sqlite_bulk), and committed only if it lands whole.
+    bulk = None
+    if parser is tabular.parse and not dry_run and not partial and isinstance(store, SQLiteStore):
+        bulk = store.bulk_load()
     try:
-        if parser is tabular.parse or parser is jsonexport.parse_json:
-            batch = parser(path, report, store, progress=read_progress)
-        else:
-            batch = parser(path, report, store)
-    except PartnermapError:
-        raise
-    except Exception as exc:  # a parser bug must not reach users as a stack trace
-        report.error("format", path.name, None, None, None, f"cannot read as {fmt}: {exc}")
-        batch = Batch()
-    total = len(batch.nodes) + len(batch.relationships)
+        try:
+            if parser is tabular.parse:
+                with tabular.records_to(bulk.add if bulk is not None else None):
+                    batch = parser(path, report, store, progress=read_progress)
+            elif parser is jsonexport.parse_json:
+                batch = parser(path, report, store, progress=read_progress)
+            else:
+                batch = parser(path, report, store)
+        except PartnermapError:
+            raise
+        except Exception as exc:  # a parser bug must not reach users as a stack trace
+            report.error("format", path.name, None, None, None, f"cannot read as {fmt}: {exc}")
+            batch = Batch()
+        if bulk is not None:
+            bulk.seal()  # its indexes are built while the batch is checked
+        total = len(batch.nodes) + len(batch.relationships)
 
-    def write_progress(done: int) -> None:
-        if progress:
-            progress("write", done, total)
+        def write_progress(done: int) -> None:
+            if progress:
+                progress("write", done, total)
 
-    report = commit(
-        store,
-        batch,
-        report,
-        dry_run=dry_run,
-        partial=partial,
-        progress=write_progress,
-        import_key=key,
-    )
-    return report
+        return commit(
+            store,
+            batch,
+            report,
+            dry_run=dry_run,
+            partial=partial,
+            progress=write_progress,
+            import_key=key,
+            bulk=bulk,
+        )
+    finally:
+        if bulk is not None:  # rolled back unless committed (an error anywhere)
+            bulk.abort()
 
 
 def rows_landed(report: ImportReport) -> int:

@@ -36,6 +36,8 @@ Examples
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import csv
 import datetime as dt
 import io
@@ -61,10 +63,12 @@ from graph.model import (
     Locality,
     Membership,
     Need,
+    NodeRecord,
     Organization,
     Partnership,
     Program,
     ProgramPartner,
+    RelRecord,
     Role,
     SurveyResponse,
 )
@@ -85,6 +89,7 @@ __all__ = [
     "Sheet",
     "parse",
     "read_sheets",
+    "records_to",
     "sniff",
 ]
 
@@ -172,6 +177,25 @@ _NAME_FIELDS = {"name", "name_he", "name_en", "name_ar"}
 _PROGRESS_EVERY = 2000
 
 Progress = Callable[[int], None]
+#: Receives each file's new records: nodes, relationships, the batch's row digests.
+Sink = Callable[[list[NodeRecord], list[RelRecord], dict[RecordKey, str]], None]
+_SINK: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("import_sink", default=None)
+
+
+@contextlib.contextmanager
+def records_to(sink: Sink | None) -> Iterator[None]:
+    """Within the block, :func:`parse` hands each file's records to ``sink`` once read.
+
+    A write that starts before the import ends
+    (:class:`graph.store.sqlite_bulk.BulkLoad`) is fed this way.
+    """
+    token = _SINK.set(sink)
+    try:
+        yield
+    finally:
+        _SINK.reset(token)
+
+
 Row = tuple[int, dict[str, Any]]
 
 
@@ -563,7 +587,13 @@ def parse(
     -------
     Batch
         The valid rows as records, each with its file and row.
+
+    Notes
+    -----
+    Inside :func:`records_to`, each file's new records are also handed to the
+    given sink as soon as the file is read.
     """
+    sink = _SINK.get()
     batch = Batch()
     sheets = read_sheets(Path(path), report)
     by_stem: dict[str, Sheet] = {}
@@ -612,6 +642,7 @@ def parse(
         stored = store.row_digests([k for k in keys if k is not None]) if store else {}
         kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
         unchanged, nodes, rels, name = batch.unchanged, batch.nodes, batch.relationships, found.name
+        nodes_before, rels_before = len(nodes), len(rels)
         for (number, data), key, digest in zip(rows, keys, digests, strict=True):
             if key is not None and stored.get(key) == digest and key not in seen_keys:
                 unchanged.append((key, kind, Origin(name, number)))
@@ -630,6 +661,12 @@ def parse(
             if pending >= _PROGRESS_EVERY and progress:
                 progress(pending)
                 pending = 0
+        if sink is not None:
+            sink(
+                [n for n, _ in nodes[nodes_before:]],
+                [r for r, _ in rels[rels_before:]],
+                batch.row_digests,
+            )
     if progress and pending:
         progress(pending)
     return batch

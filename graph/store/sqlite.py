@@ -38,6 +38,7 @@ from graph.store.base import (
     check_preconditions,
     text_digest,
 )
+from graph.store.sqlite_bulk import BulkLoad
 from graph.text import normalize
 
 __all__ = ["SQLiteStore"]
@@ -350,6 +351,20 @@ class SQLiteStore(GraphStore):
                     pass
         stats.graph_version = self.graph_version()
         return stats
+
+    def bulk_load(self) -> BulkLoad | None:
+        """A write of the next import that starts while it still reads, or ``None``.
+
+        Only an empty store in a file gets one (see :mod:`graph.store.sqlite_bulk`).
+        """
+        if self.read_only or str(self.path) == ":memory:":
+            return None
+        try:
+            if not self._empty(self._conn()):
+                return None
+        except sqlite3.Error:
+            return None
+        return BulkLoad(self, _BULK_RECORDS)
 
     def _check_conditions(
         self,

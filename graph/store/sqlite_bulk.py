@@ -1,0 +1,275 @@
+"""A first import into an empty SQLite store, written while the import still reads.
+
+An import reads and validates file after file, checks the whole batch, then
+writes it. Into an empty store, :class:`BulkLoad` starts writing earlier: the
+records of each file are handed over as soon as the file is read
+(:meth:`BulkLoad.add`), and a writer thread inserts them in one transaction
+on its own connection while the import reads the next file and checks the
+batch. SQLite releases the interpreter's lock while it works, so on a machine
+with two cores the inserts and the index builds run beside the reading.
+
+Nothing of it is visible before the import decides: the transaction
+(``BEGIN IMMEDIATE``, the store's write lock) is committed by
+:meth:`BulkLoad.finish` only when the checked batch is exactly what was
+handed over (no row failed, no id repeated, nothing dropped); anything else,
+and any error on either side, rolls it back (:meth:`BulkLoad.abort`) and the
+import writes through :meth:`SQLiteStore.write` as before. What it commits is
+what that bulk write would have stored, table by table
+(``tests/store/test_sqlite_bulk_load.py``).
+
+The writer thread gets each chunk of rows as one JSON text, inserted by one
+statement (``INSERT ... SELECT ... FROM json_each(?)``): SQLite then holds
+the interpreter's lock free for the whole chunk, where ``executemany`` takes
+it back for every row and would wait on the reading thread each time.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph.model import NodeRecord, RelRecord, derived_relationships
+from graph.store.base import RecordKey, WriteStats
+
+if TYPE_CHECKING:
+    from graph.store.sqlite import SQLiteStore
+
+__all__ = ["BulkLoad"]
+
+#: Rows per statement handed to the writer thread.
+_CHUNK_ROWS = 25000
+
+_INSERT_NODES = (
+    "INSERT INTO nodes(id, label, props, search, row_digest) "
+    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)"
+)
+_INSERT_KEYS = (
+    "INSERT INTO node_keys(node_id, key, value) "
+    "SELECT value->>0, value->>1, value->>2 FROM json_each(?)"
+)
+_INSERT_RELS = (
+    "INSERT OR REPLACE INTO rels(source, type, target, props, owner, row_digest) "
+    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)"
+)
+_ROWS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+_FINISH = "finish"
+_INDEX = "index"
+_ABORT = "abort"
+
+
+class BulkLoad:
+    """Records of an import into an empty store, written by a thread until the import decides.
+
+    Made by :meth:`SQLiteStore.bulk_load`. Records are kept until at least
+    ``threshold`` of them have come (a small import never starts the thread);
+    the writer then opens the transaction, checks that the store is still
+    empty, drops the secondary indexes and inserts what it is given.
+
+    Parameters
+    ----------
+    store : SQLiteStore
+        An empty store in a file.
+    threshold : int
+        Records to wait for before writing (the store's bulk-write threshold).
+    """
+
+    def __init__(self, store: SQLiteStore, threshold: int) -> None:
+        self._store = store
+        self._threshold = threshold
+        self._held: list[tuple[list[NodeRecord], list[RelRecord], Mapping[RecordKey, str]]] = []
+        self._held_count = 0
+        self._jobs: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._done = False
+        self._sealed = False
+        #: Set when what was handed over cannot be written this way (a repeated id or key).
+        self.unusable = False
+        self._ids: set[str] = set()
+        self._rel_keys: set[tuple[str, str, str]] = set()
+        self._derived_types: set[str] = set()
+        self._explicit_types: set[str] = set()
+        self.nodes_added = 0
+        self.relationships_added = 0
+        self._stats = WriteStats()
+
+    # -- the reading side ----------------------------------------------------------------
+    def add(
+        self,
+        nodes: Sequence[NodeRecord],
+        relationships: Sequence[RelRecord],
+        row_digests: Mapping[RecordKey, str],
+    ) -> None:
+        """Hand over the next records of the import (in the order they were read)."""
+        self.nodes_added += len(nodes)
+        self.relationships_added += len(relationships)
+        if self.unusable or self._error is not None or self._done or self._sealed:
+            self.unusable = True
+            return
+        if self._thread is None:
+            self._held.append((list(nodes), list(relationships), row_digests))
+            self._held_count += len(nodes) + len(relationships)
+            if self._held_count < self._threshold:
+                return
+            self._thread = threading.Thread(
+                target=self._write, name="partnermap-bulk-load", daemon=True
+            )
+            self._thread.start()
+            held, self._held = self._held, []
+            for held_nodes, held_rels, digests in held:
+                self._prepare(held_nodes, held_rels, digests)
+            return
+        self._prepare(nodes, relationships, row_digests)
+
+    def _prepare(
+        self,
+        nodes: Sequence[NodeRecord],
+        relationships: Sequence[RelRecord],
+        row_digests: Mapping[RecordKey, str],
+    ) -> None:
+        """The rows of these records, as :meth:`SQLiteStore.write` would make them, queued."""
+        from graph.store.sqlite import _dumps, _index_keys, _props_text, _search_text
+
+        ids, stats = self._ids, self._stats
+        node_rows = []
+        for node in nodes:
+            if node.id in ids:  # the import will report it; the write path decides
+                self.unusable = True
+                return
+            ids.add(node.id)
+            node_rows.append(
+                (
+                    node.id,
+                    node.label,
+                    _dumps(node.props),
+                    _search_text(node),
+                    row_digests.get(node.id),
+                )
+            )
+            stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
+        key_rows = [k for n in nodes for k in _index_keys(n)]
+        derived = [r for n in nodes for r in derived_relationships(n)]
+        self._derived_types.update(r.type for r in derived)
+        rel_rows: list[tuple[Any, ...]] = [
+            (r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived
+        ]
+        keys = self._rel_keys
+        for rel in relationships:
+            key = rel.key
+            if key in keys:
+                self.unusable = True
+                return
+            keys.add(key)
+            self._explicit_types.add(rel.type)
+            rel_rows.append(
+                (rel.source, rel.type, rel.target, _props_text(rel.props), rel.owner,
+                 row_digests.get(key))
+            )  # fmt: skip
+            stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
+        if not self._explicit_types.isdisjoint(self._derived_types):
+            self.unusable = True  # an explicit relationship of a derived type: the write path
+            return
+        stats.nodes_written += len(nodes)
+        stats.relationships_written += len(derived) + len(relationships)
+        try:
+            for sql, rows in ((_INSERT_NODES, node_rows), (_INSERT_KEYS, key_rows)):
+                for start in range(0, len(rows), _CHUNK_ROWS):
+                    self._jobs.put((sql, _ROWS_JSON(rows[start : start + _CHUNK_ROWS])))
+            for start in range(0, len(rel_rows), _CHUNK_ROWS):
+                self._jobs.put((_INSERT_RELS, _ROWS_JSON(rel_rows[start : start + _CHUNK_ROWS])))
+        except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
+            self.unusable = True
+
+    def seal(self) -> None:
+        """No more records: the writer builds the indexes while the import checks the batch."""
+        if self._thread is not None and not self._sealed and not self._done:
+            self._sealed = True
+            self._jobs.put((_INDEX, ""))
+
+    def finish(
+        self, nodes: int, relationships: int, import_mark: str | None = None
+    ) -> WriteStats | None:
+        """Commit, when the import writes exactly the ``nodes`` and ``relationships`` handed over.
+
+        ``import_mark`` is kept with the write, as :meth:`SQLiteStore.write` keeps it.
+
+        Returns the write's statistics, or ``None`` when nothing was committed
+        (too few records to have started, a repeated key, a count that differs,
+        or an error on the writer's side): the import then writes as usual.
+        """
+        if (
+            self._thread is None
+            or self.unusable
+            or self._error is not None
+            or (nodes, relationships) != (self.nodes_added, self.relationships_added)
+        ):
+            self.abort()
+            return None
+        self.seal()
+        self._done = True
+        self._jobs.put((_FINISH, "" if import_mark is None else import_mark))
+        self._thread.join()
+        if self._error is not None:
+            return None
+        stats = self._stats
+        stats.graph_version = self._store.graph_version()
+        return stats
+
+    def abort(self) -> None:
+        """Roll back whatever was written (idempotent)."""
+        self._done = True
+        self._held = []
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put((_ABORT, ""))
+            self._thread.join()
+
+    # -- the writer thread ----------------------------------------------------------------
+    def _write(self) -> None:
+        from graph.store.sqlite import _BULK_CACHE, _INDEXES
+
+        store = self._store
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(store.path, isolation_level=None, timeout=60)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("BEGIN IMMEDIATE")
+            if not store._empty(conn):
+                raise RuntimeError("the store is no longer empty")
+            for name in _INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
+            conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
+            mark: str | None = None
+            while True:
+                sql, payload = self._jobs.get()
+                if sql == _ABORT:
+                    conn.execute("ROLLBACK")
+                    return
+                if sql == _FINISH:
+                    mark = payload or None
+                    break
+                if sql == _INDEX:
+                    for name, on in _INDEXES.items():
+                        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+                    continue
+                conn.execute(sql, (payload,))
+            store._check_all_endpoints(conn)
+            store._bump(conn)
+            if mark is not None:
+                store._set_import_mark(conn, mark)
+            conn.execute("COMMIT")
+        except BaseException as exc:  # any error: nothing of this write stays
+            self._error = exc
+            if conn is not None:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # rolled back already (a full disk, say)
+        finally:
+            if conn is not None:
+                conn.close()

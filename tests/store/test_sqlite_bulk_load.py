@@ -1,0 +1,208 @@
+"""A first import into an empty SQLite store, written while it is read (graph.store.sqlite_bulk).
+
+It must store exactly what the import stored before (the bulk write after
+the check), report the same, and keep the import atomic: an import with
+errors, or any failure on either side, leaves the store empty and its write
+lock free.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.store import sqlite as sqlite_store
+from graph.store import sqlite_bulk
+from graph.store.sqlite import SQLiteStore
+from importers import pipeline
+from importers.registry import run_import
+from importers.synth import generate
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "importers" / "demo" / "data"
+
+
+def _tables(path: Path) -> dict[str, list[Any]]:
+    with sqlite3.connect(path) as conn:
+        return {
+            "nodes": sorted(conn.execute("SELECT * FROM nodes")),
+            "node_keys": sorted(conn.execute("SELECT * FROM node_keys")),
+            "rels": sorted(conn.execute("SELECT * FROM rels"), key=repr),
+            "indexes": sorted(
+                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"), key=repr
+            ),
+        }
+
+
+class _Spy:
+    """Counts the bulk loads that committed (finish returned statistics)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.committed = 0
+        self.given_up = 0
+        real = sqlite_bulk.BulkLoad.finish
+
+        def finish(load: sqlite_bulk.BulkLoad, nodes: int, rels: int, *rest: Any) -> Any:
+            stats = real(load, nodes, rels, *rest)
+            if stats is None:
+                self.given_up += 1
+            else:
+                self.committed += 1
+            return stats
+
+        monkeypatch.setattr(sqlite_bulk.BulkLoad, "finish", finish)
+
+
+def _import_both_ways(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any]:
+    """The folder imported with the bulk load, then without it: (report, tables) of each."""
+    with SQLiteStore(tmp_path / "bulk.db") as store:
+        bulk = run_import(store, folder)
+    with monkeypatch.context() as m:
+        m.setattr(SQLiteStore, "bulk_load", lambda self: None)
+        with SQLiteStore(tmp_path / "plain.db") as store:
+            plain = run_import(store, folder)
+    return (bulk, _tables(tmp_path / "bulk.db")), (plain, _tables(tmp_path / "plain.db"))
+
+
+def _same_reports(a: Any, b: Any) -> None:
+    assert a.flatten() == b.flatten()
+    assert {k: v for k, v in a.stats.items() if k != "graph_version"} == {
+        k: v for k, v in b.stats.items() if k != "graph_version"
+    }
+
+
+def test_synth_import_stores_what_the_write_after_the_check_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "synth"
+    counts = generate(10, 5, folder)
+    assert sum(counts.values()) > sqlite_store._BULK_RECORDS  # the writer thread starts
+    spy = _Spy(monkeypatch)
+    (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
+    assert spy.committed == 1 and spy.given_up == 0
+    assert bulk.valid and plain.valid
+    _same_reports(bulk, plain)
+    assert bulk_tables == plain_tables
+    assert bulk.stats["nodes_written"] == len(bulk_tables["nodes"])
+
+
+def test_demo_import_with_every_file_kind_stores_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo has the second wave's files (read after the relationship files) too;
+    # a low threshold makes the writer start after the first files.
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    spy = _Spy(monkeypatch)
+    (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(DEMO, tmp_path, monkeypatch)
+    assert spy.committed == 1
+    assert bulk.valid
+    _same_reports(bulk, plain)
+    assert bulk_tables == plain_tables
+    # A re-import of the same files is a no-op either way (the row digests were stored).
+    with SQLiteStore(tmp_path / "bulk.db") as store:
+        again = run_import(store, DEMO)
+    assert again.stats["nodes_written"] == 0 and again.stats["relationships_written"] == 0
+
+
+def _small_folder(folder: Path, extra_org: str = "", extra_partnership: str = "") -> Path:
+    folder.mkdir()
+    orgs = ["id,name,sector"] + [f"o{i},עמותה {i},nonprofit" for i in range(120)]
+    if extra_org:
+        orgs.append(extra_org)
+    (folder / "organizations.csv").write_text("\n".join(orgs) + "\n", encoding="utf-8")
+    pairs = ["source_id,target_id,strength"] + [f"o{i},o{i + 1},3" for i in range(119)]
+    if extra_partnership:
+        pairs.append(extra_partnership)
+    (folder / "partnerships.csv").write_text("\n".join(pairs) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("org", "partnership", "kind"),
+    [
+        ("", "o1,o9999,3", "unknown-reference"),  # a reference to nothing, in the last file
+        ("", "o1,o2,9", "range"),  # a bad cell in the last file
+        ("o5,שוב,nonprofit", "", "duplicate-id"),  # an id given twice
+    ],
+)
+def test_an_import_with_errors_commits_nothing_and_reports_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, org: str, partnership: str, kind: str
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    spy = _Spy(monkeypatch)
+    folder = _small_folder(tmp_path / "data", org, partnership)
+    (bulk, bulk_tables), (plain, _) = _import_both_ways(folder, tmp_path, monkeypatch)
+    assert not bulk.valid and [e[0] for e in bulk.flatten()] == [kind]
+    _same_reports(bulk, plain)
+    assert bulk_tables["nodes"] == [] and bulk_tables["rels"] == []
+    assert spy.committed == 0
+    with SQLiteStore(tmp_path / "bulk.db") as store:  # the write lock is free again
+        assert run_import(store, _small_folder(tmp_path / "good")).valid
+
+
+def test_a_partial_import_writes_the_valid_rows_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    folder = _small_folder(tmp_path / "data", "", "o1,o9999,3")
+    with SQLiteStore(tmp_path / "g.db") as store:
+        report = run_import(store, folder, partial=True)
+        assert report.stats["nodes_written"] == 120
+        assert report.stats["by_label"]["PARTNERS_WITH"] == 119
+
+
+def test_a_store_written_meanwhile_makes_the_import_write_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer finds the store no longer empty: it gives up, and the import writes itself."""
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    spy = _Spy(monkeypatch)
+    folder = _small_folder(tmp_path / "data")
+    with SQLiteStore(tmp_path / "g.db") as store:
+        real = SQLiteStore.bulk_load
+
+        def bulk_load(self: SQLiteStore) -> Any:
+            load = real(self)
+            from graph.model import NodeRecord
+
+            self.write([NodeRecord("Locality", "l1", {"name": "שדרות"})])  # after the check
+            return load
+
+        monkeypatch.setattr(SQLiteStore, "bulk_load", bulk_load)
+        report = run_import(store, folder)
+        assert report.valid, report.errors
+        assert spy.given_up == 1
+        assert store.counts().nodes == {"Locality": 1, "Organization": 120}
+
+
+def test_a_failure_after_the_read_rolls_back_and_frees_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    folder = _small_folder(tmp_path / "data")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the check broke")
+
+    with SQLiteStore(tmp_path / "g.db") as store:
+        with monkeypatch.context() as m:
+            m.setattr(pipeline, "_check", broken)
+            with pytest.raises(RuntimeError, match="the check broke"):
+                run_import(store, folder)
+        assert store.counts().nodes == {}
+        assert run_import(store, folder).valid  # nothing holds the write lock
+        assert store.counts().nodes == {"Organization": 120}
+
+
+def test_a_small_import_never_starts_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = _Spy(monkeypatch)
+    with SQLiteStore(tmp_path / "g.db") as store:
+        assert run_import(store, _small_folder(tmp_path / "data")).valid
+    assert spy.committed == 0 and spy.given_up == 1  # given up: it never started
