@@ -43,29 +43,37 @@ from __future__ import annotations
 
 import gc
 import math
-import threading
-import weakref
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import combinations
 from typing import Any
 
-import igraph as ig
 import networkx as nx
 
 from graph.errors import ValidationFailed
 from graph.model import NodeRecord, RelRecord
+from graph.network_arrays import (
+    Adjacency,
+    adjacency_of,
+    components_of,
+    edge_ends,
+    igraph_of,
+    seed_copies,
+)
 from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
     "CONTEXTS",
     "TIE_KINDS",
+    "Adjacency",
+    "adjacency_of",
     "affiliation_graph",
     "build_network",
     "components_of",
     "context_allows",
+    "edge_ends",
     "gc_paused",
     "igraph_of",
 ]
@@ -372,7 +380,8 @@ def _build(
         "context": context,
         "locality_ids": _scope_localities(nodes, locality_id, cluster_id),
     }
-    for oid in sorted(orgs):
+    order = sorted(orgs)
+    for oid in order:
         p = orgs[oid].props
         G.add_node(
             oid,
@@ -387,11 +396,21 @@ def _build(
     # go straight into the adjacency (add_edges_from costs ~3x more per edge
     # on a national graph, 480k ties). Both directions share one dict, as
     # networkx.Graph does.
+    # The ties also go to the shared igraph and array copies by vertex index (nodes
+    # and ties are added in sorted order, so every adjacency row is sorted by index).
     adj = G._adj
+    index = {oid: i for i, oid in enumerate(order)}
+    us: list[int] = []
+    vs: list[int] = []
+    weights: list[float] = []
     for u, v, data in _edges(ties):
         adj[u][v] = data
         adj[v][u] = data
+        us.append(index[u])
+        vs.append(index[v])
+        weights.append(data["weight"])
     nx._clear_cache(G)
+    seed_copies(G, order, us, vs, weights)
     return G
 
 
@@ -410,67 +429,6 @@ def _edges(ties: _Ties) -> Iterator[tuple[str, str, dict[str, Any]]]:
             evidence.sort(key=_evidence_key)
             kinds = sorted({e["kind"] for e in evidence})
         yield u, v, {"weight": round(weight, 6), "kinds": kinds, "evidence": evidence}
-
-
-_IGRAPHS: weakref.WeakKeyDictionary[nx.Graph, tuple[int, int, ig.Graph, list[Hashable]]] = (
-    weakref.WeakKeyDictionary()
-)
-_IGRAPHS_LOCK = threading.Lock()
-
-
-def igraph_of(G: nx.Graph) -> tuple[ig.Graph, list[Hashable]]:
-    """An undirected igraph copy of ``G`` and its nodes in vertex order.
-
-    Vertex ``i`` is ``list(G)[i]``; edges come in ``G.edges()`` order,
-    without self-loops (and, for a directed or multi graph, without parallel
-    ties). The copy is made once per network and shared by every finding
-    that runs igraph on it (bridges, components) while ``G`` lives and
-    keeps its number of nodes and ties; the copy carries no attributes.
-    Treat it as read-only.
-
-    Examples
-    --------
-    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "c")])
-    >>> g, nodes = igraph_of(G)
-    >>> nodes, g.get_edgelist()
-    (['a', 'b', 'c'], [(0, 1), (1, 2)])
-    >>> igraph_of(G)[0] is g
-    True
-    """
-    size = (G.number_of_nodes(), G.number_of_edges())
-    with _IGRAPHS_LOCK:
-        known = _IGRAPHS.get(G)
-    if known is not None and known[:2] == size:
-        return known[2], known[3]
-    nodes = list(G)
-    index = {n: i for i, n in enumerate(nodes)}
-    if G.is_directed() or G.is_multigraph():
-        pairs: Iterable[tuple[int, int]] = {
-            (min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v
-        }
-    else:
-        pairs = [(index[u], index[v]) for u, v in G.edges() if u != v]
-    g = ig.Graph(n=len(nodes), edges=list(pairs), directed=False)
-    with _IGRAPHS_LOCK:
-        _IGRAPHS[G] = (size[0], size[1], g, nodes)
-    return g, nodes
-
-
-def components_of(G: nx.Graph) -> tuple[list[int], list[int], list[Hashable]]:
-    """The connected components of ``G`` (as undirected), found once in C by igraph.
-
-    Returns ``(membership, sizes, nodes)``: node ``nodes[i]`` is in component
-    ``membership[i]``, which has ``sizes[membership[i]]`` nodes; the same
-    components as :func:`networkx.connected_components`, on
-    :func:`igraph_of`'s copy.
-
-    >>> G = nx.Graph([("a", "b"), ("c", "d")]); G.add_node("e")
-    >>> components_of(G)
-    ([0, 0, 1, 1, 2], [2, 2, 1], ['a', 'b', 'c', 'd', 'e'])
-    """
-    g, nodes = igraph_of(G)
-    parts = g.connected_components()
-    return list(parts.membership), list(parts.sizes()), nodes
 
 
 def affiliation_graph(

@@ -45,9 +45,10 @@ from typing import Any
 
 import igraph as ig
 import networkx as nx
+import numpy as np
 
 from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
-from graph.network import igraph_of
+from graph.network import Adjacency, adjacency_of, igraph_of
 from graph.vocabulary import Reason, reasons
 
 __all__ = [
@@ -246,59 +247,71 @@ def structural_holes(
     .. [2] Borgatti, S. P. (1997). Structural holes: unpacking Burt's
        redundancy measures. *Connections* 20(1), 35-38.
     """
-    burt = _Burt(G, weight)
-    return {i: burt(i) for i in nodes}
+    burt = _Burt(adjacency_of(G, weight))
+    position = {node: i for i, node in enumerate(burt.nodes)}
+    return {i: burt(position[i]) for i in nodes}
 
 
 class _Burt:
-    """:func:`structural_holes` one node at a time, the neighbours' weight sums kept."""
+    """:func:`structural_holes` one vertex at a time, on :func:`adjacency_of`'s arrays.
 
-    def __init__(self, G: nx.Graph, weight: str | None) -> None:
-        self.weight = weight
-        self.adj: dict[Hashable, dict[Hashable, float]] = {}
-        # 1 / (sum of a node's tie weights) and 1 / (its strongest tie), 0 for none.
-        self.inv_sum: dict[Hashable, float] = {}
-        self.inv_max: dict[Hashable, float] = {}
-        # The raw adjacency where the graph has one (no view object per lookup).
-        self.graph_adj: Any = getattr(G, "_adj", None) or G.adj
+    For vertex ``i`` the ties among its contacts are gathered at once (every
+    contact's row, kept where the other end is a contact too) and the sums
+    over them done by :func:`numpy.bincount`, which adds in input order: the
+    same order, term by term, as a loop over the contacts ``q`` of ``i`` and
+    then over the contacts ``j`` of both, so the results equal that loop's
+    to the last bit.
+    """
 
-    def ties(self, u: Hashable) -> dict[Hashable, float]:
-        row = self.adj.get(u)
-        if row is None:
-            if self.weight is None:
-                row = {v: 1.0 for v in self.graph_adj[u] if v != u}
-            else:
-                weight = self.weight
-                row = {v: float(d.get(weight, 1)) for v, d in self.graph_adj[u].items() if v != u}
-            self.adj[u] = row
-            self.inv_sum[u] = _share(1.0, sum(row.values())) if row else 0.0
-            self.inv_max[u] = _share(1.0, max(row.values())) if row else 0.0
-        return row
+    def __init__(self, adjacency: Adjacency) -> None:
+        self.nodes = adjacency.nodes
+        self.indptr, self.indices, self.weights = adjacency[1:]
+        n = len(self.nodes)
+        self.degree = np.diff(self.indptr)
+        rows = np.repeat(np.arange(n), self.degree)
+        # 1 / (sum of a node's tie weights) and 1 / (its strongest tie), 0 for none
+        # (the sums added in row order, as Python's sum() over the row would).
+        total = np.bincount(rows, weights=self.weights, minlength=n)
+        strongest = np.zeros(n)
+        np.maximum.at(strongest, rows, self.weights)
+        self.inv_sum = _inverse(total)
+        self.inv_max = _inverse(strongest)
+        self.contact = np.zeros(n, dtype=bool)
 
-    def __call__(self, i: Hashable) -> tuple[float, float]:
-        row = self.ties(i)
-        if not row:
+    def __call__(self, i: int) -> tuple[float, float]:
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        if lo == hi:
             return (math.nan, math.nan)
-        for q in row:
-            self.ties(q)
-        adj, inv_sum, inv_max = self.adj, self.inv_sum, self.inv_max
-        contacts = set(row)
-        indirect: dict[Hashable, float] = dict.fromkeys(row, 0.0)
-        redundancy: dict[Hashable, float] = dict.fromkeys(row, 0.0)
-        for q, w_iq in row.items():
-            p_iq = w_iq * inv_sum[i]
-            if not p_iq:
-                continue
-            q_row = adj[q]
-            p_iq_q = p_iq * inv_sum[q]
-            # No self-loops are kept, so j != q here.
-            for j in contacts.intersection(q_row):
-                w_qj = q_row[j]
-                indirect[j] += p_iq_q * w_qj
-                redundancy[j] += p_iq * w_qj * inv_max[j]
-        effective = sum(1.0 - redundancy[j] for j in row)
-        constraint = sum((row[j] * inv_sum[i] + indirect[j]) ** 2 for j in row)
+        contacts = self.indices[lo:hi]
+        w_i = self.weights[lo:hi]
+        p_i = w_i * self.inv_sum[i]
+        # Every tie (q, j) of every contact q, in the order of the loop it replaces.
+        lens = self.degree[contacts]
+        starts = self.indptr[contacts]
+        ends = np.cumsum(lens)
+        at = np.arange(ends[-1]) + np.repeat(starts - (ends - lens), lens)
+        j = self.indices[at]
+        self.contact[contacts] = True
+        keep = self.contact[j]
+        self.contact[contacts] = False
+        j = j[keep]
+        w_qj = self.weights[at][keep]
+        q = np.repeat(np.arange(len(contacts)), lens)[keep]
+        p_iq = p_i[q]
+        n = len(self.nodes)
+        indirect = np.bincount(j, weights=p_iq * self.inv_sum[contacts][q] * w_qj, minlength=n)
+        redundancy = np.bincount(j, weights=p_iq * w_qj * self.inv_max[j], minlength=n)
+        effective = sum((1.0 - redundancy[contacts]).tolist())
+        direct = (p_i + indirect[contacts]).tolist()
+        constraint = sum(x**2 for x in direct)
         return (effective, constraint)
+
+
+def _inverse(values: np.ndarray) -> np.ndarray:
+    """``1 / values``, 0 where a value is 0 (as NetworkX's normalised weights)."""
+    out = np.zeros_like(values)
+    np.divide(1.0, values, out=out, where=values != 0)
+    return out
 
 
 def _cut_off(g: ig.Graph, groups: list[Any]) -> dict[int, tuple[int, Counter[Any]]]:
@@ -553,7 +566,8 @@ def find_bridges(
     partials = {n: partial(n) for n in bridges}
     ranked = sorted(bridges, key=lambda n: (-partials[n], str(n)))
     candidates = ranked[: max(2 * top, top + 50)]
-    burt = _Burt(U, weight)
+    burt = _Burt(adjacency_of(U, weight))
+    position = {node: i for i, node in enumerate(burt.nodes)}
     entries = []
     # The (-score, id) keys of the best `top` entries so far: a candidate that could not
     # beat the last of them even with no constraint at all (its hole term at most 0.2)
@@ -565,7 +579,7 @@ def find_bridges(
             bound = round(min(1.0, partials[node] + _W_HOLES), 4)
             if (-bound, str(node)) > best[top - 1]:
                 continue
-        effective, constraint = burt(node)
+        effective, constraint = burt(position[node])
         hole_term = 0.0 if math.isnan(constraint) else 1.0 - min(1.0, max(0.0, constraint))
         n_cut, cut_groups = cut_off.get(node, (0, Counter()))
         entry: dict[str, Any] = {

@@ -64,6 +64,25 @@ def _judged(G: nx.Graph) -> list[str]:
     return [n for n, locs in G.nodes(data="locality_ids") if scope.intersection(locs or ())]
 
 
+def _said_key(kept: list[tuple[str, Reason]]) -> tuple[Any, ...] | None:
+    """A key equal for findings whose reasons read alike (``None``: do not share them).
+
+    Parameter values keep their type (``1`` and ``True`` render differently).
+    """
+    key: list[Any] = []
+    for _, (code, params) in kept:
+        key.append(code)
+        for name, value in sorted(params.items()):
+            if isinstance(value, list):
+                if not all(type(v) is str for v in value):
+                    return None
+                value = tuple(value)
+            elif type(value) not in (str, int):
+                return None
+            key.append((name, type(value), value))
+    return tuple(key)
+
+
 def find_isolates(
     G: nx.Graph, *, kinds: Iterable[str] | None = None, explain: bool = True
 ) -> list[dict[str, Any]]:
@@ -127,6 +146,9 @@ def find_isolates(
     # The raw adjacency and attribute dicts of a simple graph: no view object per lookup.
     adj: Any = (getattr(G, "_adj", None) if simple else None) or G.adj
     node_attrs: Any = getattr(G, "_node", None) or G.nodes
+    # Thousands of organisations share a handful of findings ("sits in no forum"): the
+    # reasons of each distinct finding are put in words once.
+    said: dict[tuple[Any, ...], dict[str, list[str]]] = {}
     for oid in _judged(G):
         attrs = node_attrs[oid]
         sector = str(attrs.get("sector") or "other")
@@ -148,24 +170,30 @@ def find_isolates(
             )
         if degree == 1:
             (other,) = nbrs
-            tie = G.edges[oid, other]
+            tie = nbrs[other] if simple else G.edges[oid, other]
             other_name = node_attrs[other].get("name", other)
             via = list(tie.get("kinds", []))
             found.append(("single_tie", ("isolate.single_tie", {"name": other_name, "via": via})))
-        keep = [k for k, _ in found if k in wanted]
-        if not keep:
+        kept = [(k, r) for k, r in found if k in wanted]
+        if not kept:
             continue
-        out.append(
-            {
-                "id": oid,
-                "name": str(attrs.get("name") or oid),
-                "sector": sector,
-                "kinds": keep,
-                "locality_ids": list(attrs.get("locality_ids") or []),
-                "degree": degree,
-                **(reasons(r for k, r in found if k in wanted) if explain else {}),
-            }
-        )
+        entry = {
+            "id": oid,
+            "name": str(attrs.get("name") or oid),
+            "sector": sector,
+            "kinds": [k for k, _ in kept],
+            "locality_ids": list(attrs.get("locality_ids") or []),
+            "degree": degree,
+        }
+        if explain:
+            key = _said_key(kept)
+            words = said.get(key) if key is not None else None
+            if words is None:
+                words = reasons(r for _, r in kept)
+                if key is not None:
+                    said[key] = words
+            entry.update({field: list(texts) for field, texts in words.items()})
+        out.append(entry)
     order = {k: i for i, k in enumerate(ISOLATE_KINDS)}
     out.sort(key=lambda e: (order[e["kinds"][0]], e["name"], e["id"]))
     return out

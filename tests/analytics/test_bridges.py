@@ -95,6 +95,29 @@ def test_structural_holes_fast_path_equals_networkx() -> None:
             assert mine[node] == pytest.approx((effective[node], constraint[node]))
 
 
+def test_constraint_equals_igraphs_on_a_weighted_random_graph() -> None:
+    # igraph's Graph.constraint (Burt's constraint, mutual weights over contacts only) is
+    # an independent implementation in C: ours must agree to rounding on every node.
+    import igraph as ig
+
+    G = nx.gnp_random_graph(120, 0.08, seed=11)
+    rng = random.Random(3)
+    for u, v in G.edges:
+        G[u][v]["weight"] = rng.choice([0.25, 1, 1, 2.5, 4])
+    nodes = list(G)
+    g = ig.Graph(n=len(nodes), edges=list(G.edges), directed=False)
+    theirs = g.constraint(weights=[G[u][v]["weight"] for u, v in G.edges])
+    mine = structural_holes(G, nodes)
+    checked = 0
+    for i, node in enumerate(nodes):
+        if G.degree(node) == 0:
+            assert math.isnan(mine[node][1])
+            continue
+        assert mine[node][1] == pytest.approx(theirs[i], rel=1e-12)
+        checked += 1
+    assert checked > 100
+
+
 # -- a planted bridge -----------------------------------------------------------
 
 

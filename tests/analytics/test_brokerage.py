@@ -7,6 +7,7 @@ the random cases compare with a direct enumeration of every two-step path.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -122,6 +123,25 @@ def test_matches_enumeration_on_random_graphs(seed: int, directed: bool) -> None
             G.nodes[node]["sector"] = rng.choice(["nonprofit", "business", "community"])
     G.add_edge(0, 0)  # self-loops are not ties
     assert brokerage(G) == _enumerate(G, "sector")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_overlapping_forum_cliques_match_enumeration(seed: int) -> None:
+    # The actor network's shape: forums are cliques that share members, many groups,
+    # so closed pairs of every role (and triangles of every mix of groups) abound.
+    rng = random.Random(seed)
+    G = nx.Graph()
+    G.add_nodes_from(range(60))
+    for _ in range(8):
+        G.add_edges_from(itertools.combinations(rng.sample(range(60), rng.randint(4, 12)), 2))
+    for _ in range(40):
+        G.add_edge(*rng.sample(range(60), 2))
+    groups = ["nonprofit", "business", "community", "government", "academia", None]
+    nx.set_node_attributes(G, {n: rng.choice(groups) for n in G}, "sector")
+    G.nodes[0]["sector"] = "the only one"  # a group of one member
+    expected = _enumerate(G, "sector")
+    assert brokerage(G) == expected
+    assert all(sum(expected[v][r] for v in G) > 0 for r in expected[0])
 
 
 def test_real_network_matches_enumeration(shared_data: Path) -> None:

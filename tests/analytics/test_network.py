@@ -138,6 +138,42 @@ def test_deterministic(town: SQLiteStore) -> None:
     assert list(a.edges(data=True)) == list(b.edges(data=True))
 
 
+def test_copies_made_while_building_equal_copies_made_from_the_network(town: SQLiteStore) -> None:
+    # build_network hands its ties to the igraph and array copies as it goes; a copy of
+    # the same network made afterwards from its NetworkX adjacency must be the same.
+    import igraph as ig
+
+    from graph.network import adjacency_of, igraph_of
+
+    built = build_network(town)
+    assert built.number_of_edges() > 15
+    again = nx.Graph(built)  # the same nodes and ties, no copies kept yet
+    g_built, nodes_built = igraph_of(built)
+    g_again, nodes_again = igraph_of(again)
+    assert nodes_built == nodes_again == list(built)
+    assert isinstance(g_built, ig.Graph)
+    assert g_built.get_edgelist() == g_again.get_edgelist()
+    a, b = adjacency_of(built), adjacency_of(again)
+    assert a.indptr.tolist() == b.indptr.tolist()
+    assert a.indices.tolist() == b.indices.tolist()
+    assert a.weights.tolist() == b.weights.tolist()
+    # Each row is the network's own adjacency, in its order, with its weights.
+    for i, node in enumerate(nodes_built):
+        row = slice(a.indptr[i], a.indptr[i + 1])
+        assert [nodes_built[j] for j in a.indices[row]] == list(built[node])
+        assert a.weights[row].tolist() == [d["weight"] for d in built[node].values()]
+
+
+def test_copies_follow_a_changed_network() -> None:
+    from graph.network import adjacency_of, igraph_of
+
+    G = nx.Graph([("a", "b")])
+    assert igraph_of(G)[0].ecount() == 1
+    G.add_edge("b", "c", weight=2.0)
+    assert igraph_of(G)[0].ecount() == 2
+    assert adjacency_of(G).weights.tolist() == [1.0, 1.0, 2.0, 2.0]
+
+
 # -- Davis Southern Women: store -> network reproduces published values ---------------
 
 
