@@ -37,6 +37,7 @@ References
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import random
 from collections import Counter
@@ -48,7 +49,7 @@ import networkx as nx
 import numpy as np
 
 from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
-from graph.network import Adjacency, adjacency_of, igraph_of
+from graph.network import Adjacency, adjacency_of, edge_ends, igraph_of
 from graph.vocabulary import Reason, reasons
 
 __all__ = [
@@ -173,12 +174,14 @@ def _cross(
     else:
         pivots, scale = set(random.Random(seed).sample(range(n), k)), n / k
     raw = [0.0] * n
+    everyone = np.arange(n)
     for group_members in members.values():
         sources = [i for i in group_members if i in pivots]
         if not sources or len(group_members) == n:
             continue
-        inside = set(group_members)
-        targets = [i for i in range(n) if i not in inside]
+        outside = np.ones(n, dtype=bool)
+        outside[group_members] = False
+        targets = everyone[outside].tolist()
         values = g.betweenness(directed=False, sources=sources, targets=targets)
         # igraph halves undirected subset betweenness; summed over both
         # sectors of a pair, each unordered cross-sector pair counts once.
@@ -314,63 +317,105 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cut_off(g: ig.Graph, groups: list[Any]) -> dict[int, tuple[int, Counter[Any]]]:
+def _cut_off(
+    g: ig.Graph, groups: list[Any], ends: tuple[np.ndarray, np.ndarray] | None = None
+) -> dict[int, tuple[int, Counter[Any]]]:
     """For each articulation point: actors (and their groups) it alone links.
 
     Removing an articulation point splits its component into pieces; the
-    pieces other than the largest are "cut off". Computed on the
-    block-cut tree: each piece is a child subtree or the rest above.
+    pieces other than the largest are "cut off" (of equal largest pieces,
+    the first is kept: the pieces below it in block order, then the rest
+    above). Computed on the block-cut tree, rooted at each component's first
+    block: each piece is a child subtree or the rest above. The tree's group
+    counts are summed up level by level in arrays.
     """
-    blocks, points = g.biconnected_components(return_articulation_points=True)
-    cut = set(points)
-    # Tree nodes: ("b", block index) and ("a", vertex); every vertex is
-    # counted once, at its articulation node or its only block.
-    tree: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    own: dict[tuple[str, int], Counter[Any]] = {}
-    for b, block in enumerate(blocks):
-        key = ("b", b)
-        own[key] = Counter(groups[v] for v in block if v not in cut)
-        tree.setdefault(key, [])
-        for v in block:
-            if v in cut:
-                tree[key].append(("a", v))
-                tree.setdefault(("a", v), []).append(key)
-                own[("a", v)] = Counter([groups[v]])
-    subtree: dict[tuple[str, int], Counter[Any]] = {}
-    parent: dict[tuple[str, int], tuple[str, int] | None] = {}
-    root_of: dict[tuple[str, int], tuple[str, int]] = {}
-    for root in tree:
-        if root[0] != "b" or root in parent:
-            continue
-        parent[root] = None
-        order, stack = [], [root]
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            root_of[node] = root
-            for nxt in tree[node]:
-                if nxt not in parent:
-                    parent[nxt] = node
-                    stack.append(nxt)
-        for node in reversed(order):
-            total = Counter(own[node])
-            for nxt in tree[node]:
-                if parent.get(nxt) == node:
-                    total.update(subtree[nxt])
-            subtree[node] = total
+    trees, points = ig.GraphBase.biconnected_components(g, True)
+    if not points:
+        return {}
+    n = g.vcount()
+    code_of: dict[Any, int] = {}
+    codes = np.fromiter(
+        (code_of.setdefault(group, len(code_of)) for group in groups), dtype=np.int64, count=n
+    )
+    k = len(code_of)
+    # Each block's vertices, from the edges igraph lists for it.
+    if ends is None:
+        us, vs = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2).T
+    else:
+        us, vs = ends
+    lengths = np.fromiter(map(len, trees), dtype=np.int64, count=len(trees))
+    edge_ids = np.fromiter(itertools.chain.from_iterable(trees), dtype=np.int64)
+    block_of_edge = np.repeat(np.arange(len(trees)), lengths)
+    pairs = np.unique(
+        np.concatenate((block_of_edge * n + us[edge_ids], block_of_edge * n + vs[edge_ids]))
+    )
+    block, vertex = pairs // n, pairs % n
+    n_blocks = len(trees)
+    # Tree nodes: blocks 0..B-1, then the articulation points B..B+A-1.
+    point_node = np.full(n, -1, dtype=np.int64)
+    point_list = np.asarray(points, dtype=np.int64)
+    point_node[point_list] = n_blocks + np.arange(len(point_list))
+    at_point = point_node[vertex] >= 0
+    size = n_blocks + len(point_list)
+    counts = np.zeros((size, k), dtype=np.int64)
+    np.add.at(counts, (block[~at_point], codes[vertex[~at_point]]), 1)
+    counts[point_node[point_list], codes[point_list]] = 1
+    tie_block, tie_point = block[at_point], point_node[vertex[at_point]]
+    # Root every tree at its first block, through one extra node above all roots.
+    component = np.asarray(g.connected_components().membership, dtype=np.int64)
+    first_block = np.full(int(component.max()) + 1, n_blocks, dtype=np.int64)
+    np.minimum.at(first_block, component[vertex], block)
+    roots = np.unique(first_block[component[vertex]])
+    top = size
+    tree = ig.Graph(
+        n=size + 1,
+        edges=np.column_stack(
+            (
+                np.concatenate((tie_block, np.full(len(roots), top))),
+                np.concatenate((tie_point, roots)),
+            )
+        ).tolist(),
+    )
+    visited, layers, parents = tree.bfs(top)
+    parent = np.asarray(parents, dtype=np.int64)
+    visited_arr = np.asarray(visited, dtype=np.int64)
+    for lo, hi in reversed(list(itertools.pairwise(layers))[2:]):
+        nodes = visited_arr[lo:hi]
+        np.add.at(counts, parent[nodes], counts[nodes])
+    root_of = np.empty(size, dtype=np.int64)
+    root_of[:n_blocks] = first_block[component[_any_vertex(block, vertex, n_blocks)]]
+    root_of[point_node[point_list]] = first_block[component[point_list]]
+    totals = counts.sum(axis=1)
+    # The pieces of each point: its child blocks in block order, then the rest above.
+    child = parent[tie_block] == tie_point
+    c_point, c_block = tie_point[child], tie_block[child]
+    ranked = np.lexsort((c_block, -totals[c_block], c_point))
+    c_point, c_block = c_point[ranked], c_block[ranked]
+    first = np.ones(len(c_point), dtype=bool)
+    first[1:] = c_point[1:] != c_point[:-1]
+    largest_child = np.full(size, -1, dtype=np.int64)
+    largest_child[c_point[first]] = c_block[first]
+    nodes = point_node[point_list]
+    whole = counts[root_of[nodes]]
+    above = whole - counts[nodes]
+    kept_child = counts[largest_child[nodes]]
+    use_above = above.sum(axis=1) > kept_child.sum(axis=1)
+    kept = np.where(use_above[:, None], above, kept_child)
+    own = np.zeros((len(nodes), k), dtype=np.int64)
+    own[np.arange(len(nodes)), codes[point_list]] = 1
+    cut = whole - own - kept
+    values = list(code_of)
     out: dict[int, tuple[int, Counter[Any]]] = {}
-    for v in points:
-        key = ("a", v)
-        pieces = [subtree[c] for c in tree[key] if parent.get(c) == key]
-        above = subtree[root_of[key]] - subtree[key]
-        if above.total():
-            pieces.append(above)
-        pieces.sort(key=lambda c: c.total(), reverse=True)
-        cut_groups: Counter[Any] = Counter()
-        for piece in pieces[1:]:
-            cut_groups.update(piece)
+    for v, row in zip(points, cut.tolist(), strict=True):
+        cut_groups = Counter({values[c]: x for c, x in enumerate(row) if x})
         out[v] = (cut_groups.total(), cut_groups)
     return out
+
+
+def _any_vertex(block: np.ndarray, vertex: np.ndarray, n_blocks: int) -> np.ndarray:
+    """One vertex of each block (``block`` sorted, every block present)."""
+    starts = np.searchsorted(block, np.arange(n_blocks))
+    return vertex[starts]
 
 
 def _sector_list(groups: Iterable[Any]) -> list[str]:
@@ -532,7 +577,7 @@ def find_bridges(
     g, order = _to_igraph(U)
     groups = [group[n] for n in order]
     betweenness = dict(zip(order, _cross(g, groups, k=k, seed=seed, normalized=True), strict=True))
-    cut_off = {order[v]: info for v, info in _cut_off(g, groups).items()}
+    cut_off = {order[v]: info for v, info in _cut_off(g, groups, edge_ends(U)).items()}
 
     brokering = [r for r in BROKERAGE_ROLES if r != "coordinator"]
     paths = {node: sum(counts[r] for r in brokering) for node, counts in roles.items()}

@@ -18,10 +18,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import igraph as ig
 import networkx as nx
 import pytest
 
 from graph.analytics.bridges import (
+    _cut_off,
     cross_sector_betweenness,
     find_bridges,
     structural_holes,
@@ -365,3 +367,78 @@ def test_articulation_points_and_cut_off_actors_match_networkx(seed: int) -> Non
         rest = nx.node_connected_component(G, node) - {node}
         pieces = sorted((len(p) for p in nx.connected_components(G.subgraph(rest))), reverse=True)
         assert b["actors_only_through"] == sum(pieces[1:])
+
+
+# -- the cut-off pieces in arrays equal a walk of the block-cut tree --------------
+
+
+def _cut_off_by_walk(g: ig.Graph, groups: list[Any]) -> dict[int, tuple[int, Counter[Any]]]:
+    """The block-cut tree walked node by node with Counters (the first implementation)."""
+    blocks, points = g.biconnected_components(return_articulation_points=True)
+    cut = set(points)
+    # Tree nodes: ("b", block index) and ("a", vertex); every vertex is
+    # counted once, at its articulation node or its only block.
+    tree: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    own: dict[tuple[str, int], Counter[Any]] = {}
+    for b, block in enumerate(blocks):
+        key = ("b", b)
+        own[key] = Counter(groups[v] for v in block if v not in cut)
+        tree.setdefault(key, [])
+        for v in block:
+            if v in cut:
+                tree[key].append(("a", v))
+                tree.setdefault(("a", v), []).append(key)
+                own[("a", v)] = Counter([groups[v]])
+    subtree: dict[tuple[str, int], Counter[Any]] = {}
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {}
+    root_of: dict[tuple[str, int], tuple[str, int]] = {}
+    for root in tree:
+        if root[0] != "b" or root in parent:
+            continue
+        parent[root] = None
+        order, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            root_of[node] = root
+            for nxt in tree[node]:
+                if nxt not in parent:
+                    parent[nxt] = node
+                    stack.append(nxt)
+        for node in reversed(order):
+            total = Counter(own[node])
+            for nxt in tree[node]:
+                if parent.get(nxt) == node:
+                    total.update(subtree[nxt])
+            subtree[node] = total
+    out: dict[int, tuple[int, Counter[Any]]] = {}
+    for v in points:
+        key = ("a", v)
+        pieces = [subtree[c] for c in tree[key] if parent.get(c) == key]
+        above = subtree[root_of[key]] - subtree[key]
+        if above.total():
+            pieces.append(above)
+        pieces.sort(key=lambda c: c.total(), reverse=True)
+        cut_groups: Counter[Any] = Counter()
+        for piece in pieces[1:]:
+            cut_groups.update(piece)
+        out[v] = (cut_groups.total(), cut_groups)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cut_off_in_arrays_equals_the_tree_walk(seed: int) -> None:
+    # Sparse graphs and trees: many articulation points with pieces of equal size, so the
+    # rule for which of equal pieces stays (the first below in block order, then the rest
+    # above) is exercised; several components, isolated actors, a group of None.
+    rng = random.Random(seed)
+    G = nx.gnm_random_graph(80, 75 + 5 * seed, seed=seed)
+    for t in range(12):  # small trees: removing a middle node leaves equal pieces
+        tree = nx.random_labeled_tree(rng.randint(3, 9), seed=seed * 100 + t)
+        G = nx.disjoint_union(G, tree)
+    groups = [rng.choice([*SECTORS[:4], None]) for _ in G]
+    g = ig.Graph(n=len(G), edges=list(G.edges), directed=False)
+    expected = _cut_off_by_walk(g, groups)
+    got = _cut_off(g, groups)
+    assert got == expected
+    assert len(expected) > 10
