@@ -60,6 +60,7 @@ from graph.network_arrays import (
     edge_ends,
     igraph_of,
     seed_copies,
+    tie_kinds_of,
 )
 from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
@@ -76,6 +77,7 @@ __all__ = [
     "edge_ends",
     "gc_paused",
     "igraph_of",
+    "tie_kinds_of",
 ]
 
 TIE_KINDS = ("partnership", "forum", "program", "funding", "part_of")
@@ -403,14 +405,17 @@ def _build(
     us: list[int] = []
     vs: list[int] = []
     weights: list[float] = []
+    kind_codes: list[int] = []
+    code_of: dict[tuple[str, ...], int] = {}
     for u, v, data in _edges(ties):
         adj[u][v] = data
         adj[v][u] = data
         us.append(index[u])
         vs.append(index[v])
         weights.append(data["weight"])
+        kind_codes.append(code_of.setdefault(tuple(data["kinds"]), len(code_of)))
     nx._clear_cache(G)
-    seed_copies(G, order, us, vs, weights)
+    seed_copies(G, order, us, vs, weights, (kind_codes, list(code_of)))
     return G
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "edge_ends",
     "igraph_of",
     "seed_copies",
+    "tie_kinds_of",
 ]
 
 
@@ -64,7 +65,7 @@ class Adjacency(NamedTuple):
 class _Copies:
     """What is kept of one network: its size when copied, and the copies made so far."""
 
-    __slots__ = ("adjacency", "ends", "graph", "nodes", "size")
+    __slots__ = ("adjacency", "ends", "graph", "kinds", "nodes", "size")
 
     def __init__(self, size: tuple[int, int], nodes: list[Hashable]) -> None:
         self.size = size
@@ -72,6 +73,7 @@ class _Copies:
         self.graph: ig.Graph | None = None
         self.adjacency: Adjacency | None = None
         self.ends: tuple[np.ndarray, np.ndarray] | None = None
+        self.kinds: tuple[np.ndarray, list[tuple[str, ...]]] | None = None
 
 
 _COPIES: weakref.WeakKeyDictionary[nx.Graph, _Copies] = weakref.WeakKeyDictionary()
@@ -106,6 +108,7 @@ def seed_copies(
     us: Sequence[int],
     vs: Sequence[int],
     weights: Sequence[float],
+    kinds: tuple[Sequence[int], list[tuple[str, ...]]] | None = None,
 ) -> None:
     """Keep ``G``'s copies made from its ties by vertex index (used by ``build_network``).
 
@@ -114,6 +117,8 @@ def seed_copies(
     sorted by ``(us, vs)`` and every node's adjacency in ``G`` sorted by
     vertex index, as ``build_network`` adds them. Then the copies equal what
     :func:`igraph_of` and :func:`adjacency_of` would make from ``G``.
+    ``kinds``, when given, is what :func:`tie_kinds_of` would find: a code per
+    tie and the kinds list of each code.
 
     >>> G = nx.Graph(); G.add_nodes_from("abc")
     >>> G.add_edge("a", "b", weight=2.0); G.add_edge("a", "c", weight=1.0)
@@ -128,6 +133,8 @@ def seed_copies(
     w = np.asarray(weights, dtype=np.float64)
     record.graph = ig.Graph(n=n, edges=np.column_stack((u, v)).tolist(), directed=False)
     record.ends = (u, v)
+    if kinds is not None:
+        record.kinds = (np.asarray(kinds[0], dtype=np.int64), list(kinds[1]))
     rows = np.concatenate((u, v))
     cols = np.concatenate((v, u))
     order = np.lexsort((cols, rows))
@@ -186,6 +193,34 @@ def edge_ends(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
         ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         record.ends = (ends[:, 0].copy(), ends[:, 1].copy())
     return record.ends
+
+
+def tie_kinds_of(G: nx.Graph) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """The ``kinds`` of every edge of :func:`igraph_of`'s copy, as codes.
+
+    Returns ``(codes, kinds)``: edge ``e`` has the kinds ``kinds[codes[e]]``
+    (a tuple of its ``kinds`` list; empty when it has none). A network has
+    thousands of ties but a handful of distinct kinds lists, so counting ties
+    by kind is a count of codes.
+
+    >>> G = nx.Graph([("a", "b", {"kinds": ["forum"]}), ("b", "c", {"kinds": ["forum"]})])
+    >>> G.add_edge("c", "d")
+    >>> codes, kinds = tie_kinds_of(G)
+    >>> codes.tolist(), kinds
+    ([0, 0, 1], [('forum',), ()])
+    """
+    record = _copies(G)
+    if record.kinds is None:
+        us, vs = edge_ends(G)
+        nodes = record.nodes
+        adj: Any = getattr(G, "_adj", None) or G.adj
+        code_of: dict[tuple[str, ...], int] = {}
+        codes = [
+            code_of.setdefault(tuple(adj[nodes[u]][nodes[v]].get("kinds") or ()), len(code_of))
+            for u, v in zip(us.tolist(), vs.tolist(), strict=True)
+        ]
+        record.kinds = (np.asarray(codes, dtype=np.int64), list(code_of))
+    return record.kinds
 
 
 def _weight(value: Any) -> float:

@@ -16,9 +16,17 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph.model import AGE_STAGES
-from graph.network import TIE_KINDS, components_of, context_allows
+from graph.network import (
+    TIE_KINDS,
+    components_of,
+    context_allows,
+    edge_ends,
+    igraph_of,
+    tie_kinds_of,
+)
 from graph.store.base import Subgraph
 
 __all__ = ["investment_metrics", "network_metrics", "scope_metrics", "split_by_age_stage"]
@@ -27,13 +35,57 @@ __all__ = ["investment_metrics", "network_metrics", "scope_metrics", "split_by_a
 OTHER_AGES, UNSPECIFIED = "other_ages", "unspecified"
 
 
-def _degree_centralization(G: nx.Graph) -> float:
-    n = G.number_of_nodes()
+def _degree_centralization(degrees: list[int]) -> float:
+    n = len(degrees)
     if n < 3:
         return 0.0
-    degrees = [d for _, d in G.degree()]
     top = max(degrees)
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
+
+
+def _density(n: int, m: int, directed: bool) -> float:
+    """:func:`networkx.density` from the counts (it would count the ties again)."""
+    if m == 0 or n <= 1:
+        return 0
+    d = m / (n * (n - 1))
+    return d if directed else d * 2
+
+
+def _ties_by_ends_and_kinds(
+    G: nx.Graph, sectors: dict[Any, str], m: int
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, ...], int]]:
+    """Ties counted by the sectors of their ends and by their kinds list.
+
+    On a simple undirected network without self-loops the counts are made
+    from the shared igraph copy's edge arrays (a national network has hundreds
+    of thousands of ties but a few dozen distinct pairs and kind lists);
+    otherwise tie by tie.
+    """
+    if not G.is_directed() and not G.is_multigraph():
+        us, vs = edge_ends(G)
+        if len(us) == m:
+            nodes = igraph_of(G)[1]
+            code_of: dict[str, int] = {}
+            codes = np.fromiter(
+                (code_of.setdefault(sectors[v], len(code_of)) for v in nodes),
+                dtype=np.int64,
+                count=len(nodes),
+            )
+            k = max(len(code_of), 1)
+            names = list(code_of)
+            pairs = np.bincount(codes[us] * k + codes[vs], minlength=k * k)
+            ends = {
+                (names[c // k], names[c % k]): int(pairs[c]) for c in np.flatnonzero(pairs).tolist()
+            }
+            kind_codes, kind_lists = tie_kinds_of(G)
+            counts = np.bincount(kind_codes, minlength=len(kind_lists)).tolist()
+            return ends, {kinds: c for kinds, c in zip(kind_lists, counts, strict=True) if c}
+    by_ends: defaultdict[tuple[str, str], int] = defaultdict(int)
+    by_kinds: defaultdict[tuple[str, ...], int] = defaultdict(int)
+    for u, v, kinds in G.edges(data="kinds"):
+        by_ends[(sectors[u], sectors[v])] += 1
+        by_kinds[tuple(kinds) if kinds else ()] += 1
+    return dict(by_ends), dict(by_kinds)
 
 
 def network_metrics(G: nx.Graph) -> dict[str, Any]:
@@ -71,15 +123,17 @@ def network_metrics(G: nx.Graph) -> dict[str, Any]:
     .. [1] Freeman, L. C. (1978). "Centrality in social networks:
        conceptual clarification". Social Networks 1(3): 215-239.
     """
-    n, m = G.number_of_nodes(), G.number_of_edges()
+    n = G.number_of_nodes()
+    adj: Any = getattr(G, "_adj", None)
+    if adj is not None and not G.is_directed() and not G.is_multigraph():
+        degrees = [len(nbrs) + (node in nbrs) for node, nbrs in adj.items()]  # a loop counts 2
+    else:
+        degrees = [d for _, d in G.degree()]
+    m = sum(degrees) // 2 if not G.is_directed() else G.number_of_edges()
     sectors = {node: str(s or "other") for node, s in G.nodes(data="sector")}
     # Counted by (sector, sector) and by list of kinds first: a national network has
     # hundreds of thousands of ties but a few dozen distinct pairs and kind lists.
-    ends: defaultdict[tuple[str, str], int] = defaultdict(int)
-    kind_lists: defaultdict[tuple[str, ...], int] = defaultdict(int)
-    for u, v, kinds in G.edges(data="kinds"):
-        ends[(sectors[u], sectors[v])] += 1
-        kind_lists[tuple(kinds) if kinds else ()] += 1
+    ends, kind_lists = _ties_by_ends_and_kinds(G, sectors, m)
     cross = 0
     by_pair: Counter[str] = Counter()
     for (a, b), count in ends.items():
@@ -95,13 +149,13 @@ def network_metrics(G: nx.Graph) -> dict[str, Any]:
     return {
         "nodes": n,
         "ties": m,
-        "density": round(nx.density(G), 6) if n > 1 else 0.0,
+        "density": round(_density(n, m, G.is_directed()), 6) if n > 1 else 0.0,
         "components": len(sizes),
         "cross_sector_tie_share": round(cross / m, 6) if m else 0.0,
         "by_sector": dict(sorted(Counter(sectors.values()).items())),
-        "isolates": sum(1 for _, d in G.degree() if d == 0),
+        "isolates": sum(1 for d in degrees if d == 0),
         "average_degree": round(2 * m / n, 6) if n else 0.0,
-        "degree_centralization": round(_degree_centralization(G), 6),
+        "degree_centralization": round(_degree_centralization(degrees), 6),
         "largest_component_share": round(largest / n, 6) if n else 0.0,
         "ties_by_kind": {k: by_kind[k] for k in TIE_KINDS if by_kind[k]},
         "ties_by_sector_pair": dict(sorted(by_pair.items())),

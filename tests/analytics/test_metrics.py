@@ -51,6 +51,38 @@ def test_town_network_metrics(town: SQLiteStore) -> None:
     assert m["ties_by_sector_pair"]["community|community"] == 1
 
 
+def _tie_counts_by_hand(G: nx.Graph) -> tuple[dict[str, int], dict[str, int]]:
+    by_kind: dict[str, int] = {}
+    by_pair: dict[str, int] = {}
+    for u, v, kinds in G.edges(data="kinds"):
+        for kind in kinds or []:
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+        a, b = sorted(str(G.nodes[x].get("sector") or "other") for x in (u, v))
+        by_pair[f"{a}|{b}"] = by_pair.get(f"{a}|{b}", 0) + 1
+    return by_kind, by_pair
+
+
+def test_tie_counts_from_arrays_equal_a_count_tie_by_tie(town: SQLiteStore) -> None:
+    # The counts come from the network's edge arrays (the kinds codes build_network
+    # hands over, or found afterwards for a copy); with a self-loop, tie by tie.
+    G = build_network(town)
+    assert G.number_of_edges() > 15
+    by_kind, by_pair = _tie_counts_by_hand(G)
+    for H in (G, nx.Graph(G)):
+        m = network_metrics(H)
+        assert m["ties_by_kind"] == by_kind
+        assert m["ties_by_sector_pair"] == dict(sorted(by_pair.items()))
+        assert m["ties"] == G.number_of_edges()
+        assert m["density"] == round(nx.density(G), 6)
+    looped = nx.Graph(G)
+    looped.add_edge("o-muni", "o-muni", kinds=["partnership"])
+    by_kind, by_pair = _tie_counts_by_hand(looped)
+    m = network_metrics(looped)
+    assert (m["ties_by_kind"], m["ties_by_sector_pair"]) == (by_kind, dict(sorted(by_pair.items())))
+    assert m["ties"] == looped.number_of_edges() == G.number_of_edges() + 1
+    assert m["density"] == round(nx.density(looped), 6)
+
+
 def test_town_investment_metrics(town: SQLiteStore) -> None:
     sub = read(town, Scope(L1), dated=False)
     inv = investment_metrics(build_network(sub, locality_id=L1), sub)
