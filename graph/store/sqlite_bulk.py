@@ -25,6 +25,8 @@ it back for every row and would wait on the reading thread each time.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import queue
 import sqlite3
@@ -33,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.model import NodeRecord, RelRecord, derived_relationships
-from graph.store.base import RecordKey, WriteStats
+from graph.store.base import RecordKey, WriteStats, canonical_json
 
 if TYPE_CHECKING:
     from graph.store.sqlite import SQLiteStore
@@ -56,6 +58,41 @@ _INSERT_RELS = (
     "SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)"
 )
 _ROWS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+# Properties may also travel as JSON objects inside the rows (not as escaped text),
+# and SQLite's ``->`` gives each object's text back: it copies every string and
+# number token as it came and adds no space, so with the encoder of canonical_json
+# (sorted keys, compact) the text is canonical_json's, byte for byte. This saves
+# encoding each record's properties twice; :func:`_objects_come_back_whole`
+# checks it on the SQLite at hand first.
+_ROWS_JSON_OBJECTS = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+).encode
+_INSERT_NODES_OBJECTS = _INSERT_NODES.replace("value->>2", "value->2")
+_INSERT_RELS_OBJECTS = _INSERT_RELS.replace("value->>3", "value->3")
+
+
+def _as_is(props: dict[str, Any]) -> dict[str, Any]:
+    return props
+
+
+@functools.cache
+def _objects_come_back_whole() -> bool:
+    """Whether this SQLite gives a JSON object inside rows back as canonical_json's text."""
+    sample: dict[str, Any] = {
+        "b": [1, 2.5, 1e16, -0.0, 1e-7, 123456789012345678901, None, True, False],
+        "a": 'q"\\/\n\t\x01\x7fé\u2028 \U0001f600',
+        "c": {"z": {}, "a": [], "m": [{"y": "ש", "x": ""}]},
+    }
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+            row = conn.execute(
+                "SELECT value->1 FROM json_each(?)", (_ROWS_JSON_OBJECTS([["x", sample]]),)
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == canonical_json(sample)
+
 
 _FINISH = "finish"
 _INDEX = "index"
@@ -97,6 +134,7 @@ class BulkLoad:
         self.nodes_added = 0
         self.relationships_added = 0
         self._stats = WriteStats()
+        self._objects = _objects_come_back_whole()
 
     # -- the reading side ----------------------------------------------------------------
     def add(
@@ -135,6 +173,10 @@ class BulkLoad:
         """The rows of these records, as :meth:`SQLiteStore.write` would make them, queued."""
         from graph.store.sqlite import _dumps, _index_keys, _props_text, _search_text
 
+        # Properties as objects (SQLite makes their text) or as their text.
+        whole = self._objects
+        props_of = _as_is if whole else _dumps
+        rel_props_of = _as_is if whole else _props_text
         ids, stats = self._ids, self._stats
         node_rows = []
         for node in nodes:
@@ -146,7 +188,7 @@ class BulkLoad:
                 (
                     node.id,
                     node.label,
-                    _dumps(node.props),
+                    props_of(node.props),
                     _search_text(node),
                     row_digests.get(node.id),
                 )
@@ -156,7 +198,7 @@ class BulkLoad:
         derived = [r for n in nodes for r in derived_relationships(n)]
         self._derived_types.update(r.type for r in derived)
         rel_rows: list[tuple[Any, ...]] = [
-            (r.source, r.type, r.target, _props_text(r.props), r.owner, None) for r in derived
+            (r.source, r.type, r.target, rel_props_of(r.props), r.owner, None) for r in derived
         ]
         keys = self._rel_keys
         for rel in relationships:
@@ -167,7 +209,7 @@ class BulkLoad:
             keys.add(key)
             self._explicit_types.add(rel.type)
             rel_rows.append(
-                (rel.source, rel.type, rel.target, _props_text(rel.props), rel.owner,
+                (rel.source, rel.type, rel.target, rel_props_of(rel.props), rel.owner,
                  row_digests.get(key))
             )  # fmt: skip
             stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
@@ -176,12 +218,16 @@ class BulkLoad:
             return
         stats.nodes_written += len(nodes)
         stats.relationships_written += len(derived) + len(relationships)
+        encode = _ROWS_JSON_OBJECTS if whole else _ROWS_JSON
+        jobs = (
+            (_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows),
+            (_INSERT_KEYS, key_rows),
+            (_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows),
+        )
         try:
-            for sql, rows in ((_INSERT_NODES, node_rows), (_INSERT_KEYS, key_rows)):
+            for sql, rows in jobs:
                 for start in range(0, len(rows), _CHUNK_ROWS):
-                    self._jobs.put((sql, _ROWS_JSON(rows[start : start + _CHUNK_ROWS])))
-            for start in range(0, len(rel_rows), _CHUNK_ROWS):
-                self._jobs.put((_INSERT_RELS, _ROWS_JSON(rel_rows[start : start + _CHUNK_ROWS])))
+                    self._jobs.put((sql, encode(rows[start : start + _CHUNK_ROWS])))
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
 

@@ -76,12 +76,19 @@ def _same_reports(a: Any, b: Any) -> None:
     }
 
 
+def test_this_sqlite_gives_json_objects_back_as_canonical_text() -> None:
+    # Else every bulk load sends properties as text (tested below too).
+    assert sqlite_bulk._objects_come_back_whole()
+
+
+@pytest.mark.parametrize("objects", [True, False], ids=["props-as-objects", "props-as-text"])
 def test_synth_import_stores_what_the_write_after_the_check_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, objects: bool
 ) -> None:
     folder = tmp_path / "synth"
     counts = generate(10, 5, folder)
     assert sum(counts.values()) > sqlite_store._BULK_RECORDS  # the writer thread starts
+    monkeypatch.setattr(sqlite_bulk, "_objects_come_back_whole", lambda: objects)
     spy = _Spy(monkeypatch)
     (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
     assert spy.committed == 1 and spy.given_up == 0
@@ -89,6 +96,8 @@ def test_synth_import_stores_what_the_write_after_the_check_stores(
     _same_reports(bulk, plain)
     assert bulk_tables == plain_tables
     assert bulk.stats["nodes_written"] == len(bulk_tables["nodes"])
+    with SQLiteStore(tmp_path / "bulk.db") as store:  # the import's mark was kept with it
+        assert store.import_mark() is not None
 
 
 def test_demo_import_with_every_file_kind_stores_the_same(
