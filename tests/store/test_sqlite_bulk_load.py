@@ -25,6 +25,12 @@ REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "importers" / "demo" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _core_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the writer thread: as if a core were always free."""
+    monkeypatch.setattr(sqlite_bulk, "core_free", lambda: True)
+
+
 def _tables(path: Path) -> dict[str, list[Any]]:
     with sqlite3.connect(path) as conn:
         return {
@@ -215,3 +221,16 @@ def test_a_small_import_never_starts_the_writer(
     with SQLiteStore(tmp_path / "g.db") as store:
         assert run_import(store, _small_folder(tmp_path / "data")).valid
     assert spy.committed == 0 and spy.given_up == 1  # given up: it never started
+
+
+def test_with_every_core_busy_the_import_writes_after_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_bulk, "core_free", lambda: False)
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    spy = _Spy(monkeypatch)
+    with SQLiteStore(tmp_path / "g.db") as store:
+        assert store.bulk_load() is None
+        assert run_import(store, _small_folder(tmp_path / "data")).valid
+        assert store.counts().nodes == {"Organization": 120}
+    assert spy.committed == spy.given_up == 0
