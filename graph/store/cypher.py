@@ -8,12 +8,16 @@ statement is a node label or relationship type, and only after
 Graph layout: every entity node has the common label ``:Node`` (with a
 uniqueness constraint on ``id``) plus its entity label, and its properties
 as real Neo4j properties. Helper properties start with ``_``:
-``_hash`` (digest of the canonical JSON of the properties, for no-op
-detection), ``_search`` (normalised names), ``_keys`` (``locality:…``,
+``_search`` (normalised names), ``_keys`` (``locality:…``,
 ``domain:…``, ``sector:…``, ``kind:…`` filter keys) and ``_json`` (names of
 properties stored as JSON text because Neo4j cannot hold their value,
 such as mixed lists). Relationships carry ``_owner`` (the node that implies
-them, or none) and ``_hash``. The graph version lives on one
+them, or none). Records that came from an import row carry ``_row`` (that
+row's digest). The digest of a record's properties (no-op detection, ETags)
+is computed by the client from the properties it reads, never stored: every
+stored property costs at commit (a 32-character digest fills a whole
+property record), and stores written before kept it as ``_hash``, which
+reads ignore. The graph version lives on one
 ``:PartnermapMeta`` node outside ``:Node``.
 
 Examples
@@ -31,6 +35,7 @@ ValueError: not a plain identifier: 'x`) DETACH DELETE n //'
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = [
     "ALL_RELS",
@@ -64,7 +69,9 @@ __all__ = [
     "SUBGRAPH_ROLES",
     "count_relationships",
     "create_nodes",
+    "create_nodes_from_columns",
     "create_relationships",
+    "create_relationships_from_columns",
     "delete_relationships",
     "existing_relationships",
     "find_nodes",
@@ -72,6 +79,7 @@ __all__ = [
     "iter_relationships",
     "label",
     "merge_relationships",
+    "property_key",
     "rel_row_digests",
     "rel_type",
     "scan_relationships",
@@ -83,6 +91,8 @@ COMMON_LABEL = "Node"
 META_LABEL = "PartnermapMeta"
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
+#: Property names that may be written into a statement (others travel in a map).
+PROPERTY_KEY = re.compile(r"_{0,3}[A-Za-z][A-Za-z0-9_]{0,99}")
 
 
 def _identifier(name: str) -> str:
@@ -103,6 +113,28 @@ def rel_type(name: str) -> str:
     return _identifier(name)
 
 
+def property_key(name: str) -> str:
+    """A property name checked to be plain (letters, digits, ``_``), backtick-quoted.
+
+    >>> property_key("_search")
+    '`_search`'
+    >>> property_key("a`b")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a plain property name: 'a`b'
+    """
+    if not isinstance(name, str) or not PROPERTY_KEY.fullmatch(name):
+        raise ValueError(f"not a plain property name: {name!r}")
+    return f"`{name}`"
+
+
+def _columns(keys: Sequence[str], first: int, extra: bool, var: str) -> tuple[str, str]:
+    """A map literal of ``row[first + i]`` for each key, and the SET of the extra map."""
+    pairs = ", ".join(f"{property_key(k)}: row[{first + i}]" for i, k in enumerate(keys))
+    tail = f"\nSET {var} += row[{first + len(keys)}]" if extra else ""
+    return "{" + pairs + "}", tail
+
+
 # -- schema ---------------------------------------------------------------------
 SCHEMA = (
     "CREATE CONSTRAINT partnermap_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
@@ -116,7 +148,7 @@ SCHEMA = (
 EXISTING_NODES = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN collect([n.id, [l IN labels(n) WHERE l <> 'Node'][0], n._hash]) AS rows
+RETURN collect([n.id, [l IN labels(n) WHERE l <> 'Node'][0], properties(n)]) AS rows
 """
 
 # Digests of the import rows records came from (helper property ``_row``; any
@@ -155,13 +187,13 @@ RETURN collect([row.source, row.target, r._row]) AS rows
 
 
 # Takes each node's write lock (held to the end of the transaction) before
-# reading its digest, so a conditional write sees the last committed value.
+# reading its properties, so a conditional write sees the last committed value.
 LOCK_NODES = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
 SET n._lock = true
 REMOVE n._lock
-RETURN n.id AS id, n._hash AS hash
+RETURN n.id AS id, properties(n) AS props
 """
 
 # New ids of a create-only write: the uniqueness constraint refuses an id
@@ -204,6 +236,38 @@ SET n = row.props
 """
 
 
+def create_nodes_from_columns(entity_label: str, keys: Sequence[str], extra: bool) -> str:
+    """Create nodes known to be new from rows of values: ``[v1, v2, …(, other)]``.
+
+    ``row[i]`` is the value of ``keys[i]`` (a missing one is null, which
+    CREATE leaves out); with ``extra`` the last item is a map of properties
+    whose names cannot be written into a statement. Rows of values, not maps:
+    no name travels with every row, and the property names are resolved
+    once per statement, not once per row and property.
+
+    >>> print(create_nodes_from_columns("Goal", ["id", "name"], False))
+    UNWIND $rows AS row
+    CREATE (n:Node:`Goal` {`id`: row[0], `name`: row[1]})
+    """
+    props, tail = _columns(keys, 0, extra, "n")
+    return f"UNWIND $rows AS row\nCREATE (n:Node:{label(entity_label)} {props}){tail}"
+
+
+def create_relationships_from_columns(type_name: str, keys: Sequence[str], extra: bool) -> str:
+    """:func:`create_relationships` from rows ``[source, target, v1, v2, …(, other)]``.
+
+    As :func:`create_nodes_from_columns`; returns how many rows were written.
+    """
+    props, tail = _columns(keys, 2, extra, "r")
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (a:Node {id: row[0]})\n"
+        "MATCH (b:Node {id: row[1]})\n"
+        f"CREATE (a)-[r:{rel_type(type_name)} {props}]->(b){tail}\n"
+        "RETURN count(*) AS written"
+    )
+
+
 def create_relationships(type_name: str) -> str:
     """Create relationships of one type known not to exist yet.
 
@@ -223,11 +287,11 @@ RETURN count(*) AS written
 
 
 def existing_relationships(type_name: str) -> str:
-    """``[source, target, digest]`` of each stored ``(source, target)`` row of one type."""
+    """``[source, target, properties]`` of each stored ``(source, target)`` row of one type."""
     return f"""
 UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
-RETURN collect([row.source, row.target, r._hash]) AS rows
+RETURN collect([row.source, row.target, properties(r)]) AS rows
 """
 
 
@@ -239,14 +303,16 @@ def count_relationships(type_name: str) -> str:
 def scan_relationships(type_name: str, row_digests: bool) -> str:
     """``[source, target, value]`` of EVERY relationship of one type, as one list.
 
-    The value is the property digest (``_hash``), or with ``row_digests`` the
+    The value is the stored properties, or with ``row_digests`` the
     import-row digest (``_row``, relationships without one left out). Reading
     the whole type beats looking rows up by their ends once many of them are
     asked for: a lookup expands from one end, and a forum with hundreds of
     members or a national organisation with thousands of ties makes every
     lookup there cost hundreds of reads.
     """
-    value, where = ("r._row", "\nWHERE r._row IS NOT NULL") if row_digests else ("r._hash", "")
+    value, where = (
+        ("r._row", "\nWHERE r._row IS NOT NULL") if row_digests else ("properties(r)", "")
+    )
     return (
         f"MATCH (a)-[r:{rel_type(type_name)}]->(b){where}\n"
         f"RETURN collect([a.id, b.id, {value}]) AS rows"

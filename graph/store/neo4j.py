@@ -46,7 +46,7 @@ from graph.store.base import (
     WriteStats,
     check_preconditions,
 )
-from graph.store.neo4j_props import decode_props, digest
+from graph.store.neo4j_props import decode_props, stored_digest
 from graph.store.neo4j_write import chunks, collected, read_row_digests, write_records
 from graph.text import normalize
 
@@ -235,12 +235,11 @@ class Neo4jStore(GraphStore):
             _check_label(node.label, "label")
         for rel in rel_list:
             _check_label(rel.type, "relationship type")
-        digests = [digest(n.props) for n in node_list]
 
         def work(tx: ManagedTransaction) -> WriteStats:
             self._check_conditions(tx, create_only, expect)
             stats = write_records(
-                tx, node_list, digests, rel_list, row_digests=row_digests, progress=progress
+                tx, node_list, rel_list, row_digests=row_digests, progress=progress
             )
             if stats.nodes_written or stats.relationships_written:
                 tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()
@@ -284,7 +283,9 @@ class Neo4jStore(GraphStore):
             return
         lock_ids = sorted({k if isinstance(k, str) else k[0] for k in keys})
         stored: dict[RecordKey, str | None] = dict.fromkeys(keys)
-        hashes = {r["id"]: r["hash"] for r in tx.run(cypher.LOCK_NODES, ids=lock_ids)}
+        hashes = {
+            r["id"]: stored_digest(r["props"]) for r in tx.run(cypher.LOCK_NODES, ids=lock_ids)
+        }
         by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
         for key in keys:
             if isinstance(key, str):
@@ -294,8 +295,8 @@ class Neo4jStore(GraphStore):
                 by_type[key[1]].append({"source": key[0], "target": key[2]})
         for type_name, rows in by_type.items():
             query = cypher.existing_relationships(type_name)
-            for source, target, rel_hash in collected(tx, query, rows=rows):
-                stored[(source, type_name, target)] = rel_hash
+            for source, target, props in collected(tx, query, rows=rows):
+                stored[(source, type_name, target)] = stored_digest(props)
         check_preconditions(stored, create_only, expect)
         new_ids = [k for k in create_only if isinstance(k, str)]
         if new_ids:

@@ -4,9 +4,10 @@ Values Neo4j cannot hold as a property (``None``, maps, lists mixing types,
 integers beyond 64 bits) are stored as JSON text and their names listed in
 the helper property ``_json``; property names that start with ``_`` (or are
 ``id``) get one more leading ``_`` so they never meet the helper properties
-(``_hash``, ``_search``, ``_keys``, ``_json``, ``_owner``, ``_row``, see
-:mod:`graph.store.cypher`). :func:`decode_props` undoes both, so records
-come back exactly as written.
+(``_search``, ``_keys``, ``_json``, ``_owner``, ``_row``, and ``_hash`` of
+stores written before, see :mod:`graph.store.cypher`). :func:`decode_props`
+undoes both, so records come back exactly as written, and
+:func:`stored_digest` gives the digest of what a record holds.
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from typing import Any
 
 from graph.model import NodeRecord, RelRecord, node_domains, node_localities
 from graph.store.base import digest
+from graph.store.cypher import PROPERTY_KEY
 from graph.text import normalize
 
-__all__ = ["HELPERS", "decode_props", "digest", "encode_props", "node_row", "rel_row"]
+__all__ = [
+    "HELPERS",
+    "as_columns",
+    "decode_props",
+    "digest",
+    "encode_props",
+    "node_row",
+    "rel_row",
+    "stored_digest",
+]
 
 #: Helper properties the store adds; never part of a record's properties.
 HELPERS = frozenset({"_hash", "_search", "_keys", "_json", "_owner", "_row"})
@@ -79,6 +90,42 @@ def decode_props(stored: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stored_digest(stored: dict[str, Any]) -> str:
+    """The :func:`digest` of the record whose stored properties these are.
+
+    >>> stored_digest(rel_row(RelRecord("PART_OF", "a", "b", {"x": None}, "a"))["props"]) == (
+    ...     digest({"x": None}))
+    True
+    """
+    return digest(decode_props(stored))
+
+
+def as_columns(
+    props: list[dict[str, Any]], lead: list[list[Any]] | None = None
+) -> tuple[list[str], bool, list[list[Any]]]:
+    """Property maps as rows of values: the names, whether an extra map ends each row, the rows.
+
+    Names that may be written into a statement (:data:`graph.store.cypher.PROPERTY_KEY`)
+    become columns, sorted (one statement text per set of names); a property a
+    map lacks is ``None``; the other names stay in a map at the end of every row.
+    ``lead`` puts values before each row's own (a relationship's two ends).
+
+    >>> as_columns([{"id": "a", "name": "א"}, {"id": "b", "x y": 1}])
+    (['id', 'name'], True, [['a', 'א', {}], ['b', None, {'x y': 1}]])
+    """
+    names = dict.fromkeys(k for p in props for k in p)
+    keys = sorted(k for k in names if PROPERTY_KEY.fullmatch(k))
+    extra = len(keys) < len(names)
+    rows: list[list[Any]] = []
+    for i, p in enumerate(props):
+        row = [*lead[i]] if lead is not None else []
+        row += [p.get(k) for k in keys]
+        if extra:
+            row.append({k: v for k, v in p.items() if not PROPERTY_KEY.fullmatch(k)})
+        rows.append(row)
+    return keys, extra, rows
+
+
 def _search_text(node: NodeRecord) -> str:
     p = node.props
     names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
@@ -95,19 +142,16 @@ def _filter_keys(node: NodeRecord) -> list[str]:
     return keys
 
 
-def node_row(node: NodeRecord, node_digest: str) -> dict[str, Any]:
+def node_row(node: NodeRecord) -> dict[str, Any]:
     """The ``UNWIND`` row that stores a node: its properties plus the helpers."""
     props = encode_props(node.props)
-    props.update(
-        id=node.id, _hash=node_digest, _search=_search_text(node), _keys=_filter_keys(node)
-    )
+    props.update(id=node.id, _search=_search_text(node), _keys=_filter_keys(node))
     return {"id": node.id, "props": props}
 
 
 def rel_row(rel: RelRecord) -> dict[str, Any]:
     """The ``UNWIND`` row that stores a relationship (ends, properties, owner)."""
     props = encode_props(rel.props)
-    props["_hash"] = digest(rel.props)
     if rel.owner is not None:
         props["_owner"] = rel.owner
     return {"source": rel.source, "target": rel.target, "props": props}

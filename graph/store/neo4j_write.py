@@ -36,7 +36,7 @@ from graph.errors import Conflict
 from graph.model import NodeRecord, RelRecord, derived_relationships
 from graph.store import cypher
 from graph.store.base import ProgressCallback, RecordKey, WriteStats
-from graph.store.neo4j_props import digest, node_row, rel_row
+from graph.store.neo4j_props import as_columns, digest, node_row, rel_row, stored_digest
 
 __all__ = [
     "READ_CHUNK",
@@ -88,8 +88,8 @@ def stored_relationships(
 ) -> dict[tuple[str, str], str | None]:
     """The stored digest of each asked ``{source, target}`` of one type that exists.
 
-    Property digests (``_hash``), or with ``row_digests`` import-row digests
-    (``_row``; relationships without one are left out). Looked up by their
+    Property digests (of the properties read), or with ``row_digests``
+    import-row digests (``_row``; relationships without one are left out). Looked up by their
     ends, or, when many of the type's relationships are asked for, read for
     the whole type in one statement (:func:`graph.store.cypher.scan_relationships`).
     """
@@ -102,7 +102,7 @@ def stored_relationships(
         query = cypher.scan_relationships(type_name, row_digests)
         for source, target, value in collected(tx, query):
             if (source, target) in wanted:
-                out[(source, target)] = value
+                out[(source, target)] = value if row_digests else stored_digest(value)
         return out
     if row_digests:
         query = cypher.rel_row_digests(type_name)
@@ -110,7 +110,7 @@ def stored_relationships(
         query = cypher.existing_relationships(type_name)
     for part in chunks(rows, READ_CHUNK):
         for source, target, value in collected(tx, query, rows=part):
-            out[(source, target)] = value
+            out[(source, target)] = value if row_digests else stored_digest(value)
     return out
 
 
@@ -136,7 +136,6 @@ def read_row_digests(tx: ManagedTransaction, keys: Sequence[RecordKey]) -> dict[
 def write_records(
     tx: ManagedTransaction,
     nodes: list[NodeRecord],
-    node_digests: list[str],
     rels: list[RelRecord],
     *,
     row_digests: Mapping[RecordKey, str] | None,
@@ -149,7 +148,7 @@ def write_records(
     stats = WriteStats()
     rows_left: dict[RecordKey, str] = dict(row_digests or {})
     new_ids: set[str] = set()
-    changed = _write_nodes(tx, nodes, node_digests, stats, progress, new_ids, rows_left)
+    changed = _write_nodes(tx, nodes, stats, progress, new_ids, rows_left)
     # Derived first, as the embedded store does, so that an explicit
     # relationship equal to one just derived counts as unchanged. A node that
     # did not exist before this write has no relationship yet: its derived
@@ -159,8 +158,7 @@ def write_records(
     short = _put_relationships(
         tx, derived, absent={k for k, r in derived.items() if r.owner in new_ids}, rows_left={}
     )
-    written_here = {k: digest(r.props) for k, r in derived.items()}
-    fresh, absent = _fresh_relationships(tx, rels, stats, progress, new_ids, written_here)
+    fresh, absent = _fresh_relationships(tx, rels, stats, progress, new_ids, derived)
     for rel in fresh:
         stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
     short += _put_relationships(tx, {r.key: r for r in fresh}, absent=absent, rows_left=rows_left)
@@ -180,7 +178,6 @@ def write_records(
 def _write_nodes(
     tx: ManagedTransaction,
     nodes: list[NodeRecord],
-    node_digests: list[str],
     stats: WriteStats,
     progress: ProgressCallback | None,
     new_ids: set[str],
@@ -191,35 +188,37 @@ def _write_nodes(
     What is stored is read first, for all nodes; then each chunk's rows are
     built while the server still runs the statement before (results are read
     at the end: the driver pipelines the statements of a transaction).
+    A node's digest is computed only when it is compared: with what is
+    stored, or with an earlier node of the same id in this write.
     """
     existing: dict[str, tuple[str | None, str | None]] = {}
     for part in chunks([n.id for n in nodes], READ_CHUNK):
-        for node_id, label, node_hash in collected(tx, cypher.EXISTING_NODES, ids=part):
-            existing[node_id] = (label, node_hash)
-    seen: dict[str, tuple[str, str]] = {}
+        for node_id, label, props in collected(tx, cypher.EXISTING_NODES, ids=part):
+            existing[node_id] = (label, stored_digest(props) if label is not None else None)
+    seen: dict[str, NodeRecord] = {}
     changed: list[NodeRecord] = []
     pending: list[Result] = []
     for start in range(0, len(nodes), WRITE_CHUNK):
         chunk = nodes[start : start + WRITE_CHUNK]
-        chunk_digests = node_digests[start : start + WRITE_CHUNK]
         replaced: dict[str, list[dict[str, Any]]] = defaultdict(list)
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node, node_digest in zip(chunk, chunk_digests, strict=True):
+        for node in chunk:
             old = existing.get(node.id)
             if old is not None and old[0] is None:
                 old = None  # created just now by a create-only write
             if old is not None and old[0] != node.label:
                 raise Conflict(f"id {node.id!r} is already used by a {old[0]}, not a {node.label}")
-            if node.id in seen:
-                if seen[node.id] != (node.label, node_digest):
+            first = seen.get(node.id)
+            if first is not None:
+                if first.label != node.label or digest(first.props) != digest(node.props):
                     raise Conflict(f"id {node.id!r} is written twice with different values")
                 stats.nodes_unchanged += 1
                 continue
-            seen[node.id] = (node.label, node_digest)
-            if old is not None and old[1] == node_digest:
+            seen[node.id] = node
+            if old is not None and old[1] == digest(node.props):
                 stats.nodes_unchanged += 1
                 continue
-            row = node_row(node, node_digest)
+            row = node_row(node)
             if node.id in rows_left:
                 row["props"]["_row"] = rows_left.pop(node.id)
             if node.id in existing:  # stored, or made just now by a create-only write
@@ -237,7 +236,9 @@ def _write_nodes(
         for entity_label, rows in replaced.items():
             pending.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
         for entity_label, rows in created.items():
-            pending.append(tx.run(cypher.create_nodes(entity_label), rows=rows))
+            keys, extra, values = as_columns([r["props"] for r in rows])
+            query = cypher.create_nodes_from_columns(entity_label, keys, extra)
+            pending.append(tx.run(query, rows=values))
         if progress:
             progress(len(chunk))
     for result in pending:
@@ -251,7 +252,7 @@ def _fresh_relationships(
     stats: WriteStats,
     progress: ProgressCallback | None,
     new_ids: set[str],
-    written_here: dict[RelKey, str],
+    derived: dict[RelKey, RelRecord],
 ) -> tuple[list[RelRecord], set[RelKey]]:
     """The relationships that are new or changed, and the keys of those that are new.
 
@@ -261,7 +262,7 @@ def _fresh_relationships(
     # What is stored cannot change while this loop runs: ask for everything first.
     ask: dict[str, list[dict[str, str]]] = defaultdict(list)
     for rel in rels:
-        if rel.key not in written_here and rel.source not in new_ids:
+        if rel.key not in derived and rel.source not in new_ids:
             if rel.target not in new_ids:
                 ask[rel.type].append({"source": rel.source, "target": rel.target})
     stored: dict[RelKey, str | None] = {}
@@ -274,8 +275,9 @@ def _fresh_relationships(
     for chunk in chunks(rels, WRITE_CHUNK):
         for rel in chunk:
             key = rel.key
-            known = key in written_here or key in stored
-            old = written_here.get(key, stored.get(key))
+            same = derived.get(key)
+            known = same is not None or key in stored
+            old = digest(same.props) if same is not None else stored.get(key)
             if known and old == digest(rel.props):
                 stats.relationships_unchanged += 1
                 continue
@@ -303,12 +305,8 @@ def _put_relationships(
     for key, rel in latest.items():
         (created if key in absent else merged)[rel.type].append(rel)
     pending: list[tuple[Result, int]] = []
-    for statement, by_type in (
-        (cypher.merge_relationships, merged),
-        (cypher.create_relationships, created),
-    ):
+    for new, by_type in ((False, merged), (True, created)):
         for type_name, rels in by_type.items():
-            query = statement(type_name)
             for part in chunks(rels, WRITE_CHUNK):
                 rows = []
                 for rel in part:
@@ -316,7 +314,14 @@ def _put_relationships(
                     if rel.key in rows_left:
                         row["props"]["_row"] = rows_left.pop(rel.key)
                     rows.append(row)
-                pending.append((tx.run(query, rows=rows), len(rows)))
+                if not new:
+                    query = cypher.merge_relationships(type_name)
+                    pending.append((tx.run(query, rows=rows), len(rows)))
+                    continue
+                ends = [[r["source"], r["target"]] for r in rows]
+                keys, extra, values = as_columns([r["props"] for r in rows], ends)
+                query = cypher.create_relationships_from_columns(type_name, keys, extra)
+                pending.append((tx.run(query, rows=values), len(rows)))
     return sum(n - int(result.single(strict=True)["written"]) for result, n in pending)
 
 

@@ -277,3 +277,34 @@ def test_stored_relationships_read_by_ends_or_whole_type(
     assert (stats.relationships_written, stats.relationships_unchanged) == (1, 1)
     assert neo4j_store.get_relationship(changed.key) == changed
     assert neo4j_store.row_digests([keys[3], keys[7]]) == {keys[7]: "d7"}
+
+
+def test_new_records_written_as_columns_keep_every_property(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    """New records go as rows of values with the names in the statement; odd names in a map.
+
+    Names that are not plain (a space, Hebrew, a backtick, a Cypher fragment)
+    cannot be written into a statement: they must still land as properties,
+    never as Cypher. A property one record has and the next lacks stays
+    absent (not null) on the second. The ids of the two records of each kind
+    are new, so both go through the column statements.
+    """
+    odd = {"x y": 1, "שם": "ערך", "a`b": "c", "n}) DETACH DELETE n //": "v", "_row": "u"}
+    first = NodeRecord("Organization", "o-a", {"name": "א", "sector": "other", **odd})
+    second = NodeRecord("Organization", "o-b", {"name": "ב", "kind": "עמותה"})
+    ties = [
+        RelRecord("PARTNERS_WITH", "o-a", "o-b", {"strength": 2, "סוג": "מימון"}),
+        RelRecord("PARTNERS_WITH", "o-b", "o-a", {"since": "2020"}),
+    ]
+    stats = neo4j_store.write([first, second], ties)
+    assert (stats.nodes_written, stats.relationships_written) == (2, 2)
+    assert neo4j_store.get("o-a") == first and neo4j_store.get("o-b") == second
+    for tie in ties:
+        assert neo4j_store.get_relationship(tie.key) == tie
+    with GraphDatabase.driver(neo4j_server.uri, auth=None) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (n:Node {id: 'o-b'}) RETURN keys(n) AS keys", database_="neo4j"
+        )
+    assert "sector" not in records[0]["keys"]  # absent, not stored as null
+    assert neo4j_store.write([first, second], ties).nodes_unchanged == 2
