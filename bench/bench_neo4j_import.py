@@ -1,16 +1,26 @@
 """Benchmark: import throughput into Neo4j against the embedded store, same run, same files.
 
 Generates a ~100k-row synthetic dataset (``importers/synth.py``, 128
-localities by default), then imports it with ``importers.registry.run_import``
-into a fresh SQLite store and into a fresh Neo4j database (one transaction
-each), and prints rows per second for both and the ratio. A second, no-op
-import into Neo4j (same files, nothing changes) is timed as well.
+localities by default), then, ``--repeat`` times in turn, imports it with
+``importers.registry.run_import`` into an empty SQLite store and into an
+empty Neo4j database (one transaction each), and times two re-imports of the
+same files on each: right after the import (the store-wide "nothing changed
+since" mark answers) and after an unrelated write moved the graph version on
+(every row's digest is looked up: the row-level path). Prints the first run
+(a just-started server) and the fastest run of each side, with the CPU time
+of this process and of the Neo4j server, and the ratio to SQLite.
+
+A server lives long in real use: the fastest run is its steady state, the
+first run what a just-started one gives. The Neo4j database is emptied
+between runs in batches of its own transactions.
 
 Neo4j: ``--neo4j URL`` uses a running server (it is CLEARED first);
 without it the script starts ``tools/neo4j-local/run.sh`` on a free port
-with a temporary data folder and stops it at the end.
+with a temporary data folder (``--heap``, ``--java-opts`` as in run.sh)
+and stops it at the end.
 
-Run: ``python bench/bench_neo4j_import.py [--localities 128] [--seed 7] [--neo4j URL]``.
+Run: ``python bench/bench_neo4j_import.py [--localities 128] [--seed 7] [--repeat 3]
+[--neo4j URL] [--heap 2g] [--java-opts "..."]``.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from graph.model import NodeRecord  # noqa: E402
 from graph.store.base import GraphStore  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
 from graph.store.sqlite import SQLiteStore  # noqa: E402
@@ -39,18 +50,23 @@ from importers.synth import generate  # noqa: E402
 RUN_SH = REPO / "tools" / "neo4j-local" / "run.sh"
 
 
-def start_neo4j(data_dir: Path, heap: str) -> tuple[subprocess.Popen[str], str]:
+def start_neo4j(
+    data_dir: Path, heap: str, java_opts: str | None
+) -> tuple[subprocess.Popen[str], str]:
     """Start tools/neo4j-local and wait for its NEO4J_READY line."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = open(data_dir.parent / "neo4j-launcher.log", "w", encoding="utf-8")
+    env = {**_env_without_auth(), "NEO4J_LOCAL_HEAP": heap}
+    if java_opts is not None:
+        env["NEO4J_LOCAL_JAVA_OPTS"] = java_opts
     proc = subprocess.Popen(
         [str(RUN_SH), str(port), str(data_dir)],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
-        env={**_env_without_auth(), "NEO4J_LOCAL_HEAP": heap},
+        env=env,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -61,6 +77,19 @@ def start_neo4j(data_dir: Path, heap: str) -> tuple[subprocess.Popen[str], str]:
 
 def _env_without_auth() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "NEO4J_AUTH"}
+
+
+def jvm_flags(pid: int | None) -> str:
+    """The heap, compiler and collector flags the server's JVM runs with, as reported by it."""
+    if pid is None:
+        return "unknown (a server started elsewhere)"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\x00")
+    except OSError:
+        return "unknown"
+    shown = [a for a in cmdline if a.startswith(("-Xm", "-XX:"))]
+    tiers = "C1 only" if "-XX:TieredStopAtLevel=1" in shown else "full tiered JIT (C1+C2)"
+    return f"{tiers}; {' '.join(shown)}"
 
 
 def jvm_cpu_seconds(pid: int | None) -> float | None:
@@ -94,12 +123,54 @@ class Timed:
         return f"CPU: client {self.cpu:.1f} s{server}"
 
 
+def empty_neo4j(store: Neo4jStore) -> None:
+    """Delete every node in batches of their own transactions, then bump the version."""
+    with store._session("WRITE") as session:
+        session.run(
+            "MATCH (n:Node) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+    store.clear()  # nothing left to delete: makes the meta node and the version again
+
+
+def touch(store: GraphStore) -> None:
+    """A write that changes the graph but none of the imported records."""
+    store.write([NodeRecord("Organization", "bench-touch", {"name": str(time.time())})])
+
+
+class Side:
+    """The runs of one store: imports, marked no-ops, row-level no-ops."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.imports: list[Timed] = []
+        self.marked: list[Timed] = []
+        self.rows: list[Timed] = []
+
+    def run(self, store: GraphStore, folder: Path, pid: int | None) -> None:
+        self.imports.append(Timed(store, folder, pid))
+        self.marked.append(Timed(store, folder, pid))
+        touch(store)
+        self.rows.append(Timed(store, folder, pid))
+        if self.rows[-1].stats["nodes_written"]:
+            raise SystemExit("the row-level re-import wrote something: the bench is wrong")
+
+
+def line(label: str, run: Timed, rows: int) -> str:
+    return f"{label:<34} {run.seconds:7.2f} s  {rows / run.seconds:8.0f} rows/s  ({run.cpu_text()})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--localities", type=int, default=128)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs; fastest kept")
     parser.add_argument("--neo4j", help="URL of a running Neo4j (it is cleared!)")
+    parser.add_argument("--server-pid", type=int, help="its process id, to read its CPU time")
     parser.add_argument("--heap", default="2g", help="JVM heap of the Neo4j started here")
+    parser.add_argument(
+        "--java-opts",
+        help="compiler/GC flags of the Neo4j started here (run.sh's default if unset)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
@@ -109,44 +180,56 @@ def main() -> None:
         counts = generate(args.localities, seed=args.seed, out_dir=folder)
         rows = sum(counts.values())
         print(f"dataset: {rows} rows ({args.localities} localities, seed {args.seed})")
-
-        with SQLiteStore(work / "bench.db") as sqlite:
-            lite = Timed(sqlite, folder)
-            print(
-                f"sqlite : {lite.seconds:7.1f} s  {rows / lite.seconds:8.0f} rows/s  "
-                f"({lite.stats['nodes_written']} nodes, "
-                f"{lite.stats['relationships_written']} relationships; {lite.cpu_text()})"
-            )
-            again = Timed(sqlite, folder)
-            print(
-                f"sqlite no-op re-import: {again.seconds:7.1f} s  "
-                f"({again.stats['nodes_written']} nodes written; target under 2 s; "
-                f"{again.cpu_text()})"
-            )
-
         url = args.neo4j
         if url is None:
-            proc, url = start_neo4j(work / "neo4j", args.heap)
-        pid = proc.pid if proc is not None else None  # run.sh execs java: the same process
-        with Neo4jStore.from_url(url) as neo4j:
-            neo4j.clear()
-            neo = Timed(neo4j, folder, pid)
-            print(
-                f"neo4j  : {neo.seconds:7.1f} s  {rows / neo.seconds:8.0f} rows/s  "
-                f"({neo.stats['nodes_written']} nodes, "
-                f"{neo.stats['relationships_written']} relationships; {neo.cpu_text()})"
-            )
-            again = Timed(neo4j, folder, pid)
-            print(
-                f"neo4j no-op re-import: {again.seconds:7.1f} s  "
-                f"{rows / again.seconds:8.0f} rows/s  "
-                f"({again.stats['nodes_written']} nodes written; target under 2 s; "
-                f"{again.cpu_text()})"
-            )
-            neo4j.clear()
+            proc, url = start_neo4j(work / "neo4j", args.heap, args.java_opts)
+        # run.sh execs java: the same process.
+        pid = proc.pid if proc is not None else args.server_pid
+        print(f"neo4j server: {jvm_flags(pid)}")
+        lite, neo = Side("sqlite"), Side("neo4j")
+        neo4j = Neo4jStore.from_url(url)
+        try:
+            for round_ in range(args.repeat):
+                db = work / f"bench-{round_}.db"
+                with SQLiteStore(db) as sqlite:
+                    lite.run(sqlite, folder, None)
+                db.unlink()
+                empty_neo4j(neo4j)
+                neo.run(neo4j, folder, pid)
+                print(
+                    f"run {round_ + 1}: sqlite {lite.imports[-1].seconds:.1f} s, "
+                    f"neo4j {neo.imports[-1].seconds:.1f} s ({neo.imports[-1].cpu_text()})",
+                    flush=True,
+                )
+            empty_neo4j(neo4j)
+        finally:
+            neo4j.close()
+        stats = neo.imports[0].stats
         print(
-            f"ratio neo4j/sqlite time: {neo.seconds / lite.seconds:.2f}x "
-            f"(target: neo4j >= 10k rows/s)"
+            f"written: {stats['nodes_written']} nodes, "
+            f"{stats['relationships_written']} relationships"
+        )
+        first = "neo4j first run (server just up)" if proc is not None else "neo4j first run"
+        print(line(first, neo.imports[0], rows))
+        fast = {side.name: min(side.imports, key=lambda t: t.seconds) for side in (lite, neo)}
+        print(line(f"neo4j fastest of {args.repeat}", fast["neo4j"], rows))
+        print(line(f"sqlite fastest of {args.repeat}", fast["sqlite"], rows))
+        for side in (lite, neo):
+            marked = min(side.marked, key=lambda t: t.seconds)
+            by_rows = min(side.rows, key=lambda t: t.seconds)
+            print(line(f"{side.name} no-op, nothing changed since", marked, rows))
+            print(line(f"{side.name} no-op, graph changed since", by_rows, rows))
+        ratio = fast["neo4j"].seconds / fast["sqlite"].seconds
+        server_cpu = fast["neo4j"].server_cpu
+        cpu_ratio = (
+            "server CPU unknown"
+            if server_cpu is None
+            else f"{(fast['neo4j'].cpu + server_cpu) / fast['sqlite'].cpu:.2f}x CPU "
+            "(neo4j client + server)"
+        )
+        print(
+            f"ratio neo4j/sqlite, fastest runs: {ratio:.2f}x wall, {cpu_ratio}; "
+            "targets: neo4j >= 10k rows/s, no-op < 2 s"
         )
     finally:
         if proc is not None and proc.poll() is None:

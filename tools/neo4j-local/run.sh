@@ -15,6 +15,7 @@
 # 2 cores the C2 compiler burnt more CPU than it saved (cold 100k-row import: JVM CPU 38 s with
 # C2 and G1, 17 s with C1 only and the parallel collector). A long-lived server may want
 # NEO4J_LOCAL_JAVA_OPTS="-XX:+UseG1GC" (full JIT).
+# NEO4J_LOCAL_CONF names a neo4j.conf-style file of further settings (one key=value a line).
 set -euo pipefail
 
 if [ "$#" -ne 2 ]; then
@@ -56,5 +57,13 @@ fi
 mkdir -p "$DATA_DIR"
 HEAP="${NEO4J_LOCAL_HEAP:-2g}"
 read -r -a JAVA_OPTS <<<"${NEO4J_LOCAL_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseParallelGC}"
-exec java -Xms"$HEAP" -Xmx"$HEAP" "${JAVA_OPTS[@]}" \
+# The module opens Neo4j's own launcher passes: without them the page cache and an
+# off-heap transaction state fall back to slower paths (debug.log says so).
+OPENS=(--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+    -Dio.netty.tryReflectionSetAccessible=true)
+exec java -Xms"$HEAP" -Xmx"$HEAP" "${OPENS[@]}" "${JAVA_OPTS[@]}" \
     -cp "$TARGET/classes:$TARGET/lib/*" partnermap.neo4jlocal.Launcher "$PORT" "$DATA_DIR"
