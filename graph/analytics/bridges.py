@@ -48,7 +48,7 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage
+from graph.analytics.brokerage import BROKERAGE_ROLES, brokerage, brokerage_matrix
 from graph.network import Adjacency, adjacency_of, edge_ends, igraph_of
 from graph.vocabulary import Reason, reasons
 
@@ -572,25 +572,37 @@ def find_bridges(
         return []
     undirected = not G.is_directed()
     U = G if undirected else G.to_undirected(as_view=True)
-    group = {n: U.nodes[n].get(attribute) for n in U}
-    roles = brokerage(G, attribute)
     g, order = _to_igraph(U)
-    groups = [group[n] for n in order]
-    betweenness = dict(zip(order, _cross(g, groups, k=k, seed=seed, normalized=True), strict=True))
+    node_attrs: Any = getattr(U, "_node", None) or U.nodes
+    groups = [node_attrs[n].get(attribute) for n in order]
+    group = dict(zip(order, groups, strict=True))
+    # Brokerage counts by vertex, in BROKERAGE_ROLES order (coordinator first).
+    roles = brokerage_matrix(G, attribute)
+    if roles is None:
+        by_node = brokerage(G, attribute)
+        roles = np.array([[by_node[n][r] for r in BROKERAGE_ROLES] for n in order], dtype=np.int64)
+    between = _cross(g, groups, k=k, seed=seed, normalized=True)
+    betweenness = dict(zip(order, between, strict=True))
     cut_off = {order[v]: info for v, info in _cut_off(g, groups, edge_ends(U)).items()}
 
-    brokering = [r for r in BROKERAGE_ROLES if r != "coordinator"]
-    paths = {node: sum(counts[r] for r in brokering) for node, counts in roles.items()}
+    # Brokerage paths across a sector line: every role but coordinator.
+    path_counts = roles[:, 1:].sum(axis=1)
+    paths = dict(zip(order, path_counts.tolist(), strict=True))
 
     def cross_paths(node: Hashable) -> int:
         return paths[node]
 
-    bridges = [
-        node
-        for node in U
-        if (betweenness[node] > 0 or paths[node] > 0)
-        and any(group[nb] != group[node] for nb in U[node])
-    ]
+    # A bridge has a tie outside its own sector and is between actors.
+    code_of: dict[Any, int] = {}
+    codes = np.fromiter(
+        (code_of.setdefault(x, len(code_of)) for x in groups), dtype=np.int64, count=len(groups)
+    )
+    ties = adjacency_of(U)
+    rows = np.repeat(np.arange(len(order)), np.diff(ties.indptr))
+    crossing = np.bincount(rows[codes[ties.indices] != codes[rows]], minlength=len(order)) > 0
+    between_any = np.asarray(between, dtype=np.float64) > 0
+    position = {node: i for i, node in enumerate(order)}
+    bridges = [order[i] for i in np.flatnonzero((between_any | (path_counts > 0)) & crossing)]
     if not bridges:
         return []
     top_betweenness = max(betweenness[n] for n in bridges) or 1.0
@@ -611,8 +623,7 @@ def find_bridges(
     partials = {n: partial(n) for n in bridges}
     ranked = sorted(bridges, key=lambda n: (-partials[n], str(n)))
     candidates = ranked[: max(2 * top, top + 50)]
-    burt = _Burt(adjacency_of(U, weight))
-    position = {node: i for i, node in enumerate(burt.nodes)}
+    burt = _Burt(ties if weight == "weight" else adjacency_of(U, weight))
     entries = []
     # The (-score, id) keys of the best `top` entries so far: a candidate that could not
     # beat the last of them even with no constraint at all (its hole term at most 0.2)
@@ -634,7 +645,7 @@ def find_bridges(
             "sectors_connected": _sector_list(
                 group[nb] for nb in U[node] if group[nb] != group[node]
             ),
-            "brokerage": dict(roles[node]),
+            "brokerage": dict(zip(BROKERAGE_ROLES, roles[position[node]].tolist(), strict=True)),
             "cross_sector_betweenness": round(betweenness[node], 6),
             "articulation_point": node in cut_off,
             "score": round(min(1.0, partials[node] + _W_HOLES * hole_term), 4),

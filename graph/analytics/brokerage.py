@@ -28,14 +28,13 @@ joining ``v``'s own group to another group.
 How it scales: for each node the paths of every role are first counted
 from the group sizes of its in- and out-neighbours (products of counts,
 no pair enumeration), then the *closed* pairs (the ones with a direct
-``a -> c`` tie) are subtracted. On an undirected graph the closed pairs
-around both ends of a tie ``{u, w}`` are the common neighbours of ``u`` and
-``w``: one set intersection per tie, split by group with at most two more
-intersections against the group's member set. (Directed graphs, or a
-subset of nodes, take one intersection per in-neighbour.) Hubs with
-thousands of neighbours thus cost set operations in C, not Python loops
-over their neighbour pairs: about 2 s of CPU for 51,000 organisations and
-371,000 ties.
+``a -> c`` tie) are subtracted. On a simple undirected graph the closed
+pairs around a node are the triangles it is in, split by the groups of
+their other two corners; :func:`brokerage_matrix` counts them with igraph's
+triangle counts (in C) on a few graphs cut from the network by group, and
+the open pairs with NumPy: about 0.5 s of CPU for 51,000 organisations and
+330,000 ties (2 s with a set intersection per tie in Python). Directed
+graphs, or a subset of nodes, take one set intersection per in-neighbour.
 
 References
 ----------
@@ -58,7 +57,7 @@ import numpy as np
 
 from graph.network import adjacency_of, edge_ends, igraph_of
 
-__all__ = ["BROKERAGE_ROLES", "brokerage"]
+__all__ = ["BROKERAGE_ROLES", "brokerage", "brokerage_matrix"]
 
 #: The five roles, in the order Gould & Fernandez list them.
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
@@ -117,8 +116,14 @@ def brokerage(
        a formal approach to brokerage in transaction networks.
        *Sociological Methodology* 19, 89-126.
     """
-    if nodes is None and not G.is_directed() and not G.is_multigraph():
-        return _brokerage_by_triangles(G, attribute)
+    if nodes is None:
+        matrix = brokerage_matrix(G, attribute)
+        if matrix is not None:
+            rows = matrix.tolist()
+            return {
+                v: dict(zip(BROKERAGE_ROLES, row, strict=True))
+                for v, row in zip(igraph_of(G)[1], rows, strict=True)
+            }
     group: dict[Hashable, Any] = dict(G.nodes(data=attribute))
     succ = {n: set(nbrs) - {n} for n, nbrs in G.adjacency()}
     if G.is_directed():
@@ -139,9 +144,18 @@ def _triangles(g: ig.Graph) -> np.ndarray:
     return np.rint(share * (degree * (degree - 1) / 2)).astype(np.int64)
 
 
-def _brokerage_by_triangles(G: nx.Graph, attribute: str) -> dict[Hashable, dict[str, int]]:
-    """Every node of a simple undirected graph, open pairs from group counts and
-    closed pairs from triangle counts.
+def brokerage_matrix(G: nx.Graph, attribute: str = "sector") -> np.ndarray | None:
+    """:func:`brokerage` of every node of a simple undirected graph, as an array.
+
+    Row ``i`` holds the counts of ``igraph_of(G)[1][i]`` in
+    :data:`BROKERAGE_ROLES` order; ``None`` for a directed or multi graph.
+    Open pairs come from group counts and closed pairs from triangle counts.
+
+    >>> G = nx.Graph([("m", "n1"), ("m", "n2"), ("m", "b")])
+    >>> nx.set_node_attributes(G, {"m": "local_authority", "n1": "nonprofit",
+    ...                            "n2": "nonprofit", "b": "business"}, "sector")
+    >>> brokerage_matrix(G)[0].tolist()
+    [0, 2, 0, 0, 4]
 
     A closed pair around ``v`` is a triangle ``{v, a, c}``; its two ordered
     pairs are coordinator pairs when ``a`` and ``c`` are both in ``v``'s
@@ -161,6 +175,8 @@ def _brokerage_by_triangles(G: nx.Graph, attribute: str) -> dict[Hashable, dict[
     neighbours) come from the neighbours' counts by group, as
     :func:`_open_undirected` counts them.
     """
+    if G.is_directed() or G.is_multigraph():
+        return None
     g, order = igraph_of(G)
     n = len(order)
     node_attrs: Any = getattr(G, "_node", None) or G.nodes
@@ -202,18 +218,15 @@ def _brokerage_by_triangles(G: nx.Graph, attribute: str) -> dict[Hashable, dict[
         one_other[~members] += near[~members]
     two_others = total - both_own - one_own - one_other
 
-    columns = (
-        own * own - own - 2 * both_own,  # coordinator
-        squares - outside - 2 * one_other,  # itinerant
-        outside * own - one_own,  # gatekeeper
-        own * outside - one_own,  # representative
-        outside * outside - squares - 2 * two_others,  # liaison
+    return np.column_stack(
+        (
+            own * own - own - 2 * both_own,  # coordinator
+            squares - outside - 2 * one_other,  # itinerant
+            outside * own - one_own,  # gatekeeper
+            own * outside - one_own,  # representative
+            outside * outside - squares - 2 * two_others,  # liaison
+        )
     )
-    values = zip(*(c.tolist() for c in columns), strict=True)
-    return {
-        v: dict(zip(BROKERAGE_ROLES, row, strict=True))
-        for v, row in zip(order, values, strict=True)
-    }
 
 
 def _undirected_brokerage(

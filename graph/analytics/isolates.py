@@ -64,6 +64,13 @@ def _judged(G: nx.Graph) -> list[str]:
     return [n for n, locs in G.nodes(data="locality_ids") if scope.intersection(locs or ())]
 
 
+#: The reasons of each distinct finding, by :func:`_said_key`: thousands of organisations
+#: share a handful of findings ("sits in no forum"), each put in words once. The catalogue
+#: does not change while the process runs (as :func:`graph.vocabulary.render` keeps too).
+_SAID: dict[tuple[Any, ...], dict[str, list[str]]] = {}
+_SAID_MAX = 65536
+
+
 def _said_key(kept: list[tuple[str, Reason]]) -> tuple[Any, ...] | None:
     """A key equal for findings whose reasons read alike (``None``: do not share them).
 
@@ -146,9 +153,7 @@ def find_isolates(
     # The raw adjacency and attribute dicts of a simple graph: no view object per lookup.
     adj: Any = (getattr(G, "_adj", None) if simple else None) or G.adj
     node_attrs: Any = getattr(G, "_node", None) or G.nodes
-    # Thousands of organisations share a handful of findings ("sits in no forum"): the
-    # reasons of each distinct finding are put in words once.
-    said: dict[tuple[Any, ...], dict[str, list[str]]] = {}
+    said = _SAID
     for oid in _judged(G):
         attrs = node_attrs[oid]
         sector = str(attrs.get("sector") or "other")
@@ -191,6 +196,8 @@ def find_isolates(
             if words is None:
                 words = reasons(r for _, r in kept)
                 if key is not None:
+                    if len(said) >= _SAID_MAX:
+                        said.clear()
                     said[key] = words
             entry.update({field: list(texts) for field, texts in words.items()})
         out.append(entry)
