@@ -50,6 +50,7 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph.errors import ValidationFailed
 from graph.model import NodeRecord, RelRecord
@@ -402,20 +403,35 @@ def _build(
     # and ties are added in sorted order, so every adjacency row is sorted by index).
     adj = G._adj
     index = {oid: i for i, oid in enumerate(order)}
-    us: list[int] = []
-    vs: list[int] = []
+    # Ties in (u, v) order: sorting vertex indices (in C) sorts the id pairs.
+    pairs = list(ties.pairs.items())
+    n = len(order)
+    keys = np.fromiter(
+        (index[u] * n + index[v] for (u, v), _ in pairs), dtype=np.int64, count=len(pairs)
+    )
+    ranked = np.argsort(keys, kind="stable")
+    keys = keys[ranked]
     weights: list[float] = []
     kind_codes: list[int] = []
     code_of: dict[tuple[str, ...], int] = {}
-    for u, v, data in _edges(ties):
+    rounded: dict[float, float] = {}  # a few hundred distinct sums among 300k ties
+    for at in ranked.tolist():
+        (u, v), (weight, evidence) = pairs[at]
+        if len(evidence) == 1:
+            kinds = [evidence[0]["kind"]]
+        else:
+            evidence.sort(key=_evidence_key)
+            kinds = sorted({e["kind"] for e in evidence})
+        w = rounded.get(weight)
+        if w is None:
+            w = rounded[weight] = round(weight, 6)
+        data = {"weight": w, "kinds": kinds, "evidence": evidence}
         adj[u][v] = data
         adj[v][u] = data
-        us.append(index[u])
-        vs.append(index[v])
-        weights.append(data["weight"])
-        kind_codes.append(code_of.setdefault(tuple(data["kinds"]), len(code_of)))
+        weights.append(w)
+        kind_codes.append(code_of.setdefault(tuple(kinds), len(code_of)))
     nx._clear_cache(G)
-    seed_copies(G, order, us, vs, weights, (kind_codes, list(code_of)))
+    seed_copies(G, order, keys // max(n, 1), keys % max(n, 1), weights, (kind_codes, list(code_of)))
     return G
 
 
@@ -424,16 +440,6 @@ _ORDER = {k: i for i, k in enumerate(TIE_KINDS)}
 
 def _evidence_key(evidence: dict[str, Any]) -> tuple[int, str]:
     return (_ORDER[evidence["kind"]], evidence["id"])
-
-
-def _edges(ties: _Ties) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for (u, v), (weight, evidence) in sorted(ties.pairs.items()):
-        if len(evidence) == 1:
-            kinds = [evidence[0]["kind"]]
-        else:
-            evidence.sort(key=_evidence_key)
-            kinds = sorted({e["kind"] for e in evidence})
-        yield u, v, {"weight": round(weight, 6), "kinds": kinds, "evidence": evidence}
 
 
 def affiliation_graph(

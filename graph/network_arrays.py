@@ -105,8 +105,8 @@ def _copies(G: nx.Graph) -> _Copies:
 def seed_copies(
     G: nx.Graph,
     nodes: Sequence[Hashable],
-    us: Sequence[int],
-    vs: Sequence[int],
+    us: Sequence[int] | np.ndarray,
+    vs: Sequence[int] | np.ndarray,
     weights: Sequence[float],
     kinds: tuple[Sequence[int], list[tuple[str, ...]]] | None = None,
 ) -> None:

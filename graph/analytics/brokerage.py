@@ -162,13 +162,13 @@ def brokerage_matrix(G: nx.Graph, attribute: str = "sector") -> np.ndarray | Non
     group, one representative and one gatekeeper pair when one of them is,
     itinerant pairs when both are in one other group, liaison pairs when in
     two other groups. Those four kinds of triangle are counted by counting
-    triangles (igraph, in C) in a few graphs cut from the network, per group
-    ``g`` with two members or more:
+    triangles (igraph, in C) in a few graphs cut from the network:
 
-    * the ties that touch ``g``: at a vertex outside ``g``, the triangles
-      whose other two vertices are both in ``g``; at a vertex in ``g``, those
-      with at least one of them in ``g``;
-    * the ties inside ``g``: at a vertex in ``g``, those with both in ``g``.
+    * the ties inside groups: at every vertex, the triangles whose other two
+      vertices are both in its group;
+    * per group ``g`` with two members or more, the ties that touch ``g``: at
+      a vertex outside ``g``, the triangles whose other two vertices are both
+      in ``g``; at a vertex in ``g``, those with at least one of them in ``g``.
 
     The triangles left of a vertex's total have their other two vertices in
     two different groups other than its own. The open pairs (every pair of
@@ -196,11 +196,15 @@ def brokerage_matrix(G: nx.Graph, attribute: str = "sector") -> np.ndarray | Non
     squares = (by_group * by_group).sum(axis=1) - own * own
 
     total = _triangles(g)
-    both_own = np.zeros(n, dtype=np.int64)
-    one_own = np.zeros(n, dtype=np.int64)
-    one_other = np.zeros(n, dtype=np.int64)
     us, vs = edge_ends(G)
     code_u, code_v = codes[us], codes[vs]
+    same = np.flatnonzero(code_u == code_v)
+    if same.size:
+        both_own = _triangles(g.subgraph_edges(same.tolist(), delete_vertices=False))
+    else:
+        both_own = np.zeros(n, dtype=np.int64)
+    one_own = np.zeros(n, dtype=np.int64)
+    one_other = np.zeros(n, dtype=np.int64)
     sizes = np.bincount(codes, minlength=k)
     for code in np.flatnonzero(sizes >= 2).tolist():
         touching = np.flatnonzero((code_u == code) | (code_v == code))
@@ -208,13 +212,7 @@ def brokerage_matrix(G: nx.Graph, attribute: str = "sector") -> np.ndarray | Non
             continue
         members = codes == code
         near = _triangles(g.subgraph_edges(touching.tolist(), delete_vertices=False))
-        inside = np.flatnonzero((code_u == code) & (code_v == code))
-        if inside.size:
-            within = _triangles(g.subgraph_edges(inside.tolist(), delete_vertices=False))
-        else:
-            within = np.zeros(n, dtype=np.int64)
-        both_own[members] = within[members]
-        one_own[members] = near[members] - within[members]
+        one_own[members] = near[members] - both_own[members]
         one_other[~members] += near[~members]
     two_others = total - both_own - one_own - one_other
 

@@ -71,23 +71,18 @@ _SAID: dict[tuple[Any, ...], dict[str, list[str]]] = {}
 _SAID_MAX = 65536
 
 
-def _said_key(kept: list[tuple[str, Reason]]) -> tuple[Any, ...] | None:
-    """A key equal for findings whose reasons read alike (``None``: do not share them).
-
-    Parameter values keep their type (``1`` and ``True`` render differently).
-    """
-    key: list[Any] = []
-    for _, (code, params) in kept:
-        key.append(code)
-        for name, value in sorted(params.items()):
-            if isinstance(value, list):
-                if not all(type(v) is str for v in value):
-                    return None
-                value = tuple(value)
-            elif type(value) not in (str, int):
-                return None
-            key.append((name, type(value), value))
-    return tuple(key)
+def _said(key: tuple[Any, ...], items: list[Reason]) -> dict[str, list[str]]:
+    """The reasons of a finding, put in words once per ``key``."""
+    try:
+        words = _SAID.get(key)
+    except TypeError:  # a parameter that cannot be a key: in words every time
+        return reasons(items)
+    if words is None:
+        words = reasons(items)
+        if len(_SAID) >= _SAID_MAX:
+            _SAID.clear()
+        _SAID[key] = words
+    return words
 
 
 def find_isolates(
@@ -153,52 +148,60 @@ def find_isolates(
     # The raw adjacency and attribute dicts of a simple graph: no view object per lookup.
     adj: Any = (getattr(G, "_adj", None) if simple else None) or G.adj
     node_attrs: Any = getattr(G, "_node", None) or G.nodes
-    said = _SAID
     for oid in _judged(G):
         attrs = node_attrs[oid]
         sector = str(attrs.get("sector") or "other")
         nbrs = adj[oid]
         degree = (len(nbrs) + (oid in nbrs)) if simple else G.degree(oid)  # a loop counts 2
-        found: list[tuple[str, Reason]] = []
+        # Each finding with its reason and a key equal for findings that read alike
+        # (parameter values with their type: 1 and True render differently).
+        found: list[tuple[str, Reason, tuple[Any, ...]]] = []
         if degree == 0:
-            found.append(("isolate", ("isolate.no_tie", {})))
+            found.append(("isolate", ("isolate.no_tie", {}), ("no_tie",)))
         elif main and oid not in main:
             size = size_of[oid]
             found.append(
-                ("disconnected", ("isolate.disconnected", {"main": main_size, "size": size}))
+                (
+                    "disconnected",
+                    ("isolate.disconnected", {"main": main_size, "size": size}),
+                    ("disconnected", main_size, size),
+                )
             )
         if not attrs.get("forum_ids"):
-            found.append(("no_forum", ("isolate.no_forum", {})))
+            found.append(("no_forum", ("isolate.no_forum", {}), ("no_forum",)))
         if degree > 0 and all(node_attrs[n].get("sector") == sector for n in nbrs):
             found.append(
-                ("sector_siloed", ("isolate.sector_siloed", {"n": degree, "sector": sector}))
+                (
+                    "sector_siloed",
+                    ("isolate.sector_siloed", {"n": degree, "sector": sector}),
+                    ("sector_siloed", degree, sector),
+                )
             )
         if degree == 1:
             (other,) = nbrs
             tie = nbrs[other] if simple else G.edges[oid, other]
             other_name = node_attrs[other].get("name", other)
             via = list(tie.get("kinds", []))
-            found.append(("single_tie", ("isolate.single_tie", {"name": other_name, "via": via})))
-        kept = [(k, r) for k, r in found if k in wanted]
+            found.append(
+                (
+                    "single_tie",
+                    ("isolate.single_tie", {"name": other_name, "via": via}),
+                    ("single_tie", type(other_name), other_name, *((type(v), v) for v in via)),
+                )
+            )
+        kept = [(k, r, key) for k, r, key in found if k in wanted]
         if not kept:
             continue
         entry = {
             "id": oid,
             "name": str(attrs.get("name") or oid),
             "sector": sector,
-            "kinds": [k for k, _ in kept],
+            "kinds": [k for k, _, _ in kept],
             "locality_ids": list(attrs.get("locality_ids") or []),
             "degree": degree,
         }
         if explain:
-            key = _said_key(kept)
-            words = said.get(key) if key is not None else None
-            if words is None:
-                words = reasons(r for _, r in kept)
-                if key is not None:
-                    if len(said) >= _SAID_MAX:
-                        said.clear()
-                    said[key] = words
+            words = _said(tuple(key for _, _, key in kept), [r for _, r, _ in kept])
             entry.update({field: list(texts) for field, texts in words.items()})
         out.append(entry)
     order = {k: i for i, k in enumerate(ISOLATE_KINDS)}

@@ -195,7 +195,13 @@ def _forum_entries(G: nx.Graph, ix: _Index, localities: list[str]) -> list[dict[
     sectors_of: dict[str, set[str]] = {}
     best_of: dict[str, dict[Any, list[NodeRecord]]] = {}
 
+    adj: Any = getattr(G, "_adj", None)
+    simple = adj is not None and not G.is_directed() and not G.is_multigraph()
+
     def degree(o: NodeRecord) -> int:
+        if simple:
+            nbrs = adj.get(o.id)
+            return 0 if nbrs is None else len(nbrs) + (o.id in nbrs)  # a loop counts 2
         return G.degree(o.id) if o.id in G else 0
 
     def best(loc: str, sector: str) -> list[NodeRecord]:
