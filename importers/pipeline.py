@@ -452,8 +452,10 @@ def commit(
             if progress:
                 progress(len(nodes) + len(rels))
         else:  # no write under way, or it could not be committed: written here
-            written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
-            digests = {k: d for k, d in batch.row_digests.items() if k in written_keys}
+            digests = batch.row_digests
+            if not whole:  # only the digests of the records written
+                written_keys: set[RecordKey] = {n.id for n in nodes} | {r.key for r in rels}
+                digests = {k: d for k, d in digests.items() if k in written_keys}
             stats = store.write(
                 nodes, rels, progress=progress, row_digests=digests, import_mark=mark
             )
