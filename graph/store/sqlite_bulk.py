@@ -8,7 +8,9 @@ on its own connection while the import reads the next file and checks the
 batch. SQLite releases the interpreter's lock while it works, so on a machine
 with two cores the inserts and the index builds run beside the reading.
 
-Nothing of it is visible before the import decides: the transaction
+While it runs it holds the store's write lock (other writers wait, as they
+wait for any import's write), and nothing of it is visible before the import
+decides: the transaction
 (``BEGIN IMMEDIATE``, the store's write lock) is committed by
 :meth:`BulkLoad.finish` only when the checked batch is exactly what was
 handed over (no row failed, no id repeated, nothing dropped); anything else,
@@ -167,26 +169,33 @@ class BulkLoad:
         relationships: Sequence[RelRecord],
         row_digests: Mapping[RecordKey, str],
     ) -> None:
-        """Hand over the next records of the import (in the order they were read)."""
+        """Hand over the next records of the import (in the order they were read).
+
+        Never raises: anything that goes wrong here only means the import writes as before.
+        """
         self.nodes_added += len(nodes)
         self.relationships_added += len(relationships)
         if self.unusable or self._error is not None or self._done or self._sealed:
             self.unusable = True
             return
-        if self._thread is None:
-            self._held.append((list(nodes), list(relationships), row_digests))
-            self._held_count += len(nodes) + len(relationships)
-            if self._held_count < self._threshold:
+        try:
+            if self._thread is None:
+                self._held.append((list(nodes), list(relationships), row_digests))
+                self._held_count += len(nodes) + len(relationships)
+                if self._held_count < self._threshold:
+                    return
+                self._thread = threading.Thread(
+                    target=self._write, name="partnermap-bulk-load", daemon=True
+                )
+                self._thread.start()
+                held, self._held = self._held, []
+                for held_nodes, held_rels, digests in held:
+                    if not self.unusable:
+                        self._prepare(held_nodes, held_rels, digests)
                 return
-            self._thread = threading.Thread(
-                target=self._write, name="partnermap-bulk-load", daemon=True
-            )
-            self._thread.start()
-            held, self._held = self._held, []
-            for held_nodes, held_rels, digests in held:
-                self._prepare(held_nodes, held_rels, digests)
-            return
-        self._prepare(nodes, relationships, row_digests)
+            self._prepare(nodes, relationships, row_digests)
+        except Exception:  # the write after the check will meet it, and say what it is
+            self.unusable = True
 
     def _prepare(
         self,

@@ -234,3 +234,20 @@ def test_with_every_core_busy_the_import_writes_after_the_check(
         assert run_import(store, _small_folder(tmp_path / "data")).valid
         assert store.counts().nodes == {"Organization": 120}
     assert spy.committed == spy.given_up == 0
+
+
+def test_a_failure_while_handing_records_over_makes_the_import_write_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    spy = _Spy(monkeypatch)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("preparing rows broke")
+
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_prepare", broken)
+    with SQLiteStore(tmp_path / "g.db") as store:
+        report = run_import(store, _small_folder(tmp_path / "data"))
+        assert report.valid, report.errors
+        assert store.counts().nodes == {"Organization": 120}
+    assert spy.given_up == 1 and spy.committed == 0
