@@ -12,7 +12,9 @@ indexes.
 The dataset comes from ``partnermap synth`` when ``importers/synth.py``
 exists, otherwise from the seeded generator below.
 
-Run: ``python bench/bench_import.py [--scale 1.0] [--seed 7]``.
+Run: ``python bench/bench_import.py [--scale 1.0] [--seed 7] [--writer auto|on|off]``.
+The writer thread of a first import runs only beside a free core (``auto``);
+``--writer on`` or ``off`` forces it either way, to compare.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -29,11 +32,13 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from graph.store import sqlite_bulk  # noqa: E402
 from graph.store.sqlite import SQLiteStore  # noqa: E402
 from importers.registry import run_import  # noqa: E402
 from importers.tabular import COLUMNS  # noqa: E402
@@ -184,12 +189,37 @@ def baseline(folder: Path, db: Path) -> float:
     return time.perf_counter() - start
 
 
+def _count_bulk_loads() -> list[int]:
+    """A counter of the imports the writer thread committed (one-element list)."""
+    committed = [0]
+    finish = sqlite_bulk.BulkLoad.finish
+
+    def counting(load: sqlite_bulk.BulkLoad, *args: Any) -> Any:
+        stats = finish(load, *args)
+        committed[0] += stats is not None
+        return stats
+
+    sqlite_bulk.BulkLoad.finish = counting  # type: ignore[method-assign,assignment]
+    return committed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 100k rows")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs; fastest kept")
+    parser.add_argument(
+        "--writer",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="the writer thread of a first import (graph/store/sqlite_bulk.py): auto uses it "
+        "only beside a free core, as partnermap does; on and off force it",
+    )
     args = parser.parse_args()
+    if args.writer != "auto":
+        forced = args.writer == "on"
+        sqlite_bulk.core_free = lambda: forced
+    committed = _count_bulk_loads()
     with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
         work = Path(tmp)
         data = work / "data"
@@ -242,6 +272,11 @@ def main() -> None:
         print(f"fastest of {args.repeat} alternating runs of each:")
         print(f"baseline (DictReader + executemany): {base:.2f} s, {rows / base:,.0f} rows/s")
         print(f"partnermap import: {took:.2f} s, {rows / took:,.0f} rows/s")
+        print(
+            f"  written by the writer thread in {committed[0]} of {args.repeat + 1} imports "
+            f"(--writer {args.writer}; load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores at the end)"
+        )
         print(f"  wrote {nodes} nodes and {rels} relationships")
         print(f"ratio import / baseline: {took / base:.2f}x (target 1.7x)")
         print(
