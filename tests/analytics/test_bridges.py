@@ -23,12 +23,12 @@ import networkx as nx
 import pytest
 
 from graph.analytics.bridges import (
-    _cut_off,
     cross_sector_betweenness,
     find_bridges,
     structural_holes,
 )
 from graph.analytics.brokerage import brokerage
+from graph.analytics.holes import cut_off
 
 SECTORS = ["local_authority", "government", "nonprofit", "philanthropy", "business", "academia"]
 
@@ -439,6 +439,6 @@ def test_cut_off_in_arrays_equals_the_tree_walk(seed: int) -> None:
     groups = [rng.choice([*SECTORS[:4], None]) for _ in G]
     g = ig.Graph(n=len(G), edges=list(G.edges), directed=False)
     expected = _cut_off_by_walk(g, groups)
-    got = _cut_off(g, groups)
+    got = cut_off(g, groups)
     assert got == expected
     assert len(expected) > 10
