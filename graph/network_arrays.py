@@ -65,7 +65,7 @@ class Adjacency(NamedTuple):
 class _Copies:
     """What is kept of one network: its size when copied, and the copies made so far."""
 
-    __slots__ = ("adjacency", "ends", "graph", "kinds", "nodes", "size")
+    __slots__ = ("adjacency", "components", "ends", "graph", "kinds", "nodes", "size")
 
     def __init__(self, size: tuple[int, int], nodes: list[Hashable]) -> None:
         self.size = size
@@ -74,6 +74,7 @@ class _Copies:
         self.adjacency: Adjacency | None = None
         self.ends: tuple[np.ndarray, np.ndarray] | None = None
         self.kinds: tuple[np.ndarray, list[tuple[str, ...]]] | None = None
+        self.components: tuple[list[int], list[int]] | None = None
 
 
 _COPIES: weakref.WeakKeyDictionary[nx.Graph, _Copies] = weakref.WeakKeyDictionary()
@@ -275,12 +276,16 @@ def components_of(G: nx.Graph) -> tuple[list[int], list[int], list[Hashable]]:
     Returns ``(membership, sizes, nodes)``: node ``nodes[i]`` is in component
     ``membership[i]``, which has ``sizes[membership[i]]`` nodes; the same
     components as :func:`networkx.connected_components`, on
-    :func:`igraph_of`'s copy.
+    :func:`igraph_of`'s copy, kept with it (isolates and metrics both ask).
 
     >>> G = nx.Graph([("a", "b"), ("c", "d")]); G.add_node("e")
     >>> components_of(G)
     ([0, 0, 1, 1, 2], [2, 2, 1], ['a', 'b', 'c', 'd', 'e'])
     """
     g, nodes = igraph_of(G)
-    parts = g.connected_components()
-    return list(parts.membership), list(parts.sizes()), nodes
+    record = _copies(G)
+    if record.components is None:
+        parts = g.connected_components()
+        record.components = (list(parts.membership), list(parts.sizes()))
+    membership, sizes = record.components
+    return list(membership), list(sizes), nodes
