@@ -68,9 +68,7 @@ __all__ = [
     "SUBGRAPH_RELS",
     "SUBGRAPH_ROLES",
     "count_relationships",
-    "create_nodes",
     "create_nodes_from_columns",
-    "create_relationships",
     "create_relationships_from_columns",
     "delete_relationships",
     "existing_relationships",
@@ -224,15 +222,7 @@ UNWIND $rows AS row
 MERGE (n:Node {{id: row.id}})
 SET n:{label(entity_label)}
 SET n = row.props
-"""
-
-
-def create_nodes(entity_label: str) -> str:
-    """Create nodes of one label whose ids are known to be new (no MERGE lookup)."""
-    return f"""
-UNWIND $rows AS row
-CREATE (n:Node:{label(entity_label)})
-SET n = row.props
+RETURN collect([n.id, elementId(n)]) AS rows
 """
 
 
@@ -245,45 +235,45 @@ def create_nodes_from_columns(entity_label: str, keys: Sequence[str], extra: boo
     no name travels with every row, and the property names are resolved
     once per statement, not once per row and property.
 
+    Returns ``[id, element id]`` of every node, as one list.
+
     >>> print(create_nodes_from_columns("Goal", ["id", "name"], False))
     UNWIND $rows AS row
     CREATE (n:Node:`Goal` {`id`: row[0], `name`: row[1]})
+    RETURN collect([n.id, elementId(n)]) AS rows
     """
     props, tail = _columns(keys, 0, extra, "n")
-    return f"UNWIND $rows AS row\nCREATE (n:Node:{label(entity_label)} {props}){tail}"
-
-
-def create_relationships_from_columns(type_name: str, keys: Sequence[str], extra: bool) -> str:
-    """:func:`create_relationships` from rows ``[source, target, v1, v2, …(, other)]``.
-
-    As :func:`create_nodes_from_columns`; returns how many rows were written.
-    """
-    props, tail = _columns(keys, 2, extra, "r")
     return (
-        "UNWIND $rows AS row\n"
-        "MATCH (a:Node {id: row[0]})\n"
-        "MATCH (b:Node {id: row[1]})\n"
-        f"CREATE (a)-[r:{rel_type(type_name)} {props}]->(b){tail}\n"
-        "RETURN count(*) AS written"
+        f"UNWIND $rows AS row\nCREATE (n:Node:{label(entity_label)} {props}){tail}\n"
+        "RETURN collect([n.id, elementId(n)]) AS rows"
     )
 
 
-def create_relationships(type_name: str) -> str:
-    """Create relationships of one type known not to exist yet.
+def create_relationships_from_columns(
+    type_name: str, keys: Sequence[str], extra: bool, *, by_element: bool = False
+) -> str:
+    """Create relationships of one type known not to exist yet, from rows of values.
 
-    MERGE would first scan the relationships between the two nodes, which
-    for a national organisation with thousands of ties costs more than the
-    write itself. Returns how many rows were written, like
-    :func:`merge_relationships`.
+    Rows are ``[source, target, v1, v2, …(, other)]``, as in
+    :func:`create_nodes_from_columns`. CREATE, not MERGE: MERGE would first
+    scan the relationships between the two nodes, which for a national
+    organisation with thousands of ties costs more than the write itself.
+    Returns how many rows were written (fewer: some row found no end).
+    With ``by_element`` the two ends are element ids, looked up without the
+    index: only ever ids of nodes the same transaction created or rewrote
+    (and so holds), which no other transaction can delete meanwhile.
     """
-    return f"""
-UNWIND $rows AS row
-MATCH (a:Node {{id: row.source}})
-MATCH (b:Node {{id: row.target}})
-CREATE (a)-[r:{rel_type(type_name)}]->(b)
-SET r = row.props
-RETURN count(*) AS written
-"""
+    props, tail = _columns(keys, 2, extra, "r")
+    if by_element:
+        ends = "MATCH (a) WHERE elementId(a) = row[0]\nMATCH (b) WHERE elementId(b) = row[1]\n"
+    else:
+        ends = "MATCH (a:Node {id: row[0]})\nMATCH (b:Node {id: row[1]})\n"
+    return (
+        "UNWIND $rows AS row\n"
+        f"{ends}"
+        f"CREATE (a)-[r:{rel_type(type_name)} {props}]->(b){tail}\n"
+        "RETURN count(*) AS written"
+    )
 
 
 def existing_relationships(type_name: str) -> str:

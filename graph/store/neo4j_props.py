@@ -62,8 +62,11 @@ def encode_props(props: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     as_json: list[str] = []
     for key, value in props.items():
-        stored = f"_{key}" if key.startswith("_") or key == "id" else key
-        if _storable(value):
+        stored = f"_{key}" if key[:1] == "_" or key == "id" else key
+        kind = type(value)
+        if kind is str or kind is float:  # most values: no further test
+            out[stored] = value
+        elif _storable(value):
             out[stored] = value
         else:
             out[stored] = json.dumps(value, ensure_ascii=False)

@@ -148,7 +148,10 @@ def write_records(
     stats = WriteStats()
     rows_left: dict[RecordKey, str] = dict(row_digests or {})
     new_ids: set[str] = set()
-    changed = _write_nodes(tx, nodes, stats, progress, new_ids, rows_left)
+    # Element ids of the nodes this write created or rewrote (and so holds locked):
+    # a relationship between two of them is created by element id, no index seek.
+    element_ids: dict[str, str] = {}
+    changed = _write_nodes(tx, nodes, stats, progress, new_ids, rows_left, element_ids)
     # Derived first, as the embedded store does, so that an explicit
     # relationship equal to one just derived counts as unchanged. A node that
     # did not exist before this write has no relationship yet: its derived
@@ -156,12 +159,18 @@ def write_records(
     derived_list = [r for n in changed for r in derived_relationships(n)]
     derived = {r.key: r for r in derived_list}  # the last of a key wins, as in SQLite
     short = _put_relationships(
-        tx, derived, absent={k for k, r in derived.items() if r.owner in new_ids}, rows_left={}
+        tx,
+        derived,
+        absent={k for k, r in derived.items() if r.owner in new_ids},
+        rows_left={},
+        element_ids=element_ids,
     )
     fresh, absent = _fresh_relationships(tx, rels, stats, progress, new_ids, derived)
     for rel in fresh:
         stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
-    short += _put_relationships(tx, {r.key: r for r in fresh}, absent=absent, rows_left=rows_left)
+    short += _put_relationships(
+        tx, {r.key: r for r in fresh}, absent=absent, rows_left=rows_left, element_ids=element_ids
+    )
     if short:
         # A MATCH found no endpoint for some rows: name every missing one.
         ends = {e for r in [*derived.values(), *fresh] for e in (r.source, r.target)}
@@ -182,8 +191,11 @@ def _write_nodes(
     progress: ProgressCallback | None,
     new_ids: set[str],
     rows_left: dict[RecordKey, str],
+    element_ids: dict[str, str],
 ) -> list[NodeRecord]:
     """Write the nodes that changed; ``new_ids`` receives those that did not exist.
+
+    ``element_ids`` receives the element id of every node written.
 
     What is stored is read first, for all nodes; then each chunk's rows are
     built while the server still runs the statement before (results are read
@@ -198,6 +210,7 @@ def _write_nodes(
     seen: dict[str, NodeRecord] = {}
     changed: list[NodeRecord] = []
     pending: list[Result] = []
+    written: list[Result] = []
     for start in range(0, len(nodes), WRITE_CHUNK):
         chunk = nodes[start : start + WRITE_CHUNK]
         replaced: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -234,15 +247,17 @@ def _write_nodes(
         if stored_ids:
             pending.append(tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids))
         for entity_label, rows in replaced.items():
-            pending.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
+            written.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
         for entity_label, rows in created.items():
             keys, extra, values = as_columns([r["props"] for r in rows])
             query = cypher.create_nodes_from_columns(entity_label, keys, extra)
-            pending.append(tx.run(query, rows=values))
+            written.append(tx.run(query, rows=values))
         if progress:
             progress(len(chunk))
     for result in pending:
         result.consume()
+    for result in written:
+        element_ids.update(result.single(strict=True)["rows"])
     return changed
 
 
@@ -295,10 +310,13 @@ def _put_relationships(
     *,
     absent: set[RelKey],
     rows_left: dict[RecordKey, str],
+    element_ids: dict[str, str],
 ) -> int:
     """Create (keys in ``absent``) or replace relationships; how many rows found no endpoint.
 
-    A chunk's rows are built while the server runs the statement before.
+    A chunk's rows are built while the server runs the statement before. New
+    relationships between two nodes of ``element_ids`` find their ends by
+    element id; the others by ``id``, through the index.
     """
     merged: dict[str, list[RelRecord]] = defaultdict(list)
     created: dict[str, list[RelRecord]] = defaultdict(list)
@@ -318,10 +336,27 @@ def _put_relationships(
                     query = cypher.merge_relationships(type_name)
                     pending.append((tx.run(query, rows=rows), len(rows)))
                     continue
-                ends = [[r["source"], r["target"]] for r in rows]
-                keys, extra, values = as_columns([r["props"] for r in rows], ends)
-                query = cypher.create_relationships_from_columns(type_name, keys, extra)
-                pending.append((tx.run(query, rows=values), len(rows)))
+                by_element = [
+                    r for r in rows if r["source"] in element_ids and r["target"] in element_ids
+                ]
+                by_id = [
+                    r
+                    for r in rows
+                    if r["source"] not in element_ids or r["target"] not in element_ids
+                ]
+                for group, ends_by_element in ((by_element, True), (by_id, False)):
+                    if not group:
+                        continue
+                    lookup = element_ids if ends_by_element else {}
+                    ends = [
+                        [lookup.get(r["source"], r["source"]), lookup.get(r["target"], r["target"])]
+                        for r in group
+                    ]
+                    keys, extra, values = as_columns([r["props"] for r in group], ends)
+                    query = cypher.create_relationships_from_columns(
+                        type_name, keys, extra, by_element=ends_by_element
+                    )
+                    pending.append((tx.run(query, rows=values), len(group)))
     return sum(n - int(result.single(strict=True)["written"]) for result, n in pending)
 
 

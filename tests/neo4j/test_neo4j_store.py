@@ -15,7 +15,7 @@ import neo4j
 import pytest
 from neo4j import GraphDatabase
 
-from graph.errors import StoreUnavailable, ValidationFailed
+from graph.errors import Conflict, StoreUnavailable, ValidationFailed
 from graph.model import NodeRecord, RelRecord
 from graph.store import open_store
 from graph.store.neo4j import Neo4jStore
@@ -308,3 +308,27 @@ def test_new_records_written_as_columns_keep_every_property(
         )
     assert "sector" not in records[0]["keys"]  # absent, not stored as null
     assert neo4j_store.write([first, second], ties).nodes_unchanged == 2
+
+
+def test_new_ties_by_element_id_or_by_id_and_a_missing_end(neo4j_store: Neo4jStore) -> None:
+    """Ties between two nodes of the same write find their ends by element id, others by id.
+
+    o-old is stored before and not written again: a tie to it goes by id. A
+    tie to an id that exists nowhere still fails the whole write, naming it.
+    """
+    old = NodeRecord("Organization", "o-old", {"name": "ישן", "sector": "other"})
+    neo4j_store.write([old])
+    a = NodeRecord("Organization", "o-a", {"name": "א", "sector": "other"})
+    b = NodeRecord("Organization", "o-b", {"name": "ב", "sector": "other"})
+    both_new = RelRecord("PARTNERS_WITH", "o-a", "o-b", {"strength": 1})
+    to_old = RelRecord("PARTNERS_WITH", "o-b", "o-old", {"strength": 2})
+    stats = neo4j_store.write([a, b], [both_new, to_old])
+    assert stats.relationships_written == 2
+    assert neo4j_store.get_relationship(both_new.key) == both_new
+    assert neo4j_store.get_relationship(to_old.key) == to_old
+    version = neo4j_store.graph_version()
+    c = NodeRecord("Organization", "o-c", {"name": "ג", "sector": "other"})
+    nowhere = RelRecord("PARTNERS_WITH", "o-c", "o-nowhere", {})
+    with pytest.raises(Conflict, match="o-nowhere"):
+        neo4j_store.write([c], [RelRecord("PARTNERS_WITH", "o-c", "o-a", {}), nowhere])
+    assert neo4j_store.get("o-c") is None and neo4j_store.graph_version() == version
