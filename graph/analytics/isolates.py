@@ -64,9 +64,10 @@ def _judged(G: nx.Graph) -> list[str]:
     return [n for n, locs in G.nodes(data="locality_ids") if scope.intersection(locs or ())]
 
 
-#: The reasons of each distinct finding, by :func:`_said_key`: thousands of organisations
-#: share a handful of findings ("sits in no forum"), each put in words once. The catalogue
-#: does not change while the process runs (as :func:`graph.vocabulary.render` keeps too).
+#: The reasons of each distinct finding, by its key (the codes and parameter values with
+#: their types): thousands of organisations share a handful of findings ("sits in no
+#: forum"), each put in words once. The catalogue does not change while the process runs
+#: (as :func:`graph.vocabulary.render` keeps too).
 _SAID: dict[tuple[Any, ...], dict[str, list[str]]] = {}
 _SAID_MAX = 65536
 
