@@ -42,6 +42,7 @@ __all__ = [
     "BUMP_VERSION",
     "CLEAR",
     "COMMON_LABEL",
+    "COUNT_NODES",
     "COUNT_NODES_BY_LABEL",
     "COUNT_RELS_BY_TYPE",
     "CREATE_NODE_IDS",
@@ -451,6 +452,9 @@ def iter_relationships(type_name: str | None) -> str:
         f"MATCH (a:Node)-{pattern}->(b:Node)\nRETURN {_REL_COLUMNS}\nORDER BY source, type, target"
     )
 
+
+# From the count store: no scan.
+COUNT_NODES = "MATCH (n:Node) RETURN count(n) AS count"
 
 COUNT_NODES_BY_LABEL = """
 MATCH (n:Node)

@@ -115,8 +115,13 @@ def stored_relationships(
 
 
 def read_row_digests(tx: ManagedTransaction, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
-    """The import-row digests stored with these records (one list per statement)."""
+    """The import-row digests stored with these records (one list per statement).
+
+    An empty store (the first import) is told by the count store at once.
+    """
     out: dict[RecordKey, str] = {}
+    if not keys or not tx.run(cypher.COUNT_NODES).single(strict=True)["count"]:
+        return out
     ids = [k for k in keys if isinstance(k, str)]
     for chunk in chunks(ids, READ_CHUNK):
         for node_id, row_digest in collected(tx, cypher.NODE_ROW_DIGESTS, ids=chunk):
@@ -150,8 +155,8 @@ def write_records(
     new_ids: set[str] = set()
     # Element ids of the nodes this write created or rewrote (and so holds locked):
     # a relationship between two of them is created by element id, no index seek.
-    element_ids: dict[str, str] = {}
-    changed = _write_nodes(tx, nodes, stats, progress, new_ids, rows_left, element_ids)
+    written = _Written()
+    changed = _write_nodes(tx, nodes, stats, progress, new_ids, rows_left, written)
     # Derived first, as the embedded store does, so that an explicit
     # relationship equal to one just derived counts as unchanged. A node that
     # did not exist before this write has no relationship yet: its derived
@@ -163,13 +168,14 @@ def write_records(
         derived,
         absent={k for k, r in derived.items() if r.owner in new_ids},
         rows_left={},
-        element_ids=element_ids,
+        written=written,
     )
+    written.ids()  # every node statement has answered
     fresh, absent = _fresh_relationships(tx, rels, stats, progress, new_ids, derived)
     for rel in fresh:
         stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
     short += _put_relationships(
-        tx, {r.key: r for r in fresh}, absent=absent, rows_left=rows_left, element_ids=element_ids
+        tx, {r.key: r for r in fresh}, absent=absent, rows_left=rows_left, written=written
     )
     if short:
         # A MATCH found no endpoint for some rows: name every missing one.
@@ -191,11 +197,12 @@ def _write_nodes(
     progress: ProgressCallback | None,
     new_ids: set[str],
     rows_left: dict[RecordKey, str],
-    element_ids: dict[str, str],
+    written: _Written,
 ) -> list[NodeRecord]:
     """Write the nodes that changed; ``new_ids`` receives those that did not exist.
 
-    ``element_ids`` receives the element id of every node written.
+    ``written`` receives the statements, whose answers (the element id of
+    every node written) are read only when first needed.
 
     What is stored is read first, for all nodes; then each chunk's rows are
     built while the server still runs the statement before (results are read
@@ -209,8 +216,7 @@ def _write_nodes(
             existing[node_id] = (label, stored_digest(props) if label is not None else None)
     seen: dict[str, NodeRecord] = {}
     changed: list[NodeRecord] = []
-    pending: list[Result] = []
-    written: list[Result] = []
+    pending, results = written.pending, written.results
     for start in range(0, len(nodes), WRITE_CHUNK):
         chunk = nodes[start : start + WRITE_CHUNK]
         replaced: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -247,18 +253,36 @@ def _write_nodes(
         if stored_ids:
             pending.append(tx.run(cypher.DROP_OWNED_RELS, ids=stored_ids))
         for entity_label, rows in replaced.items():
-            written.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
+            results.append(tx.run(cypher.upsert_nodes(entity_label), rows=rows))
         for entity_label, rows in created.items():
             keys, extra, values = as_columns([r["props"] for r in rows])
             query = cypher.create_nodes_from_columns(entity_label, keys, extra)
-            written.append(tx.run(query, rows=values))
+            results.append(tx.run(query, rows=values))
         if progress:
             progress(len(chunk))
-    for result in pending:
-        result.consume()
-    for result in written:
-        element_ids.update(result.single(strict=True)["rows"])
     return changed
+
+
+class _Written:
+    """The node statements of a write, and the element ids they answer, read when first needed.
+
+    The client builds the relationship rows while the server still runs the
+    node statements; only then does it wait for them.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[Result] = []
+        self.results: list[Result] = []
+        self._ids: dict[str, str] | None = None
+
+    def ids(self) -> dict[str, str]:
+        if self._ids is None:
+            for result in self.pending:
+                result.consume()
+            self._ids = {}
+            for result in self.results:
+                self._ids.update(result.single(strict=True)["rows"])
+        return self._ids
 
 
 def _fresh_relationships(
@@ -310,20 +334,22 @@ def _put_relationships(
     *,
     absent: set[RelKey],
     rows_left: dict[RecordKey, str],
-    element_ids: dict[str, str],
+    written: _Written,
 ) -> int:
     """Create (keys in ``absent``) or replace relationships; how many rows found no endpoint.
 
-    A chunk's rows are built while the server runs the statement before. New
-    relationships between two nodes of ``element_ids`` find their ends by
-    element id; the others by ``id``, through the index.
+    Every row is built before the first statement is sent (the server is
+    still writing the nodes meanwhile). New relationships between two nodes
+    ``written`` find their ends by element id; the others by ``id``, through
+    the index.
     """
     merged: dict[str, list[RelRecord]] = defaultdict(list)
     created: dict[str, list[RelRecord]] = defaultdict(list)
     for key, rel in latest.items():
         (created if key in absent else merged)[rel.type].append(rel)
-    pending: list[tuple[Result, int]] = []
-    for new, by_type in ((False, merged), (True, created)):
+    replaced: list[tuple[str, list[dict[str, Any]]]] = []
+    new: list[tuple[str, list[str], bool, list[list[Any]]]] = []
+    for is_new, by_type in ((False, merged), (True, created)):
         for type_name, rels in by_type.items():
             for part in chunks(rels, WRITE_CHUNK):
                 rows = []
@@ -332,31 +358,33 @@ def _put_relationships(
                     if rel.key in rows_left:
                         row["props"]["_row"] = rows_left.pop(rel.key)
                     rows.append(row)
-                if not new:
-                    query = cypher.merge_relationships(type_name)
-                    pending.append((tx.run(query, rows=rows), len(rows)))
+                if not is_new:
+                    replaced.append((type_name, rows))
                     continue
-                by_element = [
-                    r for r in rows if r["source"] in element_ids and r["target"] in element_ids
-                ]
-                by_id = [
-                    r
-                    for r in rows
-                    if r["source"] not in element_ids or r["target"] not in element_ids
-                ]
-                for group, ends_by_element in ((by_element, True), (by_id, False)):
-                    if not group:
-                        continue
-                    lookup = element_ids if ends_by_element else {}
-                    ends = [
-                        [lookup.get(r["source"], r["source"]), lookup.get(r["target"], r["target"])]
-                        for r in group
-                    ]
-                    keys, extra, values = as_columns([r["props"] for r in group], ends)
-                    query = cypher.create_relationships_from_columns(
-                        type_name, keys, extra, by_element=ends_by_element
-                    )
-                    pending.append((tx.run(query, rows=values), len(group)))
+                ends = [[r["source"], r["target"]] for r in rows]
+                keys, extra, values = as_columns([r["props"] for r in rows], ends)
+                new.append((type_name, keys, extra, values))
+    element_ids = written.ids()
+    pending: list[tuple[Result, int]] = []
+    for type_name, rows in replaced:
+        query = cypher.merge_relationships(type_name)
+        pending.append((tx.run(query, rows=rows), len(rows)))
+    for type_name, keys, extra, values in new:
+        by_element: list[list[Any]] = []
+        by_id: list[list[Any]] = []
+        for value_row in values:
+            source, target = element_ids.get(value_row[0]), element_ids.get(value_row[1])
+            if source is not None and target is not None:
+                value_row[0], value_row[1] = source, target
+                by_element.append(value_row)
+            else:
+                by_id.append(value_row)
+        for group, ends_by_element in ((by_element, True), (by_id, False)):
+            if group:
+                query = cypher.create_relationships_from_columns(
+                    type_name, keys, extra, by_element=ends_by_element
+                )
+                pending.append((tx.run(query, rows=group), len(group)))
     return sum(n - int(result.single(strict=True)["written"]) for result, n in pending)
 
 
