@@ -54,7 +54,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
+import httpx2 as httpx
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 
 #: Ids created by both servers at once, and fields PATCHed through both at once: enough
 #: that a check-then-write in each process (no store check) fails most runs.
