@@ -303,8 +303,17 @@ def test_labels_never_overlap_and_zooming_in_shows_more(
     report = {"bridges": [{"id": "o0", "score": 0.9, "reasons": ["hub"]}]}
     page = tmp_path / "dense.html"
     page.write_text(render_map(G, report, lang="he", title="עיר צפופה"), encoding="utf-8")
-    driver.get(page.as_uri())
-    _wait_settled(driver)
+    size = driver.get_window_size()
+    driver.set_window_size(900, 700)  # a pane as small as the dashboard's: the legend is in the way
+    try:
+        driver.get(page.as_uri())
+        _wait_settled(driver)
+        _dense_labels(driver)
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
+def _dense_labels(driver: webdriver.Chrome) -> None:
 
     def labels() -> dict[str, Any]:
         return driver.execute_script("pmMap.declutter(); return pmMap.labels")
@@ -319,6 +328,15 @@ def test_labels_never_overlap_and_zooming_in_shows_more(
     whole = labels()
     assert 0 < whole["shown"] < whole["of"] == 60  # dense: some labels give way
     assert no_two_overlap(whole["boxes"])
+    # The legend (bottom corner) covers no label and, in the first view, no organisation.
+    legend = driver.execute_script("return pmMap.legendBox()")
+    assert legend is not None and no_two_overlap([*whole["boxes"], legend])
+    under = driver.execute_script(
+        "const b = pmMap.legendBox(), p = pmMap.network.getPositions();"
+        "return Object.keys(p).filter(id => p[id].x > b.x1 && p[id].x < b.x2"
+        " && p[id].y > b.y1 && p[id].y < b.y2)"
+    )
+    assert under == []
     shown_ids = {b["id"] for b in whole["boxes"]}
     assert "o0" in shown_ids  # the bridge is labelled first
     drawn = driver.execute_script("return pmMap.nodes.get().filter(n => n.label).map(n => n.id)")
@@ -327,3 +345,30 @@ def test_labels_never_overlap_and_zooming_in_shows_more(
     closer = labels()
     assert closer["shown"] > whole["shown"] and no_two_overlap(closer["boxes"])
     driver.save_screenshot(str(ARTIFACTS / "map-dense-zoomed-he.png"))
+
+
+def test_the_legend_covers_no_actor_on_a_dashboard(
+    driver: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Sderot's dashboard (the demo): the map pane is narrow, and its legend sat on actors."""
+    from importers.registry import run_import
+
+    folder = tmp_path_factory.mktemp("legend")
+    store = SQLiteStore(folder / "g.db")
+    assert run_import(store, Path(__file__).parents[2] / "importers" / "demo" / "data").valid
+    store.close()
+    with serve_store(folder) as url:
+        for lang in ("en", "he"):
+            driver.get(f"{url}/api/v1/dashboard/loc-sderot?lang={lang}&as_of=2025-06-30")
+            _wait_settled(driver)
+            found = driver.execute_script(
+                "pmMap.declutter(); const b = pmMap.legendBox(), p = pmMap.network.getPositions();"
+                "const under = Object.keys(p).filter(id => p[id].x > b.x1 && p[id].x < b.x2"
+                " && p[id].y > b.y1 && p[id].y < b.y2);"
+                "const covered = pmMap.labels.boxes.filter(a => a.x1 < b.x2 && b.x1 < a.x2"
+                " && a.y1 < b.y2 && b.y1 < a.y2).map(a => a.id);"
+                "return {under: under, covered: covered, shown: pmMap.labels.shown}"
+            )
+            assert found["shown"] > 10, found
+            assert found["under"] == [] and found["covered"] == [], (lang, found)
+            driver.save_screenshot(str(ARTIFACTS / f"dashboard-legend-{lang}.png"))

@@ -159,6 +159,38 @@
   function overlaps(a, b) {
     return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   }
+  /* The legend's rectangle in the network's coordinates (null when folded away or absent):
+   * no label is placed under it, and the first view leaves room beside it. */
+  function legendBox() {
+    var box = document.getElementById("pm-legend");
+    if (!box) { return null; }
+    var lr = box.getBoundingClientRect(), cr = container.getBoundingClientRect();
+    if (!lr.width || !lr.height) { return null; }
+    var a = network.DOMtoCanvas({ x: lr.left - cr.left, y: lr.top - cr.top });
+    var b = network.DOMtoCanvas({ x: lr.right - cr.left, y: lr.bottom - cr.top });
+    return { id: "legend", x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+  }
+  api.legendBox = legendBox;
+  function clearLegend() {
+    var lb = legendBox();
+    if (!lb) { return; }
+    var pos = network.getPositions();
+    var under = data.nodes.some(function (n) {
+      var p = pos[n.id];
+      return p && nodeVisible(n) && p.x > lb.x1 && p.x < lb.x2 && p.y > lb.y1 && p.y < lb.y2;
+    });
+    if (!under) { return; }
+    var lr = document.getElementById("pm-legend").getBoundingClientRect();
+    var cr = container.getBoundingClientRect();
+    var room = cr.width - lr.width - 16;
+    if (room < cr.width * 0.5) { return; }  /* a narrow pane: the legend can be folded instead */
+    var scale = network.getScale() * room / cr.width;
+    var view = network.getViewPosition();
+    var onLeft = (lr.left + lr.right) / 2 < (cr.left + cr.right) / 2;  /* right to left pages */
+    var dx = (lr.width + 16) / 2 / scale;
+    network.moveTo({ position: { x: view.x + (onLeft ? -dx : dx), y: view.y }, scale: scale,
+                     animation: false });
+  }
   function declutter() {
     if (!labelsReady) { return; }
     labelScale = network.getScale() || 1;
@@ -171,6 +203,8 @@
     });
     shown.sort(function (a, b) { return importance(b) - importance(a) || (a.id < b.id ? -1 : 1); });
     var placed = [], updates = [], boxes = [];
+    var lb = legendBox();
+    if (lb) { placed.push(lb); }  /* a label under the legend stays in its tooltip */
     shown.forEach(function (n) {
       var p = pos[n.id], r = nodes.get(n.id).size || 10;
       var px = labelFont(n, r);
@@ -276,6 +310,7 @@
     api.settleMs = Math.round(performance.now() - t0);
     api.iterations = params && params.iterations !== undefined ? params.iterations : null;
     labelsReady = true;
+    clearLegend();
     declutter();
     document.getElementById("pm-settling").classList.add("pm-done");
     container.setAttribute("data-settled", "true");
@@ -403,6 +438,7 @@
 
   // -- legend -----------------------------------------------------------------------------
   var legend = document.getElementById("pm-legend");
+  legend.addEventListener("toggle", declutterSoon);  /* folded: its place is free for labels */
   function legendList(title, items) {
     legend.appendChild(el("h3", null, title));
     var ul = el("ul");
