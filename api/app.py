@@ -368,7 +368,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.keys = keys
-    app.state.failed_keys = FailedKeys()
+    app.state.failed_keys = FailedKeys(shared=keys)  # counted across processes on the key file
     app.state.write_lock = threading.Lock()
     app.state.report_cache = analysis.ReportCache(settings.analysis_cache_size)
     app.state.network_cache = graph.NetworkCache(max(2, settings.analysis_cache_size // 2))

@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS audit (
     ids TEXT NOT NULL,
     status INTEGER NOT NULL
 );
+-- Wrong keys by client address, seen by every process on this key file (api/throttle.py).
+CREATE TABLE IF NOT EXISTS failed_keys (
+    client TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failed_keys_client ON failed_keys(client, at);
 """
 
 
@@ -293,10 +299,34 @@ class KeyStore:
         Cheap (an indexed read, no write lock, never waiting for a writer in
         WAL mode), so it runs for every request, on the caller's thread.
         """
-        sql = (
+        return self._read(
             "SELECT hash, role, localities, personal_data FROM api_keys "
-            "WHERE key_id = ? AND revoked_at IS NULL"
+            "WHERE key_id = ? AND revoked_at IS NULL",
+            (key_id,),
         )
+
+    # -- wrong keys, shared by every process on this file -------------------------
+    def failures(self, client: str, since: float, limit: int) -> list[float]:
+        """The times (Unix seconds) of the latest ``limit`` wrong keys from ``client`` after
+        ``since``, oldest first."""
+        rows = self._read(
+            "SELECT at FROM failed_keys WHERE client = ? AND at > ? ORDER BY at DESC LIMIT ?",
+            (client, since, limit),
+        )
+        return sorted(float(row[0]) for row in rows)
+
+    def add_failure(self, client: str, at: float, forget_before: float) -> None:
+        """Record a wrong key from ``client``; failures older than ``forget_before`` go."""
+        with self._lock:
+            try:
+                db = self._connect()
+                db.execute("DELETE FROM failed_keys WHERE at <= ?", (forget_before,))
+                db.execute("INSERT INTO failed_keys(client, at) VALUES (?, ?)", (client, at))
+            except sqlite3.Error as exc:
+                raise _key_file_error(self.path, exc) from exc
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """One read on the reading connection (see :meth:`_lookup`)."""
         with self._read_lock:
             try:
                 if self._reader is None:
@@ -306,7 +336,7 @@ class KeyStore:
                     )
                     reader.execute("PRAGMA query_only=1")
                     self._reader = reader
-                return self._reader.execute(sql, (key_id,)).fetchall()
+                return self._reader.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise StoreUnavailable(
                     f"the key file {self.path.name} cannot be read: {exc}"

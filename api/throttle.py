@@ -6,9 +6,13 @@ trying) is told to wait: after ``limit`` wrong keys within ``window``
 seconds from one address, that address gets 429 with ``Retry-After`` until
 the oldest failure leaves the window. A right key is never refused because
 of others' failures elsewhere, and a success does not wipe the count (so a
-valid viewer key cannot be used to reset guessing). The count lives in the
-process: with ``serve --workers N`` each worker counts on its own, which
-multiplies the allowance by N, no more.
+valid viewer key cannot be used to reset guessing). The count is kept in the
+process and, given a ``shared`` record (the API's key file,
+:class:`api.auth.KeyStore`), in that file too, so every worker of
+``serve --workers N`` and every replica on the same key file counts the same
+wrong keys: ten wrong keys spread over four workers are ten, not four times
+ten allowed. A process stops writing to the file once it refuses a client
+itself, so a flood of wrong keys costs the file ``limit`` writes per window.
 
 >>> t = FailedKeys(limit=2, window=60.0)
 >>> t.fail("1.2.3.4", now=0.0); t.fail("1.2.3.4", now=1.0)
@@ -24,15 +28,31 @@ import math
 import threading
 import time
 from collections import deque
+from typing import Protocol
 
-__all__ = ["FailedKeys"]
+__all__ = ["FailedKeys", "SharedFailures"]
+
+
+class SharedFailures(Protocol):
+    """Where processes that share a key file record wrong keys (Unix seconds)."""
+
+    def failures(self, client: str, since: float, limit: int) -> list[float]: ...
+
+    def add_failure(self, client: str, at: float, forget_before: float) -> None: ...
 
 
 class FailedKeys:
     """Wrong keys per client address in a sliding window."""
 
-    def __init__(self, limit: int = 10, window: float = 300.0, max_clients: int = 10_000) -> None:
+    def __init__(
+        self,
+        limit: int = 10,
+        window: float = 300.0,
+        max_clients: int = 10_000,
+        shared: SharedFailures | None = None,
+    ) -> None:
         self.limit, self.window, self.max_clients = limit, window, max_clients
+        self.shared = shared
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -51,9 +71,19 @@ class FailedKeys:
         now = time.monotonic() if now is None else now
         with self._lock:
             times = self._recent(client, now)
-            if len(times) < self.limit:
-                return 0
-            return max(1, math.ceil(times[0] + self.window - now))
+            if len(times) >= self.limit:
+                return max(1, math.ceil(times[0] + self.window - now))
+        return self._shared_wait(client)
+
+    def _shared_wait(self, client: str) -> int:
+        """The wait the shared record asks for (other processes' wrong keys counted)."""
+        if self.shared is None:
+            return 0
+        wall = time.time()
+        times = self.shared.failures(client, wall - self.window, self.limit)
+        if len(times) < self.limit:
+            return 0
+        return max(1, math.ceil(times[0] + self.window - wall))
 
     def fail(self, client: str, now: float | None = None) -> None:
         """Count one wrong key from ``client``."""
@@ -67,3 +97,6 @@ class FailedKeys:
             times.append(now)
             while len(times) > self.limit:
                 times.popleft()
+        if self.shared is not None:
+            wall = time.time()
+            self.shared.add_failure(client, wall, wall - self.window)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from api.auth import KeyStore, Role
 from api.cli import app as cli
 from api.config import Settings
+from api.throttle import FailedKeys
 
 ORG = {"id": "o-new", "name": "עמותת חדשה", "sector": "nonprofit"}
 
@@ -167,8 +169,15 @@ def test_an_address_that_keeps_trying_wrong_keys_is_told_to_wait(
         assert r.status_code == 429
         assert 1 <= int(r.headers["Retry-After"]) <= 300
         assert r.json()["detail"].startswith("too many wrong keys from this address")
-    # A process-local count: a fresh window lets the right key through.
+    # Another process on the same key file (a worker, a replica) refuses too: the count is
+    # kept in the key file, not only in this process.
+    other = FailedKeys(shared=app.state.keys)
+    assert 1 <= other.wait("testclient") <= 300 and other.wait("10.0.0.9") == 0
+    # Once the window has passed (the failures aged by 301 s), the right key goes through.
     failed._seen.clear()
+    with sqlite3.connect(app.state.keys.path) as db:
+        db.execute("UPDATE failed_keys SET at = at - 301")
+    assert other.wait("testclient") == 0
     assert (
         client.get("/api/v1/organizations", headers={"X-API-Key": keys["viewer"]}).status_code
         == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -14,6 +15,15 @@ from tests.api.multiprocess import race, servers
 def test_two_server_processes_on_one_sqlite_file(tmp_path: Path) -> None:
     with servers(f"sqlite:///{tmp_path / 'shared.db'}", tmp_path / "keys.db") as (urls, key):
         race(urls, key)
+        # Wrong keys are counted across the processes on one key file: five on each
+        # make ten, and the eleventh is refused by either, a right key included.
+        wrong = {"X-API-Key": "pmk_000000000000_wrong"}
+        for url in urls:
+            for _ in range(5):
+                assert httpx.get(f"{url}/api/v1/organizations", headers=wrong).status_code == 401
+        for url in urls:
+            r = httpx.get(f"{url}/api/v1/organizations", headers={"X-API-Key": key})
+            assert r.status_code == 429 and 1 <= int(r.headers["Retry-After"]) <= 300
 
 
 def test_serve_workers_option_reaches_the_server(
