@@ -7,18 +7,23 @@ one row per problem (file, row, column, value, what was expected). Like the
 API's, the import runs in a child process with memory and time limits
 (unless the server's ``isolate_imports`` is off). A valid
 upload is kept on the server under a random token for
-:data:`PENDING_SECONDS`; ``POST /web/imports/confirm`` imports it for real
-(checked again: the graph may have changed meanwhile) and records the
-import in the audit trail. ``GET /web/template.xlsx`` is the template
+:data:`PENDING_SECONDS`, in a folder beside the key file (so any worker or
+replica on that key file can land it: the confirmation need not reach the
+process that checked it); ``POST /web/imports/confirm`` claims it by one
+atomic rename (exactly one confirmation wins), imports it for real (checked
+again: the graph may have changed meanwhile) and records the import in the
+audit trail. ``GET /web/template.xlsx`` is the template
 (:mod:`api.web.template`).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import secrets
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +50,9 @@ router = APIRouter(prefix="/web", include_in_schema=False)
 #: How long a checked upload waits for its confirmation.
 PENDING_SECONDS = 3600.0
 _CHUNK = 1024 * 1024
-_LOCK = threading.Lock()
+#: What a token looks like (``secrets.token_urlsafe(24)``): never a path of its own.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+_META = "pending.json"
 
 
 @dataclass
@@ -54,22 +61,55 @@ class _Pending:
     filename: str
     work: Path
     path: Path
-    created: float
 
 
-def _pending(request: Request) -> dict[str, _Pending]:
-    state = request.app.state
-    with _LOCK:
-        found: dict[str, _Pending] | None = getattr(state, "pending_uploads", None)
-        if found is None:
-            found = {}
-            state.pending_uploads = found
-        now = time.monotonic()
-        for token, item in list(found.items()):
-            if now - item.created > PENDING_SECONDS:
-                shutil.rmtree(item.work, ignore_errors=True)
-                del found[token]
-    return found
+def _uploads(request: Request) -> Path:
+    """The folder of checked uploads, beside the key file (made 0700), old ones swept out."""
+    settings: Settings = request.app.state.settings
+    keys_path = settings.resolved_keys_path()
+    folder = keys_path.with_name(keys_path.stem + ".uploads")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    now = time.time()
+    for entry in folder.iterdir():
+        try:
+            if now - entry.stat().st_mtime > PENDING_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:  # another process swept it first
+            pass
+    return folder
+
+
+def _keep(folder: Path, work: Path, path: Path, key_id: str | None, filename: str) -> str:
+    """Keep a checked upload under a new token; the token."""
+    meta = {"key_id": key_id, "filename": filename, "path": str(path.relative_to(work))}
+    (work / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    token = secrets.token_urlsafe(24)
+    work.rename(folder / token)
+    return token
+
+
+def _claim(folder: Path, token: str, key_id: str | None) -> _Pending | None:
+    """Take the upload of ``token`` for ``key_id``: one rename, so one confirmation wins."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    claimed = folder / f"claimed-{token}-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        (folder / token).rename(claimed)
+    except OSError:  # unknown, expired, or confirmed already (by any process)
+        return None
+    try:
+        meta = json.loads((claimed / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shutil.rmtree(claimed, ignore_errors=True)
+        return None
+    if meta.get("key_id") != key_id:  # someone else's upload: put it back untouched
+        claimed.rename(folder / token)
+        return None
+    path = (claimed / str(meta["path"])).resolve()
+    if not path.is_relative_to(claimed.resolve()):
+        shutil.rmtree(claimed, ignore_errors=True)
+        return None
+    return _Pending(key_id, str(meta.get("filename") or "?"), claimed, path)
 
 
 def _page(request: Request, user: WebUser, **context: Any) -> HTMLResponse:
@@ -112,7 +152,8 @@ async def check_upload(request: Request, form: FormDep) -> Response:
     settings: Settings = request.app.state.settings
     store: GraphStore = request.app.state.store
     filename = upload.filename
-    work = Path(tempfile.mkdtemp(prefix="partnermap-web-import-"))
+    folder = await run_in_threadpool(_uploads, request)
+    work = Path(tempfile.mkdtemp(prefix="checking-", dir=folder))
     keep = False
     try:
         raw = work / "upload.bin"
@@ -139,10 +180,7 @@ async def check_upload(request: Request, form: FormDep) -> Response:
     token = ""
     try:
         if valid:
-            token = secrets.token_urlsafe(24)
-            _pending(request)[token] = _Pending(
-                user.principal.key_id, filename, work, path, time.monotonic()
-            )
+            token = _keep(folder, work, path, user.principal.key_id, filename)
             keep = True
     finally:
         if not keep:
@@ -165,13 +203,8 @@ async def confirm_upload(request: Request, form: FormDep) -> Response:
     if refused is not None:
         return refused
     token = str(data.get("token") or "")
-    pending = _pending(request)
-    with _LOCK:
-        item = pending.get(token)
-        if item is not None and item.key_id == user.principal.key_id:
-            del pending[token]
-        else:
-            item = None
+    folder = await run_in_threadpool(_uploads, request)
+    item = await run_in_threadpool(_claim, folder, token, user.principal.key_id)
     if item is None:
         return _page(request, user, error=t(current_lang(request), "upload_gone"), status_code=410)
     store: GraphStore = request.app.state.store

@@ -274,6 +274,28 @@ def test_upload_checks_first_then_lands_on_confirmation(editor: Browser, town: A
     assert editor.post("/web/imports/confirm", {"token": token}).status_code == 410
 
 
+def test_a_checked_upload_lands_through_another_process(
+    editor: Browser, town: Any, make_app: Any, keys: dict[str, str]
+) -> None:
+    """Checked on one worker, confirmed on another (same key file): the upload waits on disk."""
+    data = _xlsx({"organizations": [["id", "name", "sector"], ["o-w2", "ארגון שני", "business"]]})
+    page = editor.post("/web/imports", {}, files={"file": ("w.xlsx", data)})
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    settings = editor.client.app.state.settings
+    folder = settings.resolved_keys_path().with_name(
+        settings.resolved_keys_path().stem + ".uploads"
+    )
+    assert (folder / token).is_dir() and folder.stat().st_mode & 0o077 == 0
+    second = Browser(TestClient(make_app()), keys["editor"])  # another process, same key file
+    for bad in ("../../etc", "x" * 32, token[:-1]):  # never a path; unknown tokens are gone
+        assert second.post("/web/imports/confirm", {"token": bad}).status_code == 410
+    r = second.post("/web/imports/confirm", {"token": token})
+    assert r.status_code == 200 and 'id="pm-landed"' in r.text
+    assert town.get("o-w2").props["name"] == "ארגון שני"
+    assert editor.post("/web/imports/confirm", {"token": token}).status_code == 410
+    assert list(folder.iterdir()) == []  # nothing left behind
+
+
 def test_upload_report_table_of_a_zip_with_errors(editor: Browser, town: Any) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
