@@ -3,7 +3,6 @@ exactly what the record-by-record path stores, and fails the same way, atomicall
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from graph.errors import Conflict
 from graph.model import NodeRecord, RelRecord
 from graph.store import sqlite as sqlite_store
 from graph.store.sqlite import SQLiteStore
+from tests.store.sqlite_tables import sqlite_tables
 
 
 def _records(n: int) -> tuple[list[NodeRecord], list[RelRecord]]:
@@ -29,18 +29,6 @@ def _records(n: int) -> tuple[list[NodeRecord], list[RelRecord]]:
     return nodes, rels
 
 
-def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as conn:
-        return {
-            "nodes": sorted(conn.execute("SELECT * FROM nodes")),
-            "node_keys": sorted(conn.execute("SELECT * FROM node_keys")),
-            "rels": sorted(conn.execute("SELECT * FROM rels"), key=repr),
-            "indexes": sorted(
-                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"), key=repr
-            ),
-        }
-
-
 def test_bulk_write_stores_what_the_row_by_row_write_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -51,7 +39,7 @@ def test_bulk_write_stores_what_the_row_by_row_write_stores(
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 10**9)  # never bulk
     with SQLiteStore(tmp_path / "rows.db") as store:
         row_stats = store.write(nodes, rels, row_digests=digests)
-    bulk, rows = _tables(tmp_path / "bulk.db"), _tables(tmp_path / "rows.db")
+    bulk, rows = sqlite_tables(tmp_path / "bulk.db"), sqlite_tables(tmp_path / "rows.db")
     assert bulk == rows
     # 3002 nodes; 3000 OPERATES_IN + 429 PART_OF (i = 3, 10, ..., 2999) derived, 2999 partnerships
     assert (bulk_stats.nodes_written, bulk_stats.relationships_written) == (3002, 6428)
@@ -66,11 +54,11 @@ def test_bulk_write_refuses_missing_ends_and_keeps_the_store_as_it_was(tmp_path:
     rels.append(RelRecord("PARTNERS_WITH", "o1", "ghost", {}))
     path = tmp_path / "g.db"
     with SQLiteStore(path) as store:
-        before = _tables(path)
+        before = sqlite_tables(path)
         with pytest.raises(Conflict, match=r"references to ids that exist nowhere: 'ghost'$"):
             store.write(nodes, rels)
         assert store.counts().nodes == {}
-    assert _tables(path) == before  # indexes restored by the rollback, nothing written
+    assert sqlite_tables(path) == before  # indexes restored by the rollback, nothing written
 
 
 def test_bulk_and_row_by_row_name_missing_ends_alike(
@@ -116,6 +104,6 @@ def test_bulk_write_repeating_a_key_in_a_later_chunk_matches_row_by_row(
         with SQLiteStore(tmp_path / f"{name}.db") as store:
             stats.append(store.write(nodes, rels).as_dict() | {"graph_version": ""})
             assert store.get("o10").props["name"] == "שונה"  # type: ignore[union-attr]
-    assert _tables(tmp_path / "bulk.db") == _tables(tmp_path / "rows.db")
+    assert sqlite_tables(tmp_path / "bulk.db") == sqlite_tables(tmp_path / "rows.db")
     assert stats[0] == stats[1]
     assert stats[0]["relationships_unchanged"] == 1

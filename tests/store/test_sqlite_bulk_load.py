@@ -8,7 +8,6 @@ lock free.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from graph.store.sqlite import SQLiteStore
 from importers import pipeline
 from importers.registry import run_import
 from importers.synth import generate
+from tests.store.sqlite_tables import sqlite_tables
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "importers" / "demo" / "data"
@@ -29,18 +29,6 @@ DEMO = REPO / "importers" / "demo" / "data"
 def _core_free(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the writer thread: as if a core were always free."""
     monkeypatch.setattr(sqlite_bulk, "core_free", lambda: True)
-
-
-def _tables(path: Path) -> dict[str, list[Any]]:
-    with sqlite3.connect(path) as conn:
-        return {
-            "nodes": sorted(conn.execute("SELECT * FROM nodes")),
-            "node_keys": sorted(conn.execute("SELECT * FROM node_keys")),
-            "rels": sorted(conn.execute("SELECT * FROM rels"), key=repr),
-            "indexes": sorted(
-                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"), key=repr
-            ),
-        }
 
 
 class _Spy:
@@ -72,7 +60,11 @@ def _import_both_ways(
         m.setattr(SQLiteStore, "bulk_load", lambda self: None)
         with SQLiteStore(tmp_path / "plain.db") as store:
             plain = run_import(store, folder)
-    return (bulk, _tables(tmp_path / "bulk.db")), (plain, _tables(tmp_path / "plain.db"))
+    bulk_tables, plain_tables = (
+        sqlite_tables(tmp_path / "bulk.db"),
+        sqlite_tables(tmp_path / "plain.db"),
+    )
+    return (bulk, bulk_tables), (plain, plain_tables)
 
 
 def _same_reports(a: Any, b: Any) -> None:
