@@ -74,6 +74,7 @@ from graph.model import (
 )
 from graph.store.base import GraphStore, RecordKey
 from importers import guards
+from importers.fastrow import FastRow, compile_header
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
 from importers.unchanged import keys_and_digests
@@ -642,21 +643,38 @@ def parse(
         stored = store.row_digests([k for k in keys if k is not None]) if store else {}
         kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
         unchanged, nodes, rels, name = batch.unchanged, batch.nodes, batch.relationships, found.name
+        row_digests = batch.row_digests
         nodes_before, rels_before = len(nodes), len(rels)
+        # The fast path of this file's header (importers.fastrow), called here
+        # directly: what add_row would call first for every row.
+        fast_by_header: dict[tuple[str, ...], FastRow | None] = {}
         for (number, data), key, digest in zip(rows, keys, digests, strict=True):
-            if key is not None and stored.get(key) == digest and key not in seen_keys:
+            if key is not None and stored and stored.get(key) == digest and key not in seen_keys:
                 unchanged.append((key, kind, Origin(name, number)))
                 seen_keys.add(key)
-            else:
+                continue
+            header = tuple(data)
+            try:
+                fast = fast_by_header[header]
+            except KeyError:
+                fast = fast_by_header[header] = compile_header(model, header)
+            record = fast(data) if fast is not None else None
+            # The first row of a key is the one that lands (later ones are duplicates).
+            if type(record) is NodeRecord:
+                nodes.append((record, Origin(name, number)))
+                row_digests.setdefault(record.id, digest)
+            elif type(record) is RelRecord:
+                rels.append((record, Origin(name, number)))
+                row_digests.setdefault(record.key, digest)
+            else:  # not sure: validated by pydantic, which says what is wrong
                 before_nodes, before_rels = len(nodes), len(rels)
                 add_row(model, data, Origin(name, number), batch, report)
-                # The first row of a key is the one that lands (later ones are duplicates).
                 if len(nodes) > before_nodes:
-                    batch.row_digests.setdefault(nodes[-1][0].id, digest)
+                    row_digests.setdefault(nodes[-1][0].id, digest)
                 elif len(rels) > before_rels:
-                    batch.row_digests.setdefault(rels[-1][0].key, digest)
-                if key is not None:
-                    seen_keys.add(key)
+                    row_digests.setdefault(rels[-1][0].key, digest)
+            if key is not None:
+                seen_keys.add(key)
             pending += 1
             if pending >= _PROGRESS_EVERY and progress:
                 progress(pending)

@@ -25,17 +25,14 @@ from graph.model import (
     NodeRecord,
     RelRecord,
     derived_relationships,
-    node_domains,
-    node_localities,
 )
-from graph.store import sqlite_bulk
+from graph.store import fastjson, sqlite_bulk
 from graph.store.base import (
     GraphCounts,
     GraphStore,
     ProgressCallback,
     RecordKey,
     WriteStats,
-    canonical_json,
     check_preconditions,
     text_digest,
 )
@@ -95,7 +92,8 @@ _UPSERT_REL = (
 )
 
 
-_dumps = canonical_json
+#: canonical_json's text, made by orjson where that is the same (graph.store.fastjson).
+_dumps = fastjson.dumps
 
 
 def _props_text(props: dict[str, Any]) -> str:
@@ -115,11 +113,36 @@ def _search_text(node: NodeRecord) -> str:
 
 
 def _index_keys(node: NodeRecord) -> list[tuple[str, str, str]]:
-    keys = [(node.id, "locality", loc) for loc in node_localities(node)]
-    keys += [(node.id, "domain", d) for d in node_domains(node)]
-    for key in ("sector", "kind"):
-        if node.props.get(key):
-            keys.append((node.id, key, str(node.props[key])))
+    """The ``node_keys`` rows of a node: its localities, domains, sector and kind.
+
+    :func:`~graph.model.node_localities` and :func:`~graph.model.node_domains`
+    inlined (an import asks for every node; ``tests/store/test_sqlite_index_keys.py``).
+    """
+    nid, props = node.id, node.props
+    if node.label == "Locality":
+        keys = [(nid, "locality", nid)]
+    else:
+        locs = props.get("locality_ids")
+        if locs and type(locs) is not list:
+            locs = list(locs)  # as the rule reads them (membership in a list, not in text)
+        loc = props.get("locality_id")
+        keys = [(nid, "locality", x) for x in locs] if locs else []
+        if loc and (not locs or loc not in locs):
+            keys.append((nid, "locality", loc))
+    domains = props.get("domains")
+    if domains and type(domains) is not list:
+        domains = list(domains)
+    dom = props.get("domain")
+    if domains:
+        keys += [(nid, "domain", d) for d in domains]
+    if dom and (not domains or dom not in domains):
+        keys.append((nid, "domain", dom))
+    sector = props.get("sector")
+    if sector:
+        keys.append((nid, "sector", str(sector)))
+    kind = props.get("kind")
+    if kind:
+        keys.append((nid, "kind", str(kind)))
     return keys
 
 
@@ -397,6 +420,8 @@ class SQLiteStore(GraphStore):
 
     def row_digests(self, keys: Sequence[RecordKey]) -> dict[RecordKey, str]:
         out: dict[RecordKey, str] = {}
+        if len(keys) > _CHUNK and not self._read("SELECT 1 FROM nodes LIMIT 1"):
+            return out  # an empty store (no node, so no relationship): nothing to look up
         ids = [k for k in keys if isinstance(k, str)]
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))

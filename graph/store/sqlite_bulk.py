@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.model import NodeRecord, RelRecord, derived_relationships
 from graph.store.base import RecordKey, WriteStats, canonical_json
+from graph.store.fastjson import dumps_rows
 
 if TYPE_CHECKING:
     from graph.store.sqlite import SQLiteStore
@@ -71,9 +72,11 @@ def core_free() -> bool:
 #: Rows per statement handed to the writer thread.
 _CHUNK_ROWS = 25000
 
+# A missing row digest or owner travels as "" (no ``null`` in the rows: see
+# graph.store.fastjson), which no real digest or owner is.
 _INSERT_NODES = (
     "INSERT INTO nodes(id, label, props, search, row_digest) "
-    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)"
+    "SELECT value->>0, value->>1, value->>2, value->>3, NULLIF(value->>4, '') FROM json_each(?)"
 )
 _INSERT_KEYS = (
     "INSERT INTO node_keys(node_id, key, value) "
@@ -81,7 +84,8 @@ _INSERT_KEYS = (
 )
 _INSERT_RELS = (
     "INSERT OR REPLACE INTO rels(source, type, target, props, owner, row_digest) "
-    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)"
+    "SELECT value->>0, value->>1, value->>2, value->>3, NULLIF(value->>4, ''), "
+    "NULLIF(value->>5, '') FROM json_each(?)"
 )
 _ROWS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
@@ -217,21 +221,22 @@ class BulkLoad:
                 self.unusable = True
                 return
             ids.add(node.id)
+            digest = row_digests.get(node.id)
+            if digest == "":  # would come back as no digest: the write path writes it
+                self.unusable = True
+                return
             node_rows.append(
-                (
-                    node.id,
-                    node.label,
-                    props_of(node.props),
-                    _search_text(node),
-                    row_digests.get(node.id),
-                )
+                (node.id, node.label, props_of(node.props), _search_text(node), digest or "")
             )
             stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
         key_rows = [k for n in nodes for k in _index_keys(n)]
         derived = [r for n in nodes for r in derived_relationships(n)]
+        if any(r.owner == "" for r in derived):  # "" would come back as no owner
+            self.unusable = True
+            return
         self._derived_types.update(r.type for r in derived)
         rel_rows: list[tuple[Any, ...]] = [
-            (r.source, r.type, r.target, rel_props_of(r.props), r.owner, None) for r in derived
+            (r.source, r.type, r.target, rel_props_of(r.props), r.owner or "", "") for r in derived
         ]
         keys = self._rel_keys
         for rel in relationships:
@@ -240,10 +245,14 @@ class BulkLoad:
                 self.unusable = True
                 return
             keys.add(key)
+            digest = row_digests.get(key)
+            if rel.owner == "" or digest == "":  # as for nodes: "" would come back as None
+                self.unusable = True
+                return
             self._explicit_types.add(rel.type)
             rel_rows.append(
-                (rel.source, rel.type, rel.target, rel_props_of(rel.props), rel.owner,
-                 row_digests.get(key))
+                (rel.source, rel.type, rel.target, rel_props_of(rel.props), rel.owner or "",
+                 digest or "")
             )  # fmt: skip
             stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
         if not self._explicit_types.isdisjoint(self._derived_types):
@@ -260,7 +269,9 @@ class BulkLoad:
         try:
             for sql, rows in jobs:
                 for start in range(0, len(rows), _CHUNK_ROWS):
-                    self._jobs.put((sql, encode(rows[start : start + _CHUNK_ROWS])))
+                    chunk = rows[start : start + _CHUNK_ROWS]
+                    text = dumps_rows(chunk)
+                    self._jobs.put((sql, encode(chunk) if text is None else text))
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
 
