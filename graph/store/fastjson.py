@@ -17,6 +17,9 @@ everywhere else:
 - orjson refuses integers beyond 64 bits and lone surrogates: those values
   go to canonical_json too.
 
+Without orjson (a virtualenv made before it was pinned) every value goes to
+canonical_json.
+
 Every character, escape, integer and such float is written the same by both
 (``tests/store/test_fastjson.py`` holds it against canonical_json over every
 code point up to U+3000 and some beyond, a million floats, and
@@ -34,17 +37,24 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from graph.store.base import canonical_json
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a virtualenv made before orjson was pinned
+    orjson = None  # type: ignore[assignment]
 
 __all__ = ["dumps", "dumps_rows"]
 
 _OPTIONS = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
+    (
+        orjson.OPT_SORT_KEYS
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
+    if orjson is not None
+    else 0
 )
 
 
@@ -74,7 +84,7 @@ def _plain(values: Any) -> bool:
 
 def dumps(value: Any) -> str:
     """``canonical_json(value)``, made by orjson when that gives the same text."""
-    if type(value) is dict and _plain(value.values()):
+    if orjson is not None and type(value) is dict and _plain(value.values()):
         try:
             return orjson.dumps(value, option=_OPTIONS).decode()
         except orjson.JSONEncodeError:  # a lone surrogate, an integer beyond 64 bits
@@ -88,7 +98,7 @@ def dumps_rows(rows: list[Any]) -> str | None:
     ``None`` when orjson's text might not be canonical_json's (see the
     module's notes); the caller then encodes the rows with Python's encoder.
     """
-    if not _plain(rows):
+    if orjson is None or not _plain(rows):
         return None
     try:
         return orjson.dumps(rows, option=_OPTIONS).decode()
