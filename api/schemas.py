@@ -156,3 +156,22 @@ class AuditEntryPublic(BaseModel):
 class AuditList(BaseModel):
     data: list[AuditEntryPublic]
     count: int
+
+
+class ChangePublic(BaseModel):
+    """One landed write's values (``GET /audit/changes/{seq}``)."""
+
+    seq: int
+    at: str = Field(description="When it landed (UTC, ISO 8601).")
+    key_id: str | None
+    action: str = Field(description="create, update, delete or undo.")
+    resource: str = Field(description="The API's resource, e.g. organizations or memberships.")
+    item: list[str] = Field(description="The id, or a relationship's two ends.")
+    before: dict[str, Any] | None = Field(
+        description='{"props": ...} before the change (a deleted node also keeps its "rels"); '
+        "null where the item did not exist."
+    )
+    after: dict[str, Any] | None
+    undo_of: int | None
+    undone_by: int | None
+    undoable: bool = Field(description="Whether it can be undone now (the item is as it left it).")

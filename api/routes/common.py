@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
@@ -11,7 +12,7 @@ from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
-from graph.errors import Conflict, PreconditionFailed, ValidationFailed
+from graph.errors import Conflict, PartnermapError, PreconditionFailed, ValidationFailed
 from graph.store.base import GraphStore, digest
 from importers.pipeline import REFERENCES
 
@@ -23,13 +24,16 @@ __all__ = [
     "check_text",
     "clamp_limit",
     "etag",
+    "explicit_rels",
     "if_match",
     "mark_audit",
     "on_store",
+    "record_change",
     "write_lock",
 ]
 
 T = TypeVar("T")
+_log = logging.getLogger("partnermap.api")
 
 #: A PATCH without If-Match re-reads and re-merges when another writer got in
 #: between its read and its write; this many times, then 409.
@@ -104,6 +108,45 @@ def write_lock(request: Request) -> threading.Lock:
 def mark_audit(request: Request, *ids: str) -> None:
     """Name the ids a write touched, for the audit trail."""
     request.state.audit_ids = [i for i in ids if i]
+
+
+def explicit_rels(store: GraphStore, node_id: str) -> list[dict[str, Any]]:
+    """A node's own relationships (not those its properties make), as a change log keeps
+    them with a deleted node so that an undo brings them back."""
+    return [
+        {"type": r.type, "source": r.source, "target": r.target, "props": dict(r.props)}
+        for r in store.relationships(node_id)
+        if r.owner is None
+    ]
+
+
+def record_change(
+    request: Request,
+    action: str,
+    resource: str,
+    item: tuple[str, ...],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Keep a landed JSON write's values in the change log, so an admin can undo it.
+
+    The same log as the workbench's writes (:class:`api.web.changes.ChangeLog`):
+    ``before`` and ``after`` are ``{"props": ...}`` (a deleted node's state also
+    holds its explicit ``rels``), ``None`` where the item did not exist. The
+    change's ``change:<seq>`` joins the ids of the request's audit row. The write
+    has landed already: a log that cannot be written leaves it in place (it
+    just cannot be undone), and says so in the server's log.
+    """
+    log = getattr(request.app.state, "changes", None)
+    if log is None:
+        return
+    principal = getattr(request.state, "principal", None)
+    try:
+        seq = log.add(getattr(principal, "key_id", None), action, resource, item, before, after)
+    except PartnermapError as exc:
+        _log.error("%s %s landed but cannot be undone: %s", action, "/".join(item), exc.message)
+        return
+    request.state.audit_ids = [*getattr(request.state, "audit_ids", []), f"change:{seq}"]
 
 
 def check_text(data: Any, where: str) -> None:

@@ -29,6 +29,7 @@ from api.routes.common import (
     etag,
     if_match,
     mark_audit,
+    record_change,
 )
 from api.schemas import ListPublic, update_model
 from graph.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
@@ -164,6 +165,8 @@ def edge_router(
         except Conflict as exc:
             taken = store.get_relationship(rel.key) is not None
             raise Conflict(message if taken else exc.message) from exc
+        item = (saved.source, saved.target)
+        record_change(request, "create", path, item, None, {"props": dict(saved.props)})
         response.headers["ETag"] = etag(saved.props)
         return public(saved)
 
@@ -202,6 +205,8 @@ def edge_router(
                 if wanted is not None:
                     raise
                 continue  # another writer got in between: merge onto what it wrote
+            before, after = {"props": dict(current.props)}, {"props": dict(saved.props)}
+            record_change(request, "update", path, (source, target), before, after)
             response.headers["ETag"] = etag(saved.props)
             return public(saved)
         raise Conflict(f"the {path[:-1]} is being changed by others too often; try again")
@@ -228,6 +233,7 @@ def edge_router(
         expect: dict[RecordKey, str] | None = {key: wanted} if wanted is not None else None
         if store.delete_relationships([key], expect=expect) == 0:
             raise NotFound(f"no {path[:-1]} from {source!r} to {target!r}")
+        record_change(request, "delete", path, (source, target), {"props": current.props}, None)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

@@ -31,9 +31,11 @@ from api.routes.common import (
     check_text,
     clamp_limit,
     etag,
+    explicit_rels,
     if_match,
     mark_audit,
     on_store,
+    record_change,
 )
 from api.routes.plain import PlainRoute
 from api.schemas import ListPublic, update_model
@@ -259,6 +261,7 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
             record = save_node(store, node, create=True)
         except Conflict as exc:
             raise Conflict(message if store.get(node.id) is not None else exc.message) from exc
+        record_change(request, "create", path, (node.id,), None, {"props": dict(record.props)})
         response.headers["ETag"] = etag(record.props)
         return _public(model, record, access)
 
@@ -295,6 +298,8 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
                 if wanted is not None:
                     raise
                 continue  # another writer got in between: merge onto what it wrote
+            before, after = {"props": dict(current.props)}, {"props": dict(record.props)}
+            record_change(request, "update", path, (node_id,), before, after)
             response.headers["ETag"] = etag(record.props)
             return _public(model, record, access)
         raise Conflict(f"{label} {node_id!r} is being changed by others too often; try again")
@@ -315,8 +320,11 @@ def node_router(model: type[NodeModel], path: str) -> APIRouter:
             check_need_area(store, node_id, None)
         wanted = if_match(request, current.props)
         expect: dict[RecordKey, str] | None = {node_id: wanted} if wanted is not None else None
+        rels = explicit_rels(store, node_id)  # what an undo brings back with the node
         if store.delete_nodes([node_id], expect=expect) == 0:
             raise NotFound(f"no {label} with id {node_id!r}")
+        before = {"props": dict(current.props), "rels": rels}
+        record_change(request, "delete", path, (node_id,), before, None)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

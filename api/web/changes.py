@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from api.access import PERSONAL_FIELDS, Access
 from api.auth import KeyStore, Principal
-from api.routes.common import check_references, check_text
+from api.routes.common import check_references, check_text, explicit_rels
 from api.routes.nodes import check_need_area, save_node
 from api.web.forms import Resource
 from graph.errors import Conflict, NotFound, PartnermapError, StoreUnavailable
@@ -204,14 +204,6 @@ class Changed(Conflict):
     """The item changed after the form was opened: saving would overwrite someone's change."""
 
 
-def _explicit_rels(store: GraphStore, node_id: str) -> list[dict[str, Any]]:
-    return [
-        {"type": r.type, "source": r.source, "target": r.target, "props": dict(r.props)}
-        for r in store.relationships(node_id)
-        if r.owner is None
-    ]
-
-
 class Writer:
     """Browser writes for one user: checked as the API checks them (the model, the references,
     each label's rules, and what the key may change: :class:`api.access.Access`), written under
@@ -226,6 +218,8 @@ class Writer:
         keys: KeyStore,
         principal: Principal,
         access: Access | None = None,
+        *,
+        audited: bool = True,
     ) -> None:
         self.store = store
         self.lock = lock
@@ -233,6 +227,8 @@ class Writer:
         self.keys = keys
         self.principal = principal
         self.access = access or Access(principal.localities, principal.sees_personal_data)
+        #: False when the caller's request has its own audit row (the JSON API's undo).
+        self.audited = audited
 
     # -- the audit row around each write -------------------------------------------------
     @contextmanager
@@ -240,6 +236,9 @@ class Writer:
         self, method: str, resource: Resource, item: tuple[str, ...], ok: int
     ) -> Iterator[list[int]]:
         """Make the audit row first; complete it with the change's seq, or the refusal."""
+        if not self.audited:
+            yield []
+            return
         path = f"/web/{resource.path}"
         row = self.keys.record(self.principal, method, path, list(item), 0)
         change: list[int] = []
@@ -390,7 +389,7 @@ class Writer:
                 raise NotFound(f"no {resource.label} {' → '.join(item)}")
             self._check_version(resource, item, self._shown(resource, before), version)
             if resource.ends is None:
-                before = {**before, "rels": _explicit_rels(self.store, item[0])}
+                before = {**before, "rels": explicit_rels(self.store, item[0])}
             self._set(resource, item, None, [])
             key = self.principal.key_id
             change.append(self.log.add(key, "delete", resource.path, item, before, None))
@@ -423,7 +422,7 @@ class Writer:
                 raise Conflict(f"{' → '.join(change.item)} changed after change {change.seq}")
             now = state_of(self.store, resource, change.item)
             if now is not None and resource.ends is None and change.before is None:
-                now = {**now, "rels": _explicit_rels(self.store, change.item[0])}
+                now = {**now, "rels": explicit_rels(self.store, change.item[0])}
             rels = (change.before or {}).get("rels") or []
             self._set(resource, change.item, change.before, rels)
             after = state_of(self.store, resource, change.item)
@@ -444,7 +443,7 @@ class Writer:
             if now is None:
                 raise Conflict(f"{' → '.join(item)} no longer exists")
             if resource.ends is None:
-                now = {**now, "rels": _explicit_rels(self.store, item[0])}
+                now = {**now, "rels": explicit_rels(self.store, item[0])}
             self._set(resource, item, None, [])
             key = self.principal.key_id
             change.append(self.log.add(key, "undo", resource.path, item, now, None))

@@ -76,14 +76,19 @@ def test_audit_records_who_what_and_outcome(
     newest, denied, created = body["data"]
     editor_id = keys["editor"].split("_")[1]
     assert created["key_id"] == editor_id and created["role"] == "editor"
+    # A landed write also names the change that keeps its values (undoable by an admin).
     assert (created["method"], created["path"], created["ids"], created["status"]) == (
         "POST",
         "/api/v1/organizations",
-        ["o-new"],
+        ["o-new", "change:1"],
         201,
     )
-    assert denied["role"] == "viewer" and denied["status"] == 403
-    assert (newest["method"], newest["status"], newest["ids"]) == ("DELETE", 204, ["o-new"])
+    assert denied["role"] == "viewer" and denied["status"] == 403 and denied["ids"] == []
+    assert (newest["method"], newest["status"], newest["ids"]) == (
+        "DELETE",
+        204,
+        ["o-new", "change:2"],
+    )
     assert newest["at"] >= created["at"]
 
 
