@@ -266,19 +266,26 @@ def _check(
         key: origin for key, _, origin in batch.unchanged if isinstance(key, str)
     }
     nodes: list[tuple[NodeRecord, Origin]] = []
-    for node, origin in batch.nodes:
-        seen = first.get(node.id)
-        if seen is not None:
-            problem(
-                origin,
-                "duplicate-id",
-                "id",
-                node.id,
-                f"id {node.id!r} is already used at {seen.file} row {seen.row}",
-            )
-            continue
-        first[node.id] = origin
-        nodes.append((node, origin))
+    if not first:  # most imports repeat no id: then every row is the first of its id
+        first = {node.id: origin for node, origin in batch.nodes}
+        if len(first) == len(batch.nodes):
+            nodes = list(batch.nodes)
+        else:
+            first = {}
+    if len(nodes) != len(batch.nodes):
+        for node, origin in batch.nodes:
+            seen = first.get(node.id)
+            if seen is not None:
+                problem(
+                    origin,
+                    "duplicate-id",
+                    "id",
+                    node.id,
+                    f"id {node.id!r} is already used at {seen.file} row {seen.row}",
+                )
+                continue
+            first[node.id] = origin
+            nodes.append((node, origin))
 
     ref_fields: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     node_refs = {n.id: _refs(n, ref_fields) for n, _ in nodes}
@@ -311,7 +318,10 @@ def _check(
     # Resolve references until nothing more falls away (partial mode drops
     # rows whose targets were dropped).
     while True:
-        alive = {n.id: n.label for n, o in nodes if o not in bad_rows}
+        if bad_rows:
+            alive = {n.id: n.label for n, o in nodes if o not in bad_rows}
+        else:
+            alive = {n.id: n.label for n, _ in nodes}
         alive_labels = {**{k: v.label for k, v in stored.items()}, **alive}
         new_bad = False
         for node, origin in nodes:
@@ -359,9 +369,12 @@ def _check(
                     bad_rows.add(origin)
                     new_bad = True
         # Capabilities against the rest: areas named by needs, a contact role of their own.
-        alive_nodes = {n.id: n for n, o in nodes if o not in bad_rows}
+        if bad_rows:
+            alive_nodes = {n.id: n for n, o in nodes if o not in bad_rows}
+        else:
+            alive_nodes = {n.id: n for n, _ in nodes}
         cap_problems = batch_problems(store, alive_nodes, stored)
-        for node, origin in nodes:
+        for node, origin in nodes if cap_problems else ():
             for cp in cap_problems.get(node.id, []) if origin not in bad_rows else []:
                 problem(origin, cp.type, cp.field, cp.value, cp.message)
                 bad_rows.add(origin)
@@ -380,8 +393,12 @@ def _check(
         report.error(
             issue.type, issue.file, issue.row_number, issue.field, issue.value, issue.message
         )
+    if not bad_rows:  # the usual case: every row lands
+        good_nodes = [n for n, _ in nodes]
+        rels = {rel.key: rel for rel, _ in batch.relationships}
+        return good_nodes, list(rels.values())
     good_nodes = [n for n, o in nodes if o not in bad_rows]
-    rels: dict[tuple[str, str, str], RelRecord] = {}
+    rels = {}
     for rel, origin in batch.relationships:
         if origin not in bad_rows:
             rels[rel.key] = rel
