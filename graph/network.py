@@ -46,7 +46,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 import networkx as nx
@@ -174,18 +174,19 @@ def _forum_weight(meetings: Any) -> float:
 
 
 class _Ties:
-    """Accumulates ties between organisations before they become edges.
+    """Accumulates ties between organisations (by vertex index) before they become edges.
 
-    ``pairs`` maps ``(u, v)`` with ``u < v`` to ``[weight, evidence list]``.
+    ``pairs`` maps ``(i, j)`` with ``i < j`` to ``[weight, evidence list]``;
+    weights add up in the order the evidence comes in.
     """
 
     def __init__(self) -> None:
-        self.pairs: dict[tuple[str, str], list[Any]] = {}
+        self.pairs: dict[tuple[int, int], list[Any]] = {}
 
-    def add(self, u: str, v: str, weight: float, evidence: dict[str, Any]) -> None:
-        if u == v:
+    def add(self, i: int, j: int, weight: float, evidence: dict[str, Any]) -> None:
+        if i == j:
             return
-        key = (u, v) if u < v else (v, u)
+        key = (i, j) if i < j else (j, i)
         entry = self.pairs.get(key)
         if entry is None:
             self.pairs[key] = [weight, [evidence]]
@@ -193,7 +194,7 @@ class _Ties:
             entry[0] += weight
             entry[1].append(evidence)
 
-    def clique(self, members: list[str], weight: float, evidence: dict[str, Any]) -> None:
+    def clique(self, members: list[int], weight: float, evidence: dict[str, Any]) -> None:
         # One shared evidence dict for the whole clique keeps big forums cheap.
         pairs = self.pairs
         for key in combinations(sorted(members), 2):
@@ -282,11 +283,15 @@ def _build(
         elif node.label == "Investment":
             investments[node.id] = node
 
+    # Organisations are vertices 0..n-1 in id order (igraph's and the arrays' order too),
+    # so ties are pairs of indices and sorting indices sorts the ids.
+    order = sorted(orgs)
+    index = {oid: i for i, oid in enumerate(order)}
     ties = _Ties()
-    forum_members: dict[str, set[str]] = defaultdict(set)
-    program_actors: dict[str, set[str]] = defaultdict(set)
-    program_operator: dict[str, str] = {}
-    invest_funder: dict[str, str] = {}
+    forum_members: dict[str, set[int]] = defaultdict(set)
+    program_actors: dict[str, set[int]] = defaultdict(set)
+    program_operator: dict[str, int] = {}
+    invest_funder: dict[str, int] = {}
     invest_program: dict[str, str] = {}
 
     for rel in rels:
@@ -294,20 +299,20 @@ def _build(
         if kind == "MEMBER_OF":
             member = rel.source if rel.source in orgs else role_org.get(rel.source)
             if member in orgs and rel.target in forums:
-                forum_members[rel.target].add(member)
+                forum_members[rel.target].add(index[member])
         elif kind == "CONVENED_BY":
             if rel.source in forums and rel.target in orgs:
-                forum_members[rel.source].add(rel.target)
+                forum_members[rel.source].add(index[rel.target])
         elif kind == "ROLE_IN":
             role_org[rel.source] = rel.target
         elif kind in ("OPERATES", "PARTNERS_IN"):
             if rel.source in orgs and rel.target in programs:
-                program_actors[rel.target].add(rel.source)
+                program_actors[rel.target].add(index[rel.source])
                 if kind == "OPERATES":
-                    program_operator[rel.target] = rel.source
+                    program_operator[rel.target] = index[rel.source]
         elif kind == "MADE":
             if rel.source in orgs and rel.target in investments:
-                invest_funder[rel.target] = rel.source
+                invest_funder[rel.target] = index[rel.source]
         elif kind == "FUNDS":
             if rel.source in investments and rel.target in programs:
                 invest_program[rel.source] = rel.target
@@ -319,8 +324,8 @@ def _build(
             ):
                 label = rel.props.get("kind") or "partnership"
                 ties.add(
-                    rel.source,
-                    rel.target,
+                    index[rel.source],
+                    index[rel.target],
                     float(rel.props.get("strength") or _DEFAULT_STRENGTH),
                     {
                         "kind": "partnership",
@@ -331,8 +336,8 @@ def _build(
         elif kind == "PART_OF":
             if rel.source in orgs and rel.target in orgs:
                 ties.add(
-                    rel.source,
-                    rel.target,
+                    index[rel.source],
+                    index[rel.target],
                     1.0,
                     {
                         "kind": "part_of",
@@ -341,12 +346,12 @@ def _build(
                     },
                 )
 
-    org_forums: dict[str, list[str]] = defaultdict(list)
+    org_forums: dict[int, list[str]] = defaultdict(list)
     for fid in sorted(forum_members):
         members = forum_members[fid]
         forum = forums[fid]
-        for member in members:
-            org_forums[member].append(fid)
+        for vertex in members:
+            org_forums[vertex].append(fid)
         ties.clique(
             list(members),
             _forum_weight(forum.props.get("meetings_per_year")),
@@ -365,12 +370,13 @@ def _build(
             continue
         inv = investments[iid]
         name = inv.name
-        if funded in programs and name in ("", f"{invest_funder[iid]} → {funded}"):
+        funder = invest_funder[iid]
+        if funded in programs and name in ("", f"{order[funder]} → {funded}"):
             # An unnamed investment is named by ids (graph.model.Investment); people read
             # the program it funds instead.
             name = programs[funded].name
         ties.add(
-            invest_funder[iid],
+            funder,
             operator,
             _money_weight(inv.props.get("amount")),
             {"kind": "funding", "id": iid, "name": name},
@@ -383,56 +389,107 @@ def _build(
         "context": context,
         "locality_ids": _scope_localities(nodes, locality_id, cluster_id),
     }
-    order = sorted(orgs)
-    for oid in order:
-        p = orgs[oid].props
-        G.add_node(
-            oid,
-            name=orgs[oid].name,
-            sector=str(p.get("sector") or "other"),
-            kind=p.get("kind"),
-            locality_ids=list(p.get("locality_ids") or []),
-            parent_id=p.get("parent_id"),
-            forum_ids=org_forums.get(oid, []),
-        )
-    # Fast path: a fresh graph whose nodes all exist, so the edge data dicts
-    # go straight into the adjacency (add_edges_from costs ~3x more per edge
-    # on a national graph, 480k ties). Both directions share one dict, as
-    # networkx.Graph does.
-    # The ties also go to the shared igraph and array copies by vertex index (nodes
-    # and ties are added in sorted order, so every adjacency row is sorted by index).
-    adj = G._adj
-    index = {oid: i for i, oid in enumerate(order)}
-    # Ties in (u, v) order: sorting vertex indices (in C) sorts the id pairs.
-    pairs = list(ties.pairs.items())
-    n = len(order)
-    keys = np.fromiter(
-        (index[u] * n + index[v] for (u, v), _ in pairs), dtype=np.int64, count=len(pairs)
-    )
-    ranked = np.argsort(keys, kind="stable")
-    keys = keys[ranked]
+    node_attrs = G._node
+    for i, oid in enumerate(order):
+        node = orgs[oid]
+        p = node.props
+        node_attrs[oid] = {
+            "name": node.name,
+            "sector": str(p.get("sector") or "other"),
+            "kind": p.get("kind"),
+            "locality_ids": list(p.get("locality_ids") or []),
+            "parent_id": p.get("parent_id"),
+            "forum_ids": org_forums.get(i, []),
+        }
+    us, vs, datas, weights, kinds = _edges(ties.pairs, len(order))
+    _fill_adjacency(G, order, us, vs, datas)
+    nx._clear_cache(G)
+    seed_copies(G, order, us, vs, weights, kinds)
+    return G
+
+
+_KindCodes = tuple[list[int], list[tuple[str, ...]]]
+
+
+def _edges(
+    pairs: dict[tuple[int, int], list[Any]], n: int
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], list[float], _KindCodes]:
+    """The ties sorted by ``(u, v)``: their ends, edge data, weights and kinds codes.
+
+    Every tie's data is ``{"weight", "kinds", "evidence"}``: the weight rounded
+    to 6 decimals, its evidence sorted by kind then id when there is more than
+    one, and ``kinds`` the sorted kinds of its evidence (one list shared by all
+    ties with the same kinds: read-only, as the whole network is).
+    """
+    m = len(pairs)
+    ends = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * m).reshape(m, 2)
+    ranked = np.argsort(ends[:, 0] * max(n, 1) + ends[:, 1], kind="stable")
+    entries = list(pairs.values())
+    datas: list[dict[str, Any]] = []
     weights: list[float] = []
     kind_codes: list[int] = []
     code_of: dict[tuple[str, ...], int] = {}
+    shared: list[list[str]] = []
+    single: dict[str, tuple[int, list[str]]] = {}  # one evidence kind -> (code, kinds list)
     rounded: dict[float, float] = {}  # a few hundred distinct sums among 300k ties
     for at in ranked.tolist():
-        (u, v), (weight, evidence) = pairs[at]
+        weight, evidence = entries[at]
         if len(evidence) == 1:
-            kinds = [evidence[0]["kind"]]
+            found = single.get(evidence[0]["kind"])
+            if found is None:
+                key = (evidence[0]["kind"],)
+                code = code_of.get(key)
+                if code is None:
+                    code = code_of[key] = len(code_of)
+                    shared.append(list(key))
+                found = single[key[0]] = (code, shared[code])
+            code, kinds = found
         else:
             evidence.sort(key=_evidence_key)
-            kinds = sorted({e["kind"] for e in evidence})
+            key = tuple(sorted({e["kind"] for e in evidence}))
+            code = code_of.get(key)
+            if code is None:
+                code = code_of[key] = len(code_of)
+                shared.append(list(key))
+            kinds = shared[code]
         w = rounded.get(weight)
         if w is None:
             w = rounded[weight] = round(weight, 6)
-        data = {"weight": w, "kinds": kinds, "evidence": evidence}
-        adj[u][v] = data
-        adj[v][u] = data
+        datas.append({"weight": w, "kinds": kinds, "evidence": evidence})
         weights.append(w)
-        kind_codes.append(code_of.setdefault(tuple(kinds), len(code_of)))
-    nx._clear_cache(G)
-    seed_copies(G, order, keys // max(n, 1), keys % max(n, 1), weights, (kind_codes, list(code_of)))
-    return G
+        kind_codes.append(code)
+    ends = ends[ranked]
+    return ends[:, 0].copy(), ends[:, 1].copy(), datas, weights, (kind_codes, list(code_of))
+
+
+def _fill_adjacency(
+    G: nx.Graph, order: list[str], us: np.ndarray, vs: np.ndarray, datas: list[dict[str, Any]]
+) -> None:
+    """Write the ties into a fresh ``G``'s adjacency, each row sorted by vertex index.
+
+    The rows are made whole in C (``dict(zip(...))``) from the ties sorted by
+    their ends (``networkx``'s ``add_edges_from`` costs about 3x more per tie);
+    both directions of a tie share one data dict, as ``networkx.Graph`` does.
+    """
+    n, m = len(order), len(datas)
+    adj = G._adj
+    if not m:
+        for oid in order:
+            adj[oid] = {}
+        return
+    rows = np.concatenate((us, vs))
+    cols = np.concatenate((vs, us))
+    sort = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    names = np.array(order, dtype=object)[cols[sort]].tolist()
+    data_of = np.empty(m, dtype=object)
+    data_of[:] = datas
+    edge_data = data_of[sort % m].tolist()
+    bounds = indptr.tolist()
+    for i, oid in enumerate(order):
+        a, b = bounds[i], bounds[i + 1]
+        adj[oid] = dict(zip(names[a:b], edge_data[a:b], strict=True))
 
 
 _ORDER = {k: i for i, k in enumerate(TIE_KINDS)}

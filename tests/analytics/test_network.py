@@ -320,3 +320,22 @@ def test_an_unnamed_investment_is_shown_by_the_program_it_funds(town: SQLiteStor
     (evidence,) = G.edges["o-fund-x", "o-ngo-a"]["evidence"]
     assert evidence == {"kind": "funding", "id": "i-x-lang-a", "name": town.get("p-lang-a").name}
     assert "→" not in evidence["name"]
+
+
+def test_ties_share_data_both_ways_and_kinds_lists_by_value(town: SQLiteStore) -> None:
+    # build_network writes each adjacency row whole: the data dict of a tie is one object
+    # seen from both ends (as networkx.Graph.add_edge makes it), every row is in vertex
+    # (id) order, and ties with equal kinds share one read-only kinds list.
+    G = build_network(town)
+    order = list(G)
+    assert order == sorted(order)
+    rank = {node: i for i, node in enumerate(order)}
+    kinds_lists: dict[tuple[str, ...], list[str]] = {}
+    for u, row in G.adj.items():
+        assert [rank[v] for v in row] == sorted(rank[v] for v in row)
+        for v, data in row.items():
+            assert G.adj[v][u] is data
+            assert list(data) == ["weight", "kinds", "evidence"]
+            assert kinds_lists.setdefault(tuple(data["kinds"]), data["kinds"]) is data["kinds"]
+    assert len(kinds_lists) >= 4  # forum, program, funding, partnership, part_of and mixes
+    assert G.number_of_edges() == sum(len(row) for row in G.adj.values()) // 2
