@@ -12,6 +12,7 @@ A finding that fails raises: a broken module never turns into an empty list.
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from graph.scope import Scope, read
 from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
+    "FREEZE_TIES",
     "SECTIONS",
     "WARM_SIZE",
     "analysis_report",
@@ -44,9 +46,56 @@ SECTIONS = ("duplicates", "isolates", "bridges", "leverage", "metrics")
 #: How many scopes' networks :func:`warm_network` keeps (the last ones used).
 WARM_SIZE = 2
 
+#: A kept network with at least this many ties is frozen out of the cycle collector.
+FREEZE_TIES = 50_000
+
 _Key = tuple["weakref.ref[GraphStore]", str, Scope]
 _WARM: OrderedDict[_Key, tuple[Subgraph, nx.Graph]] = OrderedDict()
 _WARM_LOCK = threading.Lock()
+#: Whether objects were frozen (:func:`gc.freeze`) for a network kept in ``_WARM``.
+_FROZEN = False
+
+
+def _thaw(dropped: list[tuple[_Key, tuple[Subgraph, nx.Graph]]]) -> None:
+    """Let ``dropped`` networks go; if objects were frozen, unfreeze and collect first.
+
+    Collecting right after the unfreeze (one full collection, about 0.5 s with the
+    nation's network kept) reclaims the cycles that formed among frozen objects, the
+    dropped network's NetworkX views among them, so nothing stays stuck when the next
+    big network freezes everything again.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        dropped.clear()
+        return
+    gc.unfreeze()
+    _FROZEN = False
+    dropped.clear()
+    gc.collect()
+
+
+def _keep(key: _Key, entry: tuple[Subgraph, nx.Graph]) -> None:
+    """Keep ``entry`` under ``key`` (the caller holds ``_WARM_LOCK``), dropping the oldest.
+
+    A big network (:data:`FREEZE_TIES`) is frozen out of the cycle collector
+    (:func:`gc.freeze`) while it is kept: the network and its subgraph are over a
+    million containers without a cycle worth collecting, and the collector would
+    scan them all again and again (on the synthetic nation about 0.6 s for the
+    first scan of a new network and as much for the next generation's, each after
+    the analysis paused it). Freezing is global: everything alive at that moment
+    is left out of cycle collection (reference counting still frees it) until a
+    kept network is dropped, which unfreezes everything and collects once
+    (:func:`_thaw`).
+    """
+    global _FROZEN
+    _WARM[key] = entry
+    dropped = []
+    while len(_WARM) > WARM_SIZE:
+        dropped.append(_WARM.popitem(last=False))
+    _thaw(dropped)
+    if entry[1].number_of_edges() >= FREEZE_TIES:
+        gc.freeze()
+        _FROZEN = True
 
 
 def warm_network(store: GraphStore, scope: Scope) -> tuple[str, Subgraph, nx.Graph]:
@@ -96,16 +145,16 @@ def warm_network(store: GraphStore, scope: Scope) -> tuple[str, Subgraph, nx.Gra
     )
     if key is not None and store.graph_version() == version:  # no write while we read
         with _WARM_LOCK:
-            _WARM[key] = (subgraph, G)
-            while len(_WARM) > WARM_SIZE:
-                _WARM.popitem(last=False)
+            _keep(key, (subgraph, G))
     return version, subgraph, G
 
 
 def forget_networks() -> None:
     """Drop every network :func:`warm_network` keeps (benchmarks time a cold read)."""
     with _WARM_LOCK:
+        dropped = list(_WARM.items())
         _WARM.clear()
+        _thaw(dropped)
 
 
 def _by_score(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

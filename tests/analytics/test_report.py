@@ -322,3 +322,39 @@ def test_no_reason_shows_a_code_in_any_language(tmp_path: Path) -> None:
                         assert not code.search(text), f"{town} {field}: {text}"
                         checked += 1
     assert len(towns) == 9 and checked > 1000
+
+
+def test_a_kept_big_network_is_frozen_out_of_the_cycle_collector_until_dropped(
+    town: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    from graph.analytics import report as rep
+
+    rep.forget_networks()
+    assert gc.get_freeze_count() == 0
+    # A network below the size that is frozen: the collector sees it as before.
+    _, _, small = rep.warm_network(town, Scope(L1, AS_OF))
+    assert small.number_of_edges() > 10
+    assert gc.get_freeze_count() == 0
+    # Any network with a tie counted as big: kept and frozen (everything alive is frozen then).
+    monkeypatch.setattr(rep, "FREEZE_TIES", 1)
+    _, _, first = rep.warm_network(town, Scope(L1, AS_OF, "routine"))
+    assert gc.get_freeze_count() > 0
+    assert gc.get_count()[0] < 100  # the collector's count starts again: no scan is due
+    gone = weakref.ref(first)
+    del first
+    # A third scope drops the oldest kept network (WARM_SIZE 2): thawed before it goes.
+    rep.warm_network(town, Scope(L1, AS_OF, "emergency"))
+    rep.warm_network(town, Scope(L1, AS_OF))
+    rep.warm_network(town, Scope(None, AS_OF))
+    gc.collect()
+    assert gone() is None  # its cycles (NetworkX views) were collected after the thaw
+    # The analysis is the same with the network frozen or not.
+    frozen = analysis_report(town, Scope(L1, AS_OF, "routine"))
+    rep.forget_networks()
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(rep, "FREEZE_TIES", 10**9)
+    assert analysis_report(town, Scope(L1, AS_OF, "routine")) == frozen
+    rep.forget_networks()
