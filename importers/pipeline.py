@@ -20,8 +20,7 @@ from typing import Any, NamedTuple
 
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
-from graph.store.base import GraphStore, RecordKey
-from graph.store.sqlite_bulk import BulkLoad
+from graph.store.base import BulkWrite, GraphStore, RecordKey
 from importers import unchanged
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
@@ -414,7 +413,7 @@ def commit(
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
     import_key: str | None = None,
-    bulk: BulkLoad | None = None,
+    bulk: BulkWrite | None = None,
 ) -> ImportReport:
     """Check the batch as a whole and write it in one transaction.
 
@@ -423,7 +422,7 @@ def commit(
     A valid import given its ``import_key`` (:func:`importers.unchanged.import_key`)
     leaves its mark in the store with the write. ``bulk`` is the write already
     under way of a first import into an empty store
-    (:meth:`graph.store.sqlite.SQLiteStore.bulk_load`), handed every record of
+    (:meth:`graph.store.base.GraphStore.bulk_load`), handed every record of
     the batch: it is committed when the batch is written whole, and rolled
     back otherwise.
     """

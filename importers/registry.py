@@ -43,7 +43,6 @@ from typing import Any
 
 from graph.errors import PartnermapError, ValidationFailed
 from graph.store.base import GraphStore
-from graph.store.sqlite import SQLiteStore
 from importers import jsonexport, tabular, unchanged
 from importers.pipeline import Batch, commit
 from importers.report import ImportReport
@@ -248,10 +247,10 @@ def _run(
         if progress:
             progress("read", done, None)
 
-    # A first import of the format into an empty SQLite store is written while it
-    # is read (graph.store.sqlite_bulk), and committed only if it lands whole.
+    # A first import of the format into an empty store is written while it is read
+    # (graph.store.sqlite_bulk, graph.store.neo4j_bulk), and committed only if it lands whole.
     bulk = None
-    if parser is tabular.parse and not dry_run and not partial and isinstance(store, SQLiteStore):
+    if parser is tabular.parse and not dry_run and not partial:
         bulk = store.bulk_load()
     try:
         try:

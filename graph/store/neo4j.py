@@ -46,6 +46,7 @@ from graph.store.base import (
     WriteStats,
     check_preconditions,
 )
+from graph.store.neo4j_bulk import Neo4jBulkLoad
 from graph.store.neo4j_props import decode_props, stored_digest
 from graph.store.neo4j_write import chunks, collected, read_row_digests, write_records
 from graph.text import normalize
@@ -53,6 +54,8 @@ from graph.text import normalize
 __all__ = ["Neo4jStore"]
 
 _PAGE = 5000
+#: Records an import hands over before its write starts (:meth:`Neo4jStore.bulk_load`).
+BULK_RECORDS = 5000
 T = TypeVar("T")
 
 
@@ -250,6 +253,17 @@ class Neo4jStore(GraphStore):
         stats = self._run_write(work)
         stats.graph_version = self.graph_version()
         return stats
+
+    def bulk_load(self) -> Neo4jBulkLoad | None:
+        """A write of the next import, sent while it still reads (:mod:`graph.store.neo4j_bulk`).
+
+        Only into a database that holds no node (a first import); ``None`` otherwise.
+        """
+        try:
+            empty = not self._read(cypher.COUNT_NODES)[0]["count"]
+        except PartnermapError:
+            return None
+        return Neo4jBulkLoad(self, BULK_RECORDS) if empty else None
 
     def import_mark(self) -> str | None:
         rows = self._read(cypher.IMPORT_MARK)
