@@ -276,7 +276,10 @@ class BulkLoad:
             self.unusable = True
 
     def seal(self) -> None:
-        """No more records: the writer builds the indexes while the import checks the batch."""
+        """No more records: the writer builds the indexes and checks the relationships' ends.
+
+        Both while the import checks the batch; the commit is all that is left for the end.
+        """
         if self._thread is not None and not self._sealed and not self._done:
             self._sealed = True
             self._jobs.put((_INDEX, ""))
@@ -335,6 +338,7 @@ class BulkLoad:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
             mark: str | None = None
+            checked = False
             while True:
                 sql, payload = self._jobs.get()
                 if sql == _ABORT:
@@ -346,9 +350,13 @@ class BulkLoad:
                 if sql == _INDEX:
                     for name, on in _INDEXES.items():
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+                    # Every record is in: the ends are checked while the import checks the batch.
+                    store._check_all_endpoints(conn)
+                    checked = True
                     continue
                 conn.execute(sql, (payload,))
-            store._check_all_endpoints(conn)
+            if not checked:
+                store._check_all_endpoints(conn)
             store._bump(conn)
             if mark is not None:
                 store._set_import_mark(conn, mark)
