@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graph.store.base import canonical_json
@@ -58,11 +59,19 @@ _OPTIONS = (
 )
 
 
-def _plain(values: Any) -> bool:
+#: Nesting deeper than this goes to canonical_json (which also says when a value holds itself).
+_MAX_DEPTH = 32
+
+
+def _plain(values: Iterable[Any], depth: int = 0) -> bool:
     """Whether every value in ``values`` (a dict's values, or a list) is written alike by both.
 
     Text, integers (orjson refuses those beyond 64 bits), booleans, ``None``,
-    floats from 1e-4 to below 1e16 (and zero), and lists and dicts of these.
+    floats from 1e-4 to below 1e16 (and zero), and lists, tuples and dicts of
+    these, nested less than :data:`_MAX_DEPTH` deep.
+
+    >>> _plain([1, "a", [2.5, {"x": None}]]), _plain([{"x": [1e-7]}]), _plain([float("nan")])
+    (True, False, False)
     """
     for value in values:
         kind = type(value)
@@ -71,11 +80,13 @@ def _plain(values: Any) -> bool:
         if kind is float:
             if not (1e-4 <= abs(value) < 1e16 or value == 0.0):  # NaN fails both
                 return False
+        elif depth >= _MAX_DEPTH:
+            return False
         elif kind is list or kind is tuple:
-            if not _plain(value):
+            if not _plain(value, depth + 1):
                 return False
         elif kind is dict:
-            if not _plain(value.values()):
+            if not _plain(value.values(), depth + 1):
                 return False
         else:
             return False

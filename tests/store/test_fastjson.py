@@ -155,3 +155,16 @@ def test_the_records_of_real_imports(folder: str, tmp_path: Path) -> None:
         assert fastjson.dumps(p) == canonical_json(p)
         fast += fastjson._plain(p.values())
     assert fast == len(props)  # every record took the fast encoder
+
+
+def test_deep_and_circular_values_go_to_canonical_json() -> None:
+    deep: list[Any] = [1.5]
+    for _ in range(40):
+        deep = [deep, "x"]
+    same({"deep": deep})
+    assert not fastjson._plain([deep])
+    loop: list[Any] = [1]
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        fastjson.dumps({"loop": loop})
+    assert fastjson.dumps_rows([("a", {"loop": loop})]) is None
