@@ -68,6 +68,8 @@ from graph.store.base import GraphStore, Subgraph
 
 __all__ = [
     "CONTEXTS",
+    "NETWORK_LABELS",
+    "NETWORK_RELATIONSHIPS",
     "TIE_KINDS",
     "Adjacency",
     "adjacency_of",
@@ -78,11 +80,29 @@ __all__ = [
     "edge_ends",
     "gc_paused",
     "igraph_of",
+    "same_network_records",
     "tie_kinds_of",
 ]
 
 TIE_KINDS = ("partnership", "forum", "program", "funding", "part_of")
 CONTEXTS = ("routine", "emergency", "both")
+
+#: The node labels and relationship types :func:`build_network` reads; nothing else
+#: of a subgraph changes the network (see :func:`same_network_records`).
+NETWORK_LABELS = frozenset({"Organization", "Role", "Forum", "Program", "Investment", "Locality"})
+NETWORK_RELATIONSHIPS = frozenset(
+    {
+        "MEMBER_OF",
+        "CONVENED_BY",
+        "ROLE_IN",
+        "OPERATES",
+        "PARTNERS_IN",
+        "MADE",
+        "FUNDS",
+        "PARTNERS_WITH",
+        "PART_OF",
+    }
+)
 
 #: Meetings a year assumed for a forum that does not say.
 _DEFAULT_MEETINGS = 6
@@ -126,6 +146,31 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def same_network_records(a: Subgraph, b: Subgraph) -> bool:
+    """Whether :func:`build_network` reads the same records, in the same order, from both.
+
+    Then it makes the same network of both (for the same scope and context): the
+    nodes of :data:`NETWORK_LABELS` and the relationships of
+    :data:`NETWORK_RELATIONSHIPS` are compared whole (every property) and in
+    order, as the weights add up in that order. A change anywhere else (a goal,
+    a need, a survey answer, a goal's ``ADVANCES``) leaves the network as it was.
+
+    >>> from graph.model import NodeRecord as N, RelRecord as R
+    >>> org, goal = N("Organization", "a", {"name": "א"}), N("Goal", "g", {"title": "x"})
+    >>> same_network_records(Subgraph([org], []), Subgraph([org, goal], [R("ADVANCES", "p", "g")]))
+    True
+    >>> renamed = N("Organization", "a", {"name": "ב"})
+    >>> same_network_records(Subgraph([org], []), Subgraph([renamed], []))
+    False
+    """
+    labels, types = NETWORK_LABELS, NETWORK_RELATIONSHIPS
+    return [n for n in a.nodes if n.label in labels] == [
+        n for n in b.nodes if n.label in labels
+    ] and [r for r in a.relationships if r.type in types] == [
+        r for r in b.relationships if r.type in types
+    ]
 
 
 def _check_context(context: str) -> None:

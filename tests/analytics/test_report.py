@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -357,4 +358,71 @@ def test_a_kept_big_network_is_frozen_out_of_the_cycle_collector_until_dropped(
     assert gc.get_freeze_count() == 0
     monkeypatch.setattr(rep, "FREEZE_TIES", 10**9)
     assert analysis_report(town, Scope(L1, AS_OF, "routine")) == frozen
+    rep.forget_networks()
+
+
+def _same_network(a: Any, b: Any) -> bool:
+    return (
+        a.graph == b.graph
+        and list(a.nodes(data=True)) == list(b.nodes(data=True))
+        and list(a.edges(data=True)) == list(b.edges(data=True))
+    )
+
+
+@pytest.mark.parametrize("locality", [None, L1])
+def test_a_write_that_leaves_the_network_as_it_was_keeps_the_kept_network(
+    town: SQLiteStore, locality: str | None
+) -> None:
+    from graph.analytics import report as rep
+    from graph.model import NodeRecord, RelRecord
+    from graph.network import build_network
+    from graph.scope import read
+
+    rep.forget_networks()
+    scope = Scope(locality, AS_OF)
+
+    def fresh() -> Any:
+        return build_network(read(town, scope), locality_id=locality)
+
+    v1, _, first = rep.warm_network(town, scope)
+    # A goal of the town and a program advancing it: no record the network is built from.
+    town.write(
+        [NodeRecord("Goal", "g-new", {"name": "קריאה", "title": "קריאה", "locality_id": L1})],
+        [RelRecord("ADVANCES", "p-lang-a", "g-new")],
+    )
+    v2, sub2, second = rep.warm_network(town, scope)
+    assert v2 != v1 and second is first
+    assert "g-new" in {n.id for n in sub2.nodes}  # the report reads the new subgraph
+    assert _same_network(second, fresh())
+    # A PATCH of an organisation's name: built again, and equal to a fresh build.
+    muni = town.get("o-muni")
+    assert muni is not None
+    town.write([NodeRecord("Organization", "o-muni", {**muni.props, "name": "עירייה חדשה"})])
+    _, _, third = rep.warm_network(town, scope)
+    assert third is not first and third.nodes["o-muni"]["name"] == "עירייה חדשה"
+    assert _same_network(third, fresh())
+    # A deleted partnership and an import-like batch (a new organisation in a forum).
+    town.delete_relationships([("o-ngo-c", "PARTNERS_WITH", "o-residents")])
+    _, _, fourth = rep.warm_network(town, scope)
+    assert not fourth.has_edge("o-ngo-c", "o-residents")
+    assert _same_network(fourth, fresh())
+    town.write(
+        [
+            NodeRecord(
+                "Organization", "o-new", {"name": "חדש", "sector": "business", "locality_ids": [L1]}
+            )
+        ],
+        [RelRecord("MEMBER_OF", "o-new", "f-ec")],
+    )
+    _, _, fifth = rep.warm_network(town, scope)
+    assert fifth.has_edge("o-new", "o-edu") and _same_network(fifth, fresh())
+    # Changing only a goal again reuses the newest network, and the report is the
+    # one a cold analysis gives.
+    town.write(
+        [NodeRecord("Goal", "g-new", {"name": "חשבון", "title": "חשבון", "locality_id": L1})]
+    )
+    warm = analysis_report(town, scope)
+    assert rep.warm_network(town, scope)[2] is fifth
+    rep.forget_networks()
+    assert analysis_report(town, scope) == warm
     rep.forget_networks()
