@@ -12,7 +12,12 @@ of this process and of the Neo4j server, and the ratio to SQLite.
 
 A server lives long in real use: the fastest run is its steady state, the
 first run what a just-started one gives. The Neo4j database is emptied
-between runs in batches of its own transactions.
+between runs in batches of its own transactions. Then (``--warm-up N``, 1 by
+default, 0 to skip) a second server is started the documented way for a
+first import (``NEO4J_LOCAL_WARM_UP=N``: N made-up imports into a throwaway
+database before the real one opens, see tools/neo4j-local/README.md) and
+its first import is timed too: both first imports are printed, each with
+how long its server took to start.
 
 Neo4j: ``--neo4j URL`` uses a running server (it is CLEARED first);
 without it the script starts ``tools/neo4j-local/run.sh`` on a free port
@@ -23,7 +28,8 @@ transaction holds about 1.5 GB at its peak: in a 2 GB heap the parallel
 collector ran full collections during each import.
 
 Run: ``python bench/bench_neo4j_import.py [--localities 128] [--seed 7] [--repeat 4]
-[--neo4j URL] [--heap 4g] [--java-opts="-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"]``.
+[--neo4j URL] [--heap 4g] [--java-opts="-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"]
+[--warm-up 1]``.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ RUN_SH = REPO / "tools" / "neo4j-local" / "run.sh"
 
 
 def start_neo4j(
-    data_dir: Path, heap: str, java_opts: str | None
+    data_dir: Path, heap: str, java_opts: str | None, warm_up: int = 0
 ) -> tuple[subprocess.Popen[str], str]:
     """Start tools/neo4j-local and wait for its NEO4J_READY line."""
     with socket.socket() as sock:
@@ -64,6 +70,7 @@ def start_neo4j(
     env = {**_env_without_auth(), "NEO4J_LOCAL_HEAP": heap}
     if java_opts is not None:
         env["NEO4J_LOCAL_JAVA_OPTS"] = java_opts
+    env["NEO4J_LOCAL_WARM_UP"] = str(warm_up)
     proc = subprocess.Popen(
         [str(RUN_SH), str(port), str(data_dir)],
         stdout=subprocess.PIPE,
@@ -76,6 +83,28 @@ def start_neo4j(
         if line.startswith("NEO4J_READY"):
             return proc, line.split()[1]
     raise SystemExit(f"Neo4j did not start; see {log.name}")
+
+
+class Started:
+    """A server started here: its process, URL, and what the start took (wall, CPU)."""
+
+    def __init__(self, data_dir: Path, heap: str, java_opts: str | None, warm_up: int) -> None:
+        start = time.perf_counter()
+        self.proc, self.url = start_neo4j(data_dir, heap, java_opts, warm_up)
+        self.seconds = time.perf_counter() - start
+        self.cpu = jvm_cpu_seconds(self.proc.pid)
+
+    def text(self) -> str:
+        cpu = "" if self.cpu is None else f", CPU {self.cpu:.1f} s"
+        return f"start {self.seconds:.1f} s{cpu}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
 
 
 def _env_without_auth() -> dict[str, str]:
@@ -158,8 +187,12 @@ class Side:
             raise SystemExit("the row-level re-import wrote something: the bench is wrong")
 
 
-def line(label: str, run: Timed, rows: int) -> str:
-    return f"{label:<34} {run.seconds:7.2f} s  {rows / run.seconds:8.0f} rows/s  ({run.cpu_text()})"
+def line(label: str, run: Timed, rows: int, note: str = "") -> str:
+    tail = f"; {note}" if note else ""
+    return (
+        f"{label:<34} {run.seconds:7.2f} s  {rows / run.seconds:8.0f} rows/s  "
+        f"({run.cpu_text()}{tail})"
+    )
 
 
 def main() -> None:
@@ -171,6 +204,19 @@ def main() -> None:
     parser.add_argument("--server-pid", type=int, help="its process id, to read its CPU time")
     parser.add_argument("--heap", default="4g", help="JVM heap of the Neo4j started here")
     parser.add_argument(
+        "--bulk",
+        choices=("on", "off"),
+        default="on",
+        help="off: Neo4j imports write after the check, not while read (graph.store.neo4j_bulk)",
+    )
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=1,
+        help="rounds of the warm-up start (NEO4J_LOCAL_WARM_UP) of a second server whose "
+        "first import is timed too; 0: no second server",
+    )
+    parser.add_argument(
         "--java-opts",
         default="-XX:+UseG1GC",
         help="compiler/GC flags of the Neo4j started here (give them as --java-opts=...); "
@@ -178,20 +224,25 @@ def main() -> None:
         "C1 only, suits short-lived test servers)",
     )
     args = parser.parse_args()
+    if args.bulk == "off":
+        Neo4jStore.bulk_load = lambda self: None  # type: ignore[method-assign]
 
     work = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
+    server: Started | None = None
     proc: subprocess.Popen[str] | None = None
     try:
         folder = work / "synth"
         counts = generate(args.localities, seed=args.seed, out_dir=folder)
         rows = sum(counts.values())
         print(f"dataset: {rows} rows ({args.localities} localities, seed {args.seed})")
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
         url = args.neo4j
         if url is None:
-            proc, url = start_neo4j(work / "neo4j", args.heap, args.java_opts)
+            server = Started(work / "neo4j", args.heap, args.java_opts, 0)
+            proc, url = server.proc, server.url
         # run.sh execs java: the same process.
         pid = proc.pid if proc is not None else args.server_pid
-        print(f"neo4j server: {jvm_flags(pid)}")
+        print(f"neo4j server: {jvm_flags(pid)}; import sent while read: {args.bulk}")
         lite, neo = Side("sqlite"), Side("neo4j")
         neo4j = Neo4jStore.from_url(url)
         try:
@@ -216,7 +267,11 @@ def main() -> None:
             f"{stats['relationships_written']} relationships"
         )
         first = "neo4j first run (server just up)" if proc is not None else "neo4j first run"
-        print(line(first, neo.imports[0], rows))
+        print(line(first, neo.imports[0], rows, "" if server is None else server.text()))
+        if server is not None and args.warm_up > 0:
+            server.stop()  # its CPU and memory are no one's now
+            warm, started = warm_start(work, args, folder)
+            print(line(f"neo4j first run, warm-up start ({args.warm_up})", warm, rows, started))
         fast = {side.name: min(side.imports, key=lambda t: t.seconds) for side in (lite, neo)}
         print(line(f"neo4j fastest of {args.repeat}", fast["neo4j"], rows))
         print(line(f"sqlite fastest of {args.repeat}", fast["sqlite"], rows))
@@ -237,14 +292,24 @@ def main() -> None:
             f"ratio neo4j/sqlite, fastest runs: {ratio:.2f}x wall, {cpu_ratio}; "
             "targets: neo4j >= 10k rows/s, no-op < 2 s"
         )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        if server is not None:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def warm_start(work: Path, args: argparse.Namespace, folder: Path) -> tuple[Timed, str]:
+    """The first import into a server started with the warm-up, and what its start took."""
+    server = Started(work / "neo4j-warm", args.heap, args.java_opts, args.warm_up)
+    try:
+        store = Neo4jStore.from_url(server.url)
+        try:
+            return Timed(store, folder, server.proc.pid), server.text()
+        finally:
+            store.close()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

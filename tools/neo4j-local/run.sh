@@ -16,6 +16,11 @@
 # C2 and G1, 17 s with C1 only and the parallel collector). A long-lived server may want
 # NEO4J_LOCAL_JAVA_OPTS="-XX:+UseG1GC" (full JIT).
 # NEO4J_LOCAL_CONF names a neo4j.conf-style file of further settings (one key=value a line).
+# NEO4J_LOCAL_WARM_UP=N (rounds, default 0) runs N made-up imports in a THROWAWAY database
+# before the real one starts (nothing reaches DATA_DIR): the JVM has then loaded and compiled
+# the write path, and the first real import runs as a later one would (README.md).
+# Classes come from a class-data archive (target/neo4j-local.jsa, AppCDS) made once after the
+# build by a training run (Launcher --train): the JVM maps them instead of loading them.
 set -euo pipefail
 
 if [ "$#" -ne 2 ]; then
@@ -30,9 +35,40 @@ STAMP="$TARGET/.built"
 
 command -v java >/dev/null || { echo "java (17+) is not on PATH" >&2; exit 3; }
 
+JAR="$TARGET/neo4j-local-1.0.0.jar"
+ARCHIVE="$TARGET/neo4j-local.jsa"
+# The module opens Neo4j's own launcher passes: without them the page cache and an
+# off-heap transaction state fall back to slower paths (debug.log says so).
+OPENS=(--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+    -Dio.netty.tryReflectionSetAccessible=true)
+# The JVM's own messages go to stderr: stdout carries only the NEO4J_READY line.
+LOGS=(-Xlog:disable -Xlog:all=warning:stderr)
+
+# The class-data archive: the classes a start and an import load, dumped at the exit of a
+# training run (one warm-up round in a throwaway database). A class path given as a
+# directory cannot be archived, hence the jar. Without an archive (or with one the JVM
+# refuses, say after a Java update) the server starts as before, loading every class.
+make_archive() {
+    rm -f "$ARCHIVE"
+    if java -Xmx1g "${OPENS[@]}" -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=error:stderr \
+        -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -cp "$JAR:$TARGET/lib/*" \
+        partnermap.neo4jlocal.Launcher --train >/dev/null 2>"$TARGET/archive.log" \
+        && [ -s "$ARCHIVE.tmp" ]; then
+        mv "$ARCHIVE.tmp" "$ARCHIVE"
+    else
+        echo "no class-data archive (see $TARGET/archive.log); starting without one" >&2
+        rm -f "$ARCHIVE.tmp"
+    fi
+}
+
 needs_build() {
     [ -f "$STAMP" ] || return 0
     [ -d "$TARGET/lib" ] || return 0
+    [ -f "$TARGET/archive.log" ] || return 0  # the class-data archive was never tried
     [ "$HERE/pom.xml" -nt "$STAMP" ] && return 0
     [ -n "$(find "$HERE/src" -newer "$STAMP" -type f 2>/dev/null)" ] && return 0
     return 1
@@ -49,6 +85,7 @@ if needs_build; then
         if ! mvn -q -B -Dstyle.color=never -o -f "$HERE/pom.xml" package >&2 2>&1; then
             mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" package >&2
         fi
+        make_archive
         touch "$STAMP"
     fi
     flock -u 9
@@ -57,13 +94,9 @@ fi
 mkdir -p "$DATA_DIR"
 HEAP="${NEO4J_LOCAL_HEAP:-2g}"
 read -r -a JAVA_OPTS <<<"${NEO4J_LOCAL_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseParallelGC}"
-# The module opens Neo4j's own launcher passes: without them the page cache and an
-# off-heap transaction state fall back to slower paths (debug.log says so).
-OPENS=(--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-    --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
-    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
-    -Dio.netty.tryReflectionSetAccessible=true)
-exec java -Xms"$HEAP" -Xmx"$HEAP" "${OPENS[@]}" "${JAVA_OPTS[@]}" \
-    -cp "$TARGET/classes:$TARGET/lib/*" partnermap.neo4jlocal.Launcher "$PORT" "$DATA_DIR"
+SHARE=()
+if [ -s "$ARCHIVE" ]; then
+    SHARE=(-XX:SharedArchiveFile="$ARCHIVE")
+fi
+exec java -Xms"$HEAP" -Xmx"$HEAP" "${OPENS[@]}" "${LOGS[@]}" ${SHARE[@]+"${SHARE[@]}"} \
+    "${JAVA_OPTS[@]}" -cp "$JAR:$TARGET/lib/*" partnermap.neo4jlocal.Launcher "$PORT" "$DATA_DIR"

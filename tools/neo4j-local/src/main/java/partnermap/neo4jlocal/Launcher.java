@@ -34,9 +34,17 @@ public final class Launcher {
 
     private Launcher() {}
 
+    /** Nodes (and twice as many relationships) of each warm-up round. */
+    private static final int WARM_UP_NODES = 30000;
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            // The training run of run.sh's class-data archive: one warm-up round, then exit.
+            WarmUp.run(1, WARM_UP_NODES / 3);
+            System.exit(0);
+        }
         if (args.length != 2) {
-            System.err.println("usage: Launcher PORT DATA_DIR");
+            System.err.println("usage: Launcher PORT DATA_DIR | Launcher --train");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
@@ -55,6 +63,18 @@ public final class Launcher {
             password = auth.substring(slash + 1);
         }
 
+        int rounds = warmUpRounds();
+        if (rounds > 0) {
+            long started = System.nanoTime();
+            try {
+                WarmUp.run(rounds, WARM_UP_NODES);
+                System.err.printf("neo4j-local: warm-up (%d rounds in a throwaway database) took %.1f s%n",
+                        rounds, (System.nanoTime() - started) / 1e9);
+            } catch (Exception failed) {
+                // A warm-up only saves time: the real server starts all the same.
+                System.err.println("neo4j-local: the warm-up failed, starting without it: " + failed);
+            }
+        }
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
         String conf = System.getenv().getOrDefault("NEO4J_LOCAL_CONF", "").trim();
         if (!conf.isEmpty()) {
@@ -93,6 +113,25 @@ public final class Launcher {
         System.out.println("NEO4J_READY bolt://" + HOST + ":" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /** {@code NEO4J_LOCAL_WARM_UP}: rounds of the warm-up before the start (unset or 0: none). */
+    private static int warmUpRounds() {
+        String value = System.getenv().getOrDefault("NEO4J_LOCAL_WARM_UP", "").trim();
+        if (value.isEmpty()) {
+            return 0;
+        }
+        try {
+            int rounds = Integer.parseInt(value);
+            if (rounds >= 0 && rounds <= 20) {
+                return rounds;
+            }
+        } catch (NumberFormatException bad) {
+            // reported below
+        }
+        System.err.println("NEO4J_LOCAL_WARM_UP must be a number of rounds from 0 to 20, not " + value);
+        System.exit(2);
+        return 0;
     }
 
     private static void waitForPort(int port, Duration timeout) throws InterruptedException {
