@@ -12,6 +12,7 @@ A finding that fails raises: a broken module never turns into an empty list.
 
 from __future__ import annotations
 
+import copy
 import gc
 import threading
 import weakref
@@ -36,6 +37,7 @@ __all__ = [
     "SECTIONS",
     "WARM_SIZE",
     "analysis_report",
+    "forget_bridges",
     "forget_networks",
     "report_from",
     "warm_network",
@@ -54,6 +56,10 @@ _WARM: OrderedDict[_Key, tuple[Subgraph, nx.Graph]] = OrderedDict()
 _WARM_LOCK = threading.Lock()
 #: Whether objects were frozen (:func:`gc.freeze`) for a network kept in ``_WARM``.
 _FROZEN = False
+#: find_bridges of kept networks, by seed (see :func:`_bridges_of`).
+_BRIDGES: weakref.WeakKeyDictionary[nx.Graph, dict[int, list[dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _thaw(dropped: list[tuple[_Key, tuple[Subgraph, nx.Graph]]]) -> None:
@@ -181,11 +187,40 @@ def _unchanged_network(
     return None
 
 
+def _bridges_of(G: nx.Graph, seed: int) -> list[dict[str, Any]]:
+    """:func:`find_bridges` of ``G``, worked out once per kept network and seed.
+
+    Only a network :func:`warm_network` keeps (read-only while kept) is
+    remembered; it keeps the result while it lives, also when a write left it as it
+    was and it is kept again under the newer version, so the betweenness (about 2 s
+    of the nation's analysis) is not worked out again then. Every caller gets
+    its own copy of the result.
+    """
+    with _WARM_LOCK:
+        kept = any(entry[1] is G for entry in _WARM.values())
+        memo = _BRIDGES.get(G) if kept else None
+        found = memo.get(seed) if memo is not None else None
+    if found is None:
+        found = find_bridges(G, seed=seed)
+        if not kept:
+            return found
+        with _WARM_LOCK:
+            _BRIDGES.setdefault(G, {})[seed] = found
+    return copy.deepcopy(found)
+
+
+def forget_bridges() -> None:
+    """Drop the bridges remembered for kept networks (benchmarks time the betweenness)."""
+    with _WARM_LOCK:
+        _BRIDGES.clear()
+
+
 def forget_networks() -> None:
     """Drop every network :func:`warm_network` keeps (benchmarks time a cold read)."""
     with _WARM_LOCK:
         dropped = list(_WARM.items())
         _WARM.clear()
+        _BRIDGES.clear()
         _thaw(dropped)
 
 
@@ -256,7 +291,7 @@ def report_from(
         report["isolates"] = find_isolates(G)
     bridges: list[dict[str, Any]] | None = None
     if "bridges" in wanted or "leverage" in wanted:
-        bridges = _by_score(find_bridges(G, seed=seed))
+        bridges = _by_score(_bridges_of(G, seed))
         if "bridges" in wanted:
             # The bridges that matter, and a note on how many weaker ones are left out.
             report["bridges"], report["bridges_others"] = split_bridges(bridges)

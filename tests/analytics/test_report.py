@@ -426,3 +426,45 @@ def test_a_write_that_leaves_the_network_as_it_was_keeps_the_kept_network(
     rep.forget_networks()
     assert analysis_report(town, scope) == warm
     rep.forget_networks()
+
+
+def test_bridges_of_a_network_kept_across_a_write_are_not_worked_out_again(
+    town: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph.analytics import report as rep
+    from graph.model import NodeRecord
+
+    calls: list[int] = []
+    real = rep.find_bridges
+
+    def counted(G: Any, seed: int = 0) -> Any:
+        calls.append(seed)
+        return real(G, seed=seed)
+
+    monkeypatch.setattr(rep, "find_bridges", counted)
+    rep.forget_networks()
+    scope = Scope(L1, AS_OF)
+    first = analysis_report(town, scope)
+    assert calls == [0] and first["bridges"]
+    # A reader that changes its copy changes nothing kept.
+    first["bridges"][0]["name"] = "changed"
+    first["bridges"].clear()
+    town.write([NodeRecord("Goal", "g-b", {"name": "x", "title": "x", "locality_id": L1})])
+    after = analysis_report(town, scope)
+    assert calls == [0]  # the network was kept across the write, and its bridges with it
+    analysis_report(town, scope, seed=1)
+    assert calls == [0, 1]  # another seed is worked out
+    rep.forget_networks()
+    cold = analysis_report(town, scope)
+    assert calls == [0, 1, 0]
+    assert after == cold and after["bridges"][0]["name"] != "changed"
+    # A network nobody keeps is not remembered.
+    from graph.network import build_network
+    from graph.scope import read
+
+    sub = read(town, scope)
+    G = build_network(sub, locality_id=L1)
+    rep.report_from(G, sub, graph_version="x", scope=scope)
+    rep.report_from(G, sub, graph_version="x", scope=scope)
+    assert calls == [0, 1, 0, 0, 0]
+    rep.forget_networks()
