@@ -10,10 +10,14 @@ from a national actor that works in many towns lie its partners, programs
 and money in those other towns: a node that belongs only to other
 localities stays when it is tied directly to an actor anchored here (one
 whose only locality is this one: the municipality's twin-town partnership
-stays) and goes otherwise. Then roles of organisations that went,
+stays; so does an organisation whose role sits in the town's forum) and
+goes otherwise. Then roles of organisations that went,
 investments into programs that went (or, without a program, into another
 locality), and every relationship that lost an end go too. National nodes
-(no locality) stay. An id that is not a Locality has no part.
+(no locality) stay. A role reached by itself (a national body's officer who
+sits in the town's emergency team) brings its organisation when that
+organisation may stay (national, of this locality, or tied to an anchored
+actor). An id that is not a Locality has no part.
 
 This module is that rule's only implementation (:meth:`LocalityIndex.part`).
 Both stores fetch candidate records with their own queries and cut them with
@@ -31,14 +35,18 @@ Examples
 ...          N("Organization", "fund", {"locality_ids": ["l1", "l2"]}),
 ...          N("Organization", "twin", {"locality_ids": ["l2"]}),
 ...          N("Organization", "other-town", {"locality_ids": ["l2"]}),
-...          N("Organization", "ministry")]
+...          N("Organization", "ministry"), N("Organization", "command"),
+...          N("Forum", "team", {"locality_id": "l1"}),
+...          N("Role", "officer", {"organization_id": "command"})]
 >>> rels = [R("PARTNERS_WITH", "muni", "twin"), R("PARTNERS_WITH", "fund", "other-town"),
-...         R("PARTNERS_WITH", "fund", "ministry")]
+...         R("PARTNERS_WITH", "fund", "ministry"), R("MEMBER_OF", "officer", "team"),
+...         R("ROLE_IN", "officer", "command")]
 >>> part = locality_part(nodes, rels, "l1")
 >>> [n.id for n in part.nodes]
-['fund', 'l1', 'ministry', 'muni', 'twin']
->>> [r.key for r in part.relationships]
-[('fund', 'PARTNERS_WITH', 'ministry'), ('muni', 'PARTNERS_WITH', 'twin')]
+['command', 'fund', 'l1', 'ministry', 'muni', 'officer', 'team', 'twin']
+>>> [r.key for r in part.relationships]  # doctest: +NORMALIZE_WHITESPACE
+[('fund', 'PARTNERS_WITH', 'ministry'), ('muni', 'PARTNERS_WITH', 'twin'),
+ ('officer', 'MEMBER_OF', 'team'), ('officer', 'ROLE_IN', 'command')]
 >>> locality_part(nodes, rels, "muni").nodes
 []
 """
@@ -50,7 +58,7 @@ from collections.abc import Iterable
 
 from graph.model import NodeRecord, RelRecord, Subgraph, node_localities
 
-__all__ = ["LocalityIndex", "locality_part"]
+__all__ = ["LocalityIndex", "locality_part", "role_organizations"]
 
 #: Nodes with more relationships than this are indexed as hubs.
 _HUB_DEGREE = 200
@@ -124,7 +132,11 @@ class LocalityIndex:
         tied: set[str] = set()
         for nid in anchored:
             for rel in touching.get(nid, ()):
-                tied.add(rel.target if rel.source == nid else rel.source)
+                other = rel.target if rel.source == nid else rel.source
+                tied.add(other)
+                found = by_id.get(other)
+                if found is not None and found.label == "Role":  # tied through its officer
+                    tied.add(str(found.props.get("organization_id") or ""))
 
         def belongs(nid: str) -> bool:
             label = by_id[nid].label
@@ -138,6 +150,12 @@ class LocalityIndex:
         kept = {nid for nid in reached if nid in by_id and belongs(nid)}
         for nid in [k for k in kept if by_id[k].label == "Organization"]:
             kept.update(r for r in self.roles.get(nid, ()) if r in by_id)
+        # A role reached on its own (a national body's officer in the town's emergency
+        # team) brings its organisation, when that belongs here; not the others' roles.
+        for nid in [k for k in kept if by_id[k].label == "Role"]:
+            org = by_id[nid].props.get("organization_id")
+            if isinstance(org, str) and org in by_id and belongs(org):
+                kept.add(org)
         for nid in list(kept):
             node = by_id[nid]
             if node.label == "Role":
@@ -159,6 +177,21 @@ class LocalityIndex:
             sorted((by_id[k] for k in kept), key=lambda n: n.id),
             [rels[k] for k in sorted(rels)],
         )
+
+
+def role_organizations(nodes: Iterable[NodeRecord]) -> set[str]:
+    """The organisations the roles among ``nodes`` belong to: a store's candidates for a
+    locality hold them, since a role reached by itself brings its organisation.
+
+    >>> role_organizations([NodeRecord("Role", "r1", {"organization_id": "o1"}),
+    ...                     NodeRecord("Role", "r2", {}), NodeRecord("Organization", "o2")])
+    {'o1'}
+    """
+    return {
+        org
+        for n in nodes
+        if n.label == "Role" and isinstance(org := n.props.get("organization_id"), str) and org
+    }
 
 
 def locality_part(

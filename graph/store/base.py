@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graph.locality import locality_part
+from graph.locality import locality_part, role_organizations
 from graph.model import NodeRecord, RelRecord, Subgraph
 
 __all__ = [
@@ -377,9 +377,10 @@ class GraphStore(ABC):
 
         The locality, every node in it, the investments into its programs,
         every node one relationship away from those (not from the locality
-        itself), the roles of every organisation among them, and every
-        relationship among all of these. A store may answer with a faster
-        query; it never cuts here (:meth:`subgraph` does, with the one rule).
+        itself), the roles of every organisation among them, the organisation
+        of every role among them, and every relationship among all of these. A
+        store may answer with a faster query; it never cuts here (:meth:`subgraph` does,
+        with the one rule).
         """
         core = {n.id: n for n in self.find(locality_id=locality_id)}
         loc = self.get(locality_id)
@@ -402,6 +403,7 @@ class GraphStore(ABC):
             r.source for o in orgs for r in self.relationships(o, types=["ROLE_IN"], direction="in")
         }
         nodes.update(self.get_many(role_ids - nodes.keys()))
+        nodes.update(self.get_many(role_organizations(nodes.values()) - nodes.keys()))
         rels: dict[tuple[str, str, str], RelRecord] = {}
         for nid in nodes:
             for rel in self.relationships(nid, direction="out"):

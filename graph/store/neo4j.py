@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import Conflict, PartnermapError, StoreUnavailable, ValidationFailed
+from graph.locality import role_organizations
 from graph.model import (
     NodeRecord,
     RelRecord,
@@ -550,7 +551,7 @@ class Neo4jStore(GraphStore):
         return self._run_read(work)
 
     def locality_candidates(self, locality_id: str) -> Subgraph:
-        """:meth:`GraphStore.locality_candidates` in five queries."""
+        """:meth:`GraphStore.locality_candidates` in six queries."""
 
         def work(tx: ManagedTransaction) -> Subgraph:
             core = {
@@ -568,6 +569,9 @@ class Neo4jStore(GraphStore):
             orgs = [nid for nid, n in nodes.items() if n.label == "Organization"]
             roles = {r["id"] for r in tx.run(cypher.SUBGRAPH_ROLES, ids=orgs)} - nodes.keys()
             for rec in tx.run(cypher.GET_NODES, ids=sorted(roles)):
+                nodes[rec["id"]] = self._node(rec)
+            bodies = role_organizations(nodes.values()) - nodes.keys()
+            for rec in tx.run(cypher.GET_NODES, ids=sorted(bodies)):
                 nodes[rec["id"]] = self._node(rec)
             rels = [self._rel(r) for r in tx.run(cypher.SUBGRAPH_RELS, ids=sorted(nodes))]
             return Subgraph(list(nodes.values()), rels)

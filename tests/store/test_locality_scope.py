@@ -49,12 +49,19 @@ def _town(store: GraphStore) -> None:
             N("Role", "r-muni", {"title": "מנכ״ל", "organization_id": "muni"}),
             N("Role", "r-national", {"title": "מפקח", "organization_id": "national"}),
             N("Role", "r-far", {"title": "רכזת", "organization_id": "far"}),
+            # reached only through their officers, who sit in l1's forum
+            N("Organization", "command", {"name": "פיקוד"}),
+            N("Role", "r-officer", {"title": "קצין", "organization_id": "command"}),
+            N("Organization", "visitor", {"name": "מבקרת", "locality_ids": ["l2"]}),
+            N("Role", "r-visitor", {"title": "רכזת", "organization_id": "visitor"}),
         ],
         [
             R("PARTNERS_WITH", "muni", "twin"),
             R("PARTNERS_WITH", "shared", "far"),
             R("MEMBER_OF", "national", "f1"),
             R("MEMBER_OF", "guest", "f1"),
+            R("MEMBER_OF", "r-officer", "f1"),
+            R("MEMBER_OF", "r-visitor", "f1"),
         ],
     )
 
@@ -65,8 +72,11 @@ def _town(store: GraphStore) -> None:
 # (muni's partner) and guest (member of f1) are tied to an anchor and stay; far (partner
 # of the two-town `shared` only) and p2 go, as does l2. Roles of kept organisations:
 # r-muni, r-national (r-far's organisation went). i3 funds p2, which went; i4 has no
-# program and is l2's money: both go.
+# program and is l2's money: both go. r-officer and r-visitor sit in f1 (one step out of
+# the core) and bring their organisations: command is national; visitor, of l2 only,
+# is tied to the anchored f1 through its officer. visitor's tie to l2 goes with l2.
 L1_NODES = [
+    "command",
     "f1",
     "guest",
     "i1",
@@ -76,11 +86,18 @@ L1_NODES = [
     "p1",
     "r-muni",
     "r-national",
+    "r-officer",
+    "r-visitor",
     "shared",
     "twin",
+    "visitor",
 ]
 L1_RELS = sorted(
     [
+        ("r-officer", "MEMBER_OF", "f1"),
+        ("r-officer", "ROLE_IN", "command"),
+        ("r-visitor", "MEMBER_OF", "f1"),
+        ("r-visitor", "ROLE_IN", "visitor"),
         ("f1", "CONVENED_BY", "muni"),
         ("f1", "IN_LOCALITY", "l1"),
         ("guest", "MEMBER_OF", "f1"),
@@ -101,6 +118,8 @@ L1_RELS = sorted(
 # (funds p2). Anchored: twin, far, guest, p2, i4. muni (twin's partner) and f1 (guest
 # sits in it) are tied to an anchor and stay, with r-muni; l1 and p1 (tied only to the
 # two-town `shared`) go; national is never reached (only l1's forum and money touch it).
+# visitor is l2's, with its officer r-visitor (who sits in f1, kept); r-officer and its
+# command are two steps out (through f1, which is not l2's) and never reached.
 L2_NODES = [
     "f1",
     "far",
@@ -112,11 +131,16 @@ L2_NODES = [
     "p2",
     "r-far",
     "r-muni",
+    "r-visitor",
     "shared",
     "twin",
+    "visitor",
 ]
 L2_RELS = sorted(
     [
+        ("r-visitor", "MEMBER_OF", "f1"),
+        ("r-visitor", "ROLE_IN", "visitor"),
+        ("visitor", "OPERATES_IN", "l2"),
         ("f1", "CONVENED_BY", "muni"),
         ("far", "OPERATES_IN", "l2"),
         ("guest", "MEMBER_OF", "f1"),
