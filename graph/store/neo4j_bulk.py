@@ -29,8 +29,6 @@ the bulk statement fails and the import writes as before.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -41,6 +39,7 @@ from neo4j import Result
 from graph.model import NodeRecord, RelRecord, derived_relationships
 from graph.store import cypher
 from graph.store.base import RecordKey, WriteStats
+from graph.store.bulk import ABORT, FINISH, SEAL, ThreadedBulkLoad
 from graph.store.neo4j_props import as_columns, node_row, rel_row
 from graph.store.neo4j_write import WRITE_CHUNK, chunks
 
@@ -51,23 +50,23 @@ if TYPE_CHECKING:
 
 __all__ = ["Neo4jBulkLoad"]
 
-_RecordsJob = tuple[list[NodeRecord], list[RelRecord], Mapping[RecordKey, str]]
-_SEAL = "seal"
-_FINISH = "finish"
-_ABORT = "abort"
+#: The job that hands over one file's records (besides graph.store.bulk's own).
+_RECORDS = "records"
 
 
 class _Unusable(Exception):
     """What was handed over cannot be written this way (the import's own write decides)."""
 
 
-class Neo4jBulkLoad:
+class Neo4jBulkLoad(ThreadedBulkLoad):
     """Records of an import into an empty database, sent by a thread until the import decides.
 
     Made by :meth:`graph.store.neo4j.Neo4jStore.bulk_load`. Records are kept
     until at least ``threshold`` of them have come (a small import never
     starts the thread); the writer then opens the transaction, checks that
-    the database is still empty, and creates what it is given.
+    the database is still empty, and creates what it is given. The reading
+    side only queues the records; the thread makes the rows. The life cycle
+    is :class:`graph.store.bulk.ThreadedBulkLoad`'s.
 
     Parameters
     ----------
@@ -77,97 +76,20 @@ class Neo4jBulkLoad:
         Records to wait for before sending.
     """
 
-    def __init__(self, store: Neo4jStore, threshold: int) -> None:
-        self._store = store
-        self._threshold = threshold
-        self._held: list[_RecordsJob] = []
-        self._held_count = 0
-        self._jobs: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-        self._done = False
-        self._sealed = False
-        self.nodes_added = 0
-        self.relationships_added = 0
-        self._stats = WriteStats()
-        self._committed = False
+    thread_name = "partnermap-neo4j-bulk-load"
 
-    # -- the reading side ----------------------------------------------------------------
-    def add(
+    def __init__(self, store: Neo4jStore, threshold: int) -> None:
+        super().__init__(store, threshold)
+        self._store = store
+
+    def _send(
         self,
         nodes: Sequence[NodeRecord],
         relationships: Sequence[RelRecord],
         row_digests: Mapping[RecordKey, str],
     ) -> None:
-        """Hand over the next records of the import (in the order they were read).
-
-        Never raises, and does little: the writer thread makes the rows.
-        """
-        self.nodes_added += len(nodes)
-        self.relationships_added += len(relationships)
-        if self._done or self._sealed:
-            return
-        job: _RecordsJob = (list(nodes), list(relationships), row_digests)
-        if self._thread is None:
-            self._held.append(job)
-            self._held_count += len(nodes) + len(relationships)
-            if self._held_count < self._threshold:
-                return
-            try:
-                self._thread = threading.Thread(
-                    target=self._write, name="partnermap-neo4j-bulk-load", daemon=True
-                )
-                self._thread.start()
-            except RuntimeError:  # no thread to be had: the import writes as before
-                self._done = True
-                return
-            for held in self._held:
-                self._jobs.put(("records", held))
-            self._held = []
-            return
-        self._jobs.put(("records", job))
-
-    def seal(self) -> None:
-        """No more records: the writer sends the relationships while the import checks."""
-        if self._thread is not None and not self._sealed and not self._done:
-            self._sealed = True
-            self._jobs.put((_SEAL, None))
-
-    def finish(
-        self, nodes: int, relationships: int, import_mark: str | None = None
-    ) -> WriteStats | None:
-        """Commit, when the import writes exactly the ``nodes`` and ``relationships`` handed over.
-
-        ``import_mark`` is kept with the write, as :meth:`Neo4jStore.write` keeps it.
-
-        Returns the write's statistics, or ``None`` when nothing was committed
-        (too few records to have started, a repeated key, a count that differs,
-        or an error on the writer's side): the import then writes as usual.
-        """
-        if (
-            self._thread is None
-            or self._done
-            or (nodes, relationships) != (self.nodes_added, self.relationships_added)
-        ):
-            self.abort()
-            return None
-        self.seal()
-        self._done = True
-        self._jobs.put((_FINISH, import_mark))
-        self._thread.join()
-        if not self._committed:
-            return None
-        stats = self._stats
-        stats.graph_version = self._store.graph_version()
-        return stats
-
-    def abort(self) -> None:
-        """Roll back whatever was sent (idempotent); returns once it is rolled back."""
-        self._done = True
-        self._held = []
-        if self._thread is not None and self._thread.is_alive():
-            self._jobs.put((_ABORT, None))
-            self._thread.join()
+        """Queue the records as they are (the writer thread makes the rows)."""
+        self._jobs.put((_RECORDS, (list(nodes), list(relationships), row_digests)))
 
     # -- the writer thread ----------------------------------------------------------------
     def _write(self) -> None:
@@ -181,17 +103,17 @@ class Neo4jBulkLoad:
             writer = _Writer(tx, self._stats)
             while True:
                 kind, payload = self._jobs.get()
-                if kind == _ABORT:
+                if kind == ABORT:
                     return
-                if kind == "records":
+                if kind == _RECORDS:
                     writer.nodes(*payload)
-                elif kind == _SEAL:
+                elif kind == SEAL:
                     writer.relationships()
-                elif kind == _FINISH:
+                elif kind == FINISH:
                     writer.relationships()  # no-op when sealed already
                     if self._stats.nodes_written or self._stats.relationships_written:
                         tx.run(cypher.BUMP_VERSION, token=_token()).consume()
-                    if payload is not None:
+                    if payload:
                         tx.run(cypher.SET_IMPORT_MARK, mark=payload).consume()
                     tx.commit()
                     self._committed = True

@@ -35,14 +35,13 @@ import contextlib
 import functools
 import json
 import os
-import queue
 import sqlite3
-import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.model import NodeRecord, RelRecord, derived_relationships
-from graph.store.base import RecordKey, WriteStats, canonical_json
+from graph.store.base import RecordKey, canonical_json
+from graph.store.bulk import ABORT, FINISH, SEAL, ThreadedBulkLoad
 from graph.store.fastjson import dumps_rows
 
 if TYPE_CHECKING:
@@ -124,18 +123,15 @@ def _objects_come_back_whole() -> bool:
     return row is not None and row[0] == canonical_json(sample)
 
 
-_FINISH = "finish"
-_INDEX = "index"
-_ABORT = "abort"
-
-
-class BulkLoad:
+class BulkLoad(ThreadedBulkLoad):
     """Records of an import into an empty store, written by a thread until the import decides.
 
     Made by :meth:`SQLiteStore.bulk_load`. Records are kept until at least
     ``threshold`` of them have come (a small import never starts the thread);
     the writer then opens the transaction, checks that the store is still
-    empty, drops the secondary indexes and inserts what it is given.
+    empty, drops the secondary indexes and inserts what it is given. The
+    rows are made on the reading side (:meth:`_send`), the thread only runs
+    SQLite. The life cycle is :class:`graph.store.bulk.ThreadedBulkLoad`'s.
 
     Parameters
     ----------
@@ -146,62 +142,15 @@ class BulkLoad:
     """
 
     def __init__(self, store: SQLiteStore, threshold: int) -> None:
+        super().__init__(store, threshold)
         self._store = store
-        self._threshold = threshold
-        self._held: list[tuple[list[NodeRecord], list[RelRecord], Mapping[RecordKey, str]]] = []
-        self._held_count = 0
-        self._jobs: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-        self._done = False
-        self._sealed = False
-        #: Set when what was handed over cannot be written this way (a repeated id or key).
-        self.unusable = False
         self._ids: set[str] = set()
         self._rel_keys: set[tuple[str, str, str]] = set()
         self._derived_types: set[str] = set()
         self._explicit_types: set[str] = set()
-        self.nodes_added = 0
-        self.relationships_added = 0
-        self._stats = WriteStats()
         self._objects = _objects_come_back_whole()
 
-    # -- the reading side ----------------------------------------------------------------
-    def add(
-        self,
-        nodes: Sequence[NodeRecord],
-        relationships: Sequence[RelRecord],
-        row_digests: Mapping[RecordKey, str],
-    ) -> None:
-        """Hand over the next records of the import (in the order they were read).
-
-        Never raises: anything that goes wrong here only means the import writes as before.
-        """
-        self.nodes_added += len(nodes)
-        self.relationships_added += len(relationships)
-        if self.unusable or self._error is not None or self._done or self._sealed:
-            self.unusable = True
-            return
-        try:
-            if self._thread is None:
-                self._held.append((list(nodes), list(relationships), row_digests))
-                self._held_count += len(nodes) + len(relationships)
-                if self._held_count < self._threshold:
-                    return
-                self._thread = threading.Thread(
-                    target=self._write, name="partnermap-bulk-load", daemon=True
-                )
-                self._thread.start()
-                held, self._held = self._held, []
-                for held_nodes, held_rels, digests in held:
-                    if not self.unusable:
-                        self._prepare(held_nodes, held_rels, digests)
-                return
-            self._prepare(nodes, relationships, row_digests)
-        except Exception:  # the write after the check will meet it, and say what it is
-            self.unusable = True
-
-    def _prepare(
+    def _send(
         self,
         nodes: Sequence[NodeRecord],
         relationships: Sequence[RelRecord],
@@ -275,52 +224,6 @@ class BulkLoad:
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
 
-    def seal(self) -> None:
-        """No more records: the writer builds the indexes and checks the relationships' ends.
-
-        Both while the import checks the batch; the commit is all that is left for the end.
-        """
-        if self._thread is not None and not self._sealed and not self._done:
-            self._sealed = True
-            self._jobs.put((_INDEX, ""))
-
-    def finish(
-        self, nodes: int, relationships: int, import_mark: str | None = None
-    ) -> WriteStats | None:
-        """Commit, when the import writes exactly the ``nodes`` and ``relationships`` handed over.
-
-        ``import_mark`` is kept with the write, as :meth:`SQLiteStore.write` keeps it.
-
-        Returns the write's statistics, or ``None`` when nothing was committed
-        (too few records to have started, a repeated key, a count that differs,
-        or an error on the writer's side): the import then writes as usual.
-        """
-        if (
-            self._thread is None
-            or self.unusable
-            or self._error is not None
-            or (nodes, relationships) != (self.nodes_added, self.relationships_added)
-        ):
-            self.abort()
-            return None
-        self.seal()
-        self._done = True
-        self._jobs.put((_FINISH, "" if import_mark is None else import_mark))
-        self._thread.join()
-        if self._error is not None:
-            return None
-        stats = self._stats
-        stats.graph_version = self._store.graph_version()
-        return stats
-
-    def abort(self) -> None:
-        """Roll back whatever was written (idempotent)."""
-        self._done = True
-        self._held = []
-        if self._thread is not None and self._thread.is_alive():
-            self._jobs.put((_ABORT, ""))
-            self._thread.join()
-
     # -- the writer thread ----------------------------------------------------------------
     def _write(self) -> None:
         from graph.store.sqlite import _BULK_CACHE, _INDEXES
@@ -341,13 +244,13 @@ class BulkLoad:
             checked = False
             while True:
                 sql, payload = self._jobs.get()
-                if sql == _ABORT:
+                if sql == ABORT:
                     conn.execute("ROLLBACK")
                     return
-                if sql == _FINISH:
+                if sql == FINISH:
                     mark = payload or None
                     break
-                if sql == _INDEX:
+                if sql == SEAL:
                     for name, on in _INDEXES.items():
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
                     # Every record is in: the ends are checked while the import checks the batch.
@@ -361,6 +264,7 @@ class BulkLoad:
             if mark is not None:
                 store._set_import_mark(conn, mark)
             conn.execute("COMMIT")
+            self._committed = True
         except BaseException as exc:  # any error: nothing of this write stays
             self._error = exc
             if conn is not None:

@@ -237,7 +237,7 @@ def test_a_failure_while_handing_records_over_makes_the_import_write_as_before(
     def broken(*args: Any) -> None:
         raise RuntimeError("preparing rows broke")
 
-    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_prepare", broken)
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_send", broken)
     with SQLiteStore(tmp_path / "g.db") as store:
         report = run_import(store, _small_folder(tmp_path / "data"))
         assert report.valid, report.errors
