@@ -4,8 +4,9 @@ A write through the API or the workbench that landed names ``change:<seq>``
 among its ids: ``GET /audit/changes/{seq}`` shows what it changed (before and
 after), and ``POST /audit/changes/{seq}/undo`` writes the *before* back while
 that is safe (the item is still as the change left it; see
-:class:`api.web.changes.Writer`). The undo is itself a change, with its own
-``change:<seq>`` in this request's audit row.
+:class:`api.web.changes.Writer`). The undo is itself a change: this
+request's audit row names its own ``change:<seq>`` (its path names the one
+undone).
 """
 
 from __future__ import annotations
@@ -96,8 +97,10 @@ def undo_change(
     seq: Seq, request: Request, store: StoreDep, who: AdminDep, access: AccessDep
 ) -> ChangePublic:
     change, resource = _change(request, seq)
-    mark_audit(request, *change.item, f"change:{seq}")
+    # The row names the item, and once it lands the undo's own change (the path names the
+    # change undone): the change log shows a row's change, and this row's is the undo.
+    mark_audit(request, *change.item)
     done = _writer(request, store, who, access).undo(change, resource)
-    mark_audit(request, *change.item, f"change:{seq}", f"change:{done}")
+    mark_audit(request, *change.item, f"change:{done}")
     new, _ = _change(request, done)
     return _public(new, undoable=True)

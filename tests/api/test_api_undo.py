@@ -54,11 +54,11 @@ def test_an_api_edit_is_undone_by_writing_the_values_back(
     undo = r.json()
     assert undo["action"] == "undo" and undo["undo_of"] == seq
     assert town.get("comm").props["name"] == "جمعية الأمل"
-    # One audit row for the undo (the API's own, naming both changes), no second one.
+    # One audit row for the undo (the API's own, naming the undo's change), no second one.
     trail = api.get("/api/v1/audit", headers=as_role("admin")).json()["data"]
     assert trail[0]["path"] == f"/api/v1/audit/changes/{seq}/undo"
     assert trail[0]["status"] == 200
-    assert {f"change:{seq}", f"change:{undo['seq']}"} <= set(trail[0]["ids"])
+    assert trail[0]["ids"] == ["comm", f"change:{undo['seq']}"]
     assert trail[1]["method"] == "PATCH" and trail[1]["path"] == "/api/v1/organizations/comm"
     # Undone once is undone; the undo itself can be undone, and the edit is back.
     again = api.post(f"/api/v1/audit/changes/{seq}/undo", headers=as_role("admin"))
@@ -79,9 +79,10 @@ def test_an_older_change_is_not_undone_over_a_newer_one(
     r = api.post(f"/api/v1/audit/changes/{first}/undo", headers=as_role("admin"))
     assert r.status_code == 409 and f"after change {first}" in r.json()["detail"]
     assert town.get("biz").props["name"] == "שם ב"
-    # The refused undo is in the trail too, with its status.
+    # The refused undo is in the trail too, with its status (and no change of its own).
     row = api.get("/api/v1/audit", headers=as_role("admin")).json()["data"][0]
     assert row["path"].endswith(f"/changes/{first}/undo") and row["status"] == 409
+    assert row["ids"] == ["biz"]
 
 
 def test_an_api_create_and_delete_are_undone(api: TestClient, as_role: Headers, town: Any) -> None:
@@ -154,3 +155,15 @@ def test_the_workbench_undoes_an_api_edit(
     r = admin.post("/web/undo", {"seq": seq.group(1)}, follow_redirects=False)
     assert r.status_code == 303
     assert town.get("comm").props["name"] == "جمعية الأمل"
+
+    # An undo through the API shows in the change log as what it did (an undo, with the
+    # values it wrote back), not as the change it undid; a refused one shows no values.
+    api.patch("/api/v1/organizations/biz", json={"name": "ביז"}, headers=as_role("editor"))
+    patched, _ = _last_change(api, as_role)
+    for _ in range(2):  # the second is refused: undone already
+        api.post(f"/api/v1/audit/changes/{patched}/undo", headers=as_role("admin"))
+    rows = admin.get("/web/audit?lang=en").text.split('class="pm-audit-row"')[1:3]
+    refused, undone = rows
+    assert "409" in refused and "ביז" not in refused
+    assert "<td>undo</td>" in undone
+    assert "ביז" in undone and "Sderot Tech Ltd" in undone
