@@ -20,7 +20,8 @@ from typing import Any, NamedTuple
 
 from graph.errors import PartnermapError
 from graph.model import NodeRecord, RelRecord, parent_cycle
-from graph.store.base import BulkWrite, GraphStore, RecordKey
+from graph.store.base import GraphStore, RecordKey
+from graph.store.bulk import ThreadedBulkLoad
 from importers import unchanged
 from importers.readiness_checks import batch_problems
 from importers.report import ImportIssue, ImportReport
@@ -413,7 +414,7 @@ def commit(
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
     import_key: str | None = None,
-    bulk: BulkWrite | None = None,
+    bulk: ThreadedBulkLoad | None = None,
 ) -> ImportReport:
     """Check the batch as a whole and write it in one transaction.
 

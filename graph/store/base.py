@@ -26,13 +26,15 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from graph.locality import locality_part, role_organizations
 from graph.model import NodeRecord, RelRecord, Subgraph
 
+if TYPE_CHECKING:
+    from graph.store.bulk import ThreadedBulkLoad
+
 __all__ = [
-    "BulkWrite",
     "GraphCounts",
     "GraphStore",
     "RecordKey",
@@ -153,33 +155,6 @@ def check_preconditions(
             raise PreconditionFailed(
                 f"{_shown(key)} changed since it was read (stale ETag): read it again"
             )
-
-
-class BulkWrite(Protocol):
-    """A first import's write that starts while the import still reads.
-
-    See :meth:`GraphStore.bulk_load`.
-
-    ``add`` is handed each file's records once read, ``seal`` says the
-    reading is done, ``finish`` commits when the checked batch is exactly
-    what was handed over (else returns ``None``: the import writes as
-    before), ``abort`` rolls back whatever was written.
-    """
-
-    def add(
-        self,
-        nodes: Sequence[NodeRecord],
-        relationships: Sequence[RelRecord],
-        row_digests: Mapping[RecordKey, str],
-    ) -> None: ...
-
-    def seal(self) -> None: ...
-
-    def finish(
-        self, nodes: int, relationships: int, import_mark: str | None = None
-    ) -> WriteStats | None: ...
-
-    def abort(self) -> None: ...
 
 
 class GraphStore(ABC):
@@ -411,8 +386,9 @@ class GraphStore(ABC):
                     rels[rel.key] = rel
         return Subgraph(list(nodes.values()), list(rels.values()))
 
-    def bulk_load(self) -> BulkWrite | None:
-        """A write of the next import that starts while it still reads; ``None`` by default."""
+    def bulk_load(self) -> ThreadedBulkLoad | None:
+        """A write of the next import that starts while it still reads
+        (:class:`graph.store.bulk.ThreadedBulkLoad`); ``None`` by default."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -23,10 +23,10 @@ import queue
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from graph.model import NodeRecord, RelRecord
-from graph.store.base import RecordKey, WriteStats
+from graph.store.base import GraphStore, RecordKey, WriteStats
 
 __all__ = ["ABORT", "FINISH", "SEAL", "ThreadedBulkLoad"]
 
@@ -37,10 +37,6 @@ ABORT = "abort"
 Records = tuple[list[NodeRecord], list[RelRecord], Mapping[RecordKey, str]]
 
 
-class _Versioned(Protocol):
-    def graph_version(self) -> str: ...
-
-
 class ThreadedBulkLoad(ABC):
     """Records of an import into an empty store, written by a thread until the import decides.
 
@@ -49,7 +45,7 @@ class ThreadedBulkLoad(ABC):
 
     Parameters
     ----------
-    store
+    store : GraphStore
         The store written (its :meth:`graph_version` is the stats' version after a commit).
     threshold : int
         Records to wait for before the thread starts.
@@ -58,7 +54,7 @@ class ThreadedBulkLoad(ABC):
     #: The writer thread's name (seen in a profile or a thread dump).
     thread_name = "partnermap-bulk-load"
 
-    def __init__(self, store: _Versioned, threshold: int) -> None:
+    def __init__(self, store: GraphStore, threshold: int) -> None:
         self._versioned = store
         self._threshold = threshold
         self._held: list[Records] = []

@@ -20,28 +20,10 @@ from graph.store.neo4j import Neo4jStore
 from importers import pipeline
 from importers.registry import run_import
 from importers.synth import generate
+from tests.store.bulk_load_helpers import BulkSpy, same_reports, small_folder
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "importers" / "demo" / "data"
-
-
-class _Spy:
-    """Counts the bulk loads that committed (finish returned statistics) and gave up."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.committed = 0
-        self.given_up = 0
-        real = neo4j_bulk.Neo4jBulkLoad.finish
-
-        def finish(load: neo4j_bulk.Neo4jBulkLoad, nodes: int, rels: int, *rest: Any) -> Any:
-            stats = real(load, nodes, rels, *rest)
-            if stats is None:
-                self.given_up += 1
-            else:
-                self.committed += 1
-            return stats
-
-        monkeypatch.setattr(neo4j_bulk.Neo4jBulkLoad, "finish", finish)
 
 
 def _dump(store: Neo4jStore) -> dict[str, Any]:
@@ -78,24 +60,17 @@ def _import_both_ways(
     return (bulk, bulk_dump), (plain, plain_dump)
 
 
-def _same_reports(a: Any, b: Any) -> None:
-    assert a.flatten() == b.flatten()
-    assert {k: v for k, v in a.stats.items() if k != "graph_version"} == {
-        k: v for k, v in b.stats.items() if k != "graph_version"
-    }
-
-
 def test_synth_import_stores_what_the_write_after_the_check_stores(
     neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "synth"
     counts = generate(8, 5, folder)
     assert sum(counts.values()) > neo4j_module.BULK_RECORDS  # the writer thread starts
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
     (bulk, bulk_dump), (plain, plain_dump) = _import_both_ways(neo4j_store, folder, monkeypatch)
     assert spy.committed == 1 and spy.given_up == 0
     assert bulk.valid and plain.valid
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_dump == plain_dump
     assert bulk_dump["mark"]  # the import's mark was kept with it
     assert bulk.stats["nodes_written"] == len(bulk_dump["nodes"])
@@ -108,11 +83,11 @@ def test_demo_import_with_every_file_kind_stores_the_same(
     # The demo has the second wave's files (read after the relationship files) too;
     # a low threshold makes the writer start after the first files.
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
     (bulk, bulk_dump), (plain, plain_dump) = _import_both_ways(neo4j_store, DEMO, monkeypatch)
     assert spy.committed == 1
     assert bulk.valid
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_dump == plain_dump
     # A re-import after an unrelated write reads the row digests: nothing is written.
     neo4j_store.clear()
@@ -120,19 +95,6 @@ def test_demo_import_with_every_file_kind_stores_the_same(
     neo4j_store.write([NodeRecord("Locality", "bench-touch", {"name": "x"})])
     again = run_import(neo4j_store, DEMO)
     assert again.stats["nodes_written"] == 0 and again.stats["relationships_written"] == 0
-
-
-def _small_folder(folder: Path, extra_org: str = "", extra_partnership: str = "") -> Path:
-    folder.mkdir()
-    orgs = ["id,name,sector"] + [f"o{i},עמותה {i},nonprofit" for i in range(120)]
-    if extra_org:
-        orgs.append(extra_org)
-    (folder / "organizations.csv").write_text("\n".join(orgs) + "\n", encoding="utf-8")
-    pairs = ["source_id,target_id,strength"] + [f"o{i},o{i + 1},3" for i in range(119)]
-    if extra_partnership:
-        pairs.append(extra_partnership)
-    (folder / "partnerships.csv").write_text("\n".join(pairs) + "\n", encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize(
@@ -152,16 +114,16 @@ def test_an_import_with_errors_commits_nothing_and_reports_as_before(
     kind: str,
 ) -> None:
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
-    folder = _small_folder(tmp_path / "data", org, partnership)
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
+    folder = small_folder(tmp_path / "data", org, partnership)
     (bulk, bulk_dump), (plain, _) = _import_both_ways(neo4j_store, folder, monkeypatch)
     assert not bulk.valid and [e[0] for e in bulk.flatten()] == [kind]
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_dump["nodes"] == [] and bulk_dump["rels"] == []
     assert spy.committed == 0
     neo4j_store.clear()
     # Nothing holds the ids' locks: the same ids are written at once.
-    assert run_import(neo4j_store, _small_folder(tmp_path / "good")).valid
+    assert run_import(neo4j_store, small_folder(tmp_path / "good")).valid
     assert neo4j_store.counts().nodes == {"Organization": 120}
 
 
@@ -170,8 +132,8 @@ def test_a_database_written_meanwhile_makes_the_import_write_as_before(
 ) -> None:
     """Another writer takes an id the bulk load creates: it gives up, the import writes itself."""
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
-    folder = _small_folder(tmp_path / "data")
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
+    folder = small_folder(tmp_path / "data")
     real = Neo4jStore.bulk_load
 
     def bulk_load(self: Neo4jStore) -> Any:
@@ -193,7 +155,7 @@ def test_a_failure_after_the_read_rolls_back_and_frees_the_ids(
     neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    folder = _small_folder(tmp_path / "data")
+    folder = small_folder(tmp_path / "data")
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the check broke")
@@ -211,13 +173,13 @@ def test_a_failure_on_the_writer_side_makes_the_import_write_as_before(
     neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
 
     def broken(*args: Any) -> None:
         raise RuntimeError("sending rows broke")
 
     monkeypatch.setattr(neo4j_bulk._Writer, "relationships", broken)
-    report = run_import(neo4j_store, _small_folder(tmp_path / "data"))
+    report = run_import(neo4j_store, small_folder(tmp_path / "data"))
     assert report.valid, report.errors
     assert neo4j_store.counts().nodes == {"Organization": 120}
     assert neo4j_store.counts().relationships == {"PARTNERS_WITH": 119}
@@ -227,8 +189,8 @@ def test_a_failure_on_the_writer_side_makes_the_import_write_as_before(
 def test_a_small_import_or_a_database_with_nodes_never_starts_the_writer(
     neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spy = _Spy(monkeypatch)
-    assert run_import(neo4j_store, _small_folder(tmp_path / "data")).valid  # 239 records
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
+    assert run_import(neo4j_store, small_folder(tmp_path / "data")).valid  # 239 records
     assert spy.committed == 0 and spy.given_up == 1  # given up: it never started
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
     assert neo4j_store.bulk_load() is None  # the database holds nodes now
@@ -238,8 +200,8 @@ def test_a_dry_run_or_a_partial_import_never_starts_the_writer(
     neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(neo4j_module, "BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
-    folder = _small_folder(tmp_path / "data", "", "o1,o9999,3")
+    spy = BulkSpy(monkeypatch, neo4j_bulk.Neo4jBulkLoad)
+    folder = small_folder(tmp_path / "data", "", "o1,o9999,3")
     assert not run_import(neo4j_store, folder, dry_run=True).valid
     report = run_import(neo4j_store, folder, partial=True)
     assert report.stats["nodes_written"] == 120

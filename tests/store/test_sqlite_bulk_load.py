@@ -19,6 +19,7 @@ from graph.store.sqlite import SQLiteStore
 from importers import pipeline
 from importers.registry import run_import
 from importers.synth import generate
+from tests.store.bulk_load_helpers import BulkSpy, same_reports, small_folder
 from tests.store.sqlite_tables import sqlite_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,25 +30,6 @@ DEMO = REPO / "importers" / "demo" / "data"
 def _core_free(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the writer thread: as if a core were always free."""
     monkeypatch.setattr(sqlite_bulk, "core_free", lambda: True)
-
-
-class _Spy:
-    """Counts the bulk loads that committed (finish returned statistics)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.committed = 0
-        self.given_up = 0
-        real = sqlite_bulk.BulkLoad.finish
-
-        def finish(load: sqlite_bulk.BulkLoad, nodes: int, rels: int, *rest: Any) -> Any:
-            stats = real(load, nodes, rels, *rest)
-            if stats is None:
-                self.given_up += 1
-            else:
-                self.committed += 1
-            return stats
-
-        monkeypatch.setattr(sqlite_bulk.BulkLoad, "finish", finish)
 
 
 def _import_both_ways(
@@ -67,13 +49,6 @@ def _import_both_ways(
     return (bulk, bulk_tables), (plain, plain_tables)
 
 
-def _same_reports(a: Any, b: Any) -> None:
-    assert a.flatten() == b.flatten()
-    assert {k: v for k, v in a.stats.items() if k != "graph_version"} == {
-        k: v for k, v in b.stats.items() if k != "graph_version"
-    }
-
-
 def test_this_sqlite_gives_json_objects_back_as_canonical_text() -> None:
     # Else every bulk load sends properties as text (tested below too).
     assert sqlite_bulk._objects_come_back_whole()
@@ -87,11 +62,11 @@ def test_synth_import_stores_what_the_write_after_the_check_stores(
     counts = generate(10, 5, folder)
     assert sum(counts.values()) > sqlite_store._BULK_RECORDS  # the writer thread starts
     monkeypatch.setattr(sqlite_bulk, "_objects_come_back_whole", lambda: objects)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
     assert spy.committed == 1 and spy.given_up == 0
     assert bulk.valid and plain.valid
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_tables == plain_tables
     assert bulk.stats["nodes_written"] == len(bulk_tables["nodes"])
     with SQLiteStore(tmp_path / "bulk.db") as store:  # the import's mark was kept with it
@@ -104,29 +79,16 @@ def test_demo_import_with_every_file_kind_stores_the_same(
     # The demo has the second wave's files (read after the relationship files) too;
     # a low threshold makes the writer start after the first files.
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(DEMO, tmp_path, monkeypatch)
     assert spy.committed == 1
     assert bulk.valid
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_tables == plain_tables
     # A re-import of the same files is a no-op either way (the row digests were stored).
     with SQLiteStore(tmp_path / "bulk.db") as store:
         again = run_import(store, DEMO)
     assert again.stats["nodes_written"] == 0 and again.stats["relationships_written"] == 0
-
-
-def _small_folder(folder: Path, extra_org: str = "", extra_partnership: str = "") -> Path:
-    folder.mkdir()
-    orgs = ["id,name,sector"] + [f"o{i},עמותה {i},nonprofit" for i in range(120)]
-    if extra_org:
-        orgs.append(extra_org)
-    (folder / "organizations.csv").write_text("\n".join(orgs) + "\n", encoding="utf-8")
-    pairs = ["source_id,target_id,strength"] + [f"o{i},o{i + 1},3" for i in range(119)]
-    if extra_partnership:
-        pairs.append(extra_partnership)
-    (folder / "partnerships.csv").write_text("\n".join(pairs) + "\n", encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize(
@@ -141,22 +103,22 @@ def test_an_import_with_errors_commits_nothing_and_reports_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, org: str, partnership: str, kind: str
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
-    folder = _small_folder(tmp_path / "data", org, partnership)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
+    folder = small_folder(tmp_path / "data", org, partnership)
     (bulk, bulk_tables), (plain, _) = _import_both_ways(folder, tmp_path, monkeypatch)
     assert not bulk.valid and [e[0] for e in bulk.flatten()] == [kind]
-    _same_reports(bulk, plain)
+    same_reports(bulk, plain)
     assert bulk_tables["nodes"] == [] and bulk_tables["rels"] == []
     assert spy.committed == 0
     with SQLiteStore(tmp_path / "bulk.db") as store:  # the write lock is free again
-        assert run_import(store, _small_folder(tmp_path / "good")).valid
+        assert run_import(store, small_folder(tmp_path / "good")).valid
 
 
 def test_a_partial_import_writes_the_valid_rows_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    folder = _small_folder(tmp_path / "data", "", "o1,o9999,3")
+    folder = small_folder(tmp_path / "data", "", "o1,o9999,3")
     with SQLiteStore(tmp_path / "g.db") as store:
         report = run_import(store, folder, partial=True)
         assert report.stats["nodes_written"] == 120
@@ -168,8 +130,8 @@ def test_a_store_written_meanwhile_makes_the_import_write_as_before(
 ) -> None:
     """The writer finds the store no longer empty: it gives up, and the import writes itself."""
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
-    folder = _small_folder(tmp_path / "data")
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
+    folder = small_folder(tmp_path / "data")
     with SQLiteStore(tmp_path / "g.db") as store:
         real = SQLiteStore.bulk_load
 
@@ -191,7 +153,7 @@ def test_a_failure_after_the_read_rolls_back_and_frees_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    folder = _small_folder(tmp_path / "data")
+    folder = small_folder(tmp_path / "data")
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the check broke")
@@ -209,9 +171,9 @@ def test_a_failure_after_the_read_rolls_back_and_frees_the_store(
 def test_a_small_import_never_starts_the_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     with SQLiteStore(tmp_path / "g.db") as store:
-        assert run_import(store, _small_folder(tmp_path / "data")).valid
+        assert run_import(store, small_folder(tmp_path / "data")).valid
     assert spy.committed == 0 and spy.given_up == 1  # given up: it never started
 
 
@@ -220,10 +182,10 @@ def test_with_every_core_busy_the_import_writes_after_the_check(
 ) -> None:
     monkeypatch.setattr(sqlite_bulk, "core_free", lambda: False)
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     with SQLiteStore(tmp_path / "g.db") as store:
         assert store.bulk_load() is None
-        assert run_import(store, _small_folder(tmp_path / "data")).valid
+        assert run_import(store, small_folder(tmp_path / "data")).valid
         assert store.counts().nodes == {"Organization": 120}
     assert spy.committed == spy.given_up == 0
 
@@ -232,14 +194,14 @@ def test_a_failure_while_handing_records_over_makes_the_import_write_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    spy = _Spy(monkeypatch)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
 
     def broken(*args: Any) -> None:
         raise RuntimeError("preparing rows broke")
 
     monkeypatch.setattr(sqlite_bulk.BulkLoad, "_send", broken)
     with SQLiteStore(tmp_path / "g.db") as store:
-        report = run_import(store, _small_folder(tmp_path / "data"))
+        report = run_import(store, small_folder(tmp_path / "data"))
         assert report.valid, report.errors
         assert store.counts().nodes == {"Organization": 120}
     assert spy.given_up == 1 and spy.committed == 0
