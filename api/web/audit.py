@@ -32,6 +32,12 @@ _PAGE = 50
 _API = "/api/v1/"
 #: How far back (in audit rows) a create through the API can still be undone from the browser.
 _API_UNDO_REACH = 5000
+_METHOD_ACTION = {
+    "POST": "action_create",
+    "PUT": "action_update",
+    "PATCH": "action_update",
+    "DELETE": "action_delete",
+}
 
 
 def _change_seq(ids: list[str]) -> int | None:
@@ -39,6 +45,24 @@ def _change_seq(ids: list[str]) -> int | None:
         if value.startswith("change:") and value[7:].isdigit():
             return int(value[7:])
     return None
+
+
+def _action(entry: AuditEntry) -> str | None:
+    """The catalogue key naming what a row that keeps no values did, from its method and path.
+
+    >>> from dataclasses import replace
+    >>> row = AuditEntry(1, "", None, None, "DELETE", "/api/v1/organizations/x", [], 404)
+    >>> _action(row), _action(replace(row, method="POST", path="/web/imports?dry_run=true"))
+    ('action_delete', 'action_import')
+    """
+    path = entry.path.split("?", 1)[0].rstrip("/")
+    if entry.method == "GET":
+        return "action_read"
+    if path.endswith("/undo"):
+        return "action_undo"
+    if path.endswith("/imports"):
+        return "action_import"
+    return _METHOD_ACTION.get(entry.method)
 
 
 def _not_admin(request: Request, user: WebUser) -> HTMLResponse | None:
@@ -111,6 +135,7 @@ def _rows(request: Request, user: WebUser, offset: int) -> tuple[list[dict[str, 
                 "when": _when(entry.at),
                 "ids": [i for i in entry.ids if not i.startswith("change:")],
                 "change": change,
+                "action": _action(entry),
                 "undoable": bool(
                     change is not None and resource is not None and write.undoable(change, resource)
                 ),

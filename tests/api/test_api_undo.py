@@ -167,3 +167,29 @@ def test_the_workbench_undoes_an_api_edit(
     assert "409" in refused and "ביז" not in refused
     assert "<td>undo</td>" in undone
     assert "ביז" in undone and "Sderot Tech Ltd" in undone
+
+
+def test_the_change_log_names_in_words_what_a_row_without_values_did(
+    app: FastAPI, api: TestClient, as_role: Headers, keys: dict[str, str], town: Any
+) -> None:
+    """Refused writes and reads of personal data keep no values: their action still reads
+    as words (the HTTP method beside it, for the technical reader), in every language."""
+    from tests.api.test_web_edit import Browser
+
+    assert api.get("/api/v1/roles/ceo", headers=as_role("admin")).json()["holder"]
+    api.delete("/api/v1/organizations/comm", headers=as_role("viewer"))  # refused: 403
+    api.post("/api/v1/organizations", json={"id": "muni"}, headers=as_role("viewer"))
+    api.post("/api/v1/audit/changes/999999/undo", headers=as_role("admin"))  # 404
+    admin = Browser(TestClient(app), keys["admin"])
+    for lang, words in (
+        ("en", ("undo", "create", "delete", "read of personal details")),
+        ("he", ("ביטול", "יצירה", "מחיקה", "צפייה בפרטים אישיים")),
+        ("ar", ("تراجع", "إنشاء", "حذف", "اطلاع على بيانات شخصية")),
+    ):
+        rows = admin.get(f"/web/audit?lang={lang}").text.split('class="pm-audit-row"')[1:5]
+        methods = ("POST", "POST", "DELETE", "GET")
+        for row, word, method in zip(rows, words, methods, strict=True):
+            cell = re.search(r'<td>([^<]*) <code class="pm-hint" dir="ltr">(\w+)</code></td>', row)
+            assert cell is not None, row
+            assert cell.groups() == (word, method)
+    assert town.get("comm") is not None
