@@ -22,13 +22,22 @@ __all__ = ["normalize"]
 
 _FINALS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
 # Hebrew niqqud and cantillation, Arabic harakat and tatweel.
-_MARKS_RE = re.compile(r"[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_MARKS = "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 # Quotes inside acronyms (מתנ"ס, מנכ״ל, Beit She'an) and geresh.
-_QUOTES_RE = re.compile(r"[\"'`׳״\u2018\u2019\u201c\u201d]")
-_SEPARATORS_RE = re.compile(r"[\s\-\u05be_/\\.,:;()\[\]]+")
+_QUOTES = "\"'`׳״\u2018\u2019\u201c\u201d"
+# Dropped, both kinds at once (deletions commute).
+_DROP_RE = re.compile(f"[{_MARKS}{_QUOTES}]")
+# Separators besides white space (white space is what str.split splits on, as the
+# regular expression's \s matches it); the maqaf (U+05BE) is a mark, dropped first.
+_SEPARATORS = "-_/\\.,:;()[]"
+_SEPARATORS_RE = re.compile(f"[{re.escape(_SEPARATORS)}]")
+# ASCII text has no marks and is its own NFKC form: separators to spaces, quotes out,
+# by bytes.translate.
+_ASCII_SEPARATORS = bytes.maketrans(_SEPARATORS.encode(), b" " * len(_SEPARATORS))
+_ASCII_QUOTES = b"\"'`"
 # Spelling variants of the same word in place names: full and defective spelling.
 _VARIANTS = {"קריית": "קרית", "עיריית": "עירית"}
-_VARIANTS_RE = re.compile("|".join(map(re.escape, _VARIANTS)))
+_nfkc = unicodedata.normalize
 
 
 def normalize(text: str | None, *, finals: bool = False) -> str:
@@ -48,12 +57,17 @@ def normalize(text: str | None, *, finals: bool = False) -> str:
     """
     if not text:
         return ""
-    value = unicodedata.normalize("NFKC", text)
-    value = _MARKS_RE.sub("", value)
-    value = _QUOTES_RE.sub("", value)
-    value = _SEPARATORS_RE.sub(" ", value).strip().casefold()
-    if _VARIANTS_RE.search(value):  # else no word can be one
-        value = " ".join(_VARIANTS.get(w, w) for w in value.split(" "))
+    # Equal to, for every text: NFKC; marks and quotes removed; every run of white space
+    # and separators one space; stripped; case-folded (tests/test_text.py holds it
+    # against those steps as regular expressions, on every code point up to U+3000).
+    if text.isascii():  # ids, English names: no marks, no variants; casefold is lower
+        value = text.encode().translate(_ASCII_SEPARATORS, _ASCII_QUOTES).decode()
+        value = " ".join(value.split()).lower()
+    else:
+        value = _SEPARATORS_RE.sub(" ", _DROP_RE.sub("", _nfkc("NFKC", text)))
+        value = " ".join(value.split()).casefold()
+        if "קריית" in value or "עיריית" in value:  # else no word can be one
+            value = " ".join(_VARIANTS.get(w, w) for w in value.split(" "))
     if finals:
         value = value.translate(_FINALS)
     return value

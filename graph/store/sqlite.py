@@ -106,10 +106,9 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 
 def _search_text(node: NodeRecord) -> str:
-    p = node.props
-    names = [p.get(k) for k in ("name", "name_he", "name_en", "name_ar", "title")]
-    names.append(node.id)
-    return " | ".join(normalize(str(n)) for n in names if n)
+    get = node.props.get
+    names = (get("name"), get("name_he"), get("name_en"), get("name_ar"), get("title"), node.id)
+    return " | ".join([normalize(n if type(n) is str else str(n)) for n in names if n])
 
 
 def _index_keys(node: NodeRecord) -> list[tuple[str, str, str]]:
