@@ -255,7 +255,8 @@ def _run(
     try:
         try:
             if parser is tabular.parse:
-                with tabular.records_to(bulk.add if bulk is not None else None):
+                every = getattr(bulk, "hand_over_every", None)
+                with tabular.records_to(bulk.add if bulk is not None else None, every):
                     batch = parser(path, report, store, progress=read_progress)
             elif parser is jsonexport.parse_json:
                 batch = parser(path, report, store, progress=read_progress)

@@ -181,19 +181,26 @@ Progress = Callable[[int], None]
 #: Receives each file's new records: nodes, relationships, the batch's row digests.
 Sink = Callable[[list[NodeRecord], list[RelRecord], dict[RecordKey, str]], None]
 _SINK: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("import_sink", default=None)
+_SINK_EVERY: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "import_sink_every", default=None
+)
 
 
 @contextlib.contextmanager
-def records_to(sink: Sink | None) -> Iterator[None]:
+def records_to(sink: Sink | None, every: int | None = None) -> Iterator[None]:
     """Within the block, :func:`parse` hands each file's records to ``sink`` once read.
 
     A write that starts before the import ends
-    (:class:`graph.store.sqlite_bulk.BulkLoad`) is fed this way.
+    (:class:`graph.store.sqlite_bulk.BulkLoad`) is fed this way. With ``every``,
+    the records of a file are also handed over while it is read, each time at
+    least ``every`` more rows were read (always in the order read).
     """
     token = _SINK.set(sink)
+    every_token = _SINK_EVERY.set(every)
     try:
         yield
     finally:
+        _SINK_EVERY.reset(every_token)
         _SINK.reset(token)
 
 
@@ -595,6 +602,7 @@ def parse(
     given sink as soon as the file is read.
     """
     sink = _SINK.get()
+    every = _SINK_EVERY.get() if sink is not None else None
     batch = Batch()
     sheets = read_sheets(Path(path), report)
     by_stem: dict[str, Sheet] = {}
@@ -679,6 +687,17 @@ def parse(
             if pending >= _PROGRESS_EVERY and progress:
                 progress(pending)
                 pending = 0
+            if (
+                every is not None
+                and sink is not None
+                and len(nodes) + len(rels) - nodes_before - rels_before >= every
+            ):
+                sink(
+                    [n for n, _ in nodes[nodes_before:]],
+                    [r for r, _ in rels[rels_before:]],
+                    batch.row_digests,
+                )
+                nodes_before, rels_before = len(nodes), len(rels)
         if sink is not None:
             sink(
                 [n for n, _ in nodes[nodes_before:]],

@@ -2,8 +2,9 @@
 
 An import reads and validates file after file, checks the whole batch, then
 writes it. Into an empty store, :class:`BulkLoad` starts writing earlier: the
-records of each file are handed over as soon as the file is read
-(:meth:`BulkLoad.add`), and a writer thread inserts them in one transaction
+records are handed over while the files are read (every
+:attr:`BulkLoad.hand_over_every` rows and at the end of each file;
+:meth:`BulkLoad.add`), and a writer thread inserts them in one transaction
 on its own connection while the import reads the next file and checks the
 batch. SQLite releases the interpreter's lock while it works, so on a machine
 with two cores the inserts and the index builds run beside the reading.
@@ -27,6 +28,9 @@ The writer thread gets each chunk of rows as one JSON text, inserted by one
 statement (``INSERT ... SELECT ... FROM json_each(?)``): SQLite then holds
 the interpreter's lock free for the whole chunk, where ``executemany`` takes
 it back for every row and would wait on the reading thread each time.
+The nodes' index keys and derived relationships are not sent: the thread
+makes them from the nodes it inserted, by SQL (:mod:`graph.store.sqlite_derived`,
+the ``DERIVE`` job), so the reading side saves that work.
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ import functools
 import json
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.model import NodeRecord, RelRecord, derived_relationships
+from graph.store import sqlite_derived
 from graph.store.base import RecordKey, canonical_json
 from graph.store.bulk import ABORT, FINISH, SEAL, ThreadedBulkLoad
 from graph.store.fastjson import dumps_rows
@@ -68,6 +73,9 @@ def core_free() -> bool:
     return load < cores - 0.5
 
 
+#: The job that makes the index keys and derived relationships of the nodes inserted since the last.
+DERIVE = "derive"
+
 #: Rows per statement handed to the writer thread.
 _CHUNK_ROWS = 25000
 
@@ -76,10 +84,6 @@ _CHUNK_ROWS = 25000
 _INSERT_NODES = (
     "INSERT INTO nodes(id, label, props, search, row_digest) "
     "SELECT value->>0, value->>1, value->>2, value->>3, NULLIF(value->>4, '') FROM json_each(?)"
-)
-_INSERT_KEYS = (
-    "INSERT INTO node_keys(node_id, key, value) "
-    "SELECT value->>0, value->>1, value->>2 FROM json_each(?)"
 )
 _INSERT_RELS = (
     "INSERT OR REPLACE INTO rels(source, type, target, props, owner, row_digest) "
@@ -141,6 +145,10 @@ class BulkLoad(ThreadedBulkLoad):
         Records to wait for before writing (the store's bulk-write threshold).
     """
 
+    #: Records are handed over every this many rows read (not only at the end of each file),
+    #: so that the thread starts and works earlier (:func:`importers.tabular.records_to`).
+    hand_over_every = 8192
+
     def __init__(self, store: SQLiteStore, threshold: int) -> None:
         super().__init__(store, threshold)
         self._store = store
@@ -157,7 +165,7 @@ class BulkLoad(ThreadedBulkLoad):
         row_digests: Mapping[RecordKey, str],
     ) -> None:
         """The rows of these records, as :meth:`SQLiteStore.write` would make them, queued."""
-        from graph.store.sqlite import _dumps, _index_keys, _props_text, _search_text
+        from graph.store.sqlite import _dumps, _props_text, _search_text
 
         # Properties as objects (SQLite makes their text) or as their text.
         whole = self._objects
@@ -178,8 +186,21 @@ class BulkLoad(ThreadedBulkLoad):
                 (node.id, node.label, props_of(node.props), _search_text(node), digest or "")
             )
             stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
-        key_rows = [k for n in nodes for k in _index_keys(n)]
-        derived = [r for n in nodes for r in derived_relationships(n)]
+        # The thread makes the index keys, and the derived relationships of the labels
+        # sqlite_derived has rules for, from the nodes it inserted (the DERIVE job).
+        # What the statements read must be text, or the write path writes (sqlite_derived).
+        unchecked, texts = sqlite_derived.unchecked, sqlite_derived.texts
+        for node in [n for n in nodes if not unchecked(n.label).isdisjoint(n.props)]:
+            if not texts([node.props], unchecked(node.label)):
+                self.unusable = True
+                return
+        labels = {n.label for n in nodes}
+        for label in labels:
+            self._derived_types.update(sqlite_derived.types_of(label))
+        derived: list[RelRecord] = []
+        if not all(map(sqlite_derived.handled, labels)):
+            handled = sqlite_derived.handled
+            derived = [r for n in nodes if not handled(n.label) for r in derived_relationships(n)]
         if any(r.owner == "" for r in derived):  # "" would come back as no owner
             self.unusable = True
             return
@@ -210,19 +231,20 @@ class BulkLoad(ThreadedBulkLoad):
         stats.nodes_written += len(nodes)
         stats.relationships_written += len(derived) + len(relationships)
         encode = _ROWS_JSON_OBJECTS if whole else _ROWS_JSON
-        jobs = (
-            (_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows),
-            (_INSERT_KEYS, key_rows),
-            (_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows),
-        )
         try:
-            for sql, rows in jobs:
-                for start in range(0, len(rows), _CHUNK_ROWS):
-                    chunk = rows[start : start + _CHUNK_ROWS]
-                    text = dumps_rows(chunk)
-                    self._jobs.put((sql, encode(chunk) if text is None else text))
+            self._put(_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows, encode)
+            if node_rows:  # their keys and derived relationships, made by the thread
+                self._jobs.put((DERIVE, ""))
+            self._put(_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows, encode)
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
+
+    def _put(self, sql: str, rows: list[Any], encode: Callable[[Any], str]) -> None:
+        """Queue ``rows`` for ``sql``, as JSON texts of at most :data:`_CHUNK_ROWS` rows."""
+        for start in range(0, len(rows), _CHUNK_ROWS):
+            chunk = rows[start : start + _CHUNK_ROWS]
+            text = dumps_rows(chunk)
+            self._jobs.put((sql, encode(chunk) if text is None else text))
 
     # -- the writer thread ----------------------------------------------------------------
     def _write(self) -> None:
@@ -242,6 +264,9 @@ class BulkLoad(ThreadedBulkLoad):
             conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
             mark: str | None = None
             checked = False
+            derived = 0  # relationships the DERIVE jobs wrote
+            done = 0  # the last rowid of the nodes they read
+            derive = sqlite_derived.derived_statements()
             while True:
                 sql, payload = self._jobs.get()
                 if sql == ABORT:
@@ -250,6 +275,14 @@ class BulkLoad(ThreadedBulkLoad):
                 if sql == FINISH:
                     mark = payload or None
                     break
+                if sql == DERIVE:
+                    for statement in derive:
+                        derived += conn.execute(statement, (done,)).rowcount
+                    for statement in sqlite_derived.KEYS:
+                        conn.execute(statement, (done,))
+                    (last,) = conn.execute("SELECT max(rowid) FROM nodes").fetchone()
+                    done = done if last is None else last
+                    continue
                 if sql == SEAL:
                     for name, on in _INDEXES.items():
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
@@ -260,6 +293,8 @@ class BulkLoad(ThreadedBulkLoad):
                 conn.execute(sql, (payload,))
             if not checked:
                 store._check_all_endpoints(conn)
+            # The reading side has sealed and waits for this thread: no race on the stats.
+            self._stats.relationships_written += derived
             store._bump(conn)
             if mark is not None:
                 store._set_import_mark(conn, mark)

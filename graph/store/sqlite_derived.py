@@ -1,0 +1,285 @@
+"""A first import's derived relationships and index keys, made by SQLite from the stored nodes.
+
+:class:`graph.store.sqlite_bulk.BulkLoad` writes a first import in a writer
+thread. The relationships a node's reference fields imply
+(:func:`graph.model.derived_relationships`) and its ``node_keys`` rows
+(:func:`graph.store.sqlite._index_keys`) used to be made in Python on the
+reading side, one object per relationship, and sent to the thread as JSON.
+Here the thread makes them itself with ``INSERT ... SELECT`` over the nodes it
+has just inserted: SQLite works without the interpreter's lock, beside the
+reading, and the reading side saves the work.
+
+The rules are data (:data:`RULES`): for each label, each derived type with its
+two ends (the node's own id, a property, the first non-empty of several
+properties, or each item of a list property). They hold only for text: a
+relationship end is written when it is non-empty text, as ``if source and
+target`` with ``str()`` does for text. Before any rule runs, :data:`GUARD`
+counts the nodes whose property read by a rule (or an index key) is not text
+(a list of texts for the list properties); any such node makes the load fail,
+and the import writes as before. ``tests/store/test_sqlite_derived.py`` holds
+the statements against the Python rules on made-up nodes of every label (odd
+values included) and on the demo and synth imports.
+
+Labels without an entry in :data:`RULES` keep their derived relationships made
+in Python (:func:`handled`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from itertools import chain, repeat
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+
+from graph.model import NODE_MODELS
+
+__all__ = [
+    "KEYS",
+    "LIST_PROPS",
+    "READ_PROPS",
+    "RULES",
+    "derived_statements",
+    "handled",
+    "read_by",
+    "texts",
+    "types_of",
+    "unchecked",
+]
+
+#: An end: ``None`` (the node's own id), a property, or properties of which the
+#: first non-empty one is taken (``p.get(a) or p.get(b)``).
+End = str | tuple[str, ...] | None
+
+#: label -> (type, source, target, list property or None). With a list property,
+#: the end that names it is each of its items (``for x in p.get(prop) or []``).
+RULES: dict[str, tuple[tuple[str, End, End, str | None], ...]] = {
+    "Locality": (),
+    "Organization": (
+        ("PART_OF", None, "parent_id", None),
+        ("OPERATES_IN", None, "locality_ids", "locality_ids"),
+    ),
+    "Role": (("ROLE_IN", None, "organization_id", None),),
+    "Forum": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("CONVENED_BY", None, "convener_id", None),
+    ),
+    "Program": (
+        ("OPERATES", "operator_id", None, None),
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("ADVANCES", None, "goal_ids", "goal_ids"),
+    ),
+    "Investment": (
+        ("MADE", "funder_id", None, None),
+        ("FUNDS", None, ("program_id", "locality_id"), None),
+    ),
+    "Goal": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("OWNED_BY", None, "owner_id", None),
+    ),
+    "SurveyResponse": (
+        ("RESPONDED", "respondent_id", None, None),
+        ("RATES", None, "partner_id", None),
+    ),
+    "Capability": (
+        ("CAN_PROVIDE", "organization_id", None, None),
+        ("CONTACT", None, "contact_role_id", None),
+    ),
+    "GoalReading": (("READING_OF", None, "goal_id", None),),
+    "Agreement": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("GOVERNED_BY", None, "governance_forum_id", None),
+        ("PARTY_TO", "party_ids", None, "party_ids"),
+    ),
+    "Commitment": (
+        ("UNDER", None, "agreement_id", None),
+        ("COMMITTED", "party_id", None, None),
+    ),
+    "Need": (("IN_LOCALITY", None, "locality_id", None),),
+    "CompassRating": (("IN_LOCALITY", None, "locality_id", None),),
+    "Assessment": (("IN_LOCALITY", None, "locality_id", None),),
+}
+
+#: Properties read as lists (of text); every other property read is text.
+LIST_PROPS = frozenset({"locality_ids", "goal_ids", "party_ids", "domains"})
+
+
+def _props_of_end(end: End) -> tuple[str, ...]:
+    return () if end is None else (end,) if isinstance(end, str) else end
+
+
+#: The properties the index keys read.
+_KEY_PROPS = ("locality_ids", "locality_id", "domains", "domain", "sector", "kind")
+
+
+def _read_props() -> tuple[str, ...]:
+    props = set(_KEY_PROPS)
+    for rules in RULES.values():
+        for _, source, target, _ in rules:
+            props.update(_props_of_end(source), _props_of_end(target))
+    return tuple(sorted(props))
+
+
+def _check_names() -> None:
+    """The statements are built from these names: each must be a plain identifier."""
+    names = set(LIST_PROPS) | set(_read_props())
+    for label, rules in RULES.items():
+        names.add(label)
+        names.update(rule[0] for rule in rules)
+    odd = sorted(n for n in names if not (n.isidentifier() and n.isascii()))
+    if odd:
+        raise ValueError(f"not plain identifiers: {odd}")
+
+
+_check_names()
+#: Every property the statements read (rules and index keys).
+READ_PROPS = frozenset(_read_props())
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+_TEXT = frozenset({str})
+_LIST = frozenset({list})
+
+
+def _text_like(annotation: Any, *, listed: bool) -> bool:
+    """Whether a field of this annotation holds text (a list of texts when ``listed``), or None.
+
+    Text is ``str`` or a ``StrEnum`` (the record holds its value; ``str()`` of it
+    is its value too); an optional field may be missing.
+    """
+    args = get_args(annotation)
+    if get_origin(annotation) in (Union, UnionType):
+        return all(a is type(None) or _text_like(a, listed=listed) for a in args)
+    if listed:
+        return (
+            get_origin(annotation) is list and len(args) == 1 and _text_like(args[0], listed=False)
+        )
+    return annotation is str or (isinstance(annotation, type) and issubclass(annotation, StrEnum))
+
+
+@functools.cache
+def read_by(label: str) -> frozenset[str]:
+    """The properties the statements read of a node of ``label``."""
+    read = set(_KEY_PROPS)
+    for _, source, target, _ in RULES.get(label, ()):
+        read.update(_props_of_end(source), _props_of_end(target))
+    return frozenset(read)
+
+
+@functools.cache
+def unchecked(label: str) -> frozenset[str]:
+    """What the statements read of a ``label`` node that its model does not declare as text.
+
+    The import makes its records with the models (``importers.fastrow`` or
+    pydantic), so a declared text field holds text; anything else (an extra
+    column, a field of another type, a label without a model) is checked per
+    node by :func:`texts`.
+    """
+    model = NODE_MODELS.get(label)
+    fields = model.model_fields if model is not None else {}
+    return frozenset(
+        p
+        for p in read_by(label)
+        if p not in fields or not _text_like(fields[p].annotation, listed=p in LIST_PROPS)
+    )
+
+
+def texts(props: Sequence[dict[str, Any]], names: Iterable[str]) -> bool:
+    """Whether ``names`` hold text (lists of texts in LIST_PROPS) in every one of ``props``.
+
+    A missing value (or ``None``) counts as text: no statement writes a row
+    for it; a ``None`` in a list does not.
+
+    >>> texts([{"parent_id": "o1", "locality_ids": ["l1"]}], ("parent_id", "locality_ids"))
+    True
+    >>> texts([{"parent_id": 5}], ("parent_id",)), texts([{"domains": "x"}], ("domains",))
+    (False, False)
+    """
+    single = [n for n in names if n not in LIST_PROPS]
+    lists = [n for n in names if n in LIST_PROPS]
+    for name in single:
+        if not set(map(type, map(dict.get, props, repeat(name)))) <= _TEXT_OR_NONE:
+            return False
+    for name in lists:
+        values = [v for v in map(dict.get, props, repeat(name)) if v is not None]
+        if not set(map(type, values)) <= _LIST:
+            return False
+        if not set(map(type, chain.from_iterable(values))) <= _TEXT:
+            return False
+    return True
+
+
+_INSERT_REL = "INSERT OR REPLACE INTO rels(source, type, target, props, owner, row_digest) "
+_INSERT_KEY = "INSERT INTO node_keys(node_id, key, value) "
+
+
+def _end_sql(end: End) -> str:
+    if end is None:
+        return "nodes.id"
+    if isinstance(end, str):
+        return f"nodes.props->>'{end}'"
+    return "COALESCE(" + ", ".join(f"NULLIF(nodes.props->>'{p}', '')" for p in end) + ")"
+
+
+def _rule_sql(label: str, rel_type: str, source: End, target: End, each: str | None) -> str:
+    if each is None:
+        return (
+            f"{_INSERT_REL}SELECT s, '{rel_type}', t, '{{}}', id, NULL FROM ("
+            f"SELECT nodes.id AS id, {_end_sql(source)} AS s, {_end_sql(target)} AS t "
+            f"FROM nodes WHERE nodes.rowid > ?1 AND nodes.label = '{label}') "
+            "WHERE s <> '' AND t <> ''"
+        )
+    item = "i.value"
+    s = item if source == each else _end_sql(source)
+    t = item if target == each else _end_sql(target)
+    return (
+        f"{_INSERT_REL}SELECT {s}, '{rel_type}', {t}, '{{}}', nodes.id, NULL "
+        f"FROM nodes, json_each(nodes.props, '$.{each}') AS i "
+        f"WHERE nodes.rowid > ?1 AND nodes.label = '{label}' AND {s} <> '' AND {t} <> ''"
+    )
+
+
+def derived_statements() -> list[str]:
+    """One ``INSERT ... SELECT`` per rule, over the nodes inserted after rowid ``?1``."""
+    return [_rule_sql(label, *rule) for label, rules in RULES.items() for rule in rules]
+
+
+def _listed(kind: str, one: str, many: str) -> list[str]:
+    """The keys of a list property and of a single one not in the list (node_localities' rule)."""
+    return [
+        f"{_INSERT_KEY}SELECT nodes.id, '{kind}', i.value FROM nodes, "
+        f"json_each(nodes.props, '$.{many}') AS i WHERE nodes.rowid > ?1"
+        + (" AND nodes.label <> 'Locality'" if kind == "locality" else ""),
+        f"{_INSERT_KEY}SELECT id, '{kind}', v FROM (SELECT nodes.id AS id, "
+        f"nodes.props->>'{one}' AS v, nodes.props AS p FROM nodes WHERE nodes.rowid > ?1"
+        + (" AND nodes.label <> 'Locality'" if kind == "locality" else "")
+        + f") WHERE v <> '' AND NOT EXISTS (SELECT 1 FROM json_each(p, '$.{many}') "
+        "WHERE value = v)",
+    ]
+
+
+#: The ``node_keys`` rows of the nodes inserted after rowid ``?1`` (``_index_keys``' rules).
+KEYS: list[str] = [
+    f"{_INSERT_KEY}SELECT id, 'locality', id FROM nodes WHERE rowid > ?1 AND label = 'Locality'",
+    *_listed("locality", "locality_id", "locality_ids"),
+    *_listed("domain", "domain", "domains"),
+    *(
+        f"{_INSERT_KEY}SELECT id, '{key}', v FROM (SELECT id, props->>'{key}' AS v FROM nodes "
+        "WHERE rowid > ?1) WHERE v <> ''"
+        for key in ("sector", "kind")
+    ),
+]
+
+
+def handled(label: str) -> bool:
+    """Whether the derived relationships of ``label``'s nodes are made by these statements."""
+    return label in RULES
+
+
+_TYPES = {label: frozenset(rule[0] for rule in rules) for label, rules in RULES.items()}
+
+
+def types_of(label: str) -> frozenset[str]:
+    """The types the statements may write for nodes of ``label`` (none for others)."""
+    return _TYPES.get(label, frozenset())
