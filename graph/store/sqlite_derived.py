@@ -52,9 +52,12 @@ __all__ = [
 #: first non-empty one is taken (``p.get(a) or p.get(b)``).
 End = str | tuple[str, ...] | None
 
-#: label -> (type, source, target, list property or None). With a list property,
-#: the end that names it is each of its items (``for x in p.get(prop) or []``).
-RULES: dict[str, tuple[tuple[str, End, End, str | None], ...]] = {
+#: (type, source, target, list property or None). With a list property, the end
+#: that names it is each of its items (``for x in p.get(prop) or []``).
+Rule = tuple[str, End, End, str | None]
+
+#: label -> its rules.
+RULES: dict[str, tuple[Rule, ...]] = {
     "Locality": (),
     "Organization": (
         ("PART_OF", None, "parent_id", None),
@@ -214,67 +217,90 @@ _INSERT_REL = "INSERT OR REPLACE INTO rels(source, type, target, props, owner, r
 _INSERT_KEY = "INSERT INTO node_keys(node_id, key, value) "
 
 
-def _end_sql(end: End) -> str:
-    if end is None:
-        return "nodes.id"
-    if isinstance(end, str):
-        return f"nodes.props->>'{end}'"
-    return "COALESCE(" + ", ".join(f"NULLIF(nodes.props->>'{p}', '')" for p in end) + ")"
+def _q(names: Iterable[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
 
 
-def _rule_sql(label: str, rel_type: str, source: End, target: End, each: str | None) -> str:
-    if each is None:
-        return (
-            f"{_INSERT_REL}SELECT s, '{rel_type}', t, '{{}}', id, NULL FROM ("
-            f"SELECT nodes.id AS id, {_end_sql(source)} AS s, {_end_sql(target)} AS t "
-            f"FROM nodes WHERE nodes.rowid > ?1 AND nodes.label = '{label}') "
-            "WHERE s <> '' AND t <> ''"
-        )
-    item = "i.value"
-    s = item if source == each else _end_sql(source)
-    t = item if target == each else _end_sql(target)
+def _by_prop(rules: tuple[Rule, ...]) -> dict[str, tuple[str, bool, tuple[str, ...]]] | None:
+    """Each property a label's rules read: (type, whether the node is the target, properties
+    that must be empty for it to count); ``None`` when the rules do not fit one statement."""
+    by_prop: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
+    for rel_type, source, target, each in rules:
+        if (source is None) == (target is None):
+            return None  # each rule joins the node to what a property names
+        inward = target is None
+        end = source if inward else target
+        ends = (end,) if isinstance(end, str) else tuple(end or ())
+        if (each is not None) != (ends[0] in LIST_PROPS) or each not in (None, ends[0]):
+            return None
+        for k, prop in enumerate(ends):
+            if prop in by_prop:
+                return None  # a property read by two rules
+            by_prop[prop] = (rel_type, inward, ends[:k])
+    return by_prop
+
+
+def _label_sql(label: str, by_prop: dict[str, tuple[str, bool, tuple[str, ...]]]) -> str:
+    """One statement for a label's rules: each node's properties are parsed once."""
+    types = " ".join(f"WHEN '{p}' THEN '{t}'" for p, (t, _, _) in by_prop.items())
+    inward = [p for p, (_, node_is_target, _) in by_prop.items() if node_is_target]
+    lists = [p for p in by_prop if p in LIST_PROPS]
+    items = "json_array(p.value)"  # a single value, or each item of a list
+    if lists:
+        items = f"CASE WHEN p.key IN ({_q(lists)}) THEN p.value ELSE json_array(p.value) END"
+    source, target = "nodes.id", "i.value"
+    if inward:
+        source = f"CASE WHEN p.key IN ({_q(inward)}) THEN i.value ELSE nodes.id END"
+        target = f"CASE WHEN p.key IN ({_q(inward)}) THEN nodes.id ELSE i.value END"
+    unless = "".join(  # ``p.get(a) or p.get(b)``: b counts only when a is empty
+        f" AND (p.key <> '{p}' OR ("
+        + " AND ".join(f"COALESCE(nodes.props->>'{e}', '') = ''" for e in earlier)
+        + "))"
+        for p, (_, _, earlier) in by_prop.items()
+        if earlier
+    )
     return (
-        f"{_INSERT_REL}SELECT {s}, '{rel_type}', {t}, '{{}}', nodes.id, NULL "
-        f"FROM nodes, json_each(nodes.props, '$.{each}') AS i "
-        f"WHERE nodes.rowid > ?1 AND nodes.label = '{label}' AND {s} <> '' AND {t} <> ''"
+        f"{_INSERT_REL}SELECT {source}, CASE p.key {types} END, {target}, '{{}}', nodes.id, NULL "
+        f"FROM nodes, json_each(nodes.props) AS p, json_each({items}) AS i "
+        f"WHERE nodes.rowid > ?1 AND nodes.label = '{label}' AND p.key IN ({_q(by_prop)}) "
+        f"AND nodes.id <> '' AND i.value <> ''{unless}"
     )
 
 
+_BY_PROP = {label: _by_prop(rules) for label, rules in RULES.items()}
+
+
 def derived_statements() -> list[str]:
-    """One ``INSERT ... SELECT`` per rule, over the nodes inserted after rowid ``?1``."""
-    return [_rule_sql(label, *rule) for label, rules in RULES.items() for rule in rules]
+    """One ``INSERT ... SELECT`` per label with rules, over the nodes inserted after rowid ``?1``.
+
+    A relationship end is written when it is non-empty text, as ``if source
+    and target`` does; ``OR REPLACE`` keeps the last of equal keys, as the
+    write does.
+    """
+    return [_label_sql(label, by) for label, by in _BY_PROP.items() if by]
 
 
-def _listed(kind: str, one: str, many: str) -> list[str]:
-    """The keys of a list property and of a single one not in the list (node_localities' rule)."""
-    return [
-        f"{_INSERT_KEY}SELECT nodes.id, '{kind}', i.value FROM nodes, "
-        f"json_each(nodes.props, '$.{many}') AS i WHERE nodes.rowid > ?1"
-        + (" AND nodes.label <> 'Locality'" if kind == "locality" else ""),
-        f"{_INSERT_KEY}SELECT id, '{kind}', v FROM (SELECT nodes.id AS id, "
-        f"nodes.props->>'{one}' AS v, nodes.props AS p FROM nodes WHERE nodes.rowid > ?1"
-        + (" AND nodes.label <> 'Locality'" if kind == "locality" else "")
-        + f") WHERE v <> '' AND NOT EXISTS (SELECT 1 FROM json_each(p, '$.{many}') "
-        "WHERE value = v)",
-    ]
-
-
-#: The ``node_keys`` rows of the nodes inserted after rowid ``?1`` (``_index_keys``' rules).
+#: The ``node_keys`` rows of the nodes inserted after rowid ``?1`` (``_index_keys``' rules):
+#: every item of ``locality_ids`` and ``domains`` (a Locality's locality is itself), and
+#: ``locality_id``, ``domain``, ``sector`` and ``kind`` when non-empty (the first two only
+#: when not in the list).
 KEYS: list[str] = [
     f"{_INSERT_KEY}SELECT id, 'locality', id FROM nodes WHERE rowid > ?1 AND label = 'Locality'",
-    *_listed("locality", "locality_id", "locality_ids"),
-    *_listed("domain", "domain", "domains"),
-    *(
-        f"{_INSERT_KEY}SELECT id, '{key}', v FROM (SELECT id, props->>'{key}' AS v FROM nodes "
-        "WHERE rowid > ?1) WHERE v <> ''"
-        for key in ("sector", "kind")
-    ),
+    f"{_INSERT_KEY}SELECT nodes.id, CASE WHEN p.key IN ('locality_ids', 'locality_id') "
+    "THEN 'locality' WHEN p.key IN ('domains', 'domain') THEN 'domain' ELSE p.key END, i.value "
+    "FROM nodes, json_each(nodes.props) AS p, json_each(CASE WHEN p.key IN "
+    "('locality_ids', 'domains') THEN p.value ELSE json_array(p.value) END) AS i "
+    f"WHERE nodes.rowid > ?1 AND p.key IN ({_q(_KEY_PROPS)}) "
+    "AND NOT (nodes.label = 'Locality' AND p.key IN ('locality_ids', 'locality_id')) "
+    "AND (p.key IN ('locality_ids', 'domains') OR (i.value <> '' AND (p.key IN ('sector', 'kind') "
+    "OR NOT EXISTS (SELECT 1 FROM json_each(nodes.props, CASE p.key WHEN 'locality_id' "
+    "THEN '$.locality_ids' ELSE '$.domains' END) AS l WHERE l.value = i.value))))",
 ]
 
 
 def handled(label: str) -> bool:
     """Whether the derived relationships of ``label``'s nodes are made by these statements."""
-    return label in RULES
+    return label in RULES and (not RULES[label] or _BY_PROP[label] is not None)
 
 
 _TYPES = {label: frozenset(rule[0] for rule in rules) for label, rules in RULES.items()}
