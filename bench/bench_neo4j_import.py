@@ -21,15 +21,16 @@ how long its server took to start.
 
 Neo4j: ``--neo4j URL`` uses a running server (it is CLEARED first);
 without it the script starts ``tools/neo4j-local/run.sh`` on a free port
-with a temporary data folder and stops it at the end: by default with a 4 GB
-heap, the full JIT and G1 (``--heap``, ``--java-opts=...`` as in run.sh), a
-server's steady state; its flags are printed. A 100k-row import in one
-transaction holds about 1.5 GB at its peak: in a 2 GB heap the parallel
-collector ran full collections during each import.
+with a temporary data folder and stops it at the end, with run.sh's own
+heap and flags (the setup tests and newcomers get: C1 only, the parallel
+collector, 2 GB) unless ``--heap`` / ``--java-opts=...`` say otherwise (a
+long-running server: ``--heap 4g --java-opts=-XX:+UseG1GC``, the full JIT);
+its flags are printed, and the server's CPU of the first and the fastest
+import by thread: the Bolt worker that runs the statements and the commit,
+the collector, the compiler.
 
 Run: ``python bench/bench_neo4j_import.py [--localities 128] [--seed 7] [--repeat 4]
-[--neo4j URL] [--heap 4g] [--java-opts="-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"]
-[--warm-up 1]``.
+[--neo4j URL] [--heap 4g] [--java-opts=-XX:+UseG1GC] [--warm-up 1]``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,14 +62,20 @@ RUN_SH = REPO / "tools" / "neo4j-local" / "run.sh"
 
 
 def start_neo4j(
-    data_dir: Path, heap: str, java_opts: str | None, warm_up: int = 0
+    data_dir: Path, heap: str | None, java_opts: str | None, warm_up: int = 0
 ) -> tuple[subprocess.Popen[str], str]:
-    """Start tools/neo4j-local and wait for its NEO4J_READY line."""
+    """Start tools/neo4j-local and wait for its NEO4J_READY line (``None``: run.sh's default)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = open(data_dir.parent / "neo4j-launcher.log", "w", encoding="utf-8")
-    env = {**_env_without_auth(), "NEO4J_LOCAL_HEAP": heap}
+    env = {
+        k: v
+        for k, v in _env_without_auth().items()
+        if k not in ("NEO4J_LOCAL_HEAP", "NEO4J_LOCAL_JAVA_OPTS")
+    }
+    if heap is not None:
+        env["NEO4J_LOCAL_HEAP"] = heap
     if java_opts is not None:
         env["NEO4J_LOCAL_JAVA_OPTS"] = java_opts
     env["NEO4J_LOCAL_WARM_UP"] = str(warm_up)
@@ -88,7 +96,9 @@ def start_neo4j(
 class Started:
     """A server started here: its process, URL, and what the start took (wall, CPU)."""
 
-    def __init__(self, data_dir: Path, heap: str, java_opts: str | None, warm_up: int) -> None:
+    def __init__(
+        self, data_dir: Path, heap: str | None, java_opts: str | None, warm_up: int
+    ) -> None:
         start = time.perf_counter()
         self.proc, self.url = start_neo4j(data_dir, heap, java_opts, warm_up)
         self.seconds = time.perf_counter() - start
@@ -135,17 +145,57 @@ def jvm_cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _thread_kind(name: str) -> str:
+    if name.startswith("neo4j.BoltWorke"):
+        return "Bolt worker"
+    if name.startswith(("GC Thread", "VM Thread")):  # VM Thread: the serial collector's
+        return "collector"
+    return "other"
+
+
+def jvm_threads_cpu(pid: int | None) -> Counter[str] | None:
+    """CPU seconds so far of a process's live threads, summed by kind (:func:`_thread_kind`).
+
+    Threads that ended are gone from the sums: compare two readings only
+    for the same long-lived threads (Bolt workers, collector, compilers).
+    """
+    if pid is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: Counter[str] = Counter()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        out[_thread_kind(name)] += (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
 class Timed:
     """Wall and CPU seconds of one import: this process's and the server's."""
 
     def __init__(self, store: GraphStore, folder: Path, server_pid: int | None = None) -> None:
         cpu0, server0 = time.process_time(), jvm_cpu_seconds(server_pid)
+        threads0 = jvm_threads_cpu(server_pid)
+        self.load = os.getloadavg()[0]
         start = time.perf_counter()
         report = run_import(store, folder)
         self.seconds = time.perf_counter() - start
         self.cpu = time.process_time() - cpu0
         server1 = jvm_cpu_seconds(server_pid)
         self.server_cpu = None if server0 is None or server1 is None else server1 - server0
+        threads1 = jvm_threads_cpu(server_pid)
+        self.threads: Counter[str] | None = None
+        if threads0 is not None and threads1 is not None:
+            threads1.subtract(threads0)
+            self.threads = threads1
         if not report.valid:
             raise SystemExit(f"import rejected: {report.errors[:3]}")
         self.stats = report.stats
@@ -153,6 +203,22 @@ class Timed:
     def cpu_text(self) -> str:
         server = "" if self.server_cpu is None else f", server {self.server_cpu:.1f} s"
         return f"CPU: client {self.cpu:.1f} s{server}"
+
+    def threads_text(self) -> str:
+        """The server's CPU by thread, and the load average when the import began.
+
+        Compiler threads come and go (the JVM adds and ends them as work
+        comes), so they are in the rest: the server's CPU less its Bolt
+        workers' and its collector's, which live as long as the server.
+        """
+        if self.threads is None or self.server_cpu is None:
+            return f"load {self.load:.1f}"
+        worker, collector = self.threads["Bolt worker"], self.threads["collector"]
+        rest = self.server_cpu - worker - collector
+        return (
+            f"server CPU by thread: Bolt worker {worker:.1f} s, collector {collector:.1f} s, "
+            f"rest (compiler, Bolt I/O, …) {rest:.1f} s; load {self.load:.1f}"
+        )
 
 
 def empty_neo4j(store: Neo4jStore) -> None:
@@ -202,7 +268,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=4, help="alternating runs; fastest kept")
     parser.add_argument("--neo4j", help="URL of a running Neo4j (it is cleared!)")
     parser.add_argument("--server-pid", type=int, help="its process id, to read its CPU time")
-    parser.add_argument("--heap", default="4g", help="JVM heap of the Neo4j started here")
+    parser.add_argument(
+        "--heap", help="JVM heap of the Neo4j started here (default: run.sh's, 2 GB)"
+    )
     parser.add_argument(
         "--bulk",
         choices=("on", "off"),
@@ -218,10 +286,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--java-opts",
-        default="-XX:+UseG1GC",
         help="compiler/GC flags of the Neo4j started here (give them as --java-opts=...); "
-        "default: the full JIT and G1, as a long-running server has (run.sh's own default, "
-        "C1 only, suits short-lived test servers)",
+        "default: run.sh's own (C1 only, the parallel collector), what tests and newcomers "
+        "get; a long-running server: --heap 4g --java-opts=-XX:+UseG1GC (the full JIT)",
     )
     args = parser.parse_args()
     if args.bulk == "off":
@@ -255,7 +322,8 @@ def main() -> None:
                 neo.run(neo4j, folder, pid)
                 print(
                     f"run {round_ + 1}: sqlite {lite.imports[-1].seconds:.1f} s, "
-                    f"neo4j {neo.imports[-1].seconds:.1f} s ({neo.imports[-1].cpu_text()})",
+                    f"neo4j {neo.imports[-1].seconds:.1f} s ({neo.imports[-1].cpu_text()}; "
+                    f"{neo.imports[-1].threads_text()})",
                     flush=True,
                 )
             empty_neo4j(neo4j)
@@ -268,12 +336,15 @@ def main() -> None:
         )
         first = "neo4j first run (server just up)" if proc is not None else "neo4j first run"
         print(line(first, neo.imports[0], rows, "" if server is None else server.text()))
+        print(f"{'':<34} {neo.imports[0].threads_text()}")
         if server is not None and args.warm_up > 0:
             server.stop()  # its CPU and memory are no one's now
             warm, started = warm_start(work, args, folder)
             print(line(f"neo4j first run, warm-up start ({args.warm_up})", warm, rows, started))
+            print(f"{'':<34} {warm.threads_text()}")
         fast = {side.name: min(side.imports, key=lambda t: t.seconds) for side in (lite, neo)}
         print(line(f"neo4j fastest of {args.repeat}", fast["neo4j"], rows))
+        print(f"{'':<34} {fast['neo4j'].threads_text()}")
         print(line(f"sqlite fastest of {args.repeat}", fast["sqlite"], rows))
         for side in (lite, neo):
             marked = min(side.marked, key=lambda t: t.seconds)

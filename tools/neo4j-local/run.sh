@@ -11,10 +11,12 @@
 # enables auth with that user. SIGTERM stops the server cleanly.
 # NEO4J_LOCAL_HEAP sets the JVM heap, reserved at start (default 2g; a 100k-row import in one
 # transaction fits). NEO4J_LOCAL_JAVA_OPTS replaces the compiler/GC choice, by default
-# "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC": a local server lives minutes to hours, and on
-# 2 cores the C2 compiler burnt more CPU than it saved (cold 100k-row import: JVM CPU 38 s with
-# C2 and G1, 17 s with C1 only and the parallel collector). A long-lived server may want
-# NEO4J_LOCAL_JAVA_OPTS="-XX:+UseG1GC" (full JIT).
+# "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:MaxTenuringThreshold=0": a local server lives
+# minutes to hours, and on 2 cores the C2 compiler burnt more CPU than it saved (cold 100k-row
+# import: JVM CPU 38 s with C2 and G1, 17 s with C1 only and the parallel collector). An open
+# transaction's state lives until its commit: copied from survivor space to survivor space it
+# cost the collector twice the CPU of promoting it at its first young collection (README.md).
+# A long-lived server may want NEO4J_LOCAL_JAVA_OPTS="-XX:+UseG1GC" (full JIT).
 # NEO4J_LOCAL_CONF names a neo4j.conf-style file of further settings (one key=value a line).
 # NEO4J_LOCAL_WARM_UP=N (rounds, default 0) runs N made-up imports in a THROWAWAY database
 # before the real one starts (nothing reaches DATA_DIR): the JVM has then loaded and compiled
@@ -93,7 +95,8 @@ fi
 
 mkdir -p "$DATA_DIR"
 HEAP="${NEO4J_LOCAL_HEAP:-2g}"
-read -r -a JAVA_OPTS <<<"${NEO4J_LOCAL_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseParallelGC}"
+DEFAULT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:MaxTenuringThreshold=0"
+read -r -a JAVA_OPTS <<<"${NEO4J_LOCAL_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}"
 SHARE=()
 if [ -s "$ARCHIVE" ]; then
     SHARE=(-XX:SharedArchiveFile="$ARCHIVE")
