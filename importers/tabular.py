@@ -599,7 +599,8 @@ def parse(
     Notes
     -----
     Inside :func:`records_to`, each file's new records are also handed to the
-    given sink as soon as the file is read.
+    given sink as soon as the file is read (and every ``every`` rows while it
+    is read, when given).
     """
     sink = _SINK.get()
     every = _SINK_EVERY.get() if sink is not None else None

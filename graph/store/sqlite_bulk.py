@@ -102,6 +102,7 @@ _ROWS_JSON_OBJECTS = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
 ).encode
 _INSERT_NODES_OBJECTS = _INSERT_NODES.replace("value->>2", "value->2")
+_INSERTS_NODES = (_INSERT_NODES, _INSERT_NODES_OBJECTS)
 _INSERT_RELS_OBJECTS = _INSERT_RELS.replace("value->>3", "value->3")
 
 
@@ -234,7 +235,7 @@ class BulkLoad(ThreadedBulkLoad):
         try:
             self._put(_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows, encode)
             if node_rows:  # their keys and derived relationships, made by the thread
-                self._jobs.put((DERIVE, ""))
+                self._jobs.put((DERIVE, "\n".join(sorted(labels))))
             self._put(_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows, encode)
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
@@ -266,7 +267,7 @@ class BulkLoad(ThreadedBulkLoad):
             checked = False
             derived = 0  # relationships the DERIVE jobs wrote
             done = 0  # the last rowid of the nodes they read
-            derive = sqlite_derived.derived_statements()
+            last = 0  # the last rowid of the nodes inserted
             while True:
                 sql, payload = self._jobs.get()
                 if sql == ABORT:
@@ -275,13 +276,12 @@ class BulkLoad(ThreadedBulkLoad):
                 if sql == FINISH:
                     mark = payload or None
                     break
-                if sql == DERIVE:
-                    for statement in derive:
+                if sql == DERIVE:  # payload: the labels of the nodes inserted since the last
+                    statement = sqlite_derived.derived_statement(frozenset(payload.split("\n")))
+                    if statement is not None:
                         derived += conn.execute(statement, (done,)).rowcount
-                    for statement in sqlite_derived.KEYS:
-                        conn.execute(statement, (done,))
-                    (last,) = conn.execute("SELECT max(rowid) FROM nodes").fetchone()
-                    done = done if last is None else last
+                    conn.execute(sqlite_derived.KEYS, (done,))
+                    done = last
                     continue
                 if sql == SEAL:
                     for name, on in _INDEXES.items():
@@ -290,7 +290,9 @@ class BulkLoad(ThreadedBulkLoad):
                     store._check_all_endpoints(conn)
                     checked = True
                     continue
-                conn.execute(sql, (payload,))
+                cursor = conn.execute(sql, (payload,))
+                if sql in _INSERTS_NODES:
+                    last = cursor.lastrowid or last
             if not checked:
                 store._check_all_endpoints(conn)
             # The reading side has sealed and waits for this thread: no race on the stats.

@@ -40,7 +40,7 @@ __all__ = [
     "LIST_PROPS",
     "READ_PROPS",
     "RULES",
-    "derived_statements",
+    "derived_statement",
     "handled",
     "read_by",
     "texts",
@@ -240,8 +240,8 @@ def _by_prop(rules: tuple[Rule, ...]) -> dict[str, tuple[str, bool, tuple[str, .
     return by_prop
 
 
-def _label_sql(label: str, by_prop: dict[str, tuple[str, bool, tuple[str, ...]]]) -> str:
-    """One statement for a label's rules: each node's properties are parsed once."""
+def _label_select(label: str, by_prop: dict[str, tuple[str, bool, tuple[str, ...]]]) -> str:
+    """The rows of a label's rules, as one ``SELECT``: each node's properties are parsed once."""
     types = " ".join(f"WHEN '{p}' THEN '{t}'" for p, (t, _, _) in by_prop.items())
     inward = [p for p, (_, node_is_target, _) in by_prop.items() if node_is_target]
     lists = [p for p in by_prop if p in LIST_PROPS]
@@ -260,7 +260,7 @@ def _label_sql(label: str, by_prop: dict[str, tuple[str, bool, tuple[str, ...]]]
         if earlier
     )
     return (
-        f"{_INSERT_REL}SELECT {source}, CASE p.key {types} END, {target}, '{{}}', nodes.id, NULL "
+        f"SELECT {source}, CASE p.key {types} END, {target}, '{{}}', nodes.id, NULL "
         f"FROM nodes, json_each(nodes.props) AS p, json_each({items}) AS i "
         f"WHERE nodes.rowid > ?1 AND nodes.label = '{label}' AND p.key IN ({_q(by_prop)}) "
         f"AND nodes.id <> '' AND i.value <> ''{unless}"
@@ -270,23 +270,26 @@ def _label_sql(label: str, by_prop: dict[str, tuple[str, bool, tuple[str, ...]]]
 _BY_PROP = {label: _by_prop(rules) for label, rules in RULES.items()}
 
 
-def derived_statements() -> list[str]:
-    """One ``INSERT ... SELECT`` per label with rules, over the nodes inserted after rowid ``?1``.
+@functools.cache
+def derived_statement(labels: frozenset[str]) -> str | None:
+    """One ``INSERT ... SELECT`` of the rules of ``labels``, over the nodes after rowid ``?1``.
 
     A relationship end is written when it is non-empty text, as ``if source
     and target`` does; ``OR REPLACE`` keeps the last of equal keys, as the
-    write does.
+    write does. One statement (not one per label) hands the interpreter's
+    lock back once. ``None`` when no label has rules here.
     """
-    return [_label_sql(label, by) for label, by in _BY_PROP.items() if by]
+    selects = [_label_select(label, by) for label, by in _BY_PROP.items() if by and label in labels]
+    return _INSERT_REL + " UNION ALL ".join(selects) if selects else None
 
 
 #: The ``node_keys`` rows of the nodes inserted after rowid ``?1`` (``_index_keys``' rules):
 #: every item of ``locality_ids`` and ``domains`` (a Locality's locality is itself), and
 #: ``locality_id``, ``domain``, ``sector`` and ``kind`` when non-empty (the first two only
 #: when not in the list).
-KEYS: list[str] = [
-    f"{_INSERT_KEY}SELECT id, 'locality', id FROM nodes WHERE rowid > ?1 AND label = 'Locality'",
-    f"{_INSERT_KEY}SELECT nodes.id, CASE WHEN p.key IN ('locality_ids', 'locality_id') "
+KEYS = (
+    f"{_INSERT_KEY}SELECT id, 'locality', id FROM nodes WHERE rowid > ?1 AND label = 'Locality' "
+    "UNION ALL SELECT nodes.id, CASE WHEN p.key IN ('locality_ids', 'locality_id') "
     "THEN 'locality' WHEN p.key IN ('domains', 'domain') THEN 'domain' ELSE p.key END, i.value "
     "FROM nodes, json_each(nodes.props) AS p, json_each(CASE WHEN p.key IN "
     "('locality_ids', 'domains') THEN p.value ELSE json_array(p.value) END) AS i "
@@ -294,8 +297,8 @@ KEYS: list[str] = [
     "AND NOT (nodes.label = 'Locality' AND p.key IN ('locality_ids', 'locality_id')) "
     "AND (p.key IN ('locality_ids', 'domains') OR (i.value <> '' AND (p.key IN ('sector', 'kind') "
     "OR NOT EXISTS (SELECT 1 FROM json_each(nodes.props, CASE p.key WHEN 'locality_id' "
-    "THEN '$.locality_ids' ELSE '$.domains' END) AS l WHERE l.value = i.value))))",
-]
+    "THEN '$.locality_ids' ELSE '$.domains' END) AS l WHERE l.value = i.value))))"
+)
 
 
 def handled(label: str) -> bool:
