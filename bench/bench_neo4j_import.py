@@ -17,7 +17,9 @@ default, 0 to skip) a second server is started the documented way for a
 first import (``NEO4J_LOCAL_WARM_UP=N``: N made-up imports into a throwaway
 database before the real one opens, see tools/neo4j-local/README.md) and
 its first import is timed too: both first imports are printed, each with
-how long its server took to start.
+how long its server took to start. ``--restart`` starts the first server
+again on its store (grown by the runs, emptied) and times that first import:
+a new JVM on an old store.
 
 Neo4j: ``--neo4j URL`` uses a running server (it is CLEARED first);
 without it the script starts ``tools/neo4j-local/run.sh`` on a free port
@@ -30,7 +32,7 @@ import by thread: the Bolt worker that runs the statements and the commit,
 the collector, the compiler.
 
 Run: ``python bench/bench_neo4j_import.py [--localities 128] [--seed 7] [--repeat 4]
-[--neo4j URL] [--heap 4g] [--java-opts=-XX:+UseG1GC] [--warm-up 1]``.
+[--neo4j URL] [--heap 4g] [--java-opts=-XX:+UseG1GC] [--warm-up 1] [--restart]``.
 """
 
 from __future__ import annotations
@@ -285,6 +287,12 @@ def main() -> None:
         "first import is timed too; 0: no second server",
     )
     parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="then start the server again on the same, emptied store and time its first "
+        "import: a new JVM on a store that grew before (no effect with --neo4j)",
+    )
+    parser.add_argument(
         "--java-opts",
         help="compiler/GC flags of the Neo4j started here (give them as --java-opts=...); "
         "default: run.sh's own (C1 only, the parallel collector), what tests and newcomers "
@@ -337,6 +345,11 @@ def main() -> None:
         first = "neo4j first run (server just up)" if proc is not None else "neo4j first run"
         print(line(first, neo.imports[0], rows, "" if server is None else server.text()))
         print(f"{'':<34} {neo.imports[0].threads_text()}")
+        if server is not None and args.restart:
+            server.stop()
+            again, started = restarted(work / "neo4j", args, folder)
+            print(line("neo4j first run, restarted", again, rows, started))
+            print(f"{'':<34} {again.threads_text()}")
         if server is not None and args.warm_up > 0:
             server.stop()  # its CPU and memory are no one's now
             warm, started = warm_start(work, args, folder)
@@ -368,6 +381,25 @@ def main() -> None:
         if server is not None:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def restarted(data_dir: Path, args: argparse.Namespace, folder: Path) -> tuple[Timed, str]:
+    """The first import into a server started again on a store the runs grew and emptied.
+
+    Against the first run (a fresh store, a fresh JVM) it tells what the first
+    import pays for the store (files growing from nothing, new ids, new tokens)
+    and what for the JVM (JIT, planner, heap): here only the JVM is new.
+    """
+    server = Started(data_dir, args.heap, args.java_opts, 0)
+    try:
+        store = Neo4jStore.from_url(server.url)
+        try:
+            empty_neo4j(store)  # as before every run (nothing is left to delete)
+            return Timed(store, folder, server.proc.pid), server.text()
+        finally:
+            store.close()
+    finally:
+        server.stop()
 
 
 def warm_start(work: Path, args: argparse.Namespace, folder: Path) -> tuple[Timed, str]:
