@@ -37,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from graph.derived import RULES, End
 from graph.hygiene import clean_text, id_problem, is_finite_tree
 
 __all__ = [
@@ -611,36 +612,58 @@ def edge_record(model: _Base) -> RelRecord:
 
 
 def derived_relationships(node: NodeRecord) -> list[RelRecord]:
-    """Relationships implied by a node's reference fields, owned by that node."""
-    p, nid, out = node.props, node.id, []
+    """Relationships implied by a node's reference fields, owned by that node.
 
-    def add(rel_type: str, source: Any, target: Any) -> None:
-        if source and target:
-            out.append(RelRecord(rel_type, str(source), str(target), {}, nid))
+    The rules are :data:`graph.derived.RULES`; both ends must be non-empty.
 
-    if node.label == "Organization":
-        add("PART_OF", nid, p.get("parent_id"))
-        for loc in p.get("locality_ids") or []:
-            add("OPERATES_IN", nid, loc)
-    elif node.label == "Role":
-        add("ROLE_IN", nid, p.get("organization_id"))
-    elif node.label == "Forum":
-        add("IN_LOCALITY", nid, p.get("locality_id"))
-        add("CONVENED_BY", nid, p.get("convener_id"))
-    elif node.label == "Program":
-        add("OPERATES", p.get("operator_id"), nid)
-        add("IN_LOCALITY", nid, p.get("locality_id"))
-        for goal in p.get("goal_ids") or []:
-            add("ADVANCES", nid, goal)
-    elif node.label == "Investment":
-        add("MADE", p.get("funder_id"), nid)
-        add("FUNDS", nid, p.get("program_id") or p.get("locality_id"))
-    elif node.label == "Goal":
-        add("IN_LOCALITY", nid, p.get("locality_id"))
-        add("OWNED_BY", nid, p.get("owner_id"))
-    elif node.label in PROCESS_MODELS:
-        out.extend(process_relationships(node))
+    >>> rels = derived_relationships(NodeRecord("Agreement", "a1", {"party_ids": ["o1", "o2"]}))
+    >>> [(r.type, r.source, r.target, r.owner) for r in rels]
+    [('PARTY_TO', 'o1', 'a1', 'a1'), ('PARTY_TO', 'o2', 'a1', 'a1')]
+    """
+    p, nid = node.props, node.id
+    out: list[RelRecord] = []
+    for rel_type, source, target, listed in RULES.get(node.label, ()):
+        if listed is None:
+            one = (
+                nid
+                if source is None
+                else p.get(source)
+                if isinstance(source, str)
+                else _first(p, source)
+            )
+            other = (
+                nid
+                if target is None
+                else p.get(target)
+                if isinstance(target, str)
+                else _first(p, target)
+            )
+            if one and other:
+                out.append(RelRecord(rel_type, str(one), str(other), {}, nid))
+            continue
+        for item in p.get(listed) or ():
+            one = item if source == listed else _end(p, nid, source)
+            other = item if target == listed else _end(p, nid, target)
+            if one and other:
+                out.append(RelRecord(rel_type, str(one), str(other), {}, nid))
     return out
+
+
+def _end(props: dict[str, Any], node_id: str, end: End) -> Any:
+    """One end of a rule: the node's id, a property, or the first non-empty of several."""
+    if end is None:
+        return node_id
+    return props.get(end) if isinstance(end, str) else _first(props, end)
+
+
+def _first(props: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """``props.get(a) or props.get(b) or ...``: the first non-empty value, else the last."""
+    value = None
+    for name in names:
+        value = props.get(name)
+        if value:
+            break
+    return value
 
 
 def node_localities(node: NodeRecord) -> list[str]:
@@ -696,7 +719,6 @@ from graph.model_process import (  # noqa: E402
     GoalReading,
     Need,
     SurveyResponse,
-    process_relationships,
 )
 
 NODE_MODELS.update(PROCESS_MODELS)

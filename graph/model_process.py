@@ -38,8 +38,6 @@ from graph.model import (
     Domain,
     IdList,
     NodeModel,
-    NodeRecord,
-    RelRecord,
     RequiredText,
     blank_to_none,
 )
@@ -60,7 +58,6 @@ __all__ = [
     "Need",
     "NeedCategory",
     "SurveyResponse",
-    "process_relationships",
 ]
 
 
@@ -328,32 +325,3 @@ PROCESS_MODELS: dict[str, type[NodeModel]] = {
         Assessment,
     )
 }
-
-
-def process_relationships(node: NodeRecord) -> list[RelRecord]:
-    """Relationships implied by a second-wave node's reference fields, owned by that node."""
-    p, nid, out = node.props, node.id, []
-
-    def add(rel_type: str, source: Any, target: Any) -> None:
-        if source and target:
-            out.append(RelRecord(rel_type, str(source), str(target), {}, nid))
-
-    if node.label == "SurveyResponse":
-        add("RESPONDED", p.get("respondent_id"), nid)
-        add("RATES", nid, p.get("partner_id"))
-    elif node.label == "Capability":
-        add("CAN_PROVIDE", p.get("organization_id"), nid)
-        add("CONTACT", nid, p.get("contact_role_id"))
-    elif node.label == "GoalReading":
-        add("READING_OF", nid, p.get("goal_id"))
-    elif node.label == "Agreement":
-        add("IN_LOCALITY", nid, p.get("locality_id"))
-        add("GOVERNED_BY", nid, p.get("governance_forum_id"))
-        for party in p.get("party_ids") or []:
-            add("PARTY_TO", party, nid)
-    elif node.label == "Commitment":
-        add("UNDER", nid, p.get("agreement_id"))
-        add("COMMITTED", p.get("party_id"), nid)
-    elif node.label in ("Need", "CompassRating", "Assessment"):
-        add("IN_LOCALITY", nid, p.get("locality_id"))
-    return out

@@ -9,9 +9,11 @@ Here the thread makes them itself with ``INSERT ... SELECT`` over the nodes it
 has just inserted: SQLite works without the interpreter's lock, beside the
 reading, and the reading side saves the work.
 
-The rules are data (:data:`RULES`): for each label, each derived type with its
-two ends (the node's own id, a property, the first non-empty of several
-properties, or each item of a list property). They hold only for text: a
+The rules are data, :data:`graph.derived.RULES` (the one description Python's
+:func:`graph.model.derived_relationships` reads too): for each label, each
+derived type with its two ends (the node's own id, a property, the first
+non-empty of several properties, or each item of a list property). They hold
+only for text: a
 relationship end is written when it is non-empty text, as ``if source and
 target`` with ``str()`` does for text. Before any rule runs, :data:`GUARD`
 counts the nodes whose property read by a rule (or an index key) is not text
@@ -33,6 +35,7 @@ from itertools import chain, repeat
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
+from graph.derived import RULES, End, Rule
 from graph.model import NODE_MODELS
 
 __all__ = [
@@ -47,62 +50,6 @@ __all__ = [
     "types_of",
     "unchecked",
 ]
-
-#: An end: ``None`` (the node's own id), a property, or properties of which the
-#: first non-empty one is taken (``p.get(a) or p.get(b)``).
-End = str | tuple[str, ...] | None
-
-#: (type, source, target, list property or None). With a list property, the end
-#: that names it is each of its items (``for x in p.get(prop) or []``).
-Rule = tuple[str, End, End, str | None]
-
-#: label -> its rules.
-RULES: dict[str, tuple[Rule, ...]] = {
-    "Locality": (),
-    "Organization": (
-        ("PART_OF", None, "parent_id", None),
-        ("OPERATES_IN", None, "locality_ids", "locality_ids"),
-    ),
-    "Role": (("ROLE_IN", None, "organization_id", None),),
-    "Forum": (
-        ("IN_LOCALITY", None, "locality_id", None),
-        ("CONVENED_BY", None, "convener_id", None),
-    ),
-    "Program": (
-        ("OPERATES", "operator_id", None, None),
-        ("IN_LOCALITY", None, "locality_id", None),
-        ("ADVANCES", None, "goal_ids", "goal_ids"),
-    ),
-    "Investment": (
-        ("MADE", "funder_id", None, None),
-        ("FUNDS", None, ("program_id", "locality_id"), None),
-    ),
-    "Goal": (
-        ("IN_LOCALITY", None, "locality_id", None),
-        ("OWNED_BY", None, "owner_id", None),
-    ),
-    "SurveyResponse": (
-        ("RESPONDED", "respondent_id", None, None),
-        ("RATES", None, "partner_id", None),
-    ),
-    "Capability": (
-        ("CAN_PROVIDE", "organization_id", None, None),
-        ("CONTACT", None, "contact_role_id", None),
-    ),
-    "GoalReading": (("READING_OF", None, "goal_id", None),),
-    "Agreement": (
-        ("IN_LOCALITY", None, "locality_id", None),
-        ("GOVERNED_BY", None, "governance_forum_id", None),
-        ("PARTY_TO", "party_ids", None, "party_ids"),
-    ),
-    "Commitment": (
-        ("UNDER", None, "agreement_id", None),
-        ("COMMITTED", "party_id", None, None),
-    ),
-    "Need": (("IN_LOCALITY", None, "locality_id", None),),
-    "CompassRating": (("IN_LOCALITY", None, "locality_id", None),),
-    "Assessment": (("IN_LOCALITY", None, "locality_id", None),),
-}
 
 #: Properties read as lists (of text); every other property read is text.
 LIST_PROPS = frozenset({"locality_ids", "goal_ids", "party_ids", "domains"})

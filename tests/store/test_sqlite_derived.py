@@ -1,10 +1,12 @@
 """The writer thread's SQL makes the derived relationships and index keys Python's rules make.
 
-:mod:`graph.store.sqlite_derived` restates :func:`graph.model.derived_relationships`
-and :func:`graph.store.sqlite._index_keys` as ``INSERT ... SELECT`` statements.
-These tests hold the statements against the Python rules themselves (the
-definition) on made-up nodes of every label, with empty, missing, repeated and
-crossing values, written through :class:`graph.store.sqlite_bulk.BulkLoad`;
+:mod:`graph.store.sqlite_derived` turns the rules of :data:`graph.derived.RULES`
+(which :func:`graph.model.derived_relationships` reads too; tests/test_derived.py
+holds them against relationships worked out by hand) and the index keys of
+:func:`graph.store.sqlite._index_keys` into ``INSERT ... SELECT`` statements.
+These tests hold the statements against the Python side on made-up nodes of
+every label, with empty, missing, repeated and crossing values, written
+through :class:`graph.store.sqlite_bulk.BulkLoad`;
 and check that a value the statements would read otherwise than Python (not
 text, in an extra column or a field of another type) makes the load give up,
 so the import writes as before. The demo and synth imports are compared with
@@ -113,8 +115,8 @@ def test_the_statements_write_what_the_python_rules_make(tmp_path: Path) -> None
     assert stats.nodes_written == len(nodes)
 
 
-def test_every_labels_rules_are_restated() -> None:
-    # A new label with reference fields needs its rules here (else Python makes them).
+def test_every_labels_rules_fit_the_statements() -> None:
+    # Every label's rules (graph.derived.RULES) fit one statement (else Python makes them).
     assert set(sqlite_derived.RULES) == set(NODE_MODELS)
     assert all(map(sqlite_derived.handled, NODE_MODELS))
     # Rules that do not fit one statement per label leave the label to Python.

@@ -1,0 +1,75 @@
+"""The relationships a node's reference fields imply, as one table for every label.
+
+``Program.operator_id`` is the ``(Organization)-[:OPERATES]->(Program)``
+relationship, ``Agreement.party_ids`` one ``PARTY_TO`` from each party, and so
+on (SPEC sections 1 and 6-9). :data:`RULES` is the one description of them:
+:func:`graph.model.derived_relationships` reads it for one node, and the
+SQLite writer thread of a first import (:mod:`graph.store.sqlite_derived`)
+turns it into ``INSERT ... SELECT`` statements. ``tests/test_derived.py``
+holds it against relationships worked out by hand for every label.
+
+A rule is ``(type, source, target, list property or None)``. An end is
+``None`` (the node's own id), a property, or properties of which the first
+non-empty one is taken (``p.get(a) or p.get(b)``). With a list property, the
+end that names it is each of its items (``for x in p.get(prop) or []``). A
+relationship is made only when both ends are non-empty.
+"""
+
+from __future__ import annotations
+
+__all__ = ["RULES", "End", "Rule"]
+
+#: An end: ``None`` (the node's own id), a property, or properties of which the
+#: first non-empty one is taken.
+End = str | tuple[str, ...] | None
+
+#: (type, source, target, list property or None).
+Rule = tuple[str, End, End, str | None]
+
+#: label -> its rules, in the order the relationships are made.
+RULES: dict[str, tuple[Rule, ...]] = {
+    "Locality": (),
+    "Organization": (
+        ("PART_OF", None, "parent_id", None),
+        ("OPERATES_IN", None, "locality_ids", "locality_ids"),
+    ),
+    "Role": (("ROLE_IN", None, "organization_id", None),),
+    "Forum": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("CONVENED_BY", None, "convener_id", None),
+    ),
+    "Program": (
+        ("OPERATES", "operator_id", None, None),
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("ADVANCES", None, "goal_ids", "goal_ids"),
+    ),
+    "Investment": (
+        ("MADE", "funder_id", None, None),
+        ("FUNDS", None, ("program_id", "locality_id"), None),
+    ),
+    "Goal": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("OWNED_BY", None, "owner_id", None),
+    ),
+    "SurveyResponse": (
+        ("RESPONDED", "respondent_id", None, None),
+        ("RATES", None, "partner_id", None),
+    ),
+    "Capability": (
+        ("CAN_PROVIDE", "organization_id", None, None),
+        ("CONTACT", None, "contact_role_id", None),
+    ),
+    "GoalReading": (("READING_OF", None, "goal_id", None),),
+    "Agreement": (
+        ("IN_LOCALITY", None, "locality_id", None),
+        ("GOVERNED_BY", None, "governance_forum_id", None),
+        ("PARTY_TO", "party_ids", None, "party_ids"),
+    ),
+    "Commitment": (
+        ("UNDER", None, "agreement_id", None),
+        ("COMMITTED", "party_id", None, None),
+    ),
+    "Need": (("IN_LOCALITY", None, "locality_id", None),),
+    "CompassRating": (("IN_LOCALITY", None, "locality_id", None),),
+    "Assessment": (("IN_LOCALITY", None, "locality_id", None),),
+}
