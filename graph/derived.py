@@ -17,7 +17,7 @@ relationship is made only when both ends are non-empty.
 
 from __future__ import annotations
 
-__all__ = ["RULES", "End", "Rule"]
+__all__ = ["OWNER_END", "RULES", "End", "Rule", "owner_by_rule"]
 
 #: An end: ``None`` (the node's own id), a property, or properties of which the
 #: first non-empty one is taken.
@@ -73,3 +73,37 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "CompassRating": (("IN_LOCALITY", None, "locality_id", None),),
     "Assessment": (("IN_LOCALITY", None, "locality_id", None),),
 }
+
+
+def _owner_ends() -> dict[str, str]:
+    """Relationship type -> the end that owns it (``"source"`` or ``"target"``).
+
+    The owner is the node whose field implies the relationship: the end a
+    rule names ``None``. Every rule of one type names the same end (checked
+    here), so a stored relationship's type says which end owns it.
+    """
+    ends: dict[str, str] = {}
+    for rules in RULES.values():
+        for type_name, source, target, _ in rules:
+            end = "source" if source is None else "target"
+            if (source is None) == (target is None) or ends.setdefault(type_name, end) != end:
+                raise ValueError(f"rules of {type_name} disagree on the owning end")
+    return ends
+
+
+#: Relationship type -> the end that owns a derived relationship of it.
+OWNER_END: dict[str, str] = _owner_ends()
+
+
+def owner_by_rule(type_name: str, source: str, target: str) -> str | None:
+    """The id that owns a derived ``type_name`` relationship by the rules, or ``None``.
+
+    >>> owner_by_rule("MADE", "org-fund", "inv-1"), owner_by_rule("IN_LOCALITY", "f1", "loc-1")
+    ('inv-1', 'f1')
+    >>> owner_by_rule("MEMBER_OF", "o1", "f1") is None
+    True
+    """
+    end = OWNER_END.get(type_name)
+    if end is None:
+        return None
+    return source if end == "source" else target

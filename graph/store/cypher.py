@@ -11,8 +11,12 @@ as real Neo4j properties. Helper properties start with ``_``:
 ``_search`` (normalised names), ``_keys`` (``locality:…``,
 ``domain:…``, ``sector:…``, ``kind:…`` filter keys) and ``_json`` (names of
 properties stored as JSON text because Neo4j cannot hold their value,
-such as mixed lists). Relationships carry ``_owner`` (the node that implies
-them, or none). Records that came from an import row carry ``_row`` (that
+such as mixed lists). A derived relationship (implied by a node's field) keeps
+no owner property: its type names the owning end (:data:`graph.derived.OWNER_END`,
+read by :data:`OWNER`); an explicit relationship of such a type carries
+``_explicit``, and an owner that is not the end its type names ``_owner``
+(stores written before kept ``_owner`` on every derived relationship:
+:data:`MIGRATE_OWNERS`). Records that came from an import row carry ``_row`` (that
 row's digest). The digest of a record's properties (no-op detection, ETags)
 is computed by the client from the properties it reads, never stored: every
 stored property costs at commit (a 32-character digest fills a whole
@@ -37,6 +41,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from graph.derived import OWNER_END
+
 __all__ = [
     "ALL_RELS",
     "BUMP_VERSION",
@@ -56,12 +62,18 @@ __all__ = [
     "GRAPH_VERSION",
     "IMPORT_MARK",
     "IN_RELS",
+    "LAYOUT",
+    "LOCK_LAYOUT",
     "LOCK_NODES",
     "META_LABEL",
+    "MIGRATE_OWNERS",
     "NODE_ROW_DIGESTS",
+    "OLD_OWNERS",
     "OUT_RELS",
+    "OWNER",
     "SCHEMA",
     "SET_IMPORT_MARK",
+    "SET_LAYOUT",
     "SET_NODE_ROW_DIGESTS",
     "SUBGRAPH_CORE",
     "SUBGRAPH_FUNDERS",
@@ -208,10 +220,26 @@ MATCH (n:Node {id: id})
 RETURN collect(n.id) AS rows
 """
 
-DROP_OWNED_RELS = """
+
+def _types(end: str) -> str:
+    """A list literal of the relationship types whose derived relationships ``end`` owns."""
+    return "[" + ", ".join(f"'{rel_type(t)[1:-1]}'" for t, e in OWNER_END.items() if e == end) + "]"
+
+
+#: The id of ``r``'s owner, or null for an explicit relationship (see the module's text).
+OWNER = f"""CASE
+  WHEN r._explicit IS NOT NULL THEN null
+  WHEN r._owner IS NOT NULL THEN r._owner
+  WHEN type(r) IN {_types("source")} THEN startNode(r).id
+  WHEN type(r) IN {_types("target")} THEN endNode(r).id
+END"""
+
+DROP_OWNED_RELS = f"""
 UNWIND $ids AS id
-MATCH (n:Node {id: id})-[r]-()
-WHERE r._owner = id
+MATCH (n:Node {{id: id}})-[r]-()
+WHERE r._explicit IS NULL AND (r._owner = id OR r._owner IS NULL AND (
+  type(r) IN {_types("source")} AND startNode(r) = n
+  OR type(r) IN {_types("target")} AND endNode(r) = n))
 DELETE r
 """
 
@@ -347,11 +375,12 @@ WHERE m.import_version = m.value
 RETURN m.import_mark AS mark
 """
 
-DELETE_BLOCKING = """
+DELETE_BLOCKING = f"""
 UNWIND $ids AS id
-MATCH (n:Node {id: id})-[r]-()
-WHERE r._owner IS NOT NULL AND NOT r._owner IN $ids
-RETURN r._owner AS owner, type(r) AS type
+MATCH (n:Node {{id: id}})-[r]-()
+WITH r, {OWNER} AS owner
+WHERE owner IS NOT NULL AND NOT owner IN $ids
+RETURN owner, type(r) AS type
 LIMIT 10
 """
 
@@ -368,7 +397,7 @@ def delete_relationships(type_name: str) -> str:
     return f"""
 UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})-[r:{rel_type(type_name)}]->(b:Node {{id: row.target}})
-WHERE r._owner IS NULL
+WHERE {OWNER} IS NULL
 DELETE r
 RETURN count(*) AS deleted
 """
@@ -380,6 +409,47 @@ DETACH DELETE n
 """
 
 # -- reads ----------------------------------------------------------------------
+# -- the layout of owners (see the module's text) ------------------------------------
+#: Which layout of relationship owners the database holds (2: by type; none: unknown).
+LAYOUT = "MATCH (m:PartnermapMeta {key: 'layout'}) RETURN m.owners AS owners"
+
+#: Takes the layout node's write lock (the transaction that may migrate holds it), then reads it.
+LOCK_LAYOUT = """
+MERGE (m:PartnermapMeta {key: 'layout'})
+SET m.lock = true
+REMOVE m.lock
+RETURN m.owners AS owners
+"""
+
+#: A store written before: a derived relationship that keeps ``_owner`` at the end its type names.
+OLD_OWNERS = f"""
+MATCH ()-[r]->()
+WHERE r._owner IS NOT NULL AND r._explicit IS NULL
+  AND (type(r) IN {_types("source")} AND r._owner = startNode(r).id
+    OR type(r) IN {_types("target")} AND r._owner = endNode(r).id)
+RETURN count(*) > 0 AS found
+LIMIT 1
+"""
+
+#: From that layout to this one, in the transaction holding the layout's lock.
+MIGRATE_OWNERS = (
+    f"""
+MATCH ()-[r]->()
+WHERE type(r) IN {_types("source")} + {_types("target")}
+  AND r._owner IS NULL AND r._explicit IS NULL
+SET r._explicit = true
+""",
+    f"""
+MATCH ()-[r]->()
+WHERE r._owner IS NOT NULL
+  AND (type(r) IN {_types("source")} AND r._owner = startNode(r).id
+    OR type(r) IN {_types("target")} AND r._owner = endNode(r).id)
+REMOVE r._owner
+""",
+)
+
+SET_LAYOUT = "MATCH (m:PartnermapMeta {key: 'layout'}) SET m.owners = 2"
+
 GRAPH_VERSION = "MATCH (m:PartnermapMeta {key: 'version'}) RETURN m.value AS value"
 
 _NODE_COLUMNS = "n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props"

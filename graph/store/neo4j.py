@@ -48,7 +48,7 @@ from graph.store.base import (
     check_preconditions,
 )
 from graph.store.neo4j_bulk import Neo4jBulkLoad
-from graph.store.neo4j_props import decode_props, stored_digest
+from graph.store.neo4j_props import decode_props, stored_digest, stored_owner
 from graph.store.neo4j_write import chunks, collected, read_row_digests, write_records
 from graph.text import normalize
 
@@ -214,8 +214,25 @@ class Neo4jStore(GraphStore):
                         # Another process created the same constraint at the same moment.
                         if "EquivalentSchemaRule" not in (exc.code or ""):
                             raise
+                layout = session.run(cypher.LAYOUT).single()
+                if layout is None or layout["owners"] != 2:
+                    session.execute_write(self._migrate_owners)
         except (Neo4jError, DriverError, OSError) as exc:
             raise self._unavailable(exc) from exc
+
+    @staticmethod
+    def _migrate_owners(tx: ManagedTransaction) -> None:
+        """Bring a store written before to the layout of owners by type (:mod:`graph.store.cypher`).
+
+        Once per database: under the layout node's lock, so a second process
+        that opens the store meanwhile waits and then finds it done.
+        """
+        if tx.run(cypher.LOCK_LAYOUT).single(strict=True)["owners"] == 2:
+            return
+        if tx.run(cypher.OLD_OWNERS).single(strict=True)["found"]:
+            for statement in cypher.MIGRATE_OWNERS:
+                tx.run(statement).consume()
+        tx.run(cypher.SET_LAYOUT).consume()
 
     def close(self) -> None:
         if self._owns_driver:
@@ -390,10 +407,9 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def _rel(rec: neo4j.Record) -> RelRecord:
-        props = rec["props"]
-        return RelRecord(
-            rec["type"], rec["source"], rec["target"], decode_props(props), props.get("_owner")
-        )
+        props, type_name, source, target = rec["props"], rec["type"], rec["source"], rec["target"]
+        owner = stored_owner(type_name, source, target, props)
+        return RelRecord(type_name, source, target, decode_props(props), owner)
 
     def get(self, node_id: str) -> NodeRecord | None:
         rows = self._read(cypher.GET_NODES, ids=[node_id])

@@ -17,7 +17,7 @@ from neo4j import GraphDatabase
 
 from graph.errors import Conflict, StoreUnavailable, ValidationFailed
 from graph.model import NodeRecord, RelRecord
-from graph.store import open_store
+from graph.store import cypher, open_store
 from graph.store.neo4j import Neo4jStore
 from tests.neo4j.server import Neo4jServer, free_port
 
@@ -116,7 +116,7 @@ def test_properties_are_real_neo4j_properties(
         records, _, _ = driver.execute_query(
             "MATCH (o:Organization)-[r:OPERATES]->(p:Program {id: $id}) "
             "RETURN labels(p) AS labels, p.domains AS domains, p.age_min AS age, "
-            "o.name AS operator, r._owner AS owner",
+            "o.name AS operator, properties(r) AS rel_props",
             id="p1",
             database_="neo4j",
         )
@@ -130,7 +130,10 @@ def test_properties_are_real_neo4j_properties(
         0,
         "ג'וינט",
     )
-    assert row["owner"] == "p1"
+    # A derived relationship keeps no property (its type names the owning end).
+    assert row["rel_props"] == {}
+    (operates,) = [r for r in neo4j_store.iter_relationships() if r.type == "OPERATES"]
+    assert operates.owner == "p1"
     assert {
         (c["name"], tuple(c["labelsOrTypes"]), tuple(c["properties"])) for c in constraints
     } >= {("partnermap_node_id", ("Node",), ("id",))}
@@ -332,3 +335,54 @@ def test_new_ties_by_element_id_or_by_id_and_a_missing_end(neo4j_store: Neo4jSto
     with pytest.raises(Conflict, match="o-nowhere"):
         neo4j_store.write([c], [RelRecord("PARTNERS_WITH", "o-c", "o-a", {}), nowhere])
     assert neo4j_store.get("o-c") is None and neo4j_store.graph_version() == version
+
+
+def _raw(server: Neo4jServer, query: str) -> list[Any]:
+    with GraphDatabase.driver(server.uri, auth=None) as driver:
+        records, _, _ = driver.execute_query(query, database_="neo4j")
+    return [r.data() for r in records]
+
+
+_REL_PROPS = (
+    "MATCH (a)-[r]->(b) RETURN a.id + ' ' + type(r) + ' ' + b.id AS key, properties(r) AS p"
+)
+
+
+def test_a_store_written_before_gets_its_owners_by_type(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    """Every derived relationship kept ``_owner`` before; opening the store moves it once."""
+    _raw(
+        neo4j_server,
+        "CREATE (o:Node:Organization {id: 'o1', name: 'א', sector: 'other'}), "
+        "(p:Node:Program {id: 'p1', name: 'ב', operator_id: 'o1', locality_id: 'l1'}), "
+        "(l:Node:Locality {id: 'l1', name: 'ג'}), "
+        "(o)-[:OPERATES {_owner: 'p1'}]->(p), (p)-[:IN_LOCALITY {_owner: 'p1'}]->(l), "
+        "(o)-[:IN_LOCALITY {note: 'סניף'}]->(l), (o)-[:PARTNERS_IN {role: 'x'}]->(p) "
+        "WITH 1 AS done MATCH (m:PartnermapMeta {key: 'layout'}) DETACH DELETE m",
+    )
+    store = Neo4jStore.from_url(neo4j_server.uri)
+    try:
+        owners = {r.key: r.owner for r in store.iter_relationships()}
+    finally:
+        store.close()
+    assert owners == {
+        ("o1", "OPERATES", "p1"): "p1",
+        ("p1", "IN_LOCALITY", "l1"): "p1",
+        ("o1", "IN_LOCALITY", "l1"): None,
+        ("o1", "PARTNERS_IN", "p1"): None,
+    }
+    stored = {r["key"]: r["p"] for r in _raw(neo4j_server, _REL_PROPS)}
+    assert stored == {
+        "o1 OPERATES p1": {},
+        "p1 IN_LOCALITY l1": {},
+        "o1 IN_LOCALITY l1": {"note": "סניף", "_explicit": True},
+        "o1 PARTNERS_IN p1": {"role": "x"},
+    }
+    assert _raw(neo4j_server, cypher.LAYOUT) == [{"owners": 2}]
+    # Written in this layout, a store that lost its layout node is not moved again:
+    # its derived relationships (no property) are not taken for explicit ones.
+    _raw(neo4j_server, "MATCH (m:PartnermapMeta {key: 'layout'}) DETACH DELETE m")
+    Neo4jStore.from_url(neo4j_server.uri).close()
+    assert {r["key"]: r["p"] for r in _raw(neo4j_server, _REL_PROPS)} == stored
+    assert {r.key: r.owner for r in neo4j_store.iter_relationships()} == owners

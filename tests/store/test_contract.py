@@ -300,6 +300,31 @@ def test_explicit_copy_of_a_derived_relationship(store: GraphStore) -> None:
     assert store.counts().relationships == {"OPERATES": 1}
 
 
+def test_explicit_relationship_of_a_derived_type(store: GraphStore) -> None:
+    """An explicit relationship of a type the rules derive stays explicit (no owner)."""
+    locality = NodeRecord("Locality", "l1", {"name": "ג"})
+    org = NodeRecord("Organization", "o1", {"name": "א", "sector": "other"})
+    program = NodeRecord("Program", "p1", {"name": "ב", "operator_id": "o1", "locality_id": "l1"})
+    explicit = RelRecord("IN_LOCALITY", "o1", "l1", {"note": "סניף"})
+    store.write([locality, org, program], [explicit])
+    owners = {r.key: r.owner for r in store.iter_relationships()}
+    assert owners == {
+        ("o1", "IN_LOCALITY", "l1"): None,
+        ("p1", "IN_LOCALITY", "l1"): "p1",
+        ("o1", "OPERATES", "p1"): "p1",
+    }
+    assert store.get_relationship(explicit.key) == explicit
+    # Rewriting its source replaces the source's own derived relationships only.
+    store.write([NodeRecord("Organization", "o1", {"name": "א׳", "sector": "other"})])
+    assert store.get_relationship(explicit.key) == explicit
+    # The explicit one is not what keeps the locality: the program's is.
+    with pytest.raises(Conflict, match=r"p1 \(IN_LOCALITY\)") as refused:
+        store.delete_nodes(["l1"])
+    assert "o1" not in str(refused.value)
+    assert store.delete_relationships([explicit.key, ("p1", "IN_LOCALITY", "l1")]) == 1
+    assert store.get_relationship(("p1", "IN_LOCALITY", "l1")) is not None
+
+
 # -- conflicts and rollback -------------------------------------------------------------
 def test_dangling_reference_rolls_back_everything(loaded: GraphStore) -> None:
     before = loaded.counts()
