@@ -13,6 +13,11 @@ A rule is ``(type, source, target, list property or None)``. An end is
 non-empty one is taken (``p.get(a) or p.get(b)``). With a list property, the
 end that names it is each of its items (``for x in p.get(prop) or []``). A
 relationship is made only when both ends are non-empty.
+
+The node that implies a relationship owns it, and every rule of one type
+names the same end for it (:data:`OWNER_END`). So the Neo4j store keeps no
+owner on a derived relationship: its type says which end owns it
+(:func:`owner_by_rule`, :mod:`graph.store.neo4j_props`).
 """
 
 from __future__ import annotations
