@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from graph.derived import OWNER_END
 
 __all__ = [
+    "ALL_NODE_ROW_DIGESTS",
     "ALL_RELS",
     "BUMP_VERSION",
     "CLEAR",
@@ -168,6 +169,13 @@ SET_NODE_ROW_DIGESTS = """
 UNWIND $rows AS row
 MATCH (n:Node {id: row.id})
 SET n._row = row.digest
+"""
+
+#: Every node's import-row digest, in one scan (see neo4j_write.NodeRowCache).
+ALL_NODE_ROW_DIGESTS = """
+MATCH (n:Node)
+WHERE n._row IS NOT NULL
+RETURN collect([n.id, n._row]) AS rows
 """
 
 NODE_ROW_DIGESTS = """

@@ -49,7 +49,13 @@ from graph.store.base import (
 )
 from graph.store.neo4j_bulk import Neo4jBulkLoad
 from graph.store.neo4j_props import decode_props, stored_digest, stored_owner
-from graph.store.neo4j_write import chunks, collected, read_row_digests, write_records
+from graph.store.neo4j_write import (
+    NodeRowCache,
+    chunks,
+    collected,
+    read_row_digests,
+    write_records,
+)
 from graph.text import normalize
 
 __all__ = ["Neo4jStore"]
@@ -111,6 +117,7 @@ class Neo4jStore(GraphStore):
         self.database = database
         self.url = url or f"neo4j:///{database}"
         self._owns_driver = owns_driver
+        self._node_rows = NodeRowCache()
         self._ensure_schema()
 
     @classmethod
@@ -250,6 +257,7 @@ class Neo4jStore(GraphStore):
         row_digests: Mapping[RecordKey, str] | None = None,
         import_mark: str | None = None,
     ) -> WriteStats:
+        self._node_rows.clear()  # kept for reads between writes only (its version says when)
         node_list = list(nodes)
         rel_list = list(relationships)
         for node in node_list:
@@ -293,7 +301,7 @@ class Neo4jStore(GraphStore):
                 _check_label(key[1], "relationship type")
 
         def work(tx: ManagedTransaction) -> dict[RecordKey, str]:
-            return read_row_digests(tx, keys)
+            return read_row_digests(tx, keys, self._node_rows)
 
         return self._run_read(work)
 
@@ -390,6 +398,8 @@ class Neo4jStore(GraphStore):
         return self._run_write(work)
 
     def clear(self) -> None:
+        self._node_rows.clear()
+
         def work(tx: ManagedTransaction) -> None:
             tx.run(cypher.CLEAR).consume()
             tx.run(cypher.BUMP_VERSION, token=secrets.token_hex(4)).consume()

@@ -386,3 +386,30 @@ def test_a_store_written_before_gets_its_owners_by_type(
     Neo4jStore.from_url(neo4j_server.uri).close()
     assert {r["key"]: r["p"] for r in _raw(neo4j_server, _REL_PROPS)} == stored
     assert {r.key: r.owner for r in neo4j_store.iter_relationships()} == owners
+
+
+def test_kept_row_digests_follow_the_graph_version(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    """Once many are asked, every node's digest is read in one scan and kept for its version."""
+    nodes = [
+        NodeRecord("Organization", f"o{i}", {"name": f"ארגון {i}", "sector": "other"})
+        for i in range(8)
+    ]
+    digests = {n.id: f"{i:016x}" for i, n in enumerate(nodes)}
+    neo4j_store.write(nodes, row_digests=digests)
+    ids = [n.id for n in nodes]
+    assert neo4j_store.row_digests(ids) == digests
+    # Kept: a change behind the store's back that leaves the version as it was
+    # is not seen by a later ask of a few (they would be looked up by id otherwise).
+    _raw(neo4j_server, "MATCH (n:Node {id: 'o3'}) REMOVE n._row")
+    assert neo4j_store.row_digests(["o3"]) == {"o3": digests["o3"]}
+    # Another process's write moves the version on: the kept digests are read again.
+    other = Neo4jStore.from_url(neo4j_server.uri)
+    try:
+        other.write([NodeRecord("Organization", "o1", {"name": "שונה", "sector": "other"})])
+    finally:
+        other.close()
+    left = {k: v for k, v in digests.items() if k not in ("o1", "o3")}
+    assert neo4j_store.row_digests(ids) == left
+    assert neo4j_store.row_digests(["o3", "o4"]) == {"o4": digests["o4"]}
