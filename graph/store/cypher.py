@@ -416,7 +416,6 @@ MATCH (n:Node)
 DETACH DELETE n
 """
 
-# -- reads ----------------------------------------------------------------------
 # -- the layout of owners (see the module's text) ------------------------------------
 #: Which layout of relationship owners the database holds (2: by type; none: unknown).
 LAYOUT = "MATCH (m:PartnermapMeta {key: 'layout'}) RETURN m.owners AS owners"
@@ -429,13 +428,16 @@ REMOVE m.lock
 RETURN m.owners AS owners
 """
 
+#: ``r`` keeps ``_owner`` at the end its type names (as every derived one did before).
+_OWNER_AT_ITS_END = f"""r._owner IS NOT NULL
+  AND (type(r) IN {_types("source")} AND r._owner = startNode(r).id
+    OR type(r) IN {_types("target")} AND r._owner = endNode(r).id)"""
+
 #: A store written before: a derived relationship that keeps ``_owner`` at the end its type names.
 OLD_OWNERS = f"""
 MATCH ()-[r]->()
-WHERE r._owner IS NOT NULL AND r._explicit IS NULL
-  AND (type(r) IN {_types("source")} AND r._owner = startNode(r).id
-    OR type(r) IN {_types("target")} AND r._owner = endNode(r).id)
-RETURN count(*) > 0 AS found
+WHERE r._explicit IS NULL AND {_OWNER_AT_ITS_END}
+RETURN 1 AS found
 LIMIT 1
 """
 
@@ -449,14 +451,14 @@ SET r._explicit = true
 """,
     f"""
 MATCH ()-[r]->()
-WHERE r._owner IS NOT NULL
-  AND (type(r) IN {_types("source")} AND r._owner = startNode(r).id
-    OR type(r) IN {_types("target")} AND r._owner = endNode(r).id)
+WHERE {_OWNER_AT_ITS_END}
 REMOVE r._owner
 """,
 )
 
 SET_LAYOUT = "MATCH (m:PartnermapMeta {key: 'layout'}) SET m.owners = 2"
+
+# -- reads ----------------------------------------------------------------------
 
 GRAPH_VERSION = "MATCH (m:PartnermapMeta {key: 'version'}) RETURN m.value AS value"
 

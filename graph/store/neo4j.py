@@ -236,7 +236,7 @@ class Neo4jStore(GraphStore):
         """
         if tx.run(cypher.LOCK_LAYOUT).single(strict=True)["owners"] == 2:
             return
-        if tx.run(cypher.OLD_OWNERS).single(strict=True)["found"]:
+        if tx.run(cypher.OLD_OWNERS).single() is not None:  # stops at the first one
             for statement in cypher.MIGRATE_OWNERS:
                 tx.run(statement).consume()
         tx.run(cypher.SET_LAYOUT).consume()
