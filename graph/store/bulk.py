@@ -135,7 +135,7 @@ class ThreadedBulkLoad(ABC):
         self.seal()
         self._done = True
         self._jobs.put((FINISH, "" if import_mark is None else import_mark))
-        self._thread.join()
+        self._wait_for_commit()
         if not self._committed:
             return None
         stats = self._stats
@@ -143,12 +143,23 @@ class ThreadedBulkLoad(ABC):
         return stats
 
     def abort(self) -> None:
-        """Roll back whatever was written (idempotent); returns once it is rolled back."""
+        """Roll back whatever was written (idempotent); returns once it is rolled back.
+
+        After a commit there is nothing to roll back: the thread may still be
+        tidying up (:meth:`_wait_for_commit`), and is not waited for.
+        """
         self._done = True
         self._held = []
+        if self._committed:
+            return
         if self._thread is not None and self._thread.is_alive():
             self._jobs.put((ABORT, ""))
             self._thread.join()
+
+    def _wait_for_commit(self) -> None:
+        """Return once the thread has committed or failed (by default: when it has ended)."""
+        assert self._thread is not None
+        self._thread.join()
 
     # -- each store's own -----------------------------------------------------------------
     @abstractmethod

@@ -185,6 +185,8 @@ class SQLiteStore(GraphStore):
         self.url = f"sqlite:///{self.path}"
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
+        #: First imports written by a thread (:meth:`bulk_load`), whose checkpoint may still run.
+        self._bulk_loads: list[BulkLoad] = []
         self._lock = threading.Lock()
         #: Opened read-only: the file (or its folder) cannot be written; reads still work.
         self.read_only = False
@@ -292,6 +294,9 @@ class SQLiteStore(GraphStore):
         raise sqlite3.OperationalError("unable to open the database read-only")
 
     def close(self) -> None:
+        for load in self._bulk_loads:  # a first import's checkpoint, if it still runs
+            load.settle()
+        self._bulk_loads = []
         with self._lock:
             for conn in self._all:
                 try:
@@ -388,7 +393,9 @@ class SQLiteStore(GraphStore):
                 return None
         except sqlite3.Error:
             return None
-        return BulkLoad(self, _BULK_RECORDS)
+        load = BulkLoad(self, _BULK_RECORDS)
+        self._bulk_loads = [*(b for b in self._bulk_loads if not b.settled), load]
+        return load
 
     def _check_conditions(
         self,

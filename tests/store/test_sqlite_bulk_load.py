@@ -8,6 +8,9 @@ lock free.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +169,52 @@ def test_a_failure_after_the_read_rolls_back_and_frees_the_store(
         assert store.counts().nodes == {}
         assert run_import(store, folder).valid  # nothing holds the write lock
         assert store.counts().nodes == {"Organization": 120}
+
+
+def test_the_import_returns_at_the_commit_and_the_log_is_copied_into_the_file_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    loads: list[sqlite_bulk.BulkLoad] = []
+    made = SQLiteStore.bulk_load
+
+    def kept(store: SQLiteStore) -> sqlite_bulk.BulkLoad | None:
+        loads.append(made(store))  # type: ignore[arg-type]
+        return loads[-1]
+
+    monkeypatch.setattr(SQLiteStore, "bulk_load", kept)
+    release = threading.Event()
+    checkpoint = sqlite_bulk.BulkLoad._write
+
+    def held_checkpoint(load: sqlite_bulk.BulkLoad) -> None:
+        # The checkpoint waits until the test has looked: the import must not wait for it.
+        real_set = load._landed.set
+
+        def landed() -> None:
+            real_set()
+            assert release.wait(10)
+
+        load._landed.set = landed  # type: ignore[method-assign]
+        checkpoint(load)
+
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_write", held_checkpoint)
+    db = tmp_path / "g.db"
+    store = SQLiteStore(db)
+    small = db.stat().st_size
+    report = run_import(store, small_folder(tmp_path / "data"))
+    assert report.valid and loads[0]._committed  # returned while the checkpoint is held
+    assert not loads[0].settled
+    # Another connection sees the import (from the log), and stays open: closing the
+    # last connection would copy the log into the file by itself.
+    with contextlib.closing(sqlite3.connect(db)) as other:
+        assert other.execute("SELECT count(*) FROM nodes").fetchone() == (120,)
+        assert db.stat().st_size == small  # nothing copied into the file yet
+        threading.Timer(0.2, release.set).start()
+        store.close()  # waits for the checkpoint
+        assert loads[0].settled
+        pages = other.execute("PRAGMA page_count").fetchone()[0]
+        page_size = other.execute("PRAGMA page_size").fetchone()[0]
+        assert db.stat().st_size == pages * page_size > small
 
 
 def test_a_small_import_never_starts_the_writer(
