@@ -15,11 +15,18 @@ that the import writes as before.
 The writer thread's loop answers three jobs besides its store's own:
 ``(SEAL, "")``, ``(FINISH, import_mark or "")`` (commit, then set
 ``_committed``) and ``(ABORT, "")`` (roll back and return).
+
+A store whose writer thread spends its time outside the interpreter (SQLite)
+sets :attr:`ThreadedBulkLoad.switch_interval`: while its thread runs, the
+interpreter hands its lock between threads more often (:class:`_Switching`).
+Each time the writer comes back from its store it needs the lock, which the
+reading thread, busy in Python, otherwise keeps for up to 5 ms.
 """
 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -35,6 +42,35 @@ FINISH = "finish"
 ABORT = "abort"
 
 Records = tuple[list[NodeRecord], list[RelRecord], Mapping[RecordKey, str]]
+
+
+class _Switching:
+    """A shorter switch interval, kept while at least one writer thread runs, then restored.
+
+    The interval is the whole process's: it is only ever lowered (the shortest
+    asked for, or a shorter one set by someone else, holds), and put back as
+    found when the last writer is done.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: list[float] = []
+        self._saved = 0.0
+
+    def hold(self, interval: float) -> None:
+        with self._lock:
+            if not self._held:
+                self._saved = sys.getswitchinterval()
+            self._held.append(interval)
+            sys.setswitchinterval(min([self._saved, *self._held]))
+
+    def release(self, interval: float) -> None:
+        with self._lock:
+            self._held.remove(interval)
+            sys.setswitchinterval(min([self._saved, *self._held]))
+
+
+_SWITCHING = _Switching()
 
 
 class ThreadedBulkLoad(ABC):
@@ -54,6 +90,10 @@ class ThreadedBulkLoad(ABC):
     #: The writer thread's name (seen in a profile or a thread dump).
     thread_name = "partnermap-bulk-load"
 
+    #: The interpreter's switch interval (seconds) while the thread runs, or ``None``: Python's
+    #: own (5 ms). For a thread that waits on its store outside the interpreter.
+    switch_interval: float | None = None
+
     def __init__(self, store: GraphStore, threshold: int) -> None:
         self._versioned = store
         self._threshold = threshold
@@ -70,6 +110,7 @@ class ThreadedBulkLoad(ABC):
         self.nodes_added = 0
         self.relationships_added = 0
         self._stats = WriteStats()
+        self._switching = False  # holding the shorter switch interval (_SWITCHING)
 
     # -- the reading side ----------------------------------------------------------------
     def add(
@@ -96,6 +137,9 @@ class ThreadedBulkLoad(ABC):
                 self._thread = threading.Thread(
                     target=self._write, name=self.thread_name, daemon=True
                 )
+                if self.switch_interval is not None:
+                    _SWITCHING.hold(self.switch_interval)
+                    self._switching = True
                 self._thread.start()
                 held, self._held = self._held, []
                 for job in held:
@@ -136,6 +180,7 @@ class ThreadedBulkLoad(ABC):
         self._done = True
         self._jobs.put((FINISH, "" if import_mark is None else import_mark))
         self._wait_for_commit()
+        self._stop_switching()
         if not self._committed:
             return None
         stats = self._stats
@@ -151,10 +196,17 @@ class ThreadedBulkLoad(ABC):
         self._done = True
         self._held = []
         if self._committed:
+            self._stop_switching()
             return
         if self._thread is not None and self._thread.is_alive():
             self._jobs.put((ABORT, ""))
             self._thread.join()
+        self._stop_switching()
+
+    def _stop_switching(self) -> None:
+        if self._switching and self.switch_interval is not None:
+            self._switching = False
+            _SWITCHING.release(self.switch_interval)
 
     def _wait_for_commit(self) -> None:
         """Return once the thread has committed or failed (by default: when it has ended)."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.store import bulk, sqlite_bulk
 from graph.store import sqlite as sqlite_store
-from graph.store import sqlite_bulk
 from graph.store.sqlite import SQLiteStore
 from importers import pipeline
 from importers.registry import run_import
@@ -115,6 +116,39 @@ def test_an_import_with_errors_commits_nothing_and_reports_as_before(
     assert spy.committed == 0
     with SQLiteStore(tmp_path / "bulk.db") as store:  # the write lock is free again
         assert run_import(store, small_folder(tmp_path / "good")).valid
+
+
+@pytest.mark.parametrize("partnership", ["", "o1,o9999,3"], ids=["committed", "rolled-back"])
+def test_the_switch_interval_is_shorter_while_the_writer_runs_and_restored_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partnership: str
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    seen: list[float] = []
+    write = sqlite_bulk.BulkLoad._write
+
+    def watched(load: sqlite_bulk.BulkLoad) -> None:
+        seen.append(sys.getswitchinterval())
+        write(load)
+
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_write", watched)
+    before = sys.getswitchinterval()
+    assert before > sqlite_bulk.BulkLoad.switch_interval  # Python's own 5 ms
+    with SQLiteStore(tmp_path / "g.db") as store:
+        report = run_import(store, small_folder(tmp_path / "data", "", partnership))
+    assert report.valid is (partnership == "")
+    assert seen == [sqlite_bulk.BulkLoad.switch_interval]
+    assert sys.getswitchinterval() == before
+
+
+def test_two_writers_at_once_keep_the_shortest_interval_until_the_last_is_done() -> None:
+    switching, before = bulk._Switching(), sys.getswitchinterval()
+    switching.hold(0.001)
+    switching.hold(0.0005)
+    assert sys.getswitchinterval() == 0.0005
+    switching.release(0.0005)
+    assert sys.getswitchinterval() == 0.001
+    switching.release(0.001)
+    assert sys.getswitchinterval() == before
 
 
 def test_a_partial_import_writes_the_valid_rows_as_before(
