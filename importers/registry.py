@@ -256,7 +256,9 @@ def _run(
         try:
             if parser is tabular.parse:
                 every = getattr(bulk, "hand_over_every", None)
-                with tabular.records_to(bulk.add if bulk is not None else None, every):
+                sink = bulk.add if bulk is not None else None
+                # A bulk load is made only for an empty store: no row can be unchanged.
+                with tabular.records_to(sink, every, into_empty=bulk is not None):
                     batch = parser(path, report, store, progress=read_progress)
             elif parser is jsonexport.parse_json:
                 batch = parser(path, report, store, progress=read_progress)

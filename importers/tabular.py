@@ -184,22 +184,33 @@ _SINK: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("import_sink
 _SINK_EVERY: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "import_sink_every", default=None
 )
+_INTO_EMPTY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "import_into_empty", default=False
+)
 
 
 @contextlib.contextmanager
-def records_to(sink: Sink | None, every: int | None = None) -> Iterator[None]:
+def records_to(
+    sink: Sink | None, every: int | None = None, *, into_empty: bool = False
+) -> Iterator[None]:
     """Within the block, :func:`parse` hands each file's records to ``sink`` once read.
 
     A write that starts before the import ends
     (:class:`graph.store.sqlite_bulk.BulkLoad`) is fed this way. With ``every``,
     the records of a file are also handed over while it is read, each time at
     least ``every`` more rows were read (always in the order read).
+    ``into_empty`` says the store held nothing when the import began: no row
+    can be unchanged, so :func:`parse` neither reads the rows' keys nor asks the
+    store for digests. (Should another process write meanwhile, its records are
+    written over rather than counted as unchanged: the same graph in the end.)
     """
     token = _SINK.set(sink)
     every_token = _SINK_EVERY.set(every)
+    empty_token = _INTO_EMPTY.set(into_empty)
     try:
         yield
     finally:
+        _INTO_EMPTY.reset(empty_token)
         _SINK_EVERY.reset(every_token)
         _SINK.reset(token)
 
@@ -604,6 +615,7 @@ def parse(
     """
     sink = _SINK.get()
     every = _SINK_EVERY.get() if sink is not None else None
+    look_up = store is not None and not _INTO_EMPTY.get()  # rows the store may hold unchanged
     batch = Batch()
     sheets = read_sheets(Path(path), report)
     by_stem: dict[str, Sheet] = {}
@@ -648,8 +660,12 @@ def parse(
         if found is None:
             continue
         rows = list(found.rows)
-        keys, digests = keys_and_digests(stem, [data for _, data in rows])
-        stored = store.row_digests([k for k in keys if k is not None]) if store else {}
+        keys, digests = keys_and_digests(stem, [data for _, data in rows], keys_too=look_up)
+        stored = (
+            store.row_digests([k for k in keys if k is not None])
+            if look_up and store is not None
+            else {}
+        )
         kind = str(getattr(model, "rel_type", None) or getattr(model, "label", stem))
         unchanged, nodes, rels, name = batch.unchanged, batch.nodes, batch.relationships, found.name
         row_digests = batch.row_digests

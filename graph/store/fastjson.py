@@ -103,13 +103,15 @@ def dumps(value: Any) -> str:
     return canonical_json(value)
 
 
-def dumps_rows(rows: list[Any]) -> str | None:
+def dumps_rows(rows: list[Any], *, checked: bool = False) -> str | None:
     """Rows (lists or tuples of values) as one JSON array in canonical_json's form, or ``None``.
 
     ``None`` when orjson's text might not be canonical_json's (see the
     module's notes); the caller then encodes the rows with Python's encoder.
+    ``checked``: the caller knows every value is one :func:`_plain` accepts, and
+    the walk is skipped (orjson still refuses what it cannot write: then ``None``).
     """
-    if orjson is None or not _plain(rows):
+    if orjson is None or not (checked or _plain(rows)):
         return None
     try:
         return orjson.dumps(rows, option=_OPTIONS).decode()

@@ -49,13 +49,15 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from types import UnionType
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from graph.model import NodeRecord, RelRecord, derived_relationships
+from graph.model import EDGE_MODELS, NODE_MODELS, NodeRecord, RelRecord, derived_relationships
 from graph.store import sqlite_derived
 from graph.store.base import RecordKey, canonical_json
 from graph.store.bulk import ABORT, FINISH, SEAL, ThreadedBulkLoad
-from graph.store.fastjson import dumps_rows
+from graph.store.fastjson import _plain, dumps_rows
 
 if TYPE_CHECKING:
     from graph.store.sqlite import SQLiteStore
@@ -136,6 +138,59 @@ def _objects_come_back_whole() -> bool:
     return row is not None and row[0] == canonical_json(sample)
 
 
+def _surely_plain(annotation: Any) -> bool:
+    """Whether a model field of this annotation holds, as the import makes records, only values
+    orjson writes as canonical_json does: text, integers, booleans, ``None`` and lists of them.
+
+    Not floats (orjson writes some of them otherwise: :mod:`graph.store.fastjson`) and
+    nothing else: their values are checked per record.
+
+    >>> _surely_plain(str | None), _surely_plain(list[str]), _surely_plain(float | None)
+    (True, True, False)
+    """
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        return all(_surely_plain(a) for a in args)
+    if origin is list:
+        return len(args) == 1 and _surely_plain(args[0])
+    if origin is Literal:
+        return all(type(a) in (str, int, bool) for a in args)
+    if annotation in (str, int, bool, type(None)):
+        return True
+    # A text enum: the models' JSON dump and the fast path give its value (text).
+    return isinstance(annotation, type) and issubclass(annotation, StrEnum)
+
+
+@functools.cache
+def _fields_to_check(kind: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """For a record of ``kind`` (a label or a relationship type): the fields its model
+    declares, and those of them whose values must be checked before orjson writes them
+    (:func:`_surely_plain`); ``None`` for a kind without a model (every value is checked).
+
+    The import makes its records with the models (``importers.fastrow``, or pydantic's JSON
+    dump), so a declared field holds what its annotation says; a property the model does not
+    declare (an extra column) is checked with the rest of the record.
+    """
+    model = NODE_MODELS.get(kind) or EDGE_MODELS.get(kind)
+    if model is None:
+        return None
+    fields = model.model_fields
+    unsure = tuple(sorted(n for n, f in fields.items() if not _surely_plain(f.annotation)))
+    return frozenset(fields), unsure
+
+
+def _props_plain(kind: str, props: dict[str, Any]) -> bool:
+    """Whether orjson writes ``props`` of a record of ``kind`` as canonical_json does.
+
+    The same answer as walking every value (:func:`graph.store.fastjson._plain`), looking
+    only at what its model does not vouch for.
+    """
+    check = _fields_to_check(kind)
+    if check is None or not check[0].issuperset(props):
+        return _plain(props.values())
+    return not check[1] or _plain([props.get(f) for f in check[1]])
+
+
 class BulkLoad(ThreadedBulkLoad):
     """Records of an import into an empty store, written by a thread until the import decides.
 
@@ -189,6 +244,9 @@ class BulkLoad(ThreadedBulkLoad):
         props_of = _as_is if whole else _dumps
         rel_props_of = _as_is if whole else _props_text
         ids, stats = self._ids, self._stats
+        # Whether every value of the rows is one orjson writes as canonical_json does, found
+        # field by field (_props_plain); else dumps_rows walks every value, as for text props.
+        sure = whole
         node_rows = []
         for node in nodes:
             if node.id in ids:  # the import will report it; the write path decides
@@ -203,6 +261,8 @@ class BulkLoad(ThreadedBulkLoad):
                 (node.id, node.label, props_of(node.props), _search_text(node), digest or "")
             )
             stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
+            if sure:
+                sure = _props_plain(node.label, node.props)
         # The thread makes the index keys, and the derived relationships of the labels
         # sqlite_derived has rules for, from the nodes it inserted (the DERIVE job).
         # What the statements read must be text, or the write path writes (sqlite_derived).
@@ -225,6 +285,8 @@ class BulkLoad(ThreadedBulkLoad):
         rel_rows: list[tuple[Any, ...]] = [
             (r.source, r.type, r.target, rel_props_of(r.props), r.owner or "", "") for r in derived
         ]
+        if sure and derived:  # made by the rules, not by a model: every value is checked
+            sure = all(_plain(r.props.values()) for r in derived)
         keys = self._rel_keys
         for rel in relationships:
             key = rel.key
@@ -242,6 +304,8 @@ class BulkLoad(ThreadedBulkLoad):
                  digest or "")
             )  # fmt: skip
             stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
+            if sure:
+                sure = _props_plain(rel.type, rel.props)
         if not self._explicit_types.isdisjoint(self._derived_types):
             self.unusable = True  # an explicit relationship of a derived type: the write path
             return
@@ -249,18 +313,23 @@ class BulkLoad(ThreadedBulkLoad):
         stats.relationships_written += len(derived) + len(relationships)
         encode = _ROWS_JSON_OBJECTS if whole else _ROWS_JSON
         try:
-            self._put(_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows, encode)
+            self._put(_INSERT_NODES_OBJECTS if whole else _INSERT_NODES, node_rows, encode, sure)
             if node_rows:  # their keys and derived relationships, made by the thread
                 self._jobs.put((DERIVE, "\n".join(sorted(labels))))
-            self._put(_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows, encode)
+            self._put(_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows, encode, sure)
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
 
-    def _put(self, sql: str, rows: list[Any], encode: Callable[[Any], str]) -> None:
-        """Queue ``rows`` for ``sql``, as JSON texts of at most :data:`_CHUNK_ROWS` rows."""
+    def _put(
+        self, sql: str, rows: list[Any], encode: Callable[[Any], str], checked: bool = False
+    ) -> None:
+        """Queue ``rows`` for ``sql``, as JSON texts of at most :data:`_CHUNK_ROWS` rows.
+
+        ``checked``: every value is known to be written alike by orjson (``dumps_rows``).
+        """
         for start in range(0, len(rows), _CHUNK_ROWS):
             chunk = rows[start : start + _CHUNK_ROWS]
-            text = dumps_rows(chunk)
+            text = dumps_rows(chunk, checked=checked)
             self._jobs.put((sql, encode(chunk) if text is None else text))
 
     def _wait_for_commit(self) -> None:

@@ -95,6 +95,46 @@ def test_demo_import_with_every_file_kind_stores_the_same(
     assert again.stats["nodes_written"] == 0 and again.stats["relationships_written"] == 0
 
 
+def test_floats_orjson_writes_otherwise_are_stored_as_the_write_after_the_check_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Amounts are floats: 0.00001 and 1.2e16 are written 1e-05 and 1.2e+16 by canonical_json,
+    # 1e-5 and 1.2e16 by orjson; the field is checked (the other fields are text or integers).
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    folder = small_folder(tmp_path / "data")
+    (folder / "programs.csv").write_text(
+        "id,name,operator_id\n" + "".join(f"p{i},תכנית {i},o{i}\n" for i in range(60)),
+        encoding="utf-8",
+    )
+    amounts = ["0.00001", "12000000000000000", *(str(1000 * i) for i in range(2, 60))]
+    (folder / "investments.csv").write_text(
+        "id,funder_id,program_id,amount\n"
+        + "".join(f"i{i},o{i},p{i},{a}\n" for i, a in enumerate(amounts)),
+        encoding="utf-8",
+    )
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
+    (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
+    assert spy.committed == 1 and bulk.valid
+    same_reports(bulk, plain)
+    assert bulk_tables == plain_tables
+    props = {row[0]: row[2] for row in bulk_tables["nodes"]}
+    assert '"amount":1e-05' in props["i0"] and '"amount":1.2e+16' in props["i1"]
+
+
+def test_only_what_the_model_does_not_vouch_for_is_checked_before_orjson() -> None:
+    # Declared text, integer and list fields are taken as the model makes them; a float
+    # field and a property the model does not declare are checked.
+    assert sqlite_bulk._fields_to_check("Investment") is not None
+    assert sqlite_bulk._fields_to_check("Investment")[1] == ("amount",)  # type: ignore[index]
+    assert sqlite_bulk._props_plain("Investment", {"funder_id": "o1", "amount": 1000.0})
+    assert not sqlite_bulk._props_plain("Investment", {"funder_id": "o1", "amount": 1e-7})
+    assert not sqlite_bulk._props_plain("Investment", {"amount": float("nan")})
+    assert sqlite_bulk._props_plain("Organization", {"name": "א", "extra": "text"})
+    assert not sqlite_bulk._props_plain("Organization", {"name": "א", "extra": 1e16})
+    assert not sqlite_bulk._props_plain("Widget", {"x": 1e-7})  # no model: every value
+    assert sqlite_bulk._props_plain("Widget", {"x": [1, "a", None]})
+
+
 @pytest.mark.parametrize(
     ("org", "partnership", "kind"),
     [
