@@ -153,12 +153,10 @@ def keys_and_digests(
     primed = _seed(stem, "nul").copy
     ends = REL_ENDS.get(stem)
     for data in rows:
-        if not keys_too:
-            pass
-        elif ends is None:
+        if keys_too and ends is None:
             node_id = data.get("id")
             keys.append(node_id.strip() if isinstance(node_id, str) and node_id.strip() else None)
-        else:
+        elif keys_too:
             keys.append(row_key(stem, data))
         try:
             text = "\x00".join(data) + "\x00" + "\x00".join(data.values())

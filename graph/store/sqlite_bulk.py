@@ -182,8 +182,9 @@ def _fields_to_check(kind: str) -> tuple[frozenset[str], tuple[str, ...]] | None
 def _props_plain(kind: str, props: dict[str, Any]) -> bool:
     """Whether orjson writes ``props`` of a record of ``kind`` as canonical_json does.
 
-    The same answer as walking every value (:func:`graph.store.fastjson._plain`), looking
-    only at what its model does not vouch for.
+    For a record its model made, the answer walking every value would give
+    (:func:`graph.store.fastjson._plain`), found by looking only at what the model does
+    not vouch for.
     """
     check = _fields_to_check(kind)
     if check is None or not check[0].issuperset(props):
