@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from graph.errors import PartnermapError
@@ -78,6 +79,11 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("PARTNERS_WITH", "target"): ("Organization",),
 }
 
+# Read from every record of a big batch: attrgetter in map runs in C, a comprehension does not.
+_ID = attrgetter("id")
+_LABEL = attrgetter("label")
+_REL_KEY = attrgetter("source", "type", "target")  # RelRecord.key
+
 #: Column names of relationship ends in the import files, for error messages.
 _END_FIELDS = {
     "MEMBER_OF": ("member_id", "forum_id"),
@@ -115,32 +121,44 @@ def _ref_fields(label: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(f, to) for (owner, f), to in REFERENCES.items() if owner == label and to]
 
 
-def _refs(
-    node: NodeRecord, fields: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
-) -> list[tuple[str, str, tuple[str, ...]]]:
-    """``(field, value, allowed labels)`` of every reference a node makes.
+_Ref = tuple[str, str, tuple[str, ...]]
 
-    ``fields`` caches :func:`_ref_fields` by label (a big import asks per row).
+
+def _refs_of(nodes: list[tuple[NodeRecord, Origin]]) -> list[tuple[Origin, list[_Ref]]]:
+    """The origin and references of every node that makes one, in order.
+
+    A reference is ``(field, value, allowed labels)``; a missing, blank or empty
+    field makes none, and an ``…_ids`` field given as text (an extra column)
+    is split at ``;``. One pass for the whole batch: a big import has a
+    node per row.
     """
-    if fields is None:
-        wanted = _ref_fields(node.label)
-    else:
-        found = fields.get(node.label)
-        if found is None:
-            found = fields[node.label] = _ref_fields(node.label)
-        wanted = found
-    out: list[tuple[str, str, tuple[str, ...]]] = []
-    props = node.props
-    for fname, targets in wanted:
-        value = props.get(fname)
-        if not value:  # missing, blank or an empty list: no reference
+    fields_of: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+    out: list[tuple[Origin, list[_Ref]]] = []
+    for node, origin in nodes:
+        wanted = fields_of.get(node.label)
+        if wanted is None:
+            wanted = fields_of[node.label] = [
+                (f, to, f.endswith("_ids")) for f, to in _ref_fields(node.label)
+            ]
+        if not wanted:
             continue
-        if isinstance(value, str) and fname.endswith("_ids"):
-            value = [v.strip() for v in value.split(";") if v.strip()]  # an extra column
-        if isinstance(value, list):
-            out += [(fname, str(v), targets) for v in value]
-        else:
-            out.append((fname, str(value), targets))
+        props = node.props
+        refs: list[_Ref] = []
+        for fname, targets, many in wanted:
+            value = props.get(fname)
+            if not value:  # missing, blank or an empty list: no reference
+                continue
+            if isinstance(value, str):
+                if many:
+                    refs += [(fname, v.strip(), targets) for v in value.split(";") if v.strip()]
+                else:
+                    refs.append((fname, value, targets))
+            elif isinstance(value, list):
+                refs += [(fname, str(v), targets) for v in value]
+            else:
+                refs.append((fname, str(value), targets))
+        if refs:
+            out.append((origin, refs))
     return out
 
 
@@ -287,11 +305,13 @@ def _check(
             first[node.id] = origin
             nodes.append((node, origin))
 
-    ref_fields: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    node_refs = {n.id: _refs(n, ref_fields) for n, _ in nodes}
-    referenced = {v for refs in node_refs.values() for _, v, _ in refs}
-    referenced |= {e for r, _ in batch.relationships for e in (r.source, r.target)}
-    referenced |= {n.id for n, _ in nodes}
+    node_list = [n for n, _ in nodes]
+    rel_list = [r for r, _ in batch.relationships]
+    node_refs = _refs_of(nodes)
+    referenced = {v for _, refs in node_refs for _, v, _ in refs}
+    referenced.update(map(attrgetter("source"), rel_list))
+    referenced.update(map(attrgetter("target"), rel_list))
+    referenced.update(map(_ID, node_list))
     stored = store.get_many(referenced)
     for node, origin in nodes:
         old = stored.get(node.id)
@@ -321,13 +341,13 @@ def _check(
         if bad_rows:
             alive = {n.id: n.label for n, o in nodes if o not in bad_rows}
         else:
-            alive = {n.id: n.label for n, _ in nodes}
-        alive_labels = {**{k: v.label for k, v in stored.items()}, **alive}
+            alive = dict(zip(map(_ID, node_list), map(_LABEL, node_list), strict=True))
+        alive_labels = {**{k: v.label for k, v in stored.items()}, **alive} if stored else alive
         new_bad = False
-        for node, origin in nodes:
+        for origin, refs in node_refs:
             if bad_rows and origin in bad_rows:
                 continue
-            for fname, value, targets in node_refs[node.id]:
+            for fname, value, targets in refs:
                 label = alive_labels.get(value)
                 if label is None or label not in targets:
                     why = (
@@ -372,7 +392,7 @@ def _check(
         if bad_rows:
             alive_nodes = {n.id: n for n, o in nodes if o not in bad_rows}
         else:
-            alive_nodes = {n.id: n for n, _ in nodes}
+            alive_nodes = dict(zip(map(_ID, node_list), node_list, strict=True))
         cap_problems = batch_problems(store, alive_nodes, stored)
         for node, origin in nodes if cap_problems else ():
             for cp in cap_problems.get(node.id, []) if origin not in bad_rows else []:
@@ -393,10 +413,8 @@ def _check(
         report.error(
             issue.type, issue.file, issue.row_number, issue.field, issue.value, issue.message
         )
-    if not bad_rows:  # the usual case: every row lands
-        good_nodes = [n for n, _ in nodes]
-        rels = {rel.key: rel for rel, _ in batch.relationships}
-        return good_nodes, list(rels.values())
+    if not bad_rows:  # the usual case: every row lands (the last row of a key wins)
+        return node_list, list(dict(zip(map(_REL_KEY, rel_list), rel_list, strict=True)).values())
     good_nodes = [n for n, o in nodes if o not in bad_rows]
     rels = {}
     for rel, origin in batch.relationships:
@@ -433,11 +451,6 @@ def commit(
         # Rows already rejected while parsing count as skipped too.
         report.skipped_rows.extend(report.errors)
     nodes, rels = _check(store, batch, report, partial)
-    by_label: dict[str, int] = {}
-    for node in nodes:
-        by_label[node.label] = by_label.get(node.label, 0) + 1
-    for rel in rels:
-        by_label[rel.type] = by_label.get(rel.type, 0) + 1
     whole = len(nodes) == len(batch.nodes) and len(rels) == len(batch.relationships)
     if bulk is not None and not (report.valid and whole and not dry_run and not batch.unchanged):
         bulk.abort()
@@ -446,6 +459,11 @@ def commit(
         report.stats = {"nodes_written": 0, "relationships_written": 0, "by_label": {}}
         return report
     if dry_run:
+        by_label: dict[str, int] = {}
+        for node in nodes:
+            by_label[node.label] = by_label.get(node.label, 0) + 1
+        for rel in rels:
+            by_label[rel.type] = by_label.get(rel.type, 0) + 1
         report.stats = {
             "nodes_written": 0,
             "relationships_written": 0,

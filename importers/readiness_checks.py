@@ -148,7 +148,9 @@ def _moved_needs(
 ) -> dict[str, list[CapabilityProblem]]:
     """Needs of the batch that take away an area stored capabilities (not in the batch) serve."""
     out: dict[str, list[CapabilityProblem]] = {}
-    for need in alive.values():
+    # Only a need both in the batch and stored can move; stored is the smaller, as a rule.
+    both = [alive[k] for k in stored if k in alive] if len(stored) < len(alive) else alive.values()
+    for need in both:
         old = stored.get(need.id)
         if need.label != "Need" or old is None or old.label != "Need":
             continue

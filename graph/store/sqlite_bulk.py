@@ -85,6 +85,20 @@ def core_free() -> bool:
 
 #: The job that makes the index keys and derived relationships of the nodes inserted since the last.
 DERIVE = "derive"
+#: The job that makes most secondary indexes before the seal, while the import reads on:
+#: queued at the first send of relationships only (the files of nodes are read).
+INDEX_EARLY = "index early"
+#: The indexes it makes: those of the nodes' tables, whole by then, and two of ``rels``,
+#: which by then holds the relationships the nodes imply (most of them), and whose
+#: later rows land at a few places (explicit relationships have no owner, and come type
+#: by type). ``rels(target, type)`` would take later rows all over: it waits for the seal.
+#: Measured on a 100k-row first import (2 cores): 0.05 s less with the nodes' indexes
+#: early, 0.02 s less again with the two of ``rels``; with ``rels_target`` early too, no gain.
+_EARLY_INDEXES = ("nodes_label", "node_keys_kv", "node_keys_node", "rels_owner", "rels_type")
+#: The page cache while the seal makes the last index (KiB, negative): the new index pages
+#: push older pages into the log then, while the import checks the batch, and the commit
+#: has less to write (0.04 s less measured, commit 0.08 s before).
+_SEAL_CACHE = -16384
 
 #: Rows per statement handed to the writer thread.
 _CHUNK_ROWS = 25000
@@ -227,6 +241,7 @@ class BulkLoad(ThreadedBulkLoad):
         self._rel_keys: set[tuple[str, str, str]] = set()
         self._derived_types: set[str] = set()
         self._explicit_types: set[str] = set()
+        self._indexed_early = False
         self._objects = _objects_come_back_whole()
         #: Set once the thread has committed, or has failed (then ``_committed`` stays False).
         self._landed = threading.Event()
@@ -318,6 +333,11 @@ class BulkLoad(ThreadedBulkLoad):
             if node_rows:  # their keys and derived relationships, made by the thread
                 self._jobs.put((DERIVE, "\n".join(sorted(labels))))
             self._put(_INSERT_RELS_OBJECTS if whole else _INSERT_RELS, rel_rows, encode, sure)
+            if not nodes and relationships and not self._indexed_early:
+                # A file of relationships: the files of nodes (FILE_MODELS' order) are read.
+                # Should nodes still come (a later file), SQLite adds them to the indexes.
+                self._indexed_early = True
+                self._jobs.put((INDEX_EARLY, ""))
         except (TypeError, ValueError):  # a value JSON cannot hold: the write path says why
             self.unusable = True
 
@@ -384,7 +404,12 @@ class BulkLoad(ThreadedBulkLoad):
                     conn.execute(sqlite_derived.KEYS, (done,))
                     done = last
                     continue
+                if sql == INDEX_EARLY:
+                    for name in _EARLY_INDEXES:
+                        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {_INDEXES[name]}")
+                    continue
                 if sql == SEAL:
+                    conn.execute(f"PRAGMA cache_size = {_SEAL_CACHE}")
                     for name, on in _INDEXES.items():
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
                     # Every record is in: the ends are checked while the import checks the batch.

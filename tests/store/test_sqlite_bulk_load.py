@@ -95,6 +95,49 @@ def test_demo_import_with_every_file_kind_stores_the_same(
     assert again.stats["nodes_written"] == 0 and again.stats["relationships_written"] == 0
 
 
+def test_most_indexes_are_made_once_the_files_of_nodes_are_read_and_later_nodes_still_land(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo's second-wave files bring nodes after the files of relationships: SQLite adds
+    # them to the indexes made early, and the store ends as the write after the check makes it.
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        if threading.current_thread().name == sqlite_bulk.BulkLoad.thread_name:
+            conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite_bulk.sqlite3, "connect", traced)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
+    (bulk, bulk_tables), (_, plain_tables) = _import_both_ways(DEMO, tmp_path, monkeypatch)
+    assert spy.committed == 1 and bulk.valid
+    assert bulk_tables == plain_tables  # every index too
+
+    def at(prefix: str) -> list[int]:
+        return [i for i, sql in enumerate(statements) if sql.startswith(prefix)]
+
+    made: dict[str, int] = {}  # where each index was first made (the seal asks for all)
+    for i, sql in enumerate(statements):
+        if sql.startswith("CREATE INDEX"):
+            made.setdefault(sql.split()[5], i)
+    assert set(made) == set(sqlite_store._INDEXES)
+    early = [made[name] for name in sqlite_bulk._EARLY_INDEXES]
+    explicit = [i for i in at("INSERT OR REPLACE INTO rels") if '"MEMBER_OF"' in statements[i]]
+    # Made together, after the first file of relationships was handed over ...
+    assert early == list(range(early[0], early[0] + len(early)))
+    assert explicit and explicit[0] < early[0]
+    # ... before nodes still to come (the second wave's) and the last relationships,
+    assert any(i > early[-1] for i in at("INSERT INTO nodes"))
+    assert at("INSERT OR REPLACE INTO rels")[-1] > early[-1]
+    # and the last index with a smaller cache, once every record is in.
+    seal = statements.index(f"PRAGMA cache_size = {sqlite_bulk._SEAL_CACHE}")
+    last = max(at("INSERT INTO nodes")[-1], at("INSERT OR REPLACE INTO rels")[-1])
+    assert last < seal < made["rels_target"]
+
+
 def test_floats_orjson_writes_otherwise_are_stored_as_the_write_after_the_check_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
