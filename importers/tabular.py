@@ -43,7 +43,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -77,7 +77,7 @@ from importers import guards
 from importers.fastrow import FastRow, compile_header
 from importers.pipeline import Batch, Origin
 from importers.report import ImportReport
-from importers.unchanged import keys_and_digests
+from importers.unchanged import digest_primer, digest_with, keys_and_digests
 from importers.validation import add_row
 
 __all__ = [
@@ -660,7 +660,12 @@ def parse(
         if found is None:
             continue
         rows = list(found.rows)
-        keys, digests = keys_and_digests(stem, [data for _, data in rows], keys_too=look_up)
+        keys: list[RecordKey | None]
+        digests: Sequence[str | None]
+        if look_up:
+            keys, digests = keys_and_digests(stem, [data for _, data in rows])
+        else:  # no key is looked up: each row is digested in the loop, its header primed once
+            keys, digests = [None] * len(rows), [None] * len(rows)
         stored = (
             store.row_digests([k for k in keys if k is not None])
             if look_up and store is not None
@@ -672,7 +677,7 @@ def parse(
         nodes_before, rels_before = len(nodes), len(rels)
         # The fast path of this file's header (importers.fastrow), called here
         # directly: what add_row would call first for every row.
-        fast_by_header: dict[tuple[str, ...], FastRow | None] = {}
+        fast_by_header: dict[tuple[str, ...], tuple[FastRow | None, Callable[[], Any] | None]] = {}
         for (number, data), key, digest in zip(rows, keys, digests, strict=True):
             if key is not None and stored and stored.get(key) == digest and key not in seen_keys:
                 unchanged.append((key, kind, Origin(name, number)))
@@ -680,9 +685,14 @@ def parse(
                 continue
             header = tuple(data)
             try:
-                fast = fast_by_header[header]
+                fast, primer = fast_by_header[header]
             except KeyError:
-                fast = fast_by_header[header] = compile_header(model, header)
+                fast, primer = fast_by_header[header] = (
+                    compile_header(model, header),
+                    digest_primer(stem, header),
+                )
+            if digest is None:
+                digest = digest_with(primer, stem, data)
             record = fast(data) if fast is not None else None
             # The first row of a key is the one that lands (later ones are duplicates).
             if type(record) is NodeRecord:
