@@ -188,13 +188,26 @@ def _number(low: float | None, high: float | None) -> Callable[[str], Any]:
     return convert
 
 
+#: Date cells already converted, and what each gave (a text, _BLANK or _UNSURE): a date
+#: column repeats few values (years, the days a term starts), so most cells are looked up.
+_DATES: dict[str, Any] = {}
+_MAX_DATES = 4096
+
+
 def _date(value: str) -> Any:
+    found = _DATES.get(value)
+    if found is not None:
+        return found
     if not value.strip():
-        return _BLANK
-    try:
-        return _check_date(value)
-    except ValueError:
-        return _UNSURE
+        found = _BLANK
+    else:
+        try:
+            found = _check_date(value)
+        except ValueError:
+            found = _UNSURE
+    if len(_DATES) < _MAX_DATES:  # a column of ever new dates is converted cell by cell
+        _DATES[value] = found
+    return found
 
 
 def _id_list(value: str) -> Any:

@@ -103,8 +103,9 @@ def dumps(value: Any) -> str:
     return canonical_json(value)
 
 
-def dumps_rows(rows: list[Any], *, checked: bool = False) -> str | None:
-    """Rows (lists or tuples of values) as one JSON array in canonical_json's form, or ``None``.
+def dumps_rows(rows: list[Any], *, checked: bool = False) -> bytes | None:
+    """Rows (lists or tuples of values) as one JSON array in canonical_json's form (UTF-8), or
+    ``None``.
 
     ``None`` when orjson's text might not be canonical_json's (see the
     module's notes); the caller then encodes the rows with Python's encoder.
@@ -114,6 +115,6 @@ def dumps_rows(rows: list[Any], *, checked: bool = False) -> str | None:
     if orjson is None or not (checked or _plain(rows)):
         return None
     try:
-        return orjson.dumps(rows, option=_OPTIONS).decode()
+        return orjson.dumps(rows, option=_OPTIONS)  # as orjson makes it: no text object
     except orjson.JSONEncodeError:
         return None

@@ -404,3 +404,15 @@ def test_an_import_with_and_without_the_fast_path_stores_the_same(
     slow_store = SQLiteStore(tmp_path / "slow.db")
     assert run_import(slow_store, DEMO).valid
     assert dump(fast_store) == dump(slow_store)
+
+
+def test_date_cells_are_converted_once_and_looked_up_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastrow, "_DATES", {})
+    monkeypatch.setattr(fastrow, "_MAX_DATES", 4)
+    cells = ["2021", " 2021-09-01 ", "2021-02-30", "   ", "0999"]
+    first = [fastrow._date(c) for c in cells]
+    assert first[:2] == ["2021", "2021-09-01"]
+    assert first[2] is fastrow._UNSURE and first[3] is fastrow._BLANK
+    assert first[4] is fastrow._UNSURE  # before the first year a date may have
+    assert [fastrow._date(c) for c in cells] == first  # the same, from the memo
+    assert list(fastrow._DATES) == cells[:4]  # at most _MAX_DATES kept

@@ -51,7 +51,7 @@ def same(value: Any) -> None:
     rows = [("id", value), ["x", {"p": value}]]
     fast = fastjson.dumps_rows(rows)
     if fast is not None:  # None: the caller encodes the rows with Python
-        assert fast == _ROWS(rows), repr(value)
+        assert fast == _ROWS(rows).encode(), repr(value)
 
 
 def test_every_code_point_in_values_and_keys() -> None:
