@@ -66,6 +66,7 @@ def test_bulk_and_row_by_row_name_missing_ends_alike(
 ) -> None:
     nodes, rels = _records(3000)
     rels += [RelRecord("PARTNERS_WITH", "o1", f"ghost{i:02d}", {}) for i in range(12)]
+    rels.append(RelRecord("PARTNERS_WITH", "ghost03", "o2", {}))  # a source too: counted once
     messages = []
     for name, threshold in (("bulk", 5000), ("rows", 10**9)):
         monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", threshold)
