@@ -115,6 +115,12 @@ class Batch:
     def add_relationship(self, rel: RelRecord, origin: Origin) -> None:
         self.relationships.append((rel, origin))
 
+    def forget_origins(self) -> None:
+        """Empty :attr:`nodes` and :attr:`relationships` (once checked, the write needs only
+        the records): a big import frees them while its write commits, not after."""
+        self.nodes = []
+        self.relationships = []
+
 
 def _ref_fields(label: str) -> list[tuple[str, tuple[str, ...]]]:
     """The reference fields of a label and the labels each may point at."""
@@ -443,7 +449,9 @@ def commit(
     under way of a first import into an empty store
     (:meth:`graph.store.base.GraphStore.bulk_load`), handed every record of
     the batch: it is committed when the batch is written whole, and rolled
-    back otherwise.
+    back otherwise. While it commits, the batch lets go of its rows' origins
+    (:meth:`Batch.forget_origins`): ``batch.nodes`` and ``batch.relationships``
+    are empty after such an import.
     """
     report.dry_run = dry_run
     report.partial = partial
@@ -482,7 +490,12 @@ def commit(
         landed = (len(nodes) + unchanged_nodes, len(rels) + unchanged_rels)
         mark = unchanged.import_mark(import_key, report, *landed)
     try:
-        stats = bulk.finish(len(nodes), len(rels), mark) if bulk is not None else None
+        # While the thread commits, the rows' origins go: only the check needed them.
+        stats = (
+            bulk.finish(len(nodes), len(rels), mark, meanwhile=batch.forget_origins)
+            if bulk is not None
+            else None
+        )
         if stats is not None:
             if progress:
                 progress(len(nodes) + len(rels))

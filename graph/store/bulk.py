@@ -29,7 +29,7 @@ import queue
 import sys
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from graph.model import NodeRecord, RelRecord
@@ -157,11 +157,18 @@ class ThreadedBulkLoad(ABC):
             self._jobs.put((SEAL, ""))
 
     def finish(
-        self, nodes: int, relationships: int, import_mark: str | None = None
+        self,
+        nodes: int,
+        relationships: int,
+        import_mark: str | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> WriteStats | None:
         """Commit, when the import writes exactly the ``nodes`` and ``relationships`` handed over.
 
         ``import_mark`` is kept with the write, as the store's own write keeps it.
+        ``meanwhile`` is called once the thread was told to commit, before waiting for it:
+        the reading side lets go of what it no longer needs while the thread commits
+        (as this load lets go of what it kept to check the records handed over).
 
         Returns the write's statistics, or ``None`` when nothing was committed
         (too few records to have started, a repeated key, a count that differs,
@@ -179,6 +186,9 @@ class ThreadedBulkLoad(ABC):
         self.seal()
         self._done = True
         self._jobs.put((FINISH, "" if import_mark is None else import_mark))
+        self._let_go()
+        if meanwhile is not None:
+            meanwhile()
         self._wait_for_commit()
         self._stop_switching()
         if not self._committed:
@@ -207,6 +217,10 @@ class ThreadedBulkLoad(ABC):
         if self._switching and self.switch_interval is not None:
             self._switching = False
             _SWITCHING.release(self.switch_interval)
+
+    def _let_go(self) -> None:
+        """Drop what the reading side kept of the records handed over (the thread has them)."""
+        self._held = []
 
     def _wait_for_commit(self) -> None:
         """Return once the thread has committed or failed (by default: when it has ended)."""

@@ -359,6 +359,11 @@ class BulkLoad(ThreadedBulkLoad):
             fast = dumps_rows(chunk, checked=checked)
             self._jobs.put((sql, encode(chunk) if fast is None else fast))
 
+    def _let_go(self) -> None:
+        super()._let_go()
+        self._ids = set()
+        self._rel_keys = set()
+
     def _wait_for_commit(self) -> None:
         """Return once the thread has committed (it may still be checkpointing) or failed."""
         self._landed.wait()

@@ -21,8 +21,8 @@ class BulkSpy:
         self.given_up = 0
         real = kind.finish
 
-        def finish(load: ThreadedBulkLoad, nodes: int, rels: int, *rest: Any) -> Any:
-            stats = real(load, nodes, rels, *rest)
+        def finish(load: ThreadedBulkLoad, nodes: int, rels: int, *rest: Any, **named: Any) -> Any:
+            stats = real(load, nodes, rels, *rest, **named)
             if stats is None:
                 self.given_up += 1
             else:

@@ -20,7 +20,7 @@ import pytest
 from graph.store import bulk, sqlite_bulk
 from graph.store import sqlite as sqlite_store
 from graph.store.sqlite import SQLiteStore
-from importers import pipeline
+from importers import pipeline, registry
 from importers.registry import run_import
 from importers.synth import generate
 from tests.store.bulk_load_helpers import BulkSpy, same_reports, small_folder
@@ -374,3 +374,31 @@ def test_a_failure_while_handing_records_over_makes_the_import_write_as_before(
         assert report.valid, report.errors
         assert store.counts().nodes == {"Organization": 120}
     assert spy.given_up == 1 and spy.committed == 0
+
+
+def test_the_rows_origins_and_the_keys_kept_go_while_the_write_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    batches: list[pipeline.Batch] = []
+    real_commit = registry.commit
+
+    def kept(store: Any, batch: pipeline.Batch, report: Any, **named: Any) -> Any:
+        batches.append(batch)
+        assert len(batch.nodes) == 120  # checked with their origins
+        return real_commit(store, batch, report, **named)
+
+    seen: list[tuple[int, int, int]] = []
+    real_wait = sqlite_bulk.BulkLoad._wait_for_commit
+
+    def waiting(load: sqlite_bulk.BulkLoad) -> None:
+        seen.append((len(batches[0].nodes), len(load._ids), len(load._held)))
+        real_wait(load)
+
+    monkeypatch.setattr(registry, "commit", kept)
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "_wait_for_commit", waiting)
+    with SQLiteStore(tmp_path / "g.db") as store:
+        report = run_import(store, small_folder(tmp_path / "data"))
+        assert report.valid and report.stats["nodes_written"] == 120
+        assert store.counts().nodes == {"Organization": 120}
+    assert seen == [(0, 0, 0)]  # let go before the wait for the commit
