@@ -49,8 +49,10 @@ import json
 import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
+from operator import attrgetter
 from types import UnionType
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
@@ -100,6 +102,9 @@ _EARLY_INDEXES = ("nodes_label", "node_keys_kv", "node_keys_node", "rels_owner",
 #: push older pages into the log then, while the import checks the batch, and the commit
 #: has less to write (0.04 s less measured, commit 0.08 s before).
 _SEAL_CACHE = -16384
+
+_LABEL = attrgetter("label")
+_TYPE = attrgetter("type")
 
 #: Rows per statement handed to the writer thread.
 _CHUNK_ROWS = 25000
@@ -278,7 +283,6 @@ class BulkLoad(ThreadedBulkLoad):
             node_rows.append(
                 (node.id, node.label, props_of(node.props), _search_text(node), digest or "")
             )
-            stats.by_label[node.label] = stats.by_label.get(node.label, 0) + 1
             if sure:
                 sure = _props_plain(node.label, node.props)
         # The thread makes the index keys, and the derived relationships of the labels
@@ -321,12 +325,17 @@ class BulkLoad(ThreadedBulkLoad):
                 (rel.source, rel.type, rel.target, rel_props_of(rel.props), rel.owner or "",
                  digest or "")
             )  # fmt: skip
-            stats.by_label[rel.type] = stats.by_label.get(rel.type, 0) + 1
             if sure:
                 sure = _props_plain(rel.type, rel.props)
         if not self._explicit_types.isdisjoint(self._derived_types):
             self.unusable = True  # an explicit relationship of a derived type: the write path
             return
+        by_label = stats.by_label  # counted here, not record by record in the loops above
+        for kind, count in (
+            *Counter(map(_LABEL, nodes)).items(),
+            *Counter(map(_TYPE, relationships)).items(),
+        ):
+            by_label[kind] = by_label.get(kind, 0) + count
         stats.nodes_written += len(nodes)
         stats.relationships_written += len(derived) + len(relationships)
         encode = _ROWS_JSON_OBJECTS if whole else _ROWS_JSON

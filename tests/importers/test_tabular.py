@@ -17,6 +17,7 @@ import pytest
 from graph.errors import ValidationFailed
 from graph.model import NodeRecord
 from graph.store.sqlite import SQLiteStore
+from importers import tabular
 from importers.pipeline import Batch, Origin
 from importers.registry import FORMATS, detect_format, run_import
 from importers.report import ImportReport
@@ -392,3 +393,30 @@ def test_a_row_with_a_bad_cell_still_shows_its_other_problems(sqlite_store, tmp_
     )
     assert "exists nowhere" in messages[("memberships.csv", 2, "forum_id")]
     assert sqlite_store.counts().nodes.get("Organization", 0) == 0
+
+
+def test_a_file_with_nothing_to_unguard_reads_its_rows_as_the_guarded_reading_does() -> None:
+    # The lighter loop (first cell with text: not blank) against the reading every row
+    # takes when the file holds an apostrophe; the cells here have none, so both read alike.
+    cells = [
+        ["id", "name", "sector"],
+        ["o1", "א", "nonprofit"],
+        ["", "", ""],  # blank: skipped, counted
+        ["  ", " ", "\t"],  # blank too
+        ["", "ב", "business"],  # first cell blank, the row is not
+        [" ", "", "x"],
+        ["o2", "ג", "other", "extra"],  # a cell beyond the header: a warning
+        ["o3", "ד", "other", "  "],  # blank beyond the header: no warning
+        ["o4"],  # short
+    ]
+    got = []
+    for unguard in (False, True):
+        report = ImportReport()
+        rows = list(
+            tabular._records(iter(enumerate(cells, start=1)), "f.csv", report, unguard=unguard)
+        )
+        got.append((rows, [(w.type, w.row_number) for w in report.warnings]))
+    assert got[0] == got[1]
+    rows, warnings = got[0]
+    assert [n for n, _ in rows] == [2, 5, 6, 7, 8, 9]
+    assert warnings == [("extra-cells", 7)]
