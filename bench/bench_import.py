@@ -233,8 +233,8 @@ def _count_bulk_loads() -> list[int]:
     committed = [0]
     finish = sqlite_bulk.BulkLoad.finish
 
-    def counting(load: sqlite_bulk.BulkLoad, *args: Any) -> Any:
-        stats = finish(load, *args)
+    def counting(load: sqlite_bulk.BulkLoad, *args: Any, **named: Any) -> Any:
+        stats = finish(load, *args, **named)
         committed[0] += stats is not None
         return stats
 
