@@ -276,8 +276,13 @@ def _failed_row_problems(
 
 
 def _check(
-    store: GraphStore, batch: Batch, report: ImportReport, partial: bool
+    store: GraphStore, batch: Batch, report: ImportReport, partial: bool, unique_keys: bool = False
 ) -> tuple[list[NodeRecord], list[RelRecord]]:
+    """The records that land, and every problem of the batch in ``report``.
+
+    ``unique_keys``: no two relationships of the batch share a key (known by a bulk load
+    that checked each as it was handed over), so they are not looked through for one.
+    """
     problems: list[tuple[Origin, ImportIssue]] = []
 
     def problem(origin: Origin, type_: str, field_: str | None, value: str, msg: str) -> None:
@@ -420,6 +425,8 @@ def _check(
             issue.type, issue.file, issue.row_number, issue.field, issue.value, issue.message
         )
     if not bad_rows:  # the usual case: every row lands (the last row of a key wins)
+        if unique_keys:
+            return node_list, rel_list
         return node_list, list(dict(zip(map(_REL_KEY, rel_list), rel_list, strict=True)).values())
     good_nodes = [n for n, o in nodes if o not in bad_rows]
     rels = {}
@@ -458,7 +465,8 @@ def commit(
     if partial:
         # Rows already rejected while parsing count as skipped too.
         report.skipped_rows.extend(report.errors)
-    nodes, rels = _check(store, batch, report, partial)
+    unique = bulk is not None and bulk.keys_were_unique(len(batch.relationships))
+    nodes, rels = _check(store, batch, report, partial, unique)
     whole = len(nodes) == len(batch.nodes) and len(rels) == len(batch.relationships)
     if bulk is not None and not (report.valid and whole and not dry_run and not batch.unchanged):
         bulk.abort()

@@ -218,6 +218,14 @@ class ThreadedBulkLoad(ABC):
             self._switching = False
             _SWITCHING.release(self.switch_interval)
 
+    def keys_were_unique(self, relationships: int) -> bool:
+        """Whether these many relationships were handed over, each with a key of its own.
+
+        Known on the reading side only by a load that checks each key as it is handed
+        over (the import then need not look for repeated keys again); ``False`` here.
+        """
+        return False
+
     def _let_go(self) -> None:
         """Drop what the reading side kept of the records handed over (the thread has them)."""
         self._held = []

@@ -368,6 +368,10 @@ class BulkLoad(ThreadedBulkLoad):
             fast = dumps_rows(chunk, checked=checked)
             self._jobs.put((sql, encode(chunk) if fast is None else fast))
 
+    def keys_were_unique(self, relationships: int) -> bool:
+        # Every key handed over went into _rel_keys (a repeated one makes the load unusable).
+        return not self._held and len(self._rel_keys) == self.relationships_added == relationships
+
     def _let_go(self) -> None:
         super()._let_go()
         self._ids = set()

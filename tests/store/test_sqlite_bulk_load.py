@@ -9,6 +9,7 @@ lock free.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import sys
 import threading
@@ -402,3 +403,28 @@ def test_the_rows_origins_and_the_keys_kept_go_while_the_write_commits(
         assert report.valid and report.stats["nodes_written"] == 120
         assert store.counts().nodes == {"Organization": 120}
     assert seen == [(0, 0, 0)]  # let go before the wait for the commit
+
+
+@pytest.mark.parametrize("extra", ["", "o1,o2,5"], ids=["keys-unique", "a-key-twice"])
+def test_the_check_looks_for_repeated_keys_only_when_the_load_could_not_rule_them_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    # A relationship given twice: the last row wins, with or without the writer thread.
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    told: list[bool] = []
+    real_check = pipeline._check
+
+    def check(*args: Any) -> Any:
+        told.append(args[-1])
+        return real_check(*args)
+
+    monkeypatch.setattr(pipeline, "_check", check)
+    spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
+    folder = small_folder(tmp_path / "data", "", extra)
+    (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
+    assert bulk.valid and bulk_tables == plain_tables
+    same_reports(bulk, plain)
+    assert told == [not extra, False]  # the second import wrote without a bulk load
+    assert spy.committed == (0 if extra else 1)  # a key twice: the write after the check
+    props = {(r[0], r[2]): r[3] for r in bulk_tables["rels"]}[("o1", "o2")]
+    assert json.loads(props)["strength"] == (5 if extra else 3)
