@@ -5,6 +5,8 @@ The behaviour every store shares is in ``test_contract.py``.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -70,3 +72,21 @@ def test_failed_write_leaves_file_as_it_was(tmp_path: Path) -> None:
         raise AssertionError("a dangling reference was written")
     assert store.counts() == before
     store.close()
+
+
+def test_a_new_store_has_8k_pages_and_an_older_store_keeps_its_own(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "new.db") as store:
+        store.write([NodeRecord("Organization", "o1", {"name": "א"})], [])
+    with contextlib.closing(sqlite3.connect(tmp_path / "new.db")) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (8192,)
+    older = tmp_path / "older.db"
+    with contextlib.closing(sqlite3.connect(older)) as conn:  # as SQLite makes it by default
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (x)")
+    with SQLiteStore(older) as store:
+        store.write([NodeRecord("Organization", "o1", {"name": "א"})], [])
+        assert store.get("o1") is not None
+    with contextlib.closing(sqlite3.connect(older)) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
