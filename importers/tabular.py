@@ -298,19 +298,25 @@ def _records(
             continue
         if not joined or joined.isspace():
             continue
-        if len(cells) > width and "".join(cells[width:]).strip():
-            _warn(
-                report,
-                "extra-cells",
-                name,
-                f"the row has {len(cells)} cells but the header has {width}; "
-                "the cells beyond the header are ignored",
-                row=number,
-            )
+        if len(cells) > width:
+            _extra_cells(cells, width, name, number, report)
         if plain:
             yield number, dict(zip(header, cells, strict=False))
         else:
             yield number, {h: c for h, c in zip(header, cells, strict=False) if h}
+
+
+def _extra_cells(cells: list[str], width: int, name: str, row: int, report: ImportReport) -> None:
+    """Warn about a row with text beyond the header's columns (they are ignored)."""
+    if "".join(cells[width:]).strip():
+        _warn(
+            report,
+            "extra-cells",
+            name,
+            f"the row has {len(cells)} cells but the header has {width}; "
+            "the cells beyond the header are ignored",
+            row=row,
+        )
 
 
 def _plain_records(
@@ -327,15 +333,8 @@ def _plain_records(
             joined = "".join(cells)
             if not joined or joined.isspace():
                 continue
-        if len(cells) > width and "".join(cells[width:]).strip():
-            _warn(
-                report,
-                "extra-cells",
-                name,
-                f"the row has {len(cells)} cells but the header has {width}; "
-                "the cells beyond the header are ignored",
-                row=number,
-            )
+        if len(cells) > width:
+            _extra_cells(cells, width, name, number, report)
         yield number, dict(zip(header, cells, strict=False))
 
 
