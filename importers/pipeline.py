@@ -82,6 +82,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
 # Read from every record of a big batch: attrgetter in map runs in C, a comprehension does not.
 _ID = attrgetter("id")
 _LABEL = attrgetter("label")
+_SOURCE = attrgetter("source")
+_TARGET = attrgetter("target")
 _REL_KEY = attrgetter("source", "type", "target")  # RelRecord.key
 
 #: Column names of relationship ends in the import files, for error messages.
@@ -320,8 +322,8 @@ def _check(
     rel_list = [r for r, _ in batch.relationships]
     node_refs = _refs_of(nodes)
     referenced = {v for _, refs in node_refs for _, v, _ in refs}
-    referenced.update(map(attrgetter("source"), rel_list))
-    referenced.update(map(attrgetter("target"), rel_list))
+    referenced.update(map(_SOURCE, rel_list))
+    referenced.update(map(_TARGET, rel_list))
     referenced.update(map(_ID, node_list))
     stored = store.get_many(referenced)
     for node, origin in nodes:

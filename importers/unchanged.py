@@ -132,31 +132,29 @@ def row_digest(stem: str, data: dict[str, Any]) -> str:
 
 
 def keys_and_digests(
-    stem: str, rows: Iterable[dict[str, Any]], *, keys_too: bool = True
+    stem: str, rows: Iterable[dict[str, Any]]
 ) -> tuple[list[RecordKey | None], list[str]]:
     """:func:`row_key` and :func:`row_digest` of every row of file ``stem``, in one loop.
 
     The same values as calling both per row, without two Python calls per
     row: a re-import of 100k unchanged rows spends most of its time here.
-    Without ``keys_too`` every key is ``None`` (an import into an empty store
-    looks none up).
+    (An import into an empty store looks no key up: it digests each row as it
+    parses it, :func:`digest_with`.)
 
     >>> rows = [{"id": "o1", "name": "א"}, {"id": " ", "name": "ב"}]
     >>> keys, digests = keys_and_digests("organizations", rows)
     >>> keys, digests == [row_digest("organizations", r) for r in rows]
     (['o1', None], True)
-    >>> keys_and_digests("organizations", rows, keys_too=False) == ([None, None], digests)
-    True
     """
     keys: list[RecordKey | None] = []
     digests: list[str] = []
     primed = _seed(stem, "nul").copy
     ends = REL_ENDS.get(stem)
     for data in rows:
-        if keys_too and ends is None:
+        if ends is None:
             node_id = data.get("id")
             keys.append(node_id.strip() if isinstance(node_id, str) and node_id.strip() else None)
-        elif keys_too:
+        else:
             keys.append(row_key(stem, data))
         try:
             text = "\x00".join(data) + "\x00" + "\x00".join(data.values())
@@ -168,7 +166,7 @@ def keys_and_digests(
             digests.append(h.hexdigest())
         else:
             digests.append(row_digest(stem, data))
-    return (keys if keys_too else [None] * len(digests)), digests
+    return keys, digests
 
 
 @functools.lru_cache(maxsize=256)

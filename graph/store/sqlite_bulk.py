@@ -330,12 +330,10 @@ class BulkLoad(ThreadedBulkLoad):
         if not self._explicit_types.isdisjoint(self._derived_types):
             self.unusable = True  # an explicit relationship of a derived type: the write path
             return
-        by_label = stats.by_label  # counted here, not record by record in the loops above
-        for kind, count in (
-            *Counter(map(_LABEL, nodes)).items(),
-            *Counter(map(_TYPE, relationships)).items(),
-        ):
-            by_label[kind] = by_label.get(kind, 0) + count
+        counts = Counter(map(_LABEL, nodes))  # here, not record by record in the loops above
+        counts.update(map(_TYPE, relationships))
+        for kind, count in counts.items():
+            stats.by_label[kind] = stats.by_label.get(kind, 0) + count
         stats.nodes_written += len(nodes)
         stats.relationships_written += len(derived) + len(relationships)
         encode = _ROWS_JSON_OBJECTS if whole else _ROWS_JSON
