@@ -278,12 +278,19 @@ def _failed_row_problems(
 
 
 def _check(
-    store: GraphStore, batch: Batch, report: ImportReport, partial: bool, unique_keys: bool = False
+    store: GraphStore,
+    batch: Batch,
+    report: ImportReport,
+    partial: bool,
+    unique_keys: bool = False,
+    store_empty: bool = False,
 ) -> tuple[list[NodeRecord], list[RelRecord]]:
     """The records that land, and every problem of the batch in ``report``.
 
     ``unique_keys``: no two relationships of the batch share a key (known by a bulk load
     that checked each as it was handed over), so they are not looked through for one.
+    ``store_empty``: the store holds no record (known by a bulk load that holds it empty,
+    :meth:`~graph.store.bulk.ThreadedBulkLoad.holds_store_empty`), so none is looked up.
     """
     problems: list[tuple[Origin, ImportIssue]] = []
 
@@ -321,12 +328,14 @@ def _check(
     node_list = [n for n, _ in nodes]
     rel_list = [r for r, _ in batch.relationships]
     node_refs = _refs_of(nodes)
-    referenced = {v for _, refs in node_refs for _, v, _ in refs}
-    referenced.update(map(_SOURCE, rel_list))
-    referenced.update(map(_TARGET, rel_list))
-    referenced.update(map(_ID, node_list))
-    stored = store.get_many(referenced)
-    for node, origin in nodes:
+    stored: dict[str, NodeRecord] = {}
+    if not store_empty:
+        referenced = {v for _, refs in node_refs for _, v, _ in refs}
+        referenced.update(map(_SOURCE, rel_list))
+        referenced.update(map(_TARGET, rel_list))
+        referenced.update(map(_ID, node_list))
+        stored = store.get_many(referenced)
+    for node, origin in nodes if stored else ():
         old = stored.get(node.id)
         if old is not None and old.label != node.label:
             problem(
@@ -468,7 +477,8 @@ def commit(
         # Rows already rejected while parsing count as skipped too.
         report.skipped_rows.extend(report.errors)
     unique = bulk is not None and bulk.keys_were_unique(len(batch.relationships))
-    nodes, rels = _check(store, batch, report, partial, unique)
+    empty = bulk is not None and bulk.holds_store_empty()
+    nodes, rels = _check(store, batch, report, partial, unique, empty)
     whole = len(nodes) == len(batch.nodes) and len(rels) == len(batch.relationships)
     if bulk is not None and not (report.valid and whole and not dry_run and not batch.unchanged):
         bulk.abort()

@@ -226,6 +226,16 @@ class ThreadedBulkLoad(ABC):
         """
         return False
 
+    def holds_store_empty(self) -> bool:
+        """Whether the store is known to hold no record now, and to stay so while this load
+        is open: its thread found it empty under a lock that no other writer can take.
+
+        The import's check then need not look records up in the store. What it is told is
+        true when asked; should the load fail afterwards, the write after the check meets
+        the store as any write does. ``False`` here (a load without such a lock).
+        """
+        return False
+
     def _let_go(self) -> None:
         """Drop what the reading side kept of the records handed over (the thread has them)."""
         self._held = []

@@ -252,6 +252,8 @@ class BulkLoad(ThreadedBulkLoad):
         self._objects = _objects_come_back_whole()
         #: Set once the thread has committed, or has failed (then ``_committed`` stays False).
         self._landed = threading.Event()
+        #: Set while the thread holds the store's write lock on a store it found empty.
+        self._empty_held = threading.Event()
 
     def _send(
         self,
@@ -370,6 +372,11 @@ class BulkLoad(ThreadedBulkLoad):
         # Every key handed over went into _rel_keys (a repeated one makes the load unusable).
         return not self._held and len(self._rel_keys) == self.relationships_added == relationships
 
+    def holds_store_empty(self) -> bool:
+        # The thread's BEGIN IMMEDIATE holds SQLite's write lock: no other connection,
+        # of this process or another, can write before it commits or rolls back.
+        return self._empty_held.is_set()
+
     def _let_go(self) -> None:
         super()._let_go()
         self._ids = set()
@@ -403,6 +410,7 @@ class BulkLoad(ThreadedBulkLoad):
             conn.execute("BEGIN IMMEDIATE")
             if not store._empty(conn):
                 raise RuntimeError("the store is no longer empty")
+            self._empty_held.set()  # until the thread commits or rolls back (below)
             for name in _INDEXES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
             conn.execute(f"PRAGMA cache_size = {_BULK_CACHE}")
@@ -414,6 +422,7 @@ class BulkLoad(ThreadedBulkLoad):
             while True:
                 sql, payload = self._jobs.get()
                 if sql == ABORT:
+                    self._empty_held.clear()
                     conn.execute("ROLLBACK")
                     return
                 if sql == FINISH:
@@ -448,9 +457,11 @@ class BulkLoad(ThreadedBulkLoad):
             store._bump(conn)
             if mark is not None:
                 store._set_import_mark(conn, mark)
+            self._empty_held.clear()
             conn.execute("COMMIT")
             self._committed = True
         except BaseException as exc:  # any error: nothing of this write stays
+            self._empty_held.clear()
             self._error = exc
             if conn is not None:
                 try:

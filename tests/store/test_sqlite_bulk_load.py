@@ -13,11 +13,13 @@ import json
 import sqlite3
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.model import NodeRecord
 from graph.store import bulk, sqlite_bulk
 from graph.store import sqlite as sqlite_store
 from graph.store.sqlite import SQLiteStore
@@ -415,7 +417,7 @@ def test_the_check_looks_for_repeated_keys_only_when_the_load_could_not_rule_the
     real_check = pipeline._check
 
     def check(*args: Any) -> Any:
-        told.append(args[-1])
+        told.append(args[4])  # unique_keys
         return real_check(*args)
 
     monkeypatch.setattr(pipeline, "_check", check)
@@ -428,3 +430,66 @@ def test_the_check_looks_for_repeated_keys_only_when_the_load_could_not_rule_the
     assert spy.committed == (0 if extra else 1)  # a key twice: the write after the check
     props = {(r[0], r[2]): r[3] for r in bulk_tables["rels"]}[("o1", "o2")]
     assert json.loads(props)["strength"] == (5 if extra else 3)
+
+
+@pytest.mark.parametrize("extra", ["", "o1,nowhere,3"], ids=["valid", "an-end-nowhere"])
+def test_the_check_looks_nothing_up_in_a_store_the_load_holds_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    told: list[bool] = []
+    real_check = pipeline._check
+
+    def check(*args: Any) -> Any:
+        told.append(args[5])  # store_empty
+        return real_check(*args)
+
+    asked: list[str] = []
+    real_get_many = SQLiteStore.get_many
+
+    def get_many(store: SQLiteStore, ids: Any) -> Any:
+        asked.append(store.path.name)
+        return real_get_many(store, ids)
+
+    loads: list[sqlite_bulk.BulkLoad] = []
+    real_holds = sqlite_bulk.BulkLoad.holds_store_empty
+
+    def holds(load: sqlite_bulk.BulkLoad) -> bool:
+        loads.append(load)
+        load._empty_held.wait(30)  # a small import may be checked before the thread began
+        return real_holds(load)
+
+    monkeypatch.setattr(pipeline, "_check", check)
+    monkeypatch.setattr(SQLiteStore, "get_many", get_many)
+    monkeypatch.setattr(sqlite_bulk.BulkLoad, "holds_store_empty", holds)
+    folder = small_folder(tmp_path / "data", "", extra)
+    (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
+    same_reports(bulk, plain)
+    assert bulk_tables == plain_tables
+    assert bulk.valid is not extra
+    if extra:
+        assert [e.message for e in bulk.errors] == ["refers to 'nowhere', which exists nowhere"]
+    # The bulk import's thread held the store empty: its check asked the store nothing.
+    assert told == [True, False]
+    assert "bulk.db" not in asked and "plain.db" in asked
+    # Once committed or rolled back, the load no longer holds the store.
+    assert len(loads) == 1 and not real_holds(loads[0])
+
+
+def test_a_load_holds_the_store_empty_only_while_its_thread_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
+    with SQLiteStore(tmp_path / "g.db") as store:
+        load = store.bulk_load()
+        assert load is not None and not load.holds_store_empty()  # no thread yet
+        nodes = [NodeRecord("Organization", f"o{i}", {"name": f"o{i}"}) for i in range(60)]
+        load.add(nodes, [], {})
+        load.seal()
+        deadline = time.monotonic() + 30
+        while not load.holds_store_empty() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert load.holds_store_empty()
+        load.abort()
+        assert not load.holds_store_empty()
+        assert store.counts().nodes == {}
