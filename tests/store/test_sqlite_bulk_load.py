@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from graph.model import NodeRecord
+from graph.model import NodeRecord, RelRecord
 from graph.store import bulk, sqlite_bulk
 from graph.store import sqlite as sqlite_store
 from graph.store.sqlite import SQLiteStore
@@ -493,3 +493,63 @@ def test_a_load_holds_the_store_empty_only_while_its_thread_holds_the_lock(
         load.abort()
         assert not load.holds_store_empty()
         assert store.counts().nodes == {}
+
+
+def _org(i: int) -> NodeRecord:
+    return NodeRecord("Organization", f"o{i}", {"name": f"עמותה {i}"})
+
+
+def _tie(a: int, b: int, owner: str | None = None) -> RelRecord:
+    return RelRecord("PARTNERS_WITH", f"o{a}", f"o{b}", {"strength": 3}, owner)
+
+
+@pytest.mark.parametrize(
+    ("sends", "digests", "usable"),
+    [
+        ([([_org(1), _org(2)], [_tie(1, 2)])], {}, True),
+        ([([_org(1), _org(1)], [])], {}, False),  # an id twice in one hand-over
+        ([([_org(1)], []), ([_org(1)], [])], {}, False),  # ... or in two
+        ([([_org(1), _org(2)], [_tie(1, 2), _tie(1, 2)])], {}, False),  # a key twice
+        ([([_org(1), _org(2)], [_tie(1, 2)]), ([], [_tie(1, 2)])], {}, False),
+        ([([_org(1), _org(2)], [_tie(1, 2, "")])], {}, False),  # "" would come back as None
+        ([([_org(1), _org(2)], [])], {"o2": ""}, False),
+        ([([_org(1), _org(2)], [_tie(1, 2)])], {("o1", "PARTNERS_WITH", "o2"): ""}, False),
+    ],
+    ids=[
+        "usable",
+        "id-twice-at-once",
+        "id-twice-apart",
+        "key-twice-at-once",
+        "key-twice-apart",
+        "blank-owner",
+        "blank-node-digest",
+        "blank-rel-digest",
+    ],
+)
+def test_what_cannot_be_written_this_way_is_found_as_it_is_handed_over(
+    tmp_path: Path,
+    sends: list[tuple[list[NodeRecord], list[RelRecord]]],
+    digests: dict[Any, str],
+    usable: bool,
+) -> None:
+    with SQLiteStore(tmp_path / "g.db") as store:
+        load = store.bulk_load()
+        assert load is not None
+        for nodes, rels in sends:
+            load._send(nodes, rels, digests)
+        handed = sum(len(r) for _, r in sends)
+        load.relationships_added = handed
+        assert load.unusable is not usable
+        keys = [r.key for _, rels in sends for r in rels]
+        if len(set(keys)) < len(keys):  # the check must then look for repeated keys itself
+            assert not load.keys_were_unique(handed)
+        elif usable:
+            assert load.keys_were_unique(handed)
+        if usable:  # every row queued, with "" for a missing digest or owner
+            jobs = []
+            while not load._jobs.empty():
+                jobs.append(load._jobs.get())
+            rows = [json.loads(bytes(p)) for sql, p in jobs if sql.startswith("INSERT")]
+            assert [r[0] for r in rows[0]] == ["o1", "o2"] and rows[0][0][4] == ""
+            assert rows[1] == [["o1", "PARTNERS_WITH", "o2", {"strength": 3}, "", ""]]
+        load.abort()
