@@ -2,7 +2,8 @@
 # System packages the test suite needs, installed only when missing:
 #  - Java 17 + Maven: tools/neo4j-local builds and runs a real Neo4j for the store tests;
 #  - Debian's Chromium + ChromeDriver: the browser test of the maps and dashboard, and PDF reports;
-#  - DejaVu fonts (Hebrew, Arabic) and poppler-utils (pdftotext) for the PDF report tests.
+#  - DejaVu fonts (Hebrew, Arabic) and poppler-utils (pdftotext) for the PDF report tests;
+#  - nginx: the test of two API replicas behind deploy/nginx.conf (docker-compose.yml's proxy).
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,8 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 # PDF reports are printed by Chromium; DejaVu covers Hebrew and Arabic; pdftotext reads them back in tests.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# Debian's nginx (only its binary is used; the test runs it in the foreground, on a free port).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -41,8 +41,16 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def servers(store_url: str, keys_path: Path, count: int = 2) -> Iterator[tuple[list[str], str]]:
-    """``count`` ``partnermap serve`` processes on one store; yields their URLs and a key."""
+def servers(
+    store_url: str,
+    keys_path: Path,
+    count: int = 2,
+    processes: list[subprocess.Popen[bytes]] | None = None,
+) -> Iterator[tuple[list[str], str]]:
+    """``count`` ``partnermap serve`` processes on one store; yields their URLs and a key.
+
+    ``processes``, when given, receives the server processes (a test may stop one).
+    """
     env = {
         **os.environ,
         "PARTNERMAP_STORE": store_url,
@@ -52,7 +60,7 @@ def servers(store_url: str, keys_path: Path, count: int = 2) -> Iterator[tuple[l
     made = _cli("keys", "create", "--role", "editor", "--json", env=env)
     assert made.returncode == 0, made.stderr
     key = json.loads(made.stdout)["key"]
-    procs: list[subprocess.Popen[bytes]] = []
+    procs: list[subprocess.Popen[bytes]] = [] if processes is None else processes
     urls: list[str] = []
     try:
         for _ in range(count):
