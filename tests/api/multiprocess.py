@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 
@@ -22,7 +23,8 @@ IDS = 40
 FIELDS = 40
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -64,7 +66,7 @@ def servers(
     urls: list[str] = []
     try:
         for _ in range(count):
-            port = _free_port()
+            port = free_port()
             command = [sys.executable, "-c", "from api.cli import main; main()"]
             procs.append(
                 subprocess.Popen(
@@ -77,24 +79,35 @@ def servers(
             urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 120
         for proc, url in zip(procs, urls, strict=True):
-            while True:
-                assert proc.poll() is None, f"the server at {url} exited"
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, f"the server at {url} did not start"
-                time.sleep(0.2)
+            wait_ready(proc, url, deadline, f"the server at {url}")
         yield urls, key
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, 20)
+
+
+def wait_ready(proc: subprocess.Popen[Any], url: str, deadline: float, what: str) -> None:
+    """Return once ``url/readyz`` answers 200; fail if ``proc`` exits or ``deadline`` passes."""
+    while True:
+        assert proc.poll() is None, f"{what} exited"
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"{what} did not start"
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """Ask ``proc`` to end; kill it if it has not within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def race(urls: list[str], key: str) -> None:

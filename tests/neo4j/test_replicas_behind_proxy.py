@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from graph.store.neo4j import Neo4jStore
-from tests.api.multiprocess import race, servers
+from tests.api.multiprocess import free_port, race, servers, stop, wait_ready
 from tests.neo4j.server import Neo4jServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,13 +32,6 @@ def _nginx() -> str:
     )
     assert found, "nginx is missing: bash scripts/setup-system.sh installs it (Debian's nginx)"
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def proxy_conf(replicas: list[str], port: int, folder: Path) -> str:
@@ -70,7 +62,7 @@ def proxy_conf(replicas: list[str], port: int, folder: Path) -> str:
 def proxy(replicas: list[str], folder: Path) -> Iterator[str]:
     """nginx in front of ``replicas`` (one process, in the foreground); yields its URL."""
     folder.mkdir()
-    port = _free_port()
+    port = free_port()
     conf = folder / "nginx.conf"
     conf.write_text(proxy_conf(replicas, port, folder), encoding="utf-8")
     nginx = _nginx()
@@ -84,27 +76,14 @@ def proxy(replicas: list[str], folder: Path) -> Iterator[str]:
     proc = subprocess.Popen(
         [nginx, "-c", str(conf), "-p", str(folder), "-g", "daemon off; master_process off;"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"nginx exited: {proc.stderr.read() if proc.stderr else ''}"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "nginx did not answer"
-            time.sleep(0.1)
+        wait_ready(proc, url, time.monotonic() + 30, "nginx")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 10)
 
 
 def test_two_replicas_behind_the_proxy_share_one_neo4j(
@@ -131,7 +110,6 @@ def test_two_replicas_behind_the_proxy_share_one_neo4j(
                 got = httpx.get(f"{url}/api/v1/localities/px-l", headers=headers, timeout=30)
                 assert got.status_code == 200 and got.json()["name"] == "עיר השער"
             # A replica goes down: the proxy tries the other one, no request fails.
-            procs[0].terminate()
-            procs[0].wait(timeout=20)
+            stop(procs[0], 20)
             codes = Counter(client.get("/api/v1/localities/px-l").status_code for _ in range(20))
             assert codes == {200: 20}, codes

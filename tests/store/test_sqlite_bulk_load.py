@@ -407,20 +407,26 @@ def test_the_rows_origins_and_the_keys_kept_go_while_the_write_commits(
     assert seen == [(0, 0, 0)]  # let go before the wait for the commit
 
 
+def _told_to_check(monkeypatch: pytest.MonkeyPatch, position: int) -> list[Any]:
+    """What each import tells the batch check in its argument at ``position``, in order."""
+    told: list[Any] = []
+    real_check = pipeline._check
+
+    def check(*args: Any) -> Any:
+        told.append(args[position])
+        return real_check(*args)
+
+    monkeypatch.setattr(pipeline, "_check", check)
+    return told
+
+
 @pytest.mark.parametrize("extra", ["", "o1,o2,5"], ids=["keys-unique", "a-key-twice"])
 def test_the_check_looks_for_repeated_keys_only_when_the_load_could_not_rule_them_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
 ) -> None:
     # A relationship given twice: the last row wins, with or without the writer thread.
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    told: list[bool] = []
-    real_check = pipeline._check
-
-    def check(*args: Any) -> Any:
-        told.append(args[4])  # unique_keys
-        return real_check(*args)
-
-    monkeypatch.setattr(pipeline, "_check", check)
+    told = _told_to_check(monkeypatch, 4)  # unique_keys
     spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     folder = small_folder(tmp_path / "data", "", extra)
     (bulk, bulk_tables), (plain, plain_tables) = _import_both_ways(folder, tmp_path, monkeypatch)
@@ -437,13 +443,7 @@ def test_the_check_looks_nothing_up_in_a_store_the_load_holds_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
-    told: list[bool] = []
-    real_check = pipeline._check
-
-    def check(*args: Any) -> Any:
-        told.append(args[5])  # store_empty
-        return real_check(*args)
-
+    told = _told_to_check(monkeypatch, 5)  # store_empty
     asked: list[str] = []
     real_get_many = SQLiteStore.get_many
 
@@ -459,7 +459,6 @@ def test_the_check_looks_nothing_up_in_a_store_the_load_holds_empty(
         load._empty_held.wait(30)  # a small import may be checked before the thread began
         return real_holds(load)
 
-    monkeypatch.setattr(pipeline, "_check", check)
     monkeypatch.setattr(SQLiteStore, "get_many", get_many)
     monkeypatch.setattr(sqlite_bulk.BulkLoad, "holds_store_empty", holds)
     folder = small_folder(tmp_path / "data", "", extra)
