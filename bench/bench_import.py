@@ -15,9 +15,8 @@ exists, otherwise from the seeded generator below.
 It also prints, outside the ratio, what SQLite alone takes to write the
 import's own rows into the store's schema (:func:`schema_floor`).
 
-Run: ``python bench/bench_import.py [--scale 1.0] [--seed 7] [--writer auto|on|off]``.
-The writer thread of a first import runs only beside a free core (``auto``);
-``--writer on`` or ``off`` forces it either way, to compare.
+Run: ``python bench/bench_import.py [--scale 1.0] [--seed 7] [--writer on|off]``.
+``--writer off`` writes a first import after the check, without the writer thread, to compare.
 """
 
 from __future__ import annotations
@@ -249,15 +248,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs; fastest kept")
     parser.add_argument(
         "--writer",
-        choices=["auto", "on", "off"],
-        default="auto",
-        help="the writer thread of a first import (graph/store/sqlite_bulk.py): auto uses it "
-        "only beside a free core, as partnermap does; on and off force it",
+        choices=["on", "off"],
+        default="on",
+        help="the writer thread of a first import (graph/store/sqlite_bulk.py): on, as "
+        "partnermap runs it; off writes after the check, to compare",
     )
     args = parser.parse_args()
-    if args.writer != "auto":
-        forced = args.writer == "on"
-        sqlite_bulk.core_free = lambda: forced
+    sqlite_bulk.USE_THREAD = args.writer == "on"
     committed = _count_bulk_loads()
     with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
         work = Path(tmp)

@@ -390,10 +390,9 @@ class SQLiteStore(GraphStore):
     def bulk_load(self) -> BulkLoad | None:
         """A write of the next import that starts while it still reads, or ``None``.
 
-        Only an empty store in a file gets one, on a machine with a core free (see
-        :mod:`graph.store.sqlite_bulk`).
+        Only an empty store in a file gets one (see :mod:`graph.store.sqlite_bulk`).
         """
-        if self.read_only or str(self.path) == ":memory:" or not sqlite_bulk.core_free():
+        if self.read_only or str(self.path) == ":memory:" or not sqlite_bulk.USE_THREAD:
             return None
         try:
             if not self._empty(self._conn()):

@@ -20,9 +20,14 @@ import writes through :meth:`SQLiteStore.write` as before. What it commits is
 what that bulk write would have stored, table by table
 (``tests/store/test_sqlite_bulk_load.py``).
 
-A load is started only when a core is free (:func:`core_free`): measured on
-the shared 2-core machine with every core busy, the thread made the import
-slower, not faster.
+Every first import into an empty store in a file gets a load, however busy the
+machine (:data:`USE_THREAD`). An earlier version started one only beside a free
+core (a load average below the cores less half), as its thread then cost more
+CPU than it saved; now the import with the thread takes less CPU than without it
+(the thread makes the index keys and derived relationships in SQL), and measured
+on 2 cores a 100k-row first import took 1.90-1.96 s against 2.48-2.56 s with one
+other process busy, 2.50-2.55 s against 3.75-3.82 s with two, 4.06-4.23 s
+against 5.94-6.73 s with four, and 2.33-2.36 s against 2.46-2.51 s on one core.
 
 The writer thread gets each chunk of rows as one JSON text (orjson's UTF-8
 bytes as they are, read as text by SQLite), inserted by one statement
@@ -46,7 +51,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 import sqlite3
 import threading
 from collections import Counter
@@ -65,25 +69,11 @@ from graph.store.fastjson import _plain, dumps_rows
 if TYPE_CHECKING:
     from graph.store.sqlite import SQLiteStore
 
-__all__ = ["BulkLoad", "core_free"]
+__all__ = ["USE_THREAD", "BulkLoad"]
 
-
-def core_free() -> bool:
-    """Whether a core is free for the writer thread: the load average is below the cores less half.
-
-    The writer thread pays off only beside an idle core: with every core busy
-    (other processes), its extra work (about 5% more CPU, encoding the rows as
-    JSON) and the thread switches cost more than the overlap saves, and the
-    import writes after the check as before.
-    """
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load average on this system
-        return True
-    return load < cores - 0.5
+#: Whether a first import into an empty store is written by the thread while it reads (see
+#: above). ``bench/bench_import.py --writer off`` turns it off, to compare.
+USE_THREAD = True
 
 
 #: The job that makes the index keys and derived relationships of the nodes inserted since the last.

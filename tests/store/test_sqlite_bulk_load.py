@@ -33,12 +33,6 @@ REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "importers" / "demo" / "data"
 
 
-@pytest.fixture(autouse=True)
-def _core_free(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the writer thread: as if a core were always free."""
-    monkeypatch.setattr(sqlite_bulk, "core_free", lambda: True)
-
-
 def _import_both_ways(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Any, Any]:
@@ -349,10 +343,10 @@ def test_a_small_import_never_starts_the_writer(
     assert spy.committed == 0 and spy.given_up == 1  # given up: it never started
 
 
-def test_with_every_core_busy_the_import_writes_after_the_check(
+def test_with_the_thread_turned_off_the_import_writes_after_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_bulk, "core_free", lambda: False)
+    monkeypatch.setattr(sqlite_bulk, "USE_THREAD", False)
     monkeypatch.setattr(sqlite_store, "_BULK_RECORDS", 50)
     spy = BulkSpy(monkeypatch, sqlite_bulk.BulkLoad)
     with SQLiteStore(tmp_path / "g.db") as store:

@@ -27,11 +27,6 @@ from graph.store import sqlite_bulk, sqlite_derived
 from graph.store.sqlite import SQLiteStore, _index_keys
 
 
-@pytest.fixture(autouse=True)
-def _core_free(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_bulk, "core_free", lambda: True)
-
-
 def _load(path: Path, nodes: list[NodeRecord], pieces: int = 3) -> Any:
     """Nodes handed to a writer thread in ``pieces`` parts; the statistics, or None."""
     with SQLiteStore(path) as store:
